@@ -1,0 +1,47 @@
+# Two commands do everything on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SYSTEM_PACKAGES := chromium poppler-utils libharfbuzz-subset0 gettext
+PYTEST_WORKERS ?= 2
+
+.PHONY: setup system-deps messages run test lint bench clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(STAMP)
+
+# Debian packages: Chromium for the browser tests, poppler to read PDFs back,
+# HarfBuzz subsetting for WeasyPrint's fonts, gettext to compile translations.
+system-deps:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+messages: $(STAMP)
+	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv --verbosity=0
+
+setup: system-deps $(STAMP) messages
+
+run: setup
+	DEBUG=1 $(BIN)/python manage.py migrate --verbosity=0
+	DEBUG=1 $(BIN)/python manage.py load_demo
+	@echo "Serving on http://127.0.0.1:8000  (stop with Ctrl-C)"
+	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: setup lint
+	KRAT_TESTING=1 $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/pytest -n $(PYTEST_WORKERS)
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3
+	find . -name '*.mo' -not -path './.venv/*' -delete
