@@ -1,0 +1,93 @@
+"""Who may read and write what: the one place the role rules live.
+
+Views never test roles themselves: they call `county_for_user` (or an app's own
+`<model>_for_user` built on these predicates), which answers 404 when the county is
+not the user's to see — so nobody learns that another county's record exists — and
+403 when they may see it but not do what they asked.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from krat.choices import Role
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from krat.models import County, Institution, User
+
+
+def is_national(user: User) -> bool:
+    return user.is_authenticated and (user.is_national or (user.is_superuser and not user.county_id))
+
+
+def visible_counties(user: User) -> QuerySet[County]:
+    from krat.models import County
+
+    if not user.is_authenticated:
+        return County.objects.none()
+    if is_national(user):
+        return County.objects.all()
+    return County.objects.filter(pk=user.county_id)
+
+
+def can_read_county(user: User, county: County) -> bool:
+    return user.is_authenticated and (is_national(user) or user.county_id == county.pk)
+
+
+def can_manage_county(user: User, county: County) -> bool:
+    """The secretariat runs the county's table; a superuser may stand in anywhere."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return user.role == Role.SECRETARIAT and user.county_id == county.pk
+
+
+def can_read_whole_county(user: User, county: County) -> bool:
+    """Secretariat, chair and observers read everything; representatives what is shared."""
+    return can_read_county(user, county) and user.role != Role.REPRESENTATIVE
+
+
+def can_chair(user: User, county: County) -> bool:
+    """The Secretary General approves, signs and reopens."""
+    return user.is_authenticated and (
+        user.is_superuser or (user.role == Role.CHAIR and user.county_id == county.pk)
+    )
+
+
+def can_write_for_institution(user: User, institution: Institution) -> bool:
+    """The institution's own representatives, and the secretariat of its county."""
+    if can_manage_county(user, institution.county):
+        return True
+    return user.role == Role.REPRESENTATIVE and user.institution_id == institution.pk
+
+
+def county_for_user(user: User, slug: str, *, manage: bool = False) -> County:
+    """The county at `slug` if the user may read it (404 otherwise); 403 if `manage`
+    is asked for and the user may not manage it."""
+    county = get_object_or_404(visible_counties(user), slug=slug)
+    if manage and not can_manage_county(user, county):
+        raise PermissionDenied
+    return county
+
+
+def require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def require_readable(user: User, county: County) -> None:
+    """404 for a record in a county the user cannot see."""
+    if not can_read_county(user, county):
+        raise Http404
+
+
+def can_read_history(user: User, county: County) -> bool:
+    """A record's change history: the secretariat and the chair of its county."""
+    return can_manage_county(user, county) or can_chair(user, county)

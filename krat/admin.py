@@ -1,0 +1,45 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from krat.models import County, Institution, Municipality, ReportingPeriod, User
+
+
+@admin.register(County)
+class CountyAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "prefecture_name", "small_number_threshold"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(admin.ModelAdmin):
+    list_display = ["name", "county"]
+    list_filter = ["county"]
+    search_fields = ["name"]
+
+
+@admin.register(Institution)
+class InstitutionAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "county", "kind", "is_table_member", "is_active"]
+    list_filter = ["county", "kind", "is_table_member", "is_active"]
+    search_fields = ["name"]
+    list_select_related = ["county"]
+
+
+@admin.register(ReportingPeriod)
+class ReportingPeriodAdmin(SimpleHistoryAdmin):
+    list_display = ["label", "county", "start_date", "end_date", "deadline", "is_closed"]
+    list_filter = ["county", "is_closed"]
+    list_select_related = ["county"]
+
+
+@admin.register(User)
+class KratUserAdmin(UserAdmin, SimpleHistoryAdmin):
+    list_display = ["username", "first_name", "last_name", "role", "county", "institution", "is_active"]
+    list_filter = ["role", "county", "is_active", "is_superuser"]
+    list_select_related = ["county", "institution"]
+    fieldsets = [
+        *UserAdmin.fieldsets,
+        (_("Role in KRAT"), {"fields": ["role", "county", "institution", "position", "job_title", "phone"]}),
+    ]

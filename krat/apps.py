@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class KratConfig(AppConfig):
+    name = "krat"
+    verbose_name = _("KRAT: the table's core")
+
+    def ready(self) -> None:
+        from krat import history
+        from krat.models import County, Institution, ReportingPeriod, User
+
+        history.register(County, county_of=lambda county: county)
+        history.register(Institution, county_of=lambda institution: institution.county)
+        history.register(ReportingPeriod, county_of=lambda period: period.county)
+        history.register(User, county_of=lambda person: person.county)

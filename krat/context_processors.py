@@ -1,0 +1,20 @@
+"""What every page's navigation needs: the user's county and what they may open."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from krat import access
+
+
+def navigation(request: HttpRequest) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    home_county = user.county if user.county_id else None
+    return {
+        "nav_county": home_county,
+        "nav_is_national": access.is_national(user),
+        "nav_can_manage": bool(home_county) and access.can_manage_county(user, home_county),
+        "nav_reads_people": bool(home_county) and access.can_read_whole_county(user, home_county),
+    }

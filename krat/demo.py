@@ -1,0 +1,151 @@
+"""Demo data: Durrës County's Technical Table, as a newcomer should first see it.
+
+Every step is get-or-create, so loading twice changes nothing. Apps add their own
+demo records through the callables listed in `settings.KRAT_DEMO_LOADERS`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from krat.choices import InstitutionKind as Kind
+from krat.choices import Position, Role
+from krat.models import County, Institution, ReportingPeriod, User
+from krat.services import counties_load
+
+DEMO_PASSWORD = "Krat-demo-2026"  # noqa: S105 - printed on purpose for the demo
+
+INSTITUTIONS = [
+    ("Prefektura e Qarkut Durrës", Kind.PREFECTURE),
+    ("Bashkia Durrës", Kind.MUNICIPALITY),
+    ("Bashkia Shijak", Kind.MUNICIPALITY),
+    ("Drejtoria Vendore e Policisë Durrës", Kind.STATE_POLICE),
+    ("Policia Kufitare Durrës", Kind.STATE_POLICE),
+    ("Drejtoria e Kujdesit Parësor Durrës", Kind.HEALTH),
+    ("Drejtoria Rajonale e Shërbimit Social Shtetëror Durrës", Kind.SOCIAL_SERVICES),
+    ("Zyra e Punës Durrës", Kind.LABOUR_OFFICE),
+    ("Zyra Vendore Arsimore Durrës", Kind.EDUCATION),
+    ("Drejtoria Rajonale e Formimit Profesional Durrës", Kind.OTHER),
+    ("Inspektorati Shtetëror i Punës Durrës", Kind.OTHER),
+    ("Njësia për Mbrojtjen e Fëmijëve, Bashkia Durrës", Kind.CHILD_PROTECTION_UNIT),
+    ("Terre des hommes Albania", Kind.INTERNATIONAL),
+]
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    first_name: str
+    last_name: str
+    role: str
+    institution: str | None
+    position: str = Position.NONE
+    title: str = ""
+
+
+LOGINS = [
+    DemoLogin(
+        "sekretaria", "Elona", "Hoxha", Role.SECRETARIAT, "Prefektura e Qarkut Durrës", title="Specialiste"
+    ),
+    DemoLogin(
+        "kryetari",
+        "Shyqyri",
+        "Ballgjini",
+        Role.CHAIR,
+        "Prefektura e Qarkut Durrës",
+        Position.REPRESENTATIVE,
+        "Sekretar i Përgjithshëm",
+    ),
+    DemoLogin(
+        "policia",
+        "Arben",
+        "Krasniqi",
+        Role.REPRESENTATIVE,
+        "Drejtoria Vendore e Policisë Durrës",
+        Position.REPRESENTATIVE,
+    ),
+    DemoLogin(
+        "zyra.punes", "Mirela", "Leka", Role.REPRESENTATIVE, "Zyra e Punës Durrës", Position.REPRESENTATIVE
+    ),
+    DemoLogin(
+        "sherbimi.social",
+        "Blerina",
+        "Dervishi",
+        Role.REPRESENTATIVE,
+        "Drejtoria Rajonale e Shërbimit Social Shtetëror Durrës",
+        Position.REPRESENTATIVE,
+    ),
+    DemoLogin("vezhguesi", "Gentian", "Shehu", Role.OBSERVER, None, title="Prefekti"),
+    DemoLogin("koordinatori", "Ilir", "Marku", Role.NATIONAL_OBSERVER, None, title="Koordinator kombëtar"),
+]
+
+
+def _periods(year: int) -> list[tuple[str, datetime.date, datetime.date, datetime.date]]:
+    return [
+        (
+            f"Janar – Prill {year}",
+            datetime.date(year, 1, 1),
+            datetime.date(year, 4, 30),
+            datetime.date(year, 5, 10),
+        ),
+        (
+            f"Maj – Gusht {year}",
+            datetime.date(year, 5, 1),
+            datetime.date(year, 8, 31),
+            datetime.date(year, 9, 10),
+        ),
+        (
+            f"Shtator – Dhjetor {year}",
+            datetime.date(year, 9, 1),
+            datetime.date(year, 12, 31),
+            datetime.date(year + 1, 1, 10),
+        ),
+    ]
+
+
+@transaction.atomic
+def demo_load(today: datetime.date) -> County:
+    """Load the demo county; returns it. Running it again changes nothing."""
+    counties_load()
+    county = County.objects.get(slug="durres")
+    if not county.prefecture_address:
+        county.prefecture_address = "Lagjja 1, Rruga Prokop Mima, Durrës"
+        county.save()
+    institutions = {}
+    for name, kind in INSTITUTIONS:
+        institutions[name], _ = Institution.objects.get_or_create(
+            county=county, name=name, defaults={"kind": kind, "is_table_member": True}
+        )
+    for year in sorted({2018, today.year - 1, today.year}):
+        for label, start, end, deadline in _periods(year):
+            ReportingPeriod.objects.get_or_create(
+                county=county,
+                label=label,
+                defaults={
+                    "start_date": start,
+                    "end_date": end,
+                    "deadline": deadline,
+                    "is_closed": end < today,
+                },
+            )
+    for login in LOGINS:
+        if User.objects.filter(username=login.username).exists():
+            continue
+        user = User(
+            username=login.username,
+            first_name=login.first_name,
+            last_name=login.last_name,
+            email=f"{login.username}@demo.krat.invalid",
+            role=login.role,
+            county=None if login.role == Role.NATIONAL_OBSERVER else county,
+            institution=institutions[login.institution] if login.institution else None,
+            position=login.position,
+            job_title=login.title,
+        )
+        user.set_password(DEMO_PASSWORD)
+        user.full_clean()
+        user.save()
+    return county

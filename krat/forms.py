@@ -1,0 +1,147 @@
+"""Forms of the table's core. They check input shape; the models hold the rules."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.forms import SetPasswordMixin
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from krat.choices import Role
+from krat.concurrency import VersionedFormMixin
+from krat.models import County, Institution, ReportingPeriod, User
+
+
+class DateInput(forms.DateInput):
+    """A text field for dates typed as 25.04.2018."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"placeholder": _("dd.mm.yyyy"), "inputmode": "numeric", **(attrs or {})})
+
+
+def add_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Attach a model's ValidationError to the form, on the field when the form has it."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+class CountyScopedForm(VersionedFormMixin, forms.ModelForm):
+    """A form for a record of one county, given by the view and never by the request.
+
+    The county is set on the instance before validation so that the per-county
+    uniqueness rules are checked with the form's fields.
+    """
+
+    def __init__(self, *args, county: County, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.county = county
+
+    def _get_validation_exclusions(self):
+        exclusions = super()._get_validation_exclusions()
+        exclusions.discard("county")
+        return exclusions
+
+
+class InstitutionForm(CountyScopedForm):
+    class Meta:
+        model = Institution
+        fields = [
+            "name",
+            "kind",
+            "is_table_member",
+            "contact_email",
+            "contact_phone",
+            "address",
+            "is_active",
+        ]
+
+
+class ReportingPeriodForm(CountyScopedForm):
+    class Meta:
+        model = ReportingPeriod
+        fields = ["label", "start_date", "end_date", "deadline", "is_closed"]
+        widgets = {"start_date": DateInput, "end_date": DateInput, "deadline": DateInput}
+
+
+class CountySettingsForm(VersionedFormMixin, forms.ModelForm):
+    class Meta:
+        model = County
+        fields = [
+            "prefecture_name",
+            "prefecture_address",
+            "prefecture_phone",
+            "prefecture_email",
+            "logo",
+            "small_number_threshold",
+            "suppress_in_printed_report",
+            "tourist_season_start",
+            "tourist_season_end",
+        ]
+
+
+class PersonForm(SetPasswordMixin, CountyScopedForm):
+    """A person of the county, as the secretariat manages them.
+
+    Only county roles can be given here; national observers are made in the admin.
+    """
+
+    password1, password2 = SetPasswordMixin.create_password_fields(
+        label1=_("Password"), label2=_("Password confirmation")
+    )
+
+    class Meta:
+        model = User
+        fields = [
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "job_title",
+            "phone",
+            "role",
+            "institution",
+            "position",
+            "is_active",
+        ]
+
+    def __init__(self, *args, county: County, **kwargs):
+        super().__init__(*args, county=county, **kwargs)
+        self.fields["role"].choices = [(r.value, r.label) for r in Role if r != Role.NATIONAL_OBSERVER]
+        self.fields["role"].required = True
+        self.fields["institution"].queryset = county.institutions.filter(is_active=True)
+        self.fields["first_name"].required = True
+        self.fields["last_name"].required = True
+        self.fields["email"].required = True
+        if self.instance.pk:
+            for name in ("password1", "password2"):
+                self.fields[name].required = False
+                self.fields[name].help_text = _("Leave empty to keep the current password.")
+
+    def clean(self):
+        cleaned = super().clean()
+        if bool(cleaned.get("password1")) != bool(cleaned.get("password2")):
+            self.add_error("password2", _("Type the new password twice."))
+        self.validate_passwords()
+        return cleaned
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.cleaned_data.get("password1"):
+            self.validate_password_for_user(self.instance)
+
+    def new_password(self) -> str | None:
+        return self.cleaned_data.get("password1") or None
+
+
+__all__ = [
+    "NON_FIELD_ERRORS",
+    "CountySettingsForm",
+    "DateInput",
+    "InstitutionForm",
+    "PersonForm",
+    "ReportingPeriodForm",
+    "add_errors",
+]

@@ -1,0 +1,66 @@
+"""Reads of the table's core: each says which relations it needs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.module_loading import import_string
+
+from krat.choices import Position
+from krat.models import County, Institution, ReportingPeriod, User
+from krat.periods import current_period
+
+
+def institution_list(county: County) -> QuerySet[Institution]:
+    """The county's institutions with their representative and deputy."""
+    holders = User.objects.filter(is_active=True).exclude(position=Position.NONE)
+    return (
+        county.institutions.all()
+        .prefetch_related(Prefetch("people", queryset=holders, to_attr="position_holders"))
+        .order_by("-is_active", "-is_table_member", "name")
+    )
+
+
+def person_list(county: County) -> QuerySet[User]:
+    return (
+        User.objects.filter(county=county)
+        .select_related("institution")
+        .order_by("institution__name", "last_name", "first_name")
+    )
+
+
+def period_list(county: County) -> QuerySet[ReportingPeriod]:
+    return county.periods.order_by("-start_date")
+
+
+def county_list() -> QuerySet[County]:
+    return County.objects.annotate(
+        member_count=Count(
+            "institutions", filter=Q(institutions__is_table_member=True, institutions__is_active=True)
+        )
+    ).order_by("name")
+
+
+@dataclass
+class DashboardPanel:
+    """One card on the county dashboard, filled by an app's selector."""
+
+    title: str
+    template: str
+    context: dict = field(default_factory=dict)
+
+
+@dataclass
+class Dashboard:
+    county: County
+    members: list[Institution]
+    period: ReportingPeriod | None
+    panels: list[DashboardPanel]
+
+
+def dashboard(*, user: User, county: County) -> Dashboard:
+    members = list(county.institutions.filter(is_table_member=True, is_active=True).order_by("name"))
+    panels = [import_string(path)(user=user, county=county) for path in settings.KRAT_DASHBOARD_PANELS]
+    return Dashboard(county=county, members=members, period=current_period(county), panels=panels)

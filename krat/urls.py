@@ -1,0 +1,44 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from krat.views import county, dashboard, history, institutions, people, periods
+
+core_patterns = [
+    path("", dashboard.home, name="home"),
+    path("qarqe/<slug:slug>/", dashboard.dashboard, name="dashboard"),
+    path("qarqe/<slug:slug>/cilesimet/", county.county_settings, name="county_settings"),
+    path("qarqe/<slug:slug>/institucione/", institutions.institution_list, name="institution_list"),
+    path("qarqe/<slug:slug>/institucione/e-re/", institutions.institution_create, name="institution_create"),
+    path("institucione/<int:pk>/", institutions.institution_detail, name="institution_detail"),
+    path("institucione/<int:pk>/ndrysho/", institutions.institution_edit, name="institution_edit"),
+    path("qarqe/<slug:slug>/persona/", people.person_list, name="person_list"),
+    path("qarqe/<slug:slug>/persona/e-re/", people.person_create, name="person_create"),
+    path("persona/<int:pk>/ndrysho/", people.person_edit, name="person_edit"),
+    path("qarqe/<slug:slug>/periudha/", periods.period_list, name="period_list"),
+    path("qarqe/<slug:slug>/periudha/e-re/", periods.period_create, name="period_create"),
+    path("periudha/<int:pk>/ndrysho/", periods.period_edit, name="period_edit"),
+    path("historiku/<str:label>/<int:pk>/", history.record_history, name="record_history"),
+]
+
+urlpatterns = [
+    path("", include((core_patterns, "krat"))),
+    path("takime/", include("meetings.urls")),
+    path("plani/", include("actionplan.urls")),
+    path("te-dhena/", include("cases.urls")),
+    path(
+        "hyrje/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("dalje/", auth_views.LogoutView.as_view(), name="logout"),
+    path("fjalekalimi/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("fjalekalimi/u-ndryshua/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

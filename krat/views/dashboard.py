@@ -1,0 +1,23 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from krat import access, selectors
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Send each person to their county; national readers choose one."""
+    counties = access.visible_counties(request.user)
+    if request.user.county_id:
+        return redirect("krat:dashboard", slug=request.user.county.slug)
+    return render(
+        request, "krat/county_list.html", {"counties": selectors.county_list().filter(pk__in=counties)}
+    )
+
+
+@login_required
+def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    county = access.county_for_user(request.user, slug)
+    board = selectors.dashboard(user=request.user, county=county)
+    return render(request, "krat/dashboard.html", {"county": county, "board": board})

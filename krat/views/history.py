@@ -1,0 +1,29 @@
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from krat import access, history
+
+
+@login_required
+def record_history(request: HttpRequest, label: str, pk: int) -> HttpResponse:
+    entry = history.registered(label)
+    if entry is None:
+        raise Http404
+    model, county_of = entry
+    record = get_object_or_404(model, pk=pk)
+    county = county_of(record)
+    if county is None:
+        raise Http404
+    access.require_readable(request.user, county)
+    access.require(access.can_read_history(request.user, county))
+    return render(
+        request,
+        "krat/record_history.html",
+        {
+            "county": county,
+            "record": record,
+            "model_name": model._meta.verbose_name,
+            "entries": history.record_history(record),
+        },
+    )

@@ -1,0 +1,81 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from krat import access, selectors, services
+from krat.forms import InstitutionForm
+from krat.models import Institution
+from krat.views.common import record_form_view
+
+
+def _institution_for_user(request: HttpRequest, pk: int, *, manage: bool) -> Institution:
+    institution = get_object_or_404(Institution.objects.select_related("county"), pk=pk)
+    access.require_readable(request.user, institution.county)
+    if manage:
+        access.require(access.can_manage_county(request.user, institution.county))
+    return institution
+
+
+@login_required
+def institution_list(request: HttpRequest, slug: str) -> HttpResponse:
+    county = access.county_for_user(request.user, slug)
+    return render(
+        request,
+        "krat/institution_list.html",
+        {
+            "county": county,
+            "institutions": list(selectors.institution_list(county)),
+            "can_manage": access.can_manage_county(request.user, county),
+        },
+    )
+
+
+@login_required
+def institution_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    institution = _institution_for_user(request, pk, manage=False)
+    county = institution.county
+    return render(
+        request,
+        "krat/institution_detail.html",
+        {
+            "county": county,
+            "institution": institution,
+            "people": list(institution.people.filter(is_active=True).order_by("position", "last_name")),
+            "can_manage": access.can_manage_county(request.user, county),
+            "can_read_history": access.can_read_history(request.user, county),
+        },
+    )
+
+
+def _save_institution(institution, form):
+    return services.institution_save(institution=institution, expected_version=form.cleaned_data["version"])
+
+
+@login_required
+def institution_create(request: HttpRequest, slug: str) -> HttpResponse:
+    county = access.county_for_user(request.user, slug, manage=True)
+    return record_form_view(
+        request,
+        form=InstitutionForm(request.POST or None, county=county),
+        save=_save_institution,
+        template="krat/institution_form.html",
+        success_message=_("The institution was saved."),
+        success_url=lambda record: reverse("krat:institution_detail", args=[record.pk]),
+        context={"county": county},
+    )
+
+
+@login_required
+def institution_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    institution = _institution_for_user(request, pk, manage=True)
+    return record_form_view(
+        request,
+        form=InstitutionForm(request.POST or None, instance=institution, county=institution.county),
+        save=_save_institution,
+        template="krat/institution_form.html",
+        success_message=_("The institution was saved."),
+        success_url=lambda record: reverse("krat:institution_detail", args=[record.pk]),
+        context={"county": institution.county, "institution": institution},
+    )

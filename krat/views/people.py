@@ -1,0 +1,66 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from krat import access, selectors, services
+from krat.forms import PersonForm
+from krat.models import User
+from krat.views.common import record_form_view
+
+
+def _success_url(person: User) -> str:
+    return reverse("krat:person_list", args=[person.county.slug])
+
+
+def _save_person(person, form):
+    return services.person_save(
+        person=person, expected_version=form.cleaned_data["version"], password=form.new_password()
+    )
+
+
+@login_required
+def person_list(request: HttpRequest, slug: str) -> HttpResponse:
+    county = access.county_for_user(request.user, slug)
+    access.require(access.can_read_whole_county(request.user, county))
+    return render(
+        request,
+        "krat/person_list.html",
+        {
+            "county": county,
+            "people": list(selectors.person_list(county)),
+            "can_manage": access.can_manage_county(request.user, county),
+            "can_read_history": access.can_read_history(request.user, county),
+        },
+    )
+
+
+@login_required
+def person_create(request: HttpRequest, slug: str) -> HttpResponse:
+    county = access.county_for_user(request.user, slug, manage=True)
+    return record_form_view(
+        request,
+        form=PersonForm(request.POST or None, county=county),
+        save=_save_person,
+        template="krat/person_form.html",
+        success_message=_("The person was saved."),
+        success_url=_success_url,
+        context={"county": county},
+    )
+
+
+@login_required
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(User.objects.select_related("county"), pk=pk, county__isnull=False)
+    access.require_readable(request.user, person.county)
+    access.require(access.can_manage_county(request.user, person.county))
+    return record_form_view(
+        request,
+        form=PersonForm(request.POST or None, instance=person, county=person.county),
+        save=_save_person,
+        template="krat/person_form.html",
+        success_message=_("The person was saved."),
+        success_url=_success_url,
+        context={"county": person.county, "person": person},
+    )

@@ -1,0 +1,63 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from krat import access, selectors, services
+from krat.forms import ReportingPeriodForm
+from krat.models import ReportingPeriod
+from krat.views.common import record_form_view
+
+
+def _success_url(period: ReportingPeriod) -> str:
+    return reverse("krat:period_list", args=[period.county.slug])
+
+
+def _save_period(period, form):
+    return services.period_save(period=period, expected_version=form.cleaned_data["version"])
+
+
+@login_required
+def period_list(request: HttpRequest, slug: str) -> HttpResponse:
+    county = access.county_for_user(request.user, slug)
+    return render(
+        request,
+        "krat/period_list.html",
+        {
+            "county": county,
+            "periods": list(selectors.period_list(county)),
+            "can_manage": access.can_manage_county(request.user, county),
+            "can_read_history": access.can_read_history(request.user, county),
+        },
+    )
+
+
+@login_required
+def period_create(request: HttpRequest, slug: str) -> HttpResponse:
+    county = access.county_for_user(request.user, slug, manage=True)
+    return record_form_view(
+        request,
+        form=ReportingPeriodForm(request.POST or None, county=county),
+        save=_save_period,
+        template="krat/period_form.html",
+        success_message=_("The reporting period was saved."),
+        success_url=_success_url,
+        context={"county": county},
+    )
+
+
+@login_required
+def period_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    period = get_object_or_404(ReportingPeriod.objects.select_related("county"), pk=pk)
+    access.require_readable(request.user, period.county)
+    access.require(access.can_manage_county(request.user, period.county))
+    return record_form_view(
+        request,
+        form=ReportingPeriodForm(request.POST or None, instance=period, county=period.county),
+        save=_save_period,
+        template="krat/period_form.html",
+        success_message=_("The reporting period was saved."),
+        success_url=_success_url,
+        context={"county": period.county, "period": period},
+    )
