@@ -1,0 +1,46 @@
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.urls import reverse
+
+from krat.demo import DEMO_PASSWORD, demo_load
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def demo(transactional_db):
+    from django.utils import timezone
+
+    return demo_load(timezone.localdate())
+
+
+@pytest.fixture(autouse=True)
+def _short_timeouts(page):
+    page.set_default_timeout(10_000)
+    return page
+
+
+@pytest.fixture
+def sign_in(page, live_server):
+    """Log in through the real form, as a person would."""
+
+    def _sign_in(username: str, password: str = DEMO_PASSWORD):
+        page.goto(live_server.url + reverse("login"))
+        page.get_by_label("Emër përdoruesi").fill(username)
+        page.get_by_label("Fjalëkalimi").fill(password)
+        page.get_by_role("button", name="Hyr").click()
+        return page
+
+    return _sign_in
+
+
+@pytest.fixture
+def assert_accessible():
+    axe = Axe()
+
+    def _check(page):
+        results = axe.run(page)
+        serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+        assert serious == [], [(v["id"], v["help"], [n["target"] for n in v["nodes"]]) for v in serious]
+
+    return _check

@@ -1,0 +1,99 @@
+"""Each demo role logs in through the browser and reaches what its role may reach."""
+
+import re
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from krat.models import ReportingPeriod
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.mark.parametrize(
+    ("username", "sees", "does_not_see"),
+    [
+        ("sekretaria", ["Institucionet", "Personat", "Periudhat raportuese", "Cilësimet"], []),
+        ("kryetari", ["Institucionet", "Personat", "Periudhat raportuese"], ["Cilësimet"]),
+        ("policia", ["Institucionet", "Periudhat raportuese"], ["Personat", "Cilësimet"]),
+        ("vezhguesi", ["Institucionet", "Personat", "Periudhat raportuese"], ["Cilësimet"]),
+    ],
+)
+def test_each_county_role_reaches_its_pages(demo, sign_in, live_server, username, sees, does_not_see):
+    page = sign_in(username)
+    expect(page).to_have_url(re.compile(r"/qarqe/durres/$"))
+    expect(page.get_by_role("heading", name="Prefektura e Qarkut Durrës")).to_be_visible()
+    nav = page.get_by_role("navigation", name="Navigimi kryesor")
+    for label in sees:
+        expect(nav.get_by_role("link", name=label, exact=True)).to_be_visible()
+        nav.get_by_role("link", name=label, exact=True).click()
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        assert "Nuk lejohet" not in page.content()
+    for label in does_not_see:
+        expect(nav.get_by_role("link", name=label, exact=True)).to_have_count(0)
+
+
+def test_a_representative_typing_a_managers_url_is_refused(demo, sign_in, live_server):
+    page = sign_in("policia")
+    page.goto(live_server.url + reverse("krat:institution_create", args=["durres"]))
+    expect(page.get_by_role("heading", name="Nuk lejohet")).to_be_visible()
+
+
+def test_the_national_observer_chooses_a_county(demo, sign_in):
+    page = sign_in("koordinatori")
+    expect(page.get_by_role("heading", name="Qarqet")).to_be_visible()
+    page.get_by_role("link", name="Durrës").click()
+    expect(page.get_by_role("heading", name="Prefektura e Qarkut Durrës")).to_be_visible()
+
+
+def test_english_is_one_click_away_and_sticks(demo, sign_in, live_server):
+    page = sign_in("sekretaria")
+    expect(page.get_by_text("Periudha raportuese aktuale")).to_be_visible()
+    page.get_by_role("button", name="English").click()
+    expect(page.get_by_text("Current reporting period")).to_be_visible()
+    page.get_by_role("link", name="Reporting periods").click()
+    expect(page.get_by_role("heading", name="Reporting periods of Durrës")).to_be_visible()
+    page.get_by_role("button", name="Shqip").click()
+    expect(page.get_by_role("heading", name="Periudhat raportuese të Durrës")).to_be_visible()
+
+
+def test_the_secretariat_adds_a_period_and_an_overlap_is_explained(demo, sign_in, live_server):
+    page = sign_in("sekretaria")
+    page.goto(live_server.url + reverse("krat:period_create", args=["durres"]))
+    page.get_by_label("Emërtimi").fill("Janar – Qershor 2030")
+    page.get_by_label("Data e fillimit").fill("01.01.2030")
+    page.get_by_label("Data e mbarimit").fill("30.06.2030")
+    page.get_by_label("Afati i dorëzimit").fill("10.07.2030")
+    page.get_by_role("button", name="Ruaj").click()
+    expect(page.get_by_text("Periudha raportuese u ruajt.")).to_be_visible()
+    expect(page.get_by_role("cell", name="Janar – Qershor 2030")).to_be_visible()
+
+    page.goto(live_server.url + reverse("krat:period_create", args=["durres"]))
+    page.get_by_label("Emërtimi").fill("Mbivendosje")
+    page.get_by_label("Data e fillimit").fill("01.06.2030")
+    page.get_by_label("Data e mbarimit").fill("31.08.2030")
+    page.get_by_label("Afati i dorëzimit").fill("10.09.2030")
+    page.get_by_role("button", name="Ruaj").click()
+    expect(
+        page.get_by_text("mbivendoset me “Janar – Qershor 2030” (01.01.2030 – 30.06.2030)")
+    ).to_be_visible()
+    assert not ReportingPeriod.objects.filter(label="Mbivendosje").exists()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_layout_passes_axe_on_a_phone_and_a_desk(demo, sign_in, live_server, assert_accessible, width):
+    page = sign_in("sekretaria")
+    page.set_viewport_size({"width": width, "height": 900})
+    for name, args in [
+        ("krat:dashboard", ["durres"]),
+        ("krat:institution_list", ["durres"]),
+        ("krat:period_create", ["durres"]),
+    ]:
+        page.goto(live_server.url + reverse(name, args=args))
+        assert_accessible(page)
+    if width < 992:
+        page.get_by_role("button", name="Hap menunë").click()
+    page.get_by_role("button", name="Dil").click()
+    expect(page.get_by_role("heading", name="Hyni në KRAT")).to_be_visible()
+    assert_accessible(page)

@@ -1,0 +1,62 @@
+"""The project's own set-up: production settings, demo data."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from krat.demo import DEMO_PASSWORD, LOGINS
+from krat.models import County, Institution, Municipality, ReportingPeriod, User
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def manage(*args, **env):
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"KRAT_TESTING", "DEBUG", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**clean, **env},
+        check=False,
+    )
+
+
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": "k" * 20 + "-a-long-random-production-secret-0123456789",
+    "ALLOWED_HOSTS": "krat.example.org",
+    "DATABASE_URL": "postgres://krat@127.0.0.1:5432/krat",
+}
+
+
+def test_deploy_check_passes_with_no_warning_in_production():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = manage("check", **{**PRODUCTION, "SECRET_KEY": ""})
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+@pytest.mark.django_db
+def test_loading_the_demo_twice_changes_nothing(capsys):
+    call_command("load_demo")
+    counts = [m.objects.count() for m in (County, Municipality, Institution, ReportingPeriod, User)]
+    call_command("load_demo")
+    assert [m.objects.count() for m in (County, Municipality, Institution, ReportingPeriod, User)] == counts
+    assert counts[:2] == [12, 61]
+    out = capsys.readouterr().out
+    assert DEMO_PASSWORD in out and all(login.username in out for login in LOGINS)
+    assert User.objects.get(username="policia").check_password(DEMO_PASSWORD)
