@@ -229,4 +229,4 @@ if TESTING:
     AXES_ENABLED = env_bool("AXES_ENABLED", True)
 
 # Each app's demo records: a callable (county) -> None, run by `manage.py load_demo` in order.
-KRAT_DEMO_LOADERS: list[str] = []
+KRAT_DEMO_LOADERS = ["meetings.demo.load", "actionplan.demo.load", "cases.demo.load"]
