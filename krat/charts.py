@@ -1,0 +1,202 @@
+"""Charts as SVG, drawn on the server: one code path for the web page and the PDF.
+
+Each function returns a `Chart` whose `.svg` is safe markup (every label escaped) for
+a page, and whose `.data_uri` is the same image for an `<img>` in a WeasyPrint PDF.
+Charts carry a title and description for screen readers; pages should still show
+the numbers in a table beside them.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+# Okabe–Ito: distinguishable with every common colour-vision deficiency.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+HIGHLIGHT = "#FBE9D0"
+FONT = "DejaVu Sans, Arial, sans-serif"
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    values: Sequence[float]
+    color: str | None = None
+
+
+@dataclass(frozen=True)
+class Chart:
+    svg: SafeString
+
+    @property
+    def data_uri(self) -> str:
+        return "data:image/svg+xml;base64," + base64.b64encode(str(self.svg).encode()).decode()
+
+    def __html__(self) -> str:
+        return str(self.svg)
+
+
+def _nice_max(value: float) -> float:
+    """A round upper bound for the axis: 7 → 10, 130 → 150."""
+    if value <= 0:
+        return 1
+    magnitude = 10 ** (len(str(int(value))) - 1)
+    for step in (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
+        if value <= step * magnitude:
+            return step * magnitude
+    return 10 * magnitude
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+
+
+def _svg(width: int, height: int, title: str, description: str, body: list[str]) -> Chart:
+    markup = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" font-family="{FONT}" font-size="11">'
+        f"<title>{escape(title)}</title><desc>{escape(description)}</desc>" + "".join(body) + "</svg>"
+    )
+    return Chart(svg=mark_safe(markup))  # noqa: S308 - every text above is escaped
+
+
+def _legend(series: Sequence[Series], x: float, y: float) -> list[str]:
+    parts = []
+    for index, item in enumerate(series):
+        color = item.color or PALETTE[index % len(PALETTE)]
+        parts.append(f'<rect x="{x}" y="{y + index * 16}" width="10" height="10" fill="{color}"/>')
+        parts.append(f'<text x="{x + 14}" y="{y + index * 16 + 9}">{escape(item.name)}</text>')
+    return parts
+
+
+def bar_chart(
+    categories: Sequence[str],
+    series: Sequence[Series],
+    *,
+    title: str,
+    stacked: bool = False,
+    highlight: Sequence[int] = (),
+    width: int = 640,
+    height: int = 260,
+) -> Chart:
+    """Vertical bars per category, grouped or stacked; `highlight` shades categories
+    (the tourist-season months, say)."""
+    left, right, top, bottom = 40, 150 if len(series) > 1 else 10, 10, 40
+    plot_w, plot_h = width - left - right, height - top - bottom
+    totals = (
+        [sum(s.values[i] for s in series) for i in range(len(categories))]
+        if stacked
+        else [max((s.values[i] for s in series), default=0) for i in range(len(categories))]
+    )
+    top_value = _nice_max(max(totals, default=0))
+    slot = plot_w / max(len(categories), 1)
+    body = []
+    for index in highlight:
+        body.append(
+            f'<rect x="{left + index * slot:.1f}" y="{top}" width="{slot:.1f}" height="{plot_h}" fill="{HIGHLIGHT}"/>'
+        )
+    for step in range(5):
+        value = top_value * step / 4
+        y = top + plot_h - plot_h * step / 4
+        body.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="#ddd"/>')
+        body.append(f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end">{_number(value)}</text>')
+    bar_w = slot * 0.7 / (1 if stacked else max(len(series), 1))
+    for i, category in enumerate(categories):
+        base = top + plot_h
+        for j, item in enumerate(series):
+            value = item.values[i]
+            h = plot_h * value / top_value
+            color = item.color or PALETTE[j % len(PALETTE)]
+            x = left + i * slot + slot * 0.15 + (0 if stacked else j * bar_w)
+            y = base - h
+            body.append(
+                f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{h:.1f}" fill="{color}">'
+                f"<title>{escape(category)}: {escape(item.name)} {_number(value)}</title></rect>"
+            )
+            if stacked:
+                base = y
+        label_x = left + i * slot + slot / 2
+        body.append(
+            f'<text x="{label_x:.1f}" y="{top + plot_h + 14}" text-anchor="middle">{escape(category)}</text>'
+        )
+    if len(series) > 1:
+        body += _legend(series, width - right + 10, top)
+    description = "; ".join(
+        f"{category}: " + ", ".join(f"{s.name} {_number(s.values[i])}" for s in series)
+        for i, category in enumerate(categories)
+    )
+    return _svg(width, height, title, description, body)
+
+
+def hbar_chart(
+    categories: Sequence[str],
+    series: Sequence[Series],
+    *,
+    title: str,
+    stacked: bool = True,
+    width: int = 640,
+    row_height: int = 24,
+    label_width: int = 200,
+) -> Chart:
+    """Horizontal bars, one row per category (objectives, institutions, funnel stages)."""
+    legend_h = 18 if len(series) > 1 else 0
+    top, right = 8 + legend_h, 40
+    height = top + row_height * max(len(categories), 1) + 8
+    plot_w = width - label_width - right
+    totals = (
+        [sum(s.values[i] for s in series) for i in range(len(categories))]
+        if stacked
+        else [max((s.values[i] for s in series), default=0) for i in range(len(categories))]
+    )
+    top_value = max(totals, default=0) or 1
+    body = []
+    if len(series) > 1:
+        x = label_width
+        for j, item in enumerate(series):
+            color = item.color or PALETTE[j % len(PALETTE)]
+            body.append(f'<rect x="{x}" y="4" width="10" height="10" fill="{color}"/>')
+            body.append(f'<text x="{x + 14}" y="13">{escape(item.name)}</text>')
+            x += 24 + 7 * len(item.name)
+    for i, category in enumerate(categories):
+        y = top + i * row_height
+        label = category if len(category) <= 32 else category[:31] + "…"
+        body.append(
+            f'<text x="{label_width - 6}" y="{y + row_height / 2 + 4:.1f}" text-anchor="end">{escape(label)}</text>'
+        )
+        x = label_width
+        bar_h = (row_height - 6) / (1 if stacked else max(len(series), 1))
+        for j, item in enumerate(series):
+            value = item.values[i]
+            w = plot_w * value / top_value
+            color = item.color or PALETTE[j % len(PALETTE)]
+            bar_y = y + 3 + (0 if stacked else j * bar_h)
+            body.append(
+                f'<rect x="{x:.1f}" y="{bar_y:.1f}" width="{w:.1f}" height="{bar_h:.1f}" fill="{color}">'
+                f"<title>{escape(category)}: {escape(item.name)} {_number(value)}</title></rect>"
+            )
+            if stacked:
+                x += w
+            else:
+                body.append(f'<text x="{x + w + 3:.1f}" y="{bar_y + bar_h - 2:.1f}">{_number(value)}</text>')
+        if stacked:
+            body.append(f'<text x="{x + 4:.1f}" y="{y + row_height / 2 + 4:.1f}">{_number(totals[i])}</text>')
+    description = "; ".join(
+        f"{category}: " + ", ".join(f"{s.name} {_number(s.values[i])}" for s in series)
+        for i, category in enumerate(categories)
+    )
+    return _svg(width, height, title, description, body)
+
+
+def funnel_chart(stages: Sequence[tuple[str, float]], *, title: str, width: int = 640) -> Chart:
+    """Stages of a path (received → interviewed → … → employed), each bar beside its count."""
+    return hbar_chart(
+        [label for label, _value in stages],
+        [Series(name=title, values=[value for _label, value in stages], color=PALETTE[0])],
+        title=title,
+        width=width,
+        label_width=240,
+    )

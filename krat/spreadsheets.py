@@ -1,0 +1,349 @@
+"""Spreadsheets in and out: strict XLSX import against a template, safe XLSX/CSV export.
+
+Import is all-or-nothing by design: `read_rows` returns every row parsed, or raises
+`SpreadsheetError` listing every problem with its cell ("C7: …"), and the caller saves
+nothing. It refuses what a person could not have meant or what could hurt the server:
+another template, extra columns, merged cells, formulas, oversized or over-compressed
+files (zip bombs). Export neutralises cells that a spreadsheet program would run as a
+formula (= + - @), so data typed by one user cannot attack another user's computer.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import zipfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+MAX_UNCOMPRESSED_BYTES = 40 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 100
+MAX_ZIP_ENTRIES = 200
+MAX_ROWS = 5000
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+# --- Parsing one cell -----------------------------------------------------------------
+
+Parser = Callable[[Any], Any]
+
+
+def text(max_length: int = 500) -> Parser:
+    def parse(value: Any) -> str:
+        result = "" if value is None else str(value).strip()
+        if len(result) > max_length:
+            raise ValidationError(
+                _("At most %(limit)d characters, this has %(count)d."),
+                params={"limit": max_length, "count": len(result)},
+            )
+        return result
+
+    return parse
+
+
+def whole_number(minimum: int = 0, maximum: int = 1_000_000) -> Parser:
+    def parse(value: Any) -> int:
+        if isinstance(value, bool):
+            raise ValidationError(_("Expected a whole number."))
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if isinstance(value, str):
+            value = value.strip()
+            if value.lstrip("-").isdigit():
+                value = int(value)
+        if not isinstance(value, int):
+            raise ValidationError(_("Expected a whole number."))
+        if not minimum <= value <= maximum:
+            raise ValidationError(
+                _("Expected a number from %(minimum)d to %(maximum)d."),
+                params={"minimum": minimum, "maximum": maximum},
+            )
+        return value
+
+    return parse
+
+
+def decimal_number(minimum: Decimal = Decimal(0), maximum: Decimal = Decimal(10**12)) -> Parser:
+    def parse(value: Any) -> Decimal:
+        if isinstance(value, bool):
+            raise ValidationError(_("Expected a number."))
+        try:
+            number = Decimal(str(value).strip().replace(",", "."))
+        except InvalidOperation:
+            raise ValidationError(_("Expected a number.")) from None
+        if not number.is_finite() or not minimum <= number <= maximum:
+            raise ValidationError(
+                _("Expected a number from %(minimum)s to %(maximum)s."),
+                params={"minimum": minimum, "maximum": maximum},
+            )
+        return number
+
+    return parse
+
+
+def date() -> Parser:
+    def parse(value: Any) -> datetime.date:
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        if isinstance(value, datetime.date):
+            return value
+        for fmt in ("%d.%m.%Y", "%Y-%m-%d"):
+            try:
+                return datetime.datetime.strptime(str(value).strip(), fmt).date()
+            except ValueError:
+                continue
+        raise ValidationError(_("Expected a date such as 25.04.2018."))
+
+    return parse
+
+
+def choice(choices: Iterable[tuple[str, Any]]) -> Parser:
+    """Accepts the stored value or its label in Albanian or English, in any case."""
+    choices = list(choices)
+
+    def parse(value: Any) -> str:
+        wanted = str(value).strip().casefold()
+        for stored, label in choices:
+            names = {str(stored).casefold()}
+            for language in ("sq", "en"):
+                with translation.override(language):
+                    names.add(str(label).casefold())
+            if wanted in names:
+                return stored
+        raise ValidationError(
+            _("Not one of: %(choices)s."), params={"choices": ", ".join(str(label) for _s, label in choices)}
+        )
+
+    return parse
+
+
+# --- Templates and import ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an import template; `title` is a lazy translatable string."""
+
+    key: str
+    title: Any
+    parse: Parser = field(default_factory=text)
+    required: bool = True
+    help: Any = ""
+
+
+@dataclass(frozen=True)
+class SheetTemplate:
+    title: Any
+    columns: Sequence[Column]
+
+    def accepted_titles(self, column: Column) -> set[str]:
+        names = set()
+        for language in ("sq", "en"):
+            with translation.override(language):
+                names.add(str(column.title).strip().casefold())
+        return names
+
+
+@dataclass(frozen=True)
+class Problem:
+    cell: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.cell}: {self.message}" if self.cell else self.message
+
+
+class SpreadsheetError(Exception):
+    """Everything wrong with an uploaded file, each problem with its place."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("; ".join(str(p) for p in problems))
+
+    @property
+    def messages(self) -> list[str]:
+        return [str(p) for p in self.problems]
+
+
+@dataclass(frozen=True)
+class Row:
+    number: int
+    values: dict[str, Any]
+
+
+def _check_container(data: bytes) -> None:
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise SpreadsheetError(
+            [Problem("", _("The file is larger than %(limit)d MB.") % {"limit": MAX_UPLOAD_BYTES // 2**20})]
+        )
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise SpreadsheetError([Problem("", _("This is not an Excel workbook (.xlsx)."))]) from None
+    entries = archive.infolist()
+    total = sum(entry.file_size for entry in entries)
+    worst_ratio = max((entry.file_size / max(entry.compress_size, 1) for entry in entries), default=0)
+    if (
+        len(entries) > MAX_ZIP_ENTRIES
+        or total > MAX_UNCOMPRESSED_BYTES
+        or worst_ratio > MAX_COMPRESSION_RATIO
+    ):
+        raise SpreadsheetError([Problem("", _("The workbook is too large once unpacked; it was refused."))])
+
+
+def read_rows(data: bytes, template: SheetTemplate) -> list[Row]:
+    """Parse the first sheet of an uploaded workbook against `template`.
+
+    Returns the non-empty rows, or raises SpreadsheetError with every problem found.
+    """
+    _check_container(data)
+    try:
+        workbook = load_workbook(io.BytesIO(data), data_only=False)
+    except Exception:  # openpyxl raises many kinds for a damaged file
+        raise SpreadsheetError(
+            [Problem("", _("The workbook could not be read; is it a real .xlsx file?"))]
+        ) from None
+    sheet = workbook.worksheets[0]
+    if sheet.max_row > MAX_ROWS + 1:
+        raise SpreadsheetError(
+            [Problem("", _("At most %(limit)d rows can be imported at once.") % {"limit": MAX_ROWS})]
+        )
+
+    problems: list[Problem] = []
+    for merged in sheet.merged_cells.ranges:
+        problems.append(Problem(str(merged), _("Merged cells are not allowed; unmerge them.")))
+
+    width = len(template.columns)
+    header = [cell.value for cell in next(sheet.iter_rows(min_row=1, max_row=1), ())]
+    for index, column in enumerate(template.columns):
+        found = header[index] if index < len(header) else None
+        if found is None or str(found).strip().casefold() not in template.accepted_titles(column):
+            problems.append(
+                Problem(
+                    f"{get_column_letter(index + 1)}1",
+                    _("This is not the expected template: the column should be “%(title)s”.")
+                    % {"title": column.title},
+                )
+            )
+    for index in range(width, len(header)):
+        if header[index] not in (None, ""):
+            problems.append(
+                Problem(
+                    f"{get_column_letter(index + 1)}1", _("Extra column: the template has no such column.")
+                )
+            )
+    if problems:
+        raise SpreadsheetError(problems)
+
+    rows: list[Row] = []
+    for cells in sheet.iter_rows(min_row=2, max_row=sheet.max_row, max_col=max(sheet.max_column, width)):
+        number = cells[0].row
+        if all(cell.value in (None, "") for cell in cells):
+            continue
+        values: dict[str, Any] = {}
+        for cell in cells[width:]:
+            if cell.value not in (None, ""):
+                problems.append(Problem(cell.coordinate, _("Extra column: the template has no such column.")))
+        for column, cell in zip(template.columns, cells[:width], strict=True):
+            if cell.data_type == "f":
+                problems.append(
+                    Problem(cell.coordinate, _("Formulas are not accepted; type the value itself."))
+                )
+                continue
+            if cell.value in (None, ""):
+                if column.required:
+                    problems.append(Problem(cell.coordinate, _("This cell is required.")))
+                values[column.key] = None
+                continue
+            try:
+                values[column.key] = column.parse(cell.value)
+            except ValidationError as error:
+                problems.extend(Problem(cell.coordinate, message) for message in error.messages)
+        rows.append(Row(number=number, values=values))
+    if problems:
+        raise SpreadsheetError(problems)
+    return rows
+
+
+# --- Export ------------------------------------------------------------------------------
+
+
+def safe_cell(value: Any) -> Any:
+    """A value as it may go into a spreadsheet: text that a program would run as a
+    formula gets a leading apostrophe, numbers and dates pass unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    if value is None:
+        return ""
+    return value
+
+
+@dataclass
+class Sheet:
+    title: str
+    headers: Sequence[Any]
+    rows: Iterable[Sequence[Any]]
+
+
+def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for sheet in sheets:
+        worksheet = workbook.create_sheet(title=str(sheet.title)[:31])
+        worksheet.append([str(h) for h in sheet.headers])
+        for cell in worksheet[1]:
+            cell.font = Font(bold=True)
+            cell.fill = PatternFill("solid", fgColor="F2DCDB")
+        for row in sheet.rows:
+            worksheet.append([safe_cell(v if not hasattr(v, "__html__") else str(v)) for v in row])
+        for index, header in enumerate(sheet.headers, start=1):
+            worksheet.column_dimensions[get_column_letter(index)].width = max(
+                12, min(60, len(str(header)) + 4)
+            )
+        worksheet.freeze_panes = "A2"
+    if not sheets:
+        workbook.create_sheet(title="—")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def template_bytes(template: SheetTemplate, examples: Sequence[Sequence[Any]] = ()) -> bytes:
+    """An empty import template (its header row), with optional example rows."""
+    return workbook_bytes(
+        [Sheet(title=str(template.title), headers=[c.title for c in template.columns], rows=examples)]
+    )
+
+
+def _download(content: bytes | str, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    return _download(content, filename, XLSX_CONTENT_TYPE)
+
+
+def csv_response(headers: Sequence[Any], rows: Iterable[Sequence[Any]], filename: str) -> HttpResponse:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([str(h) for h in headers])
+    for row in rows:
+        writer.writerow([safe_cell(v) for v in row])
+    # A byte-order mark lets Excel open the UTF-8 file with ë and ç intact.
+    return _download("\ufeff" + buffer.getvalue(), filename, "text/csv; charset=utf-8")

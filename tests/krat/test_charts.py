@@ -1,0 +1,55 @@
+import base64
+import xml.etree.ElementTree as ET
+
+from krat.charts import Series, bar_chart, funnel_chart, hbar_chart
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def parse(chart):
+    return ET.fromstring(str(chart.svg))
+
+
+def test_a_bar_chart_is_valid_svg_with_one_bar_per_value_and_an_accessible_name():
+    chart = bar_chart(
+        ["Janar", "Korrik"],
+        [Series("2026", [3, 12]), Series("2025", [1, 9])],
+        title="Fëmijë në situatë rruge",
+        highlight=[1],
+    )
+    root = parse(chart)
+    assert root.get("role") == "img"
+    assert root.find(f"{SVG}title").text == "Fëmijë në situatë rruge"
+    bars = [r for r in root.iter(f"{SVG}rect") if r.find(f"{SVG}title") is not None]
+    assert [b.find(f"{SVG}title").text for b in bars] == [
+        "Janar: 2026 3",
+        "Janar: 2025 1",
+        "Korrik: 2026 12",
+        "Korrik: 2025 9",
+    ]
+    assert "Korrik: 2026 12, 2025 9" in root.find(f"{SVG}desc").text
+
+
+def test_taller_values_draw_taller_bars():
+    root = parse(bar_chart(["a", "b"], [Series("s", [2, 8])], title="t"))
+    bars = [r for r in root.iter(f"{SVG}rect") if r.find(f"{SVG}title") is not None]
+    assert float(bars[1].get("height")) == 4 * float(bars[0].get("height"))
+
+
+def test_labels_are_escaped_so_user_text_cannot_inject_markup():
+    chart = hbar_chart(['<script>alert("x")</script>'], [Series("s", [1])], title="<b>t</b>")
+    assert "<script>" not in str(chart.svg)
+    assert "&lt;script&gt;" in str(chart.svg)
+    parse(chart)
+
+
+def test_a_funnel_keeps_stage_order_and_zero_data_still_draws():
+    chart = funnel_chart([("Të pritur", 40), ("Të intervistuar", 30), ("Të punësuar", 0)], title="Punësimi")
+    text = str(chart.svg)
+    assert text.index("Të pritur") < text.index("Të intervistuar") < text.index("Të punësuar")
+    parse(bar_chart(["a"], [Series("s", [0])], title="empty"))
+
+
+def test_the_data_uri_carries_the_same_svg_for_pdfs():
+    chart = bar_chart(["a"], [Series("s", [1])], title="t")
+    assert base64.b64decode(chart.data_uri.split(",", 1)[1]).decode() == str(chart.svg)
