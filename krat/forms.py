@@ -79,6 +79,7 @@ class CountySettingsForm(VersionedFormMixin, forms.ModelForm):
             "suppress_in_printed_report",
             "tourist_season_start",
             "tourist_season_end",
+            "require_two_factor",
         ]
 
 

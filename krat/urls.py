@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from krat.views import county, dashboard, history, institutions, people, periods
+from krat.views import audit, county, dashboard, history, institutions, people, periods, security
 
 core_patterns = [
     path("", dashboard.home, name="home"),
@@ -21,6 +21,7 @@ core_patterns = [
     path("qarqe/<slug:slug>/periudha/e-re/", periods.period_create, name="period_create"),
     path("periudha/<int:pk>/ndrysho/", periods.period_edit, name="period_edit"),
     path("historiku/<str:label>/<int:pk>/", history.record_history, name="record_history"),
+    path("qarqe/<slug:slug>/shkarkimet/", audit.download_log, name="download_log"),
 ]
 
 urlpatterns = [
@@ -36,6 +37,11 @@ urlpatterns = [
     path("dalje/", auth_views.LogoutView.as_view(), name="logout"),
     path("fjalekalimi/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("fjalekalimi/u-ndryshua/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("siguria/", security.security, name="security"),
+    path("siguria/aktivizo/", security.enrol, name="two_factor_enrol"),
+    path("siguria/kodet-rezerve/", security.recovery_codes, name="two_factor_recovery_codes"),
+    path("siguria/caktivizo/", security.disable, name="two_factor_disable"),
+    path("hyrje/kodi/", security.verify, name="two_factor_verify"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -67,11 +67,17 @@ CORE_CASES: dict[str, UrlCase] = {
     "krat:record_history": UrlCase(
         allowed=HISTORY_READERS, kwargs=lambda w: {"label": "krat.institution", "pk": w.own_institution.pk}
     ),
+    "krat:download_log": UrlCase(allowed=MANAGERS, kwargs=_own_slug),
     # Authentication pages are for everyone; a signed-in visitor of the login page goes home.
     "login": UrlCase(allowed=frozenset(), public=True, status_for=dict.fromkeys(LOGGED_IN, 302)),
     "logout": UrlCase(allowed=LOGGED_IN, public=True, method="post", ok_status=302),
     "password_change": UrlCase(allowed=LOGGED_IN),
     "password_change_done": UrlCase(allowed=LOGGED_IN),
+    "security": UrlCase(allowed=LOGGED_IN),
+    "two_factor_enrol": UrlCase(allowed=LOGGED_IN),
+    "two_factor_verify": UrlCase(allowed=LOGGED_IN, ok_status=302),  # nobody here has a device yet
+    "two_factor_recovery_codes": UrlCase(allowed=LOGGED_IN, method="post", ok_status=302),
+    "two_factor_disable": UrlCase(allowed=LOGGED_IN, method="post", ok_status=302),
     "set_language": UrlCase(allowed=LOGGED_IN, public=True, method="post", ok_status=302),
 }
 

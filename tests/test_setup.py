@@ -60,3 +60,14 @@ def test_loading_the_demo_twice_changes_nothing(capsys):
     out = capsys.readouterr().out
     assert DEMO_PASSWORD in out and all(login.username in out for login in LOGINS)
     assert User.objects.get(username="policia").check_password(DEMO_PASSWORD)
+
+
+def test_production_hashes_passwords_with_argon2():
+    result = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings; print(settings.PASSWORD_HASHERS[0])",
+        **PRODUCTION,
+    )
+    assert result.stdout.strip() == "django.contrib.auth.hashers.Argon2PasswordHasher", result.stderr

@@ -1,8 +1,9 @@
 """The table's core: counties, municipalities, institutions, people and reporting periods."""
 
+from krat.models.audit import DownloadLog
 from krat.models.county import County, Municipality
 from krat.models.institution import Institution
 from krat.models.period import ReportingPeriod
 from krat.models.user import User
 
-__all__ = ["County", "Institution", "Municipality", "ReportingPeriod", "User"]
+__all__ = ["County", "DownloadLog", "Institution", "Municipality", "ReportingPeriod", "User"]

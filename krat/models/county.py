@@ -37,6 +37,11 @@ class County(Versioned):
     tourist_season_end = models.PositiveSmallIntegerField(
         _("tourist season ends in"), choices=Month.choices, default=Month.SEPTEMBER
     )
+    require_two_factor = models.BooleanField(
+        _("require two-factor log-in for the secretariat and the chair"),
+        default=False,
+        help_text=_("They then confirm each log-in with a code from an authenticator app."),
+    )
     history = HistoricalRecords()
 
     class Meta:

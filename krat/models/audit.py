@@ -1,0 +1,36 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from krat.models.county import County
+
+
+class DownloadLog(models.Model):
+    """Who downloaded which export or PDF with case figures, and when.
+
+    Rows are only ever added; the secretariat of the county reads them.
+    """
+
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="downloads", verbose_name=_("county")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="downloads",
+        verbose_name=_("user"),
+    )
+    downloaded_at = models.DateTimeField(_("downloaded at"), auto_now_add=True, db_index=True)
+    what = models.CharField(_("what"), max_length=200)
+    path = models.CharField(_("address"), max_length=500)
+    suppressed = models.BooleanField(
+        _("small numbers hidden"), default=False, help_text=_("Whether the file hid small numbers.")
+    )
+
+    class Meta:
+        verbose_name = _("download")
+        verbose_name_plural = _("downloads")
+        ordering = ["-downloaded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.what}"

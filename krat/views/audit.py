@@ -1,0 +1,13 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from krat import access, audit
+
+
+@login_required
+def download_log(request: HttpRequest, slug: str) -> HttpResponse:
+    county = access.county_for_user(request.user, slug, manage=True)
+    page = Paginator(audit.download_list(county), 50).get_page(request.GET.get("faqja"))
+    return render(request, "krat/download_log.html", {"county": county, "page": page, "entries": list(page)})

@@ -1,0 +1,98 @@
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from krat import two_factor
+from krat.forms import add_errors
+
+
+class CodeForm(forms.Form):
+    token = forms.CharField(
+        label=gettext_lazy("Code"),
+        max_length=16,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+
+@login_required
+def security(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    return render(
+        request,
+        "krat/security.html",
+        {"enrolled": two_factor.is_enrolled(user), "required": two_factor.is_required(user)},
+    )
+
+
+@login_required
+def enrol(request: HttpRequest) -> HttpResponse:
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            codes = two_factor.enrolment_confirm(request=request, token=form.cleaned_data["token"])
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Two-factor log-in is on."))
+            return render(request, "krat/security_recovery_codes.html", {"codes": codes})
+    device = two_factor.pending_device(request.user)
+    return render(
+        request,
+        "krat/security_enrol.html",
+        {
+            "form": form,
+            "qr_code": two_factor.qr_code_data_uri(device),
+            "secret": two_factor.secret_for_typing(device),
+            "required": two_factor.is_required(request.user),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def verify(request: HttpRequest) -> HttpResponse:
+    if not two_factor.is_enrolled(request.user) or request.user.is_verified():
+        return redirect("krat:home")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            two_factor.verify(request=request, token=form.cleaned_data["token"])
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            target = request.GET.get("next", "")
+            safe = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
+            return redirect(target if safe and target else "krat:home")
+    return render(
+        request, "krat/security_verify.html", {"form": form}, status=400 if request.method == "POST" else 200
+    )
+
+
+@login_required
+@require_POST
+def recovery_codes(request: HttpRequest) -> HttpResponse:
+    if not two_factor.is_enrolled(request.user):
+        return redirect("security")
+    codes = two_factor.recovery_codes_renew(user=request.user)
+    return render(request, "krat/security_recovery_codes.html", {"codes": codes})
+
+
+@login_required
+@require_POST
+def disable(request: HttpRequest) -> HttpResponse:
+    try:
+        two_factor.disable(user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Two-factor log-in is off."))
+    return redirect("security")
