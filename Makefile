@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SYSTEM_PACKAGES := chromium poppler-utils libharfbuzz-subset0 gettext
 PYTEST_WORKERS ?= 2
 
-.PHONY: setup system-deps messages run test lint bench clean
+.PHONY: setup system-deps messages run test lint bench audit clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,16 @@ lint: $(STAMP)
 test: setup lint
 	KRAT_TESTING=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest -n $(PYTEST_WORKERS)
+
+# Performance at scale 1 and 10 (PostgreSQL when DATABASE_URL is set): see bench/run.py.
+bench: setup
+	$(BIN)/python bench/run.py
+
+# Known vulnerabilities in the pinned requirements. --strict fails when a package cannot
+# be checked, so a closed network cannot pass for a clean audit.
+audit: $(STAMP)
+	$(BIN)/pip install --quiet --disable-pip-version-check pip-audit==2.10.1
+	$(BIN)/pip-audit --strict --progress-spinner off -r requirements.txt
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

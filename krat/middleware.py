@@ -23,7 +23,7 @@ class TwoFactorMiddleware:
     requires it) until the session is verified. Only the pages needed to get there,
     to log out and to switch language stay open."""
 
-    OPEN_URL_NAMES = {"two_factor_verify", "two_factor_enrol", "logout", "set_language", "login"}
+    OPEN_URL_NAMES = {"two_factor_verify", "two_factor_enrol", "logout", "set_language", "login", "health"}
 
     def __init__(self, get_response):
         self.get_response = get_response

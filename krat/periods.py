@@ -6,6 +6,7 @@ import datetime
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -42,13 +43,26 @@ def validate_no_overlap(period: ReportingPeriod) -> None:
 
 
 def current_period(county: County, today: datetime.date | None = None) -> ReportingPeriod | None:
-    """The period containing today, else the latest one that has started, else the next."""
+    """The period containing today, else the latest one that has started, else the next.
+
+    One query whatever the data: candidates are ranked in the database.
+    """
+    from django.db.models import Case, IntegerField, Value, When
+
     from krat.models import ReportingPeriod
 
     today = today or timezone.localdate()
-    periods = ReportingPeriod.objects.filter(county=county)
+    rank = Case(
+        When(start_date__lte=today, end_date__gte=today, then=Value(0)),
+        When(start_date__lte=today, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    # Among started periods the latest first; among future ones the nearest first.
+    started_first = Case(When(start_date__lte=today, then="start_date"), default=None)
     return (
-        periods.filter(start_date__lte=today, end_date__gte=today).first()
-        or periods.filter(start_date__lte=today).order_by("-start_date").first()
-        or periods.order_by("start_date").first()
+        ReportingPeriod.objects.filter(county=county)
+        .annotate(rank=rank, started=started_first)
+        .order_by("rank", F("started").desc(nulls_last=True), "start_date")
+        .first()
     )

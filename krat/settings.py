@@ -259,3 +259,6 @@ if TESTING:
 
 # Each app's demo records: a callable (county) -> None, run by `manage.py load_demo` in order.
 KRAT_DEMO_LOADERS = ["meetings.demo.load", "actionplan.demo.load", "cases.demo.load"]
+
+# Each app's benchmark data: a callable (krat.generate.CountyYear) -> None.
+KRAT_DATA_GENERATORS: list[str] = []

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from krat.views import audit, county, dashboard, history, institutions, people, periods, security
+from krat.views import audit, county, dashboard, health, history, institutions, people, periods, security
 
 core_patterns = [
     path("", dashboard.home, name="home"),
@@ -42,6 +42,7 @@ urlpatterns = [
     path("siguria/kodet-rezerve/", security.recovery_codes, name="two_factor_recovery_codes"),
     path("siguria/caktivizo/", security.disable, name="two_factor_disable"),
     path("hyrje/kodi/", security.verify, name="two_factor_verify"),
+    path("gjendja/", health.health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

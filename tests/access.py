@@ -78,6 +78,7 @@ CORE_CASES: dict[str, UrlCase] = {
     "two_factor_verify": UrlCase(allowed=LOGGED_IN, ok_status=302),  # nobody here has a device yet
     "two_factor_recovery_codes": UrlCase(allowed=LOGGED_IN, method="post", ok_status=302),
     "two_factor_disable": UrlCase(allowed=LOGGED_IN, method="post", ok_status=302),
+    "health": UrlCase(allowed=LOGGED_IN, public=True),
     "set_language": UrlCase(allowed=LOGGED_IN, public=True, method="post", ok_status=302),
 }
 

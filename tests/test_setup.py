@@ -71,3 +71,16 @@ def test_production_hashes_passwords_with_argon2():
         **PRODUCTION,
     )
     assert result.stdout.strip() == "django.contrib.auth.hashers.Argon2PasswordHasher", result.stderr
+
+
+@pytest.mark.django_db
+def test_the_benchmark_data_is_reproducible_and_scales():
+    from krat.generate import generate, layout
+
+    assert layout(1) == (1, 1) and layout(10) == (5, 2)
+    generate(scale=1, seed=7)
+    first = sorted(User.objects.values_list("username", "first_name"))
+    assert Institution.objects.count() == 40
+    assert ReportingPeriod.objects.count() == 3
+    generate(scale=1, seed=7)  # again: nothing new
+    assert sorted(User.objects.values_list("username", "first_name")) == first

@@ -138,3 +138,31 @@ class TestForm:
         )
         assert not form.is_valid()
         assert "already has a period with this label" in str(form.errors)
+
+
+@pytest.mark.django_db
+class TestCurrentPeriod:
+    def test_the_period_containing_today_else_the_latest_started_else_the_next(self):
+        from krat.periods import current_period
+
+        county = CountyFactory()
+        assert current_period(county, D(2018, 6, 1)) is None
+        future = PeriodFactory(
+            county=county,
+            label="F",
+            start_date=D(2019, 1, 1),
+            end_date=D(2019, 4, 30),
+            deadline=D(2019, 5, 1),
+        )
+        later = PeriodFactory(
+            county=county,
+            label="L",
+            start_date=D(2019, 6, 1),
+            end_date=D(2019, 8, 31),
+            deadline=D(2019, 9, 1),
+        )
+        assert current_period(county, D(2018, 6, 1)) == future
+        assert current_period(county, D(2019, 2, 1)) == future
+        assert current_period(county, D(2019, 5, 15)) == future  # between periods: the latest started
+        assert current_period(county, D(2019, 7, 1)) == later
+        assert current_period(county, D(2020, 1, 1)) == later

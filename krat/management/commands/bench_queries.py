@@ -1,0 +1,28 @@
+import json
+
+from django.core.management.base import BaseCommand
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, setup_test_environment
+
+from krat.benchmarks import FLOOR, PAGES
+from krat.models import User
+
+
+class Command(BaseCommand):
+    help = "Print, as JSON, the SQL queries each benchmark page runs (used by bench/run.py)."
+
+    def handle(self, *args, **options):
+        setup_test_environment()
+        client = Client()
+        counts = {}
+        for target in [FLOOR, *PAGES]:
+            path, username = target.resolve()
+            client.force_login(User.objects.get(username=username))
+            client.get(path)  # warm caches (content types, sessions) as a running server has them
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(path)
+            if response.status_code != 200:
+                raise SystemExit(f"{target.label}: {path} answered {response.status_code}")
+            counts[target.label] = {"path": path, "user": username, "queries": len(queries.captured_queries)}
+        self.stdout.write(json.dumps(counts))
