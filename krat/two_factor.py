@@ -28,12 +28,14 @@ RECOVERY_CODE_COUNT = 10
 DEVICE_NAME = "authenticator"
 
 
+def can_be_required(user: User) -> bool:
+    """A county may require two-factor log-in of its secretariat and chair."""
+    return user.role in (Role.SECRETARIAT, Role.CHAIR)
+
+
 def is_required(user: User) -> bool:
     return bool(
-        user.is_authenticated
-        and user.county_id
-        and user.role in (Role.SECRETARIAT, Role.CHAIR)
-        and user.county.require_two_factor
+        user.is_authenticated and user.county_id and can_be_required(user) and user.county.require_two_factor
     )
 
 

@@ -93,6 +93,16 @@ class TestTwoFactor:
         assert TOTPDevice.objects.filter(user=world.users["chair"]).exists()  # required: not turned off
 
 
+    def test_a_requirement_switched_on_mid_session_holds_the_secretariat_at_once(self, world):
+        client = Client()
+        password_login(client, world.users["secretariat"])
+        dashboard = reverse("krat:dashboard", args=[world.own.slug])
+        assert client.get(dashboard).status_code == 200
+        world.own.require_two_factor = True
+        world.own.save()
+        assert client.get(dashboard).url == reverse("two_factor_enrol")
+
+
 class TestAccounts:
     def test_repeated_failures_lock_the_account_out(self, world, client):
         user = world.users["observer"]

@@ -15,7 +15,7 @@ class Command(BaseCommand):
         person = User.objects.get(username=user)
         session = SessionStore()
         session[SESSION_KEY] = str(person.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[BACKEND_SESSION_KEY] = "krat.auth.KratBackend"
         session[HASH_SESSION_KEY] = person.get_session_auth_hash()
         session.set_expiry(3600)
         session.save()
