@@ -78,7 +78,11 @@ CASES: dict[str, UrlCase] = {
     ),
     "krat:submission_detail": UrlCase(allowed=OWN_READERS, kwargs=_pk("draft")),
     "krat:submission_edit": UrlCase(allowed=WRITERS, kwargs=_pk("draft")),
-    "krat:submission_return": UrlCase(allowed=MANAGERS, kwargs=_pk("submitted"), method="post", ok_status=302),
-    "krat:submission_approve": UrlCase(allowed=MANAGERS, kwargs=_pk("submitted"), method="post", ok_status=302),
+    "krat:submission_return": UrlCase(
+        allowed=MANAGERS, kwargs=_pk("submitted"), method="post", ok_status=302
+    ),
+    "krat:submission_approve": UrlCase(
+        allowed=MANAGERS, kwargs=_pk("submitted"), method="post", ok_status=302
+    ),
     "krat:submission_reopen": UrlCase(allowed=MANAGERS, kwargs=_pk("approved"), method="post", ok_status=302),
 }
