@@ -166,4 +166,4 @@ def test_the_returned_email_is_albanian_and_carries_the_comment(world, django_ca
     assert "Mungon <b>seksioni</b> i rezultateve." in message.body
     assert "Mungon &lt;b&gt;seksioni&lt;/b&gt; i rezultateve." in message.alternatives[0][0]
     assert reverse("krat:submission_edit", args=[submission.pk]) in message.body
-    assert "Sekretaria e ktheu raportin e Policia Durrës" in message.body
+    assert "Sekretaria e ktheu raportin e institucionit Policia Durrës" in message.body

@@ -167,7 +167,7 @@ class TestSecretariat:
         assert "Policia Durrës" in page and "Zyra e Punës Durrës" in page
         assert "Policia Vlorë" not in page
         assert "Plotësuar 50 %" in page
-        assert "dorëzuar në afat" in page and "pa filluar" in page
+        assert "dorëzuar në afat" in page and "pa filluar" in page and "i gjithë raporti" in page
         assert "1 institucion e ka kaluar afatin:" in page  # the world's deadline is in 2018
         assert "Dërgoju kujtesë institucioneve me vonesë" in page
 
