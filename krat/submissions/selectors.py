@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from krat.models import Institution, PeriodSubmission, ReportingPeriod, SubmissionState, User
+from krat.models import County, Institution, PeriodSubmission, ReportingPeriod, SubmissionState, User
 from krat.submissions.parts import PartStatus, part_statuses
 from krat.submissions.rules import can_edit_submission
+
+if TYPE_CHECKING:
+    from krat.selectors import DashboardPanel
 
 
 class BoardState(models.TextChoices):
@@ -207,7 +211,7 @@ def submission_board_row(
     return _rows([(period, institution)], stored, today)[0]
 
 
-def dashboard_panel(*, user: User, county, period: ReportingPeriod | None):
+def dashboard_panel(*, user: User, county: County, period: ReportingPeriod | None) -> DashboardPanel | None:
     """The dashboard card: a representative's own state, or the county's share complete."""
     from krat import access
     from krat.selectors import DashboardPanel
