@@ -14,3 +14,7 @@ class KratConfig(AppConfig):
         history.register(Institution, county_of=lambda institution: institution.county)
         history.register(ReportingPeriod, county_of=lambda period: period.county)
         history.register(User, county_of=lambda person: person.county)
+
+        from krat.models import PeriodSubmission
+
+        history.register(PeriodSubmission, county_of=lambda submission: submission.period.county)

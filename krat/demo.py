@@ -148,4 +148,49 @@ def demo_load(today: datetime.date) -> County:
         user.set_password(DEMO_PASSWORD)
         user.full_clean()
         user.save()
+    demo_submissions(county, today)
     return county
+
+
+DEMO_REPORT = {
+    "situation_assessment": "Gjatë periudhës nuk u vunë re rritje të rasteve; sezoni turistik kërkon vëmendje.",
+    "action_plan": "U zhvilluan dy takime ndërgjegjësuese në shkolla, sipas planit të veprimit.",
+    "cooperation": "Bashkëpunim i rregullt me Policinë dhe Njësinë për Mbrojtjen e Fëmijëve.",
+    "results": "U referuan tre persona në nevojë drejt shërbimeve.",
+    "problems": "Mungesë transporti për daljet në terren.",
+    "proposals": "Trajnim i përbashkët para sezonit turistik.",
+}
+
+
+def demo_submissions(county: County, today: datetime.date) -> None:
+    """A few reports in the current period, so the completeness board is not empty.
+
+    The police report is left for the newcomer to fill in. Get-or-create: safe to rerun.
+    """
+    from django.utils import timezone
+
+    from krat.models import PeriodSubmission, SubmissionState
+    from krat.periods import current_period
+
+    period = current_period(county, today)
+    if period is None or period.is_closed:
+        return
+    now = timezone.now()
+    plan = [
+        ("Zyra e Punës Durrës", SubmissionState.SUBMITTED, "zyra.punes"),
+        ("Bashkia Durrës", SubmissionState.APPROVED, None),
+        ("Drejtoria Rajonale e Shërbimit Social Shtetëror Durrës", SubmissionState.DRAFT, "sherbimi.social"),
+    ]
+    reviewer = User.objects.filter(username="sekretaria").first()
+    for name, state, author in plan:
+        institution = Institution.objects.filter(county=county, name=name).first()
+        if institution is None:
+            continue
+        defaults = {**DEMO_REPORT, "state": state}
+        if state in (SubmissionState.SUBMITTED, SubmissionState.APPROVED):
+            defaults.update(submitted_at=now, submitted_by=User.objects.filter(username=author).first())
+        if state == SubmissionState.APPROVED:
+            defaults.update(reviewed_at=now, reviewed_by=reviewer)
+        if state == SubmissionState.DRAFT:
+            defaults.update(results="", proposals="")
+        PeriodSubmission.objects.get_or_create(period=period, institution=institution, defaults=defaults)

@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from krat.views import audit, county, dashboard, health, history, institutions, people, periods, security
+from krat.views import submissions as submission_views
 
 core_patterns = [
     path("", dashboard.home, name="home"),
@@ -22,6 +23,24 @@ core_patterns = [
     path("periudha/<int:pk>/ndrysho/", periods.period_edit, name="period_edit"),
     path("historiku/<str:label>/<int:pk>/", history.record_history, name="record_history"),
     path("qarqe/<slug:slug>/shkarkimet/", audit.download_log, name="download_log"),
+    path("qarqe/<slug:slug>/raportet/", submission_views.submission_todo, name="submission_todo"),
+    path(
+        "qarqe/<slug:slug>/plotesia/",
+        submission_views.submission_board_current,
+        name="submission_board_current",
+    ),
+    path("periudha/<int:pk>/plotesia/", submission_views.submission_board, name="submission_board"),
+    path("periudha/<int:pk>/plotesia/kujto/", submission_views.submission_remind, name="submission_remind"),
+    path(
+        "periudha/<int:pk>/institucione/<int:institution_pk>/raporti/",
+        submission_views.submission_open,
+        name="submission_open",
+    ),
+    path("raporte/<int:pk>/", submission_views.submission_detail, name="submission_detail"),
+    path("raporte/<int:pk>/ndrysho/", submission_views.submission_edit, name="submission_edit"),
+    path("raporte/<int:pk>/kthe/", submission_views.submission_return, name="submission_return"),
+    path("raporte/<int:pk>/mirato/", submission_views.submission_approve, name="submission_approve"),
+    path("raporte/<int:pk>/rihap/", submission_views.submission_reopen, name="submission_reopen"),
 ]
 
 urlpatterns = [

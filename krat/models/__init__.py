@@ -4,6 +4,25 @@ from krat.models.audit import DownloadLog
 from krat.models.county import County, Municipality
 from krat.models.institution import Institution
 from krat.models.period import ReportingPeriod
+from krat.models.submission import (
+    PartNothingToReport,
+    PeriodSubmission,
+    ReminderStep,
+    SubmissionReminder,
+    SubmissionState,
+)
 from krat.models.user import User
 
-__all__ = ["County", "DownloadLog", "Institution", "Municipality", "ReportingPeriod", "User"]
+__all__ = [
+    "County",
+    "DownloadLog",
+    "Institution",
+    "Municipality",
+    "PartNothingToReport",
+    "PeriodSubmission",
+    "ReminderStep",
+    "ReportingPeriod",
+    "SubmissionReminder",
+    "SubmissionState",
+    "User",
+]

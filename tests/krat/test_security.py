@@ -92,7 +92,6 @@ class TestTwoFactor:
         assert client.post(reverse("two_factor_disable")).status_code == 302
         assert TOTPDevice.objects.filter(user=world.users["chair"]).exists()  # required: not turned off
 
-
     def test_a_requirement_switched_on_mid_session_holds_the_secretariat_at_once(self, world):
         client = Client()
         password_login(client, world.users["secretariat"])

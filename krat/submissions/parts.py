@@ -1,0 +1,114 @@
+"""The structured parts of a period submission that other apps contribute.
+
+An app registers a part once, at start-up (in its `AppConfig.ready`):
+
+    register_part(SubmissionPart(
+        key="actionplan.progress",
+        title=_("Action plan progress"),
+        applies_to=lambda institution: ...,          # does this institution report it?
+        state=lambda submission: "complete" | "missing" | "nothing_to_report",
+        url=lambda submission: reverse(...),         # where the institution fills it in
+        states=None,                                 # optional bulk form, see below
+    ))
+
+`state` gets a `PeriodSubmission` whose `period` and `institution` are set; on the
+board it may be unsaved (the institution has not started). A representative may mark
+an applicable part "nothing to report" (`PartNothingToReport`); that mark wins over
+`state`. The board calls `states(submissions) -> {institution_id: state}` once when a
+part gives it, else `state` once per institution (a query each: give `states`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from krat.models import Institution, PeriodSubmission
+
+COMPLETE = "complete"
+MISSING = "missing"
+NOTHING_TO_REPORT = "nothing_to_report"
+PART_STATES = (COMPLETE, MISSING, NOTHING_TO_REPORT)
+
+
+@dataclass(frozen=True)
+class SubmissionPart:
+    key: str
+    title: str
+    applies_to: Callable[[Institution], bool]
+    state: Callable[[PeriodSubmission], str]
+    url: Callable[[PeriodSubmission], str]
+    states: Callable[[list[PeriodSubmission]], dict[int, str]] | None = None
+
+
+_registry: dict[str, SubmissionPart] = {}
+
+
+def register_part(part: SubmissionPart) -> SubmissionPart:
+    """Add (or replace, by key) a part; returns it so it can serve as a decorator result."""
+    _registry[part.key] = part
+    return part
+
+
+def unregister_part(key: str) -> None:
+    _registry.pop(key, None)
+
+
+def registered_parts() -> list[SubmissionPart]:
+    return list(_registry.values())
+
+
+def part(key: str) -> SubmissionPart | None:
+    return _registry.get(key)
+
+
+def parts_for(institution: Institution) -> list[SubmissionPart]:
+    """The registered parts that apply to `institution`, in registration order."""
+    return [p for p in _registry.values() if p.applies_to(institution)]
+
+
+@dataclass
+class PartStatus:
+    part: SubmissionPart
+    state: str
+    url: str
+
+    @property
+    def is_missing(self) -> bool:
+        return self.state == MISSING
+
+    @property
+    def is_nothing_to_report(self) -> bool:
+        return self.state == NOTHING_TO_REPORT
+
+
+def part_statuses(
+    submissions: Iterable[PeriodSubmission], marked: dict[int, set[str]]
+) -> dict[int, list[PartStatus]]:
+    """Each submission's applicable parts with their state, keyed by institution id.
+
+    `marked` maps an institution id to the part keys marked "nothing to report".
+    Bounded: one call per part when the part gives `states`.
+    """
+    submissions = list(submissions)
+    result: dict[int, list[PartStatus]] = {s.institution_id: [] for s in submissions}
+    for p in registered_parts():
+        applicable = [s for s in submissions if p.applies_to(s.institution)]
+        if not applicable:
+            continue
+        bulk = p.states(applicable) if p.states is not None else None
+        for submission in applicable:
+            if p.key in marked.get(submission.institution_id, set()):
+                state = NOTHING_TO_REPORT
+            elif bulk is not None:
+                state = bulk.get(submission.institution_id, MISSING)
+            else:
+                state = p.state(submission)
+            if state not in PART_STATES:
+                state = MISSING
+            result[submission.institution_id].append(
+                PartStatus(part=p, state=state, url=p.url(submission) if submission.pk else "")
+            )
+    return result

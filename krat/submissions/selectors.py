@@ -1,0 +1,239 @@
+"""Reads of period submissions: the representative's to-do list and the completeness board.
+
+A member institution without a submission row has "not started": the selectors show it
+with an unsaved `PeriodSubmission`, so reading never writes. Each selector runs a fixed
+number of queries, whatever the number of institutions and periods.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from krat.models import County, Institution, PeriodSubmission, ReportingPeriod, SubmissionState, User
+from krat.submissions.parts import PartStatus, part_statuses
+from krat.submissions.rules import can_edit_submission
+
+if TYPE_CHECKING:
+    from krat.selectors import DashboardPanel
+
+
+class BoardState(models.TextChoices):
+    """What the board and the to-do page show: the stored state, with "submitted" split
+    by the deadline."""
+
+    NOT_STARTED = "not_started", _("not started")
+    DRAFT = "draft", _("draft")
+    ON_TIME = "submitted_on_time", _("submitted on time")
+    LATE = "submitted_late", _("submitted late")
+    RETURNED = "returned", _("returned")
+    APPROVED = "approved", _("approved")
+
+
+def board_state(submission: PeriodSubmission) -> BoardState:
+    if submission.state == SubmissionState.SUBMITTED:
+        return BoardState.LATE if submission.is_late else BoardState.ON_TIME
+    return BoardState(submission.state)
+
+
+@dataclass
+class SubmissionRow:
+    """One institution's submission for one period, as the board and the to-do page show it."""
+
+    period: ReportingPeriod
+    institution: Institution
+    submission: PeriodSubmission  # unsaved when the institution has not started
+    state: BoardState
+    parts: list[PartStatus]
+    is_overdue: bool
+    empty_sections: list[str] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return str(self.state.label)
+
+    @property
+    def is_complete(self) -> bool:
+        return self.submission.is_complete
+
+    @property
+    def is_started(self) -> bool:
+        return self.submission.pk is not None
+
+    @property
+    def missing_parts(self) -> list[PartStatus]:
+        return [p for p in self.parts if p.is_missing]
+
+    @property
+    def is_editable(self) -> bool:
+        """Open period and a state the institution may still change."""
+        return self.submission.is_editable_state and not self.period.is_closed
+
+    @property
+    def missing_count(self) -> int:
+        return len(self.empty_sections) + len(self.missing_parts)
+
+
+def _rows(
+    period_institutions: list[tuple[ReportingPeriod, Institution]],
+    stored: dict[tuple[int, int], PeriodSubmission],
+    today: datetime.date,
+) -> list[SubmissionRow]:
+    submissions = []
+    marks: dict[tuple[int, int], set[str]] = {}
+    for period, institution in period_institutions:
+        submission = stored.get((period.pk, institution.pk)) or PeriodSubmission(
+            period=period, institution=institution
+        )
+        submission.period, submission.institution = period, institution
+        submissions.append(submission)
+        if submission.pk:
+            marks[(period.pk, institution.pk)] = {
+                m.part_key for m in submission.parts_nothing_to_report.all()
+            }
+    rows = []
+    # Parts are asked per period, since a part's state depends on the period.
+    by_period: dict[int, list[PeriodSubmission]] = {}
+    for submission in submissions:
+        by_period.setdefault(submission.period.pk, []).append(submission)
+    statuses: dict[tuple[int, int], list[PartStatus]] = {}
+    for period_id, group in by_period.items():
+        period_marks = {s.institution_id: marks.get((period_id, s.institution_id), set()) for s in group}
+        for institution_id, found in part_statuses(group, period_marks).items():
+            statuses[(period_id, institution_id)] = found
+    labels = {name: str(PeriodSubmission._meta.get_field(name).verbose_name) for name in _section_names()}
+    for submission in submissions:
+        key = (submission.period.pk, submission.institution.pk)
+        rows.append(
+            SubmissionRow(
+                period=submission.period,
+                institution=submission.institution,
+                submission=submission,
+                state=board_state(submission),
+                parts=statuses.get(key, []),
+                is_overdue=not submission.is_complete and today > submission.period.deadline,
+                empty_sections=[labels[name] for name in submission.empty_sections()],
+            )
+        )
+    return rows
+
+
+def _section_names() -> list[str]:
+    from krat.models.submission import SECTIONS
+
+    return SECTIONS
+
+
+def _with_marks(queryset):
+    return queryset.select_related("reviewed_by", "submitted_by").prefetch_related(
+        Prefetch("parts_nothing_to_report")
+    )
+
+
+@dataclass
+class Board:
+    """The completeness board of one period."""
+
+    period: ReportingPeriod
+    rows: list[SubmissionRow]
+
+    @property
+    def total(self) -> int:
+        return len(self.rows)
+
+    @property
+    def complete(self) -> int:
+        return sum(1 for row in self.rows if row.is_complete)
+
+    @property
+    def percent(self) -> int:
+        """Share of member institutions whose submission is submitted or approved."""
+        return round(100 * self.complete / self.total) if self.total else 0
+
+    @property
+    def overdue(self) -> list[SubmissionRow]:
+        return [row for row in self.rows if row.is_overdue]
+
+    def count(self, state: BoardState) -> int:
+        return sum(1 for row in self.rows if row.state == state)
+
+    def counts(self) -> list[tuple[str, int]]:
+        return [(str(state.label), self.count(state)) for state in BoardState]
+
+
+def member_institutions(county_id: int):
+    return Institution.objects.filter(county_id=county_id, is_table_member=True, is_active=True)
+
+
+def submission_board(*, period: ReportingPeriod, today: datetime.date | None = None) -> Board:
+    """Every member institution of the period's county with its submission state."""
+    today = today or timezone.localdate()
+    members = list(member_institutions(period.county_id).select_related("county").order_by("name"))
+    stored = {
+        (period.pk, s.institution_id): s
+        for s in _with_marks(period.submissions.filter(institution__in=[m.pk for m in members]))
+    }
+    return Board(period=period, rows=_rows([(period, m) for m in members], stored, today))
+
+
+def submission_todo(*, user: User, today: datetime.date | None = None) -> list[SubmissionRow]:
+    """What the person's institution owes: each open period of the county, its state,
+    deadline and what is still missing. Empty for someone who writes for no institution."""
+    today = today or timezone.localdate()
+    institution = user.institution if user.institution_id else None
+    if institution is None or not can_edit_submission(user, institution):
+        return []
+    periods = list(
+        ReportingPeriod.objects.filter(county_id=institution.county_id, is_closed=False)
+        .select_related("county")
+        .order_by("deadline")
+    )
+    stored = {
+        (s.period_id, institution.pk): s
+        for s in _with_marks(PeriodSubmission.objects.filter(institution=institution, period__in=periods))
+    }
+    return _rows([(p, institution) for p in periods], stored, today)
+
+
+def submission_board_row(
+    *, period: ReportingPeriod, institution: Institution, today: datetime.date | None = None
+) -> SubmissionRow:
+    """One institution's row: its state, what is missing and its parts."""
+    today = today or timezone.localdate()
+    found = _with_marks(PeriodSubmission.objects.filter(period=period, institution=institution)).first()
+    stored = {(period.pk, institution.pk): found} if found else {}
+    return _rows([(period, institution)], stored, today)[0]
+
+
+def dashboard_panel(*, user: User, county: County, period: ReportingPeriod | None) -> DashboardPanel | None:
+    """The dashboard card: a representative's own state, or the county's share complete."""
+    from krat import access
+    from krat.selectors import DashboardPanel
+
+    context: dict = {"county": county, "period": period}
+    own = user.institution if user.institution_id and user.county_id == county.pk else None
+    if period is not None:
+        if own is not None and not access.can_read_whole_county(user, county):
+            context["row"] = submission_board_row(period=period, institution=own)
+        elif access.can_read_whole_county(user, county):
+            members = member_institutions(county.pk)
+            total = members.count()
+            complete = PeriodSubmission.objects.filter(
+                period=period,
+                institution__in=members,
+                state__in=[SubmissionState.SUBMITTED, SubmissionState.APPROVED],
+            ).count()
+            context.update(
+                total=total, complete=complete, percent=round(100 * complete / total) if total else 0
+            )
+        else:
+            return None
+    return DashboardPanel(
+        title=str(_("Period reports")), template="krat/submission_panel.html", context=context
+    )
