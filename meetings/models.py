@@ -201,7 +201,11 @@ class AgendaItem(Versioned):
         super().clean()
         if self.presenter_id and self.meeting_id and self.presenter.county_id != self.meeting.county_id:
             raise ValidationError(
-                {"presenter": _("The institution belongs to another county.")}, code="presenter_county"
+                {
+                    "presenter": ValidationError(
+                        _("The institution belongs to another county."), code="presenter_county"
+                    )
+                }
             )
 
 
@@ -243,7 +247,11 @@ class Attendance(models.Model):
             )
         if self.institution_id and self.meeting_id and self.institution.county_id != self.meeting.county_id:
             raise ValidationError(
-                {"institution": _("The institution belongs to another county.")}, code="institution_county"
+                {
+                    "institution": ValidationError(
+                        _("The institution belongs to another county."), code="institution_county"
+                    )
+                }
             )
 
 

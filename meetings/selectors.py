@@ -91,13 +91,13 @@ def pending_decisions(meeting: Meeting) -> list[Decision]:
         )
         .exclude(meeting__status=MeetingStatus.CANCELLED)
         .exclude(status__in=FINISHED_DECISION_STATUSES)
-        .select_related("meeting", "responsible")
+        .select_related("meeting", "responsible__county")
         .order_by("meeting__starts_at", "pk")
     )
 
 
 def decisions_for_meeting(meeting: Meeting) -> list[Decision]:
-    return list(meeting.decisions.select_related("responsible", "agenda_item").order_by("pk"))
+    return list(meeting.decisions.select_related("responsible__county", "agenda_item").order_by("pk"))
 
 
 def agenda_for_meeting(meeting: Meeting) -> list[AgendaItem]:

@@ -148,7 +148,9 @@ def minutes_reopen(*, meeting: Meeting, user: User, reason: str) -> Meeting:
         )
     reason = reason.strip()
     if not reason:
-        raise ValidationError({"reason": _("Say why the approved minutes must change.")}, code="no_reason")
+        raise ValidationError(
+            {"reason": ValidationError(_("Say why the approved minutes must change."), code="no_reason")}
+        )
     meeting.minutes_status = MinutesStatus.DRAFT
     meeting.approved_at = None
     meeting.approved_by = None
