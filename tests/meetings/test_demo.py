@@ -5,6 +5,7 @@ from krat.demo import demo_load
 from meetings import demo, seed
 from meetings.choices import DecisionStatus, MeetingStatus, MinutesStatus
 from meetings.models import AgendaItem, Attendance, Decision, Meeting
+from meetings.selectors import pending_decisions
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +25,5 @@ def test_the_demo_holds_the_seed_meeting_approved_and_one_upcoming_and_loads_onc
     assert held.decisions.count() == 3
     upcoming = Meeting.objects.get(county=county, status=MeetingStatus.PLANNED)
     assert upcoming.starts_at > timezone.now()
-    from meetings.selectors import pending_decisions
-
-    assert [d.status for d in pending_decisions(upcoming)] == [DecisionStatus.OPEN, DecisionStatus.IN_PROGRESS]
+    pending = [d.status for d in pending_decisions(upcoming)]
+    assert pending == [DecisionStatus.OPEN, DecisionStatus.IN_PROGRESS]
