@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 
 from krat import access
 from krat.models import User
-from meetings.models import Attachment, Decision, Meeting
+from meetings.models import AgendaItem, Attachment, Decision, Meeting
 
 
 def meeting_for_user(user: User, pk: int, *, manage: bool = False, chair: bool = False) -> Meeting:
@@ -23,6 +23,14 @@ def meeting_for_user(user: User, pk: int, *, manage: bool = False, chair: bool =
     if chair:
         access.require(access.can_chair(user, meeting.county))
     return meeting
+
+
+def agenda_item_for_user(user: User, pk: int, *, manage: bool = False) -> AgendaItem:
+    item = get_object_or_404(AgendaItem.objects.select_related("meeting__county"), pk=pk)
+    access.require_readable(user, item.meeting.county)
+    if manage:
+        access.require(access.can_manage_county(user, item.meeting.county))
+    return item
 
 
 def can_update_decision_status(user: User, decision: Decision) -> bool:
