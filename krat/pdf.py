@@ -9,11 +9,13 @@ document can neither leak a request to the outside nor embed a server file.
 
 from __future__ import annotations
 
+import mimetypes
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.exceptions import SuspiciousFileOperation
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.http import content_disposition_header
@@ -48,7 +50,10 @@ def local_path_for(url: str) -> Path | None:
         path = unquote(parts.path)
         static_url, media_url = settings.STATIC_URL, settings.MEDIA_URL
         if path.startswith(static_url):
-            found = finders.find(path.removeprefix(static_url))
+            try:
+                found = finders.find(path.removeprefix(static_url))
+            except SuspiciousFileOperation:
+                return None
             if found:
                 return _inside_allowed(Path(found))
             return _inside_allowed(Path(settings.STATIC_ROOT) / path.removeprefix(static_url))
@@ -58,6 +63,7 @@ def local_path_for(url: str) -> Path | None:
 
 
 def _fetcher():
+    """A `LocalOnlyFetcher` (WeasyPrint is imported only when a PDF is made)."""
     from weasyprint import URLFetcher
     from weasyprint.urls import URLFetcherResponse
 
@@ -70,8 +76,6 @@ def _fetcher():
             path = local_path_for(url)
             if path is None:
                 raise ValueError(f"Refused to fetch {url!r} for a PDF")
-            import mimetypes
-
             media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
             return URLFetcherResponse(path.as_uri(), path.read_bytes(), headers={"Content-Type": media_type})
 

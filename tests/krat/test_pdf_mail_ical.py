@@ -54,6 +54,8 @@ class TestPdf:
         assert pdf.local_path_for("file:///etc/passwd") is None
         assert pdf.local_path_for("https://example.org/logo.png") is None
         assert pdf.local_path_for(pdf.PDF_BASE_URL + "media/../../../etc/passwd") is None
+        assert pdf.local_path_for(pdf.PDF_BASE_URL + "static/%2e%2e/%2e%2e/%2e%2e/etc/passwd") is None
+        assert pdf.local_path_for(pdf.PDF_BASE_URL + "static/../krat/settings.py") is None
         assert pdf.local_path_for(pdf.PDF_BASE_URL + "static/css/krat.css") is not None
         settings.MEDIA_ROOT = tmp_path
         (tmp_path / "logo.png").write_bytes(b"\x89PNG")
