@@ -418,3 +418,15 @@ def test_pages_run_the_same_queries_with_ten_times_more_data(
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(url).status_code == 200
     assert len(small.captured_queries) <= 20
+
+
+def test_the_countys_logo_prints_on_the_summary(world, as_role, meeting, settings):
+    from PIL import Image
+    from pypdf import PdfReader
+
+    logo = io.BytesIO()
+    Image.new("RGB", (40, 40), (139, 26, 26)).save(logo, format="PNG")
+    world.own.logo.save("durres.png", SimpleUploadedFile("durres.png", logo.getvalue()))
+    response = as_role("chair").get(reverse("meetings:summary_pdf", args=[meeting.pk]))
+    first_page = PdfReader(io.BytesIO(response.content)).pages[0]
+    assert len(first_page.images) == 1
