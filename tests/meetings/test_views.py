@@ -145,6 +145,20 @@ class TestPlanning:
         client = as_role("observer")
         response = client.get(reverse("meetings:invitation_pdf", args=[meeting.pk]))
         assert response.content.startswith(b"%PDF")
+        from tests.meetings.test_seed_summary import assert_in_order, pdftotext
+
+        assert_in_order(
+            pdftotext(response.content),
+            [
+                "Prefektura e Qarkut Durrës",
+                "Ftesë: Takim me Tryezën Teknike",
+                "25.04.2018",
+                "ora 10:00",
+                "Rendi i ditës",
+                "Vlerësimi i situatës",
+                "Kryesuesi i takimit",
+            ],
+        )
         ics = client.get(reverse("meetings:ics", args=[meeting.pk]))
         assert ics["Content-Type"].startswith("text/calendar")
         assert b"Vler" in ics.content
