@@ -27,7 +27,10 @@ def send_templated_mail(
     """Render the three templates in `language` and send one message to `to`.
 
     `attachments` are (filename, content, mimetype) triples, such as an .ics invitation.
+    Nothing is sent when `to` is empty.
     """
+    if not to:
+        return
     with translation.override(language):
         subject = " ".join(render_to_string(f"{template_prefix}_subject.txt", context).split())
         text = render_to_string(f"{template_prefix}.txt", context)

@@ -1,12 +1,317 @@
-"""Reads of the meetings app."""
+"""Reads of the meetings app. Report selectors return plain data, so that templates and
+WeasyPrint never reach the database."""
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from krat.ical import CalendarEvent, calendar_bytes
+from krat.models import County, Institution, User
 from krat.selectors import DashboardPanel
+from meetings.choices import FINISHED_DECISION_STATUSES, AttendanceStatus, MeetingStatus
+from meetings.models import AgendaItem, Attendance, Decision, Meeting
+
+MAX_LIST = 100
+MAX_SEARCH_LENGTH = 100
+
+
+@dataclass(frozen=True)
+class MeetingFilters:
+    q: str = ""
+    year: int | None = None
+    body: str = ""
+    institution: int | None = None
+
+
+def meeting_list(county: County, filters: MeetingFilters | None = None) -> QuerySet[Meeting]:
+    """The county's meetings, newest first, with their decision counts.
+
+    The search is a bounded `icontains` over titles, minutes, agenda discussion and
+    decisions; it runs alike on SQLite and PostgreSQL.
+    """
+    filters = filters or MeetingFilters()
+    meetings = Meeting.objects.filter(county=county)
+    if filters.q:
+        q = filters.q[:MAX_SEARCH_LENGTH]
+        matching = Meeting.objects.filter(
+            Q(title__icontains=q)
+            | Q(introduction__icontains=q)
+            | Q(chair_remarks__icontains=q)
+            | Q(place__icontains=q)
+            | Q(agenda_items__title__icontains=q)
+            | Q(agenda_items__discussion__icontains=q)
+            | Q(decisions__text__icontains=q),
+            county=county,
+        ).values("pk")
+        meetings = meetings.filter(pk__in=matching)
+    if filters.year:
+        meetings = meetings.filter(starts_at__year=filters.year)
+    if filters.body:
+        meetings = meetings.filter(body=filters.body)
+    if filters.institution:
+        involved = Meeting.objects.filter(
+            Q(invited_institutions=filters.institution)
+            | Q(attendances__institution=filters.institution)
+            | Q(decisions__responsible=filters.institution)
+            | Q(agenda_items__presenter=filters.institution),
+            county=county,
+        ).values("pk")
+        meetings = meetings.filter(pk__in=involved)
+    return (
+        meetings.select_related("chair")
+        .annotate(
+            decision_count=Count("decisions", distinct=True),
+            pending_count=Count(
+                "decisions", filter=~Q(decisions__status__in=FINISHED_DECISION_STATUSES), distinct=True
+            ),
+        )
+        .order_by("-starts_at")
+    )
+
+
+def meeting_years(county: County) -> list[int]:
+    return sorted(
+        {d.year for d in Meeting.objects.filter(county=county).dates("starts_at", "year")}, reverse=True
+    )
+
+
+def pending_decisions(meeting: Meeting) -> list[Decision]:
+    """Decisions of earlier meetings of the same county and body that are not done or
+    closed: they stand on this meeting's agenda until they are. Computed, never copied."""
+    return list(
+        Decision.objects.filter(
+            meeting__county_id=meeting.county_id,
+            meeting__body=meeting.body,
+            meeting__starts_at__lt=meeting.starts_at,
+        )
+        .exclude(meeting__status=MeetingStatus.CANCELLED)
+        .exclude(status__in=FINISHED_DECISION_STATUSES)
+        .select_related("meeting", "responsible__county")
+        .order_by("meeting__starts_at", "pk")
+    )
+
+
+def decisions_for_meeting(meeting: Meeting) -> list[Decision]:
+    return list(meeting.decisions.select_related("responsible__county", "agenda_item").order_by("pk"))
+
+
+def agenda_for_meeting(meeting: Meeting) -> list[AgendaItem]:
+    return list(meeting.agenda_items.select_related("presenter").order_by("position"))
+
+
+def member_institutions(county: County) -> list[Institution]:
+    return list(county.institutions.filter(is_table_member=True, is_active=True).order_by("name"))
+
+
+@dataclass
+class AttendanceLine:
+    """Who of the table's members came, in a form that prints as one sentence."""
+
+    members_total: int
+    members_present: int
+    present: list[tuple[str, str]]  # (institution, who came), members and others
+    absent: list[str]
+    excused: list[str]
+    recorded: bool
+
+
+def attendance_line(
+    meeting: Meeting, attendances: list[Attendance], members: list[Institution]
+) -> AttendanceLine:
+    by_institution = {a.institution_id: a for a in attendances}
+    member_ids = {m.pk for m in members}
+    present = [(a.institution.name, a.attendee) for a in attendances if a.status == AttendanceStatus.PRESENT]
+    excused = [a.institution.name for a in attendances if a.status == AttendanceStatus.EXCUSED]
+    absent = [a.institution.name for a in attendances if a.status == AttendanceStatus.ABSENT]
+    # A member with no record did not come either: it is listed as absent.
+    absent += [m.name for m in members if m.pk not in by_institution]
+    members_present = sum(
+        1 for a in attendances if a.status == AttendanceStatus.PRESENT and a.institution_id in member_ids
+    )
+    return AttendanceLine(
+        members_total=len(members),
+        members_present=members_present,
+        present=sorted(present),
+        absent=sorted(set(absent)),
+        excused=sorted(excused),
+        recorded=bool(attendances),
+    )
+
+
+@dataclass
+class AgendaRow:
+    position: int
+    title: str
+    presenter: str
+    discussion: str
+
+
+@dataclass
+class DecisionRow:
+    text: str
+    responsible: str
+    due_date: datetime.date | None
+    status: str
+    status_label: str
+    meeting_date: datetime.date | None = None
+    meeting_title: str = ""
+
+
+@dataclass
+class MeetingSummary:
+    """Everything the printed summary shows, as plain data."""
+
+    pk: int
+    county_name: str
+    county_slug: str
+    prefecture_name: str
+    prefecture_address: str
+    logo_url: str
+    title: str
+    body_label: str
+    date: datetime.date
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime | None
+    place: str
+    action_plan_label: str
+    period_label: str
+    status: str
+    status_label: str
+    introduction: str
+    chair_name: str
+    chair_title: str
+    chair_remarks: str
+    agenda: list[AgendaRow]
+    decisions: list[DecisionRow]
+    pending: list[DecisionRow]
+    attendance: AttendanceLine
+    invited: list[str]
+    other_invitees: list[str]
+    guests: list[str]
+    is_approved: bool
+    approved_by: str
+    approved_at: datetime.datetime | None
+    extra: dict = field(default_factory=dict)
+
+
+def _decision_row(decision: Decision, *, with_meeting: bool = False) -> DecisionRow:
+    return DecisionRow(
+        text=decision.text,
+        responsible=decision.responsible.name,
+        due_date=decision.due_date,
+        status=decision.status,
+        status_label=decision.get_status_display(),
+        meeting_date=decision.meeting.date if with_meeting else None,
+        meeting_title=decision.meeting.title if with_meeting else "",
+    )
+
+
+def meeting_summary(meeting: Meeting) -> MeetingSummary:
+    """The meeting's summary as the PDF, the print page and the invitation show it
+    (a bounded number of queries whatever the meeting holds)."""
+    county = meeting.county
+    agenda = agenda_for_meeting(meeting)
+    decisions = decisions_for_meeting(meeting)
+    attendances = list(meeting.attendances.select_related("institution"))
+    members = member_institutions(county)
+    chair: User | None = meeting.chair
+    return MeetingSummary(
+        pk=meeting.pk,
+        county_name=county.name,
+        county_slug=county.slug,
+        prefecture_name=county.prefecture_name,
+        prefecture_address=county.prefecture_address,
+        logo_url=county.logo.url if county.logo else "",
+        title=meeting.title,
+        body_label=meeting.get_body_display(),
+        date=meeting.date,
+        starts_at=timezone.localtime(meeting.starts_at),
+        ends_at=timezone.localtime(meeting.ends_at) if meeting.ends_at else None,
+        place=meeting.place,
+        action_plan_label=meeting.action_plan_label,
+        period_label=meeting.period.label if meeting.period_id else "",
+        status=meeting.status,
+        status_label=meeting.get_status_display(),
+        introduction=meeting.introduction,
+        chair_name=(chair.get_full_name() or chair.username) if chair else "",
+        chair_title=chair.job_title if chair else "",
+        chair_remarks=meeting.chair_remarks,
+        agenda=[
+            AgendaRow(i.position, i.title, i.presenter.name if i.presenter else "", i.discussion)
+            for i in agenda
+        ],
+        decisions=[_decision_row(d) for d in decisions],
+        pending=[_decision_row(d, with_meeting=True) for d in pending_decisions(meeting)],
+        attendance=attendance_line(meeting, attendances, members),
+        invited=sorted(i.name for i in meeting.invited_institutions.all()),
+        other_invitees=meeting.other_invitee_list,
+        guests=meeting.guest_list,
+        is_approved=meeting.is_locked,
+        approved_by=str(meeting.approved_by) if meeting.approved_by_id else "",
+        approved_at=meeting.approved_at,
+    )
+
+
+def meeting_calendar(meeting: Meeting) -> bytes:
+    """The meeting as an .ics file."""
+    start = meeting.starts_at
+    end = meeting.ends_at or start + datetime.timedelta(hours=2)
+    agenda = "\n".join(f"{i.position}. {i.title}" for i in agenda_for_meeting(meeting))
+    return calendar_bytes(
+        [
+            CalendarEvent(
+                uid=f"krat-meeting-{meeting.pk}@krat",
+                start=start,
+                end=end,
+                summary=meeting.title,
+                location=meeting.place,
+                description=agenda,
+            )
+        ]
+    )
+
+
+def attendance_rows(meeting: Meeting) -> list[tuple[Institution, Attendance | None]]:
+    """Each institution whose attendance can be recorded: the members, the invited and
+    any already recorded, with its current record."""
+    recorded = {a.institution_id: a for a in meeting.attendances.select_related("institution")}
+    institutions = {i.pk: i for i in member_institutions(meeting.county)}
+    institutions.update({i.pk: i for i in meeting.invited_institutions.all()})
+    institutions.update({a.institution_id: a.institution for a in recorded.values()})
+    ordered = sorted(institutions.values(), key=lambda i: i.name)
+    return [(i, recorded.get(i.pk)) for i in ordered]
+
+
+def decisions_for_export(county: County, filters: MeetingFilters | None = None) -> list[Decision]:
+    """Every decision of the county's (filtered) meetings, oldest meeting first."""
+    meetings = meeting_list(county, filters).values("pk")
+    return list(
+        Decision.objects.filter(meeting__in=meetings)
+        .select_related("meeting", "responsible")
+        .order_by("meeting__starts_at", "pk")
+    )
 
 
 def dashboard_panel(*, user, county) -> DashboardPanel:
-    """The dashboard's meetings card (meetings are not recorded yet)."""
-    return DashboardPanel(title=_("Meetings"), template="includes/panel_empty.html")
+    """The dashboard's meetings card: the next meeting, the last one and open decisions."""
+    now = timezone.now()
+    meetings = Meeting.objects.filter(county=county)
+    upcoming = meetings.filter(status=MeetingStatus.PLANNED, starts_at__gte=now).order_by("starts_at").first()
+    last = meetings.filter(status=MeetingStatus.HELD).order_by("-starts_at").first()
+    pending = Decision.objects.filter(meeting__county=county).exclude(status__in=FINISHED_DECISION_STATUSES)
+    return DashboardPanel(
+        title=_("Meetings"),
+        template="meetings/panel.html",
+        context={
+            "county": county,
+            "upcoming": upcoming,
+            "last": last,
+            "pending_count": pending.count(),
+            "overdue_count": pending.filter(due_date__lt=timezone.localdate()).count(),
+        },
+    )

@@ -35,6 +35,20 @@ def sign_in(page, live_server):
 
 
 @pytest.fixture
+def sign_out(page):
+    """Log out through the user menu, as a person would."""
+
+    def _sign_out():
+        toggler = page.get_by_role("button", name="Hap menunë")
+        if toggler.is_visible():
+            toggler.click()
+        page.locator("header .dropdown-toggle").click()
+        page.get_by_role("button", name="Dil").click()
+
+    return _sign_out
+
+
+@pytest.fixture
 def assert_accessible():
     axe = Axe()
 

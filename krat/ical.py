@@ -1,0 +1,49 @@
+"""iCalendar (RFC 5545) files for meetings and events, built with the `icalendar` package."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.utils import timezone
+from icalendar import Calendar, Event
+
+PRODID = "-//KRAT//Komiteti Rajonal Antitrafik//SQ"
+
+
+@dataclass(frozen=True)
+class CalendarEvent:
+    """One VEVENT. `uid` must stay the same for the same event across files, so that
+    calendars update the event instead of adding a copy. Datetimes should be aware."""
+
+    uid: str
+    start: datetime.datetime | datetime.date
+    end: datetime.datetime | datetime.date
+    summary: str
+    location: str = ""
+    description: str = ""
+
+
+def calendar_bytes(events: Iterable[CalendarEvent], *, name: str = "") -> bytes:
+    """A VCALENDAR holding `events`, as bytes ready to attach or serve as text/calendar."""
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    if name:
+        calendar.add("x-wr-calname", name)
+    stamp = timezone.now()
+    for item in events:
+        event = Event()
+        event.add("uid", item.uid)
+        event.add("dtstamp", stamp)
+        event.add("dtstart", item.start)
+        event.add("dtend", item.end)
+        event.add("summary", item.summary)
+        if item.location:
+            event.add("location", item.location)
+        if item.description:
+            event.add("description", item.description)
+        calendar.add_component(event)
+    return calendar.to_ical()

@@ -1,0 +1,213 @@
+"""Forms of the meetings app: input shape only; the models and services hold the rules."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from krat.choices import Role
+from krat.concurrency import VersionedFormMixin
+from krat.forms import CountyScopedForm, DateInput
+from krat.models import ReportingPeriod, User
+from meetings.choices import AttendanceStatus, Body
+from meetings.models import AgendaItem, Decision, Meeting
+from meetings.uploads import CONTENT_TYPES
+
+
+class DateTimeInput(forms.DateTimeInput):
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"placeholder": _("dd.mm.yyyy hh:mm"), **(attrs or {})})
+
+
+class MeetingForm(CountyScopedForm):
+    """The plan of a meeting. The reporting period is found from the date when left empty."""
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "body",
+            "title",
+            "starts_at",
+            "ends_at",
+            "place",
+            "chair",
+            "action_plan_label",
+            "period",
+            "invited_institutions",
+            "other_invitees",
+            "introduction",
+        ]
+        widgets = {
+            "starts_at": DateTimeInput,
+            "ends_at": DateTimeInput,
+            "invited_institutions": forms.CheckboxSelectMultiple,
+            "other_invitees": forms.Textarea(attrs={"rows": 3}),
+            "introduction": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, county, **kwargs):
+        super().__init__(*args, county=county, **kwargs)
+        self.fields["chair"].queryset = User.objects.filter(
+            county=county, is_active=True, role__in=[Role.CHAIR, Role.SECRETARIAT, Role.OBSERVER]
+        ).order_by("last_name")
+        self.fields["period"].queryset = ReportingPeriod.objects.filter(county=county)
+        self.fields["period"].required = False
+        self.fields["invited_institutions"].queryset = county.institutions.filter(is_active=True).order_by(
+            "name"
+        )
+        self.fields["starts_at"].input_formats = ["%d.%m.%Y %H:%M", "%d.%m.%Y", "%Y-%m-%d %H:%M"]
+        self.fields["ends_at"].input_formats = ["%d.%m.%Y %H:%M", "%Y-%m-%d %H:%M"]
+        if not self.instance.pk:
+            self.fields["body"].initial = Body.TECHNICAL_TABLE
+
+    def clean(self):
+        cleaned = super().clean()
+        starts_at = cleaned.get("starts_at")
+        if starts_at and not cleaned.get("period"):
+            day = starts_at.date() if isinstance(starts_at, datetime.datetime) else starts_at
+            cleaned["period"] = (
+                self.fields["period"].queryset.filter(start_date__lte=day, end_date__gte=day).first()
+            )
+            self.instance.period = cleaned["period"]
+        return cleaned
+
+
+class AgendaItemForm(VersionedFormMixin, forms.ModelForm):
+    class Meta:
+        model = AgendaItem
+        fields = ["position", "title", "presenter", "discussion"]
+        widgets = {"discussion": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.meeting = meeting
+        self.fields["position"].required = False
+        self.fields["position"].help_text = _("Leave empty to add the item at the end.")
+        self.fields["presenter"].queryset = meeting.county.institutions.filter(is_active=True).order_by(
+            "name"
+        )
+
+    def _get_validation_exclusions(self):
+        exclusions = super()._get_validation_exclusions()
+        exclusions.discard("meeting")
+        return exclusions
+
+
+class MinutesForm(VersionedFormMixin, forms.ModelForm):
+    class Meta:
+        model = Meeting
+        fields = ["introduction", "chair_remarks", "guests"]
+        widgets = {
+            "introduction": forms.Textarea(attrs={"rows": 5}),
+            "chair_remarks": forms.Textarea(attrs={"rows": 8}),
+            "guests": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class DecisionForm(VersionedFormMixin, forms.ModelForm):
+    class Meta:
+        model = Decision
+        fields = ["text", "agenda_item", "responsible", "due_date", "status"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3}), "due_date": DateInput}
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.meeting = meeting
+        # A forged id of another county's institution is refused here, and by the model too.
+        self.fields["responsible"].queryset = meeting.county.institutions.filter(is_active=True).order_by(
+            "name"
+        )
+        self.fields["agenda_item"].queryset = meeting.agenda_items.order_by("position")
+
+
+class DecisionStatusForm(VersionedFormMixin, forms.ModelForm):
+    class Meta:
+        model = Decision
+        fields = ["status", "status_note"]
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for reopening"),
+        max_length=100,
+        widget=forms.TextInput,
+        help_text=_("Kept in the history beside the approved version."),
+    )
+
+
+class AttachmentForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("PDF, DOCX, XLSX, PPTX, ODT, JPG or PNG, up to 10 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(CONTENT_TYPES)}),
+    )
+
+
+class AttendanceForm(forms.Form):
+    """One status and one name per institution, plus the guests."""
+
+    def __init__(self, *args, rows, guests: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        choices = [("", _("not recorded")), *AttendanceStatus.choices]
+        for institution, record in rows:
+            self.fields[f"status_{institution.pk}"] = forms.ChoiceField(
+                label=institution.name,
+                choices=choices,
+                required=False,
+                initial=record.status if record else "",
+                widget=forms.Select(attrs={"class": "form-select"}),
+            )
+            self.fields[f"attendee_{institution.pk}"] = forms.CharField(
+                label=_("Who came from %(institution)s") % {"institution": institution.name},
+                max_length=200,
+                required=False,
+                initial=record.attendee if record else "",
+                widget=forms.TextInput(attrs={"class": "form-control"}),
+            )
+        self.fields["guests"] = forms.CharField(
+            label=_("Guests"),
+            required=False,
+            initial=guests,
+            widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+            help_text=_("Guests who attended, one per line."),
+        )
+
+    def table(self):
+        return [
+            (institution, self[f"status_{institution.pk}"], self[f"attendee_{institution.pk}"])
+            for institution, _record in self.rows
+        ]
+
+
+class MeetingFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    year = forms.TypedChoiceField(
+        label=_("Year"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    body = forms.ChoiceField(
+        label=_("Body"), required=False, widget=forms.Select(attrs={"class": "form-select"})
+    )
+    institution = forms.TypedChoiceField(
+        label=_("Institution"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+    def __init__(self, *args, years: list[int], institutions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [("", _("All years")), *[(y, y) for y in years]]
+        self.fields["body"].choices = [("", _("All bodies")), *Body.choices]
+        self.fields["institution"].choices = [
+            ("", _("All institutions")),
+            *[(i.pk, i.name) for i in institutions],
+        ]

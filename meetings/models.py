@@ -1,0 +1,359 @@
+"""Meetings of a county's Technical Table or KRAT plenary: agenda, attendance, minutes,
+decisions and attached documents.
+
+The minutes (introduction, chair's remarks, each agenda item's discussion, attendance
+and decisions) are locked while approved; `meetings.services` refuses edits then.
+Only the status of a decision moves on after approval: that is the follow-up.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from krat.models import County, Institution, ReportingPeriod, User
+from krat.models.base import Versioned
+from meetings.choices import (
+    FINISHED_DECISION_STATUSES,
+    AttendanceStatus,
+    Body,
+    DecisionStatus,
+    MeetingStatus,
+    MinutesStatus,
+)
+
+
+class Meeting(Versioned):
+    """One meeting of a county's Technical Table or KRAT plenary, with its minutes."""
+
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("county")
+    )
+    body = models.CharField(_("body"), max_length=20, choices=Body.choices, default=Body.TECHNICAL_TABLE)
+    title = models.CharField(_("title"), max_length=200)
+    starts_at = models.DateTimeField(_("date and time"))
+    ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    chair = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        related_name="chaired_meetings",
+        null=True,
+        blank=True,
+        verbose_name=_("chair"),
+    )
+    # The actionplan app has no model yet: the plan is named here until it can be linked.
+    action_plan_label = models.CharField(
+        _("action plan"),
+        max_length=200,
+        blank=True,
+        help_text=_("The action plan the meeting is held under, e.g. “Plani i veprimit i KRAT 2018”."),
+    )
+    period = models.ForeignKey(
+        ReportingPeriod,
+        on_delete=models.PROTECT,
+        related_name="meetings",
+        null=True,
+        blank=True,
+        verbose_name=_("reporting period"),
+    )
+    invited_institutions = models.ManyToManyField(
+        Institution, related_name="invited_to_meetings", blank=True, verbose_name=_("invited institutions")
+    )
+    other_invitees = models.TextField(
+        _("other invited actors"),
+        blank=True,
+        help_text=_("NGOs, international organisations and other actors, one per line."),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED
+    )
+    invitations_sent_at = models.DateTimeField(_("invitations sent"), null=True, blank=True)
+    # The minutes.
+    introduction = models.TextField(_("introduction"), blank=True)
+    chair_remarks = models.TextField(_("chair's opening remarks"), blank=True)
+    guests = models.TextField(_("guests"), blank=True, help_text=_("Guests who attended, one per line."))
+    minutes_status = models.CharField(
+        _("minutes"), max_length=20, choices=MinutesStatus.choices, default=MinutesStatus.DRAFT
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("approved by"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["-starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True) | Q(ends_at__gt=models.F("starts_at")),
+                name="%(app_label)s_%(class)s_ends_after_start",
+                violation_error_message=_("The meeting must end after it starts."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(minutes_status=MinutesStatus.APPROVED) | Q(status=MeetingStatus.HELD),
+                name="%(app_label)s_%(class)s_approved_only_when_held",
+                violation_error_message=_("Only the minutes of a meeting that was held can be approved."),
+            ),
+        ]
+        indexes = [models.Index(fields=["county", "body", "starts_at"])]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.title} ({timezone.localtime(self.starts_at):%d.%m.%Y})" if self.starts_at else self.title
+        )
+
+    @property
+    def date(self) -> datetime.date:
+        return timezone.localdate(self.starts_at)
+
+    @property
+    def is_locked(self) -> bool:
+        """Approved minutes change only after the chair reopens them."""
+        return self.minutes_status == MinutesStatus.APPROVED
+
+    @property
+    def is_held(self) -> bool:
+        return self.status == MeetingStatus.HELD
+
+    @property
+    def other_invitee_list(self) -> list[str]:
+        return [line.strip() for line in self.other_invitees.splitlines() if line.strip()]
+
+    @property
+    def guest_list(self) -> list[str]:
+        return [line.strip() for line in self.guests.splitlines() if line.strip()]
+
+    def clean(self) -> None:
+        super().clean()
+        errors: dict[str, ValidationError] = {}
+        if self.status == MeetingStatus.HELD and self.starts_at and self.starts_at > timezone.now():
+            errors["status"] = ValidationError(
+                _("A meeting cannot be marked held before its date (%(date)s)."),
+                code="held_in_future",
+                params={"date": f"{timezone.localtime(self.starts_at):%d.%m.%Y %H:%M}"},
+            )
+        if self.chair_id and self.county_id and self.chair.county_id != self.county_id:
+            errors["chair"] = ValidationError(_("The chair belongs to another county."), code="chair_county")
+        if self.period_id and self.county_id:
+            if self.period.county_id != self.county_id:
+                errors["period"] = ValidationError(
+                    _("The reporting period belongs to another county."), code="period_county"
+                )
+            elif self.starts_at and not self.period.contains(self.date):
+                errors["period"] = ValidationError(
+                    _("The meeting's date is not in the reporting period “%(label)s”."),
+                    code="period_dates",
+                    params={"label": self.period.label},
+                )
+        if errors:
+            raise ValidationError(errors)
+
+
+class AgendaItem(Versioned):
+    """One item of a meeting's ordered agenda, with the discussion the minutes record."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="agenda_items", verbose_name=_("meeting")
+    )
+    position = models.PositiveSmallIntegerField(_("order"))
+    title = models.CharField(_("title"), max_length=300)
+    presenter = models.ForeignKey(
+        Institution,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("presenting institution"),
+    )
+    discussion = models.TextField(_("discussion summary"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        ordering = ["meeting", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "position"],
+                name="%(app_label)s_%(class)s_unique_position",
+                violation_error_message=_("The agenda already has an item at this place."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.title}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.presenter_id and self.meeting_id and self.presenter.county_id != self.meeting.county_id:
+            raise ValidationError(
+                {
+                    "presenter": ValidationError(
+                        _("The institution belongs to another county."), code="presenter_county"
+                    )
+                }
+            )
+
+
+class Attendance(models.Model):
+    """Whether an institution came to a held meeting, and who represented it."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("meeting")
+    )
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="+", verbose_name=_("institution")
+    )
+    status = models.CharField(_("attendance"), max_length=20, choices=AttendanceStatus.choices)
+    attendee = models.CharField(
+        _("who came"), max_length=200, blank=True, help_text=_("Name and function of the representative.")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        ordering = ["meeting", "institution__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "institution"],
+                name="%(app_label)s_%(class)s_one_per_institution",
+                violation_error_message=_("This institution's attendance is already recorded."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.institution} · {self.get_status_display()}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.meeting_id and not self.meeting.is_held:
+            raise ValidationError(
+                _("Attendance can be recorded only for a meeting that has been held."), code="not_held"
+            )
+        if self.institution_id and self.meeting_id and self.institution.county_id != self.meeting.county_id:
+            raise ValidationError(
+                {
+                    "institution": ValidationError(
+                        _("The institution belongs to another county."), code="institution_county"
+                    )
+                }
+            )
+
+
+class Decision(Versioned):
+    """A decision of a meeting: a task for one institution, due by a date, followed up
+    on later agendas until it is done or closed."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="decisions", verbose_name=_("meeting")
+    )
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        on_delete=models.SET_NULL,
+        related_name="decisions",
+        null=True,
+        blank=True,
+        verbose_name=_("agenda item"),
+    )
+    text = models.TextField(_("decision"))
+    responsible = models.ForeignKey(
+        Institution,
+        on_delete=models.PROTECT,
+        related_name="decisions",
+        verbose_name=_("responsible institution"),
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=DecisionStatus.choices, default=DecisionStatus.OPEN
+    )
+    status_note = models.CharField(_("note on the status"), max_length=500, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        ordering = ["meeting", "pk"]
+        indexes = [models.Index(fields=["status"])]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status not in FINISHED_DECISION_STATUSES
+
+    def clean(self) -> None:
+        super().clean()
+        errors: dict[str, ValidationError] = {}
+        if not self.meeting_id:
+            return
+        if not self.meeting.is_held and not self.pk:
+            errors["__all__"] = ValidationError(
+                _("Decisions can be recorded only for a meeting that has been held."), code="not_held"
+            )
+        if self.due_date and self.due_date < self.meeting.date:
+            errors["due_date"] = ValidationError(
+                _("The due date cannot be before the meeting (%(date)s)."),
+                code="due_before_meeting",
+                params={"date": f"{self.meeting.date:%d.%m.%Y}"},
+            )
+        if self.responsible_id and self.responsible.county_id != self.meeting.county_id:
+            errors["responsible"] = ValidationError(
+                _("The institution belongs to another county."), code="responsible_county"
+            )
+        if self.agenda_item_id and self.agenda_item.meeting_id != self.meeting_id:
+            errors["agenda_item"] = ValidationError(
+                _("The agenda item belongs to another meeting."), code="agenda_item_meeting"
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    # A random name: the stored path never reveals what the user called the file.
+    import secrets
+    from pathlib import PurePath
+
+    suffix = PurePath(filename).suffix.lower()
+    return f"meetings/{instance.meeting.county_id}/{instance.meeting_id}/{secrets.token_hex(16)}{suffix}"
+
+
+class Attachment(models.Model):
+    """A document attached to a meeting; served only through a permission-checked view."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("meeting")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=300)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=120)
+    size = models.PositiveIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", null=True, verbose_name=_("uploaded by")
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["meeting", "uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.title

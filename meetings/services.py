@@ -1,0 +1,228 @@
+"""Writes of the meetings app. Each validates before saving; the lock on approved
+minutes is kept here, in one place (`_require_unlocked`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from krat.concurrency import save_versioned
+from krat.models import Institution, User
+from meetings.choices import AttendanceStatus, MeetingStatus, MinutesStatus
+from meetings.models import AgendaItem, Attachment, Attendance, Decision, Meeting
+from meetings.uploads import validate_upload
+
+
+def _require_unlocked(meeting: Meeting) -> None:
+    if meeting.is_locked:
+        raise ValidationError(
+            _("The minutes are approved and locked. The chair must reopen them before anything can change."),
+            code="minutes_locked",
+        )
+
+
+def _require_held(meeting: Meeting, message: str) -> None:
+    if not meeting.is_held:
+        raise ValidationError(message, code="not_held")
+
+
+def meeting_save(*, meeting: Meeting, expected_version: int | None) -> Meeting:
+    """Plan a meeting or change its plan; a meeting with locked minutes is not changed."""
+    if meeting.pk:
+        stored = Meeting.objects.get(pk=meeting.pk)
+        _require_unlocked(stored)
+    return save_versioned(meeting, expected_version=expected_version)
+
+
+def meeting_set_status(*, meeting: Meeting, status: str) -> Meeting:
+    """Mark a meeting held or cancelled (or planned again). Held needs its date to have come."""
+    _require_unlocked(meeting)
+    if status not in MeetingStatus.values:
+        raise ValidationError(_("Unknown meeting status."), code="status")
+    if status != MeetingStatus.HELD and (meeting.attendances.exists() or meeting.decisions.exists()):
+        raise ValidationError(
+            _("This meeting already has attendance or decisions recorded; it stays held."),
+            code="has_minutes",
+        )
+    meeting.status = status
+    meeting.full_clean()
+    meeting.version += 1
+    meeting.save()
+    return meeting
+
+
+def agenda_item_save(*, item: AgendaItem, expected_version: int | None) -> AgendaItem:
+    """Add an item at the end of the agenda (or at the place given) or change one."""
+    _require_unlocked(item.meeting)
+    if item.pk is None and not item.position:
+        last = item.meeting.agenda_items.aggregate(last=Max("position"))["last"] or 0
+        item.position = last + 1
+    return save_versioned(item, expected_version=expected_version)
+
+
+def agenda_item_delete(*, item: AgendaItem) -> None:
+    _require_unlocked(item.meeting)
+    if item.decisions.exists():
+        raise ValidationError(
+            _("Decisions refer to this agenda item; it cannot be removed."), code="item_has_decisions"
+        )
+    item.delete()
+
+
+def minutes_save(*, meeting: Meeting, expected_version: int | None) -> Meeting:
+    """Save the minutes' texts (introduction, chair's remarks, guests) while they are a draft."""
+    _require_unlocked(Meeting.objects.get(pk=meeting.pk))
+    return save_versioned(meeting, expected_version=expected_version)
+
+
+@dataclass(frozen=True)
+class AttendanceRow:
+    institution: Institution
+    status: str  # "" removes a recorded attendance
+    attendee: str = ""
+
+
+@transaction.atomic
+def attendance_record(*, meeting: Meeting, rows: list[AttendanceRow], guests: str | None = None) -> None:
+    """Record who came from each institution, for a meeting that has been held."""
+    _require_unlocked(meeting)
+    _require_held(meeting, _("Attendance can be recorded only for a meeting that has been held."))
+    existing = {a.institution_id: a for a in meeting.attendances.all()}
+    for row in rows:
+        record = existing.get(row.institution.pk)
+        if not row.status:
+            if record is not None:
+                record.delete()
+            continue
+        if record is None:
+            record = Attendance(meeting=meeting, institution=row.institution)
+        record.status = row.status
+        record.attendee = row.attendee.strip() if row.status == AttendanceStatus.PRESENT else ""
+        record.full_clean()
+        record.save()
+    if guests is not None and guests != meeting.guests:
+        meeting.guests = guests
+        meeting.full_clean()
+        meeting.version += 1
+        meeting.save()
+
+
+def decision_save(*, decision: Decision, expected_version: int | None) -> Decision:
+    """Record a decision of a held meeting, or change one while the minutes are a draft."""
+    _require_unlocked(decision.meeting)
+    return save_versioned(decision, expected_version=expected_version)
+
+
+def decision_update_status(*, decision: Decision, expected_version: int | None) -> Decision:
+    """Move a decision's follow-up on. Allowed on locked minutes: it is not part of them."""
+    return save_versioned(decision, expected_version=expected_version, fields=["status", "status_note"])
+
+
+def minutes_approve(*, meeting: Meeting, user: User) -> Meeting:
+    """The chair approves the minutes, which locks them."""
+    _require_held(meeting, _("Only the minutes of a meeting that was held can be approved."))
+    if meeting.is_locked:
+        raise ValidationError(_("The minutes are already approved."), code="already_approved")
+    meeting.minutes_status = MinutesStatus.APPROVED
+    meeting.approved_at = timezone.now()
+    meeting.approved_by = user
+    meeting.version += 1
+    meeting.full_clean()
+    meeting._change_reason = _("Minutes approved")
+    meeting.save()
+    return meeting
+
+
+def minutes_reopen(*, meeting: Meeting, user: User, reason: str) -> Meeting:
+    """The chair reopens approved minutes for a change; the reason stays in the history
+    beside the approved version."""
+    if not meeting.is_locked:
+        raise ValidationError(
+            _("The minutes are not approved, so there is nothing to reopen."), code="not_locked"
+        )
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": ValidationError(_("Say why the approved minutes must change."), code="no_reason")}
+        )
+    meeting.minutes_status = MinutesStatus.DRAFT
+    meeting.approved_at = None
+    meeting.approved_by = None
+    meeting.version += 1
+    meeting.full_clean()
+    meeting._change_reason = reason[:100]
+    meeting.save()
+    return meeting
+
+
+def attachment_add(*, meeting: Meeting, title: str, upload: UploadedFile, user: User) -> Attachment:
+    """Attach a checked document to a meeting."""
+    content_type = validate_upload(upload)
+    attachment = Attachment(
+        meeting=meeting,
+        title=title.strip() or upload.name,
+        original_name=upload.name[:200],
+        content_type=content_type,
+        size=upload.size,
+        uploaded_by=user,
+    )
+    attachment.file.save(upload.name, upload, save=False)
+    try:
+        attachment.full_clean()
+        attachment.save()
+    except Exception:
+        attachment.file.delete(save=False)
+        raise
+    return attachment
+
+
+def attachment_delete(*, attachment: Attachment) -> None:
+    attachment.file.delete(save=False)
+    attachment.delete()
+
+
+def invitation_recipients(meeting: Meeting) -> list[str]:
+    """The e-mail addresses of the invited institutions and their active representatives."""
+    institutions = list(meeting.invited_institutions.all())
+    addresses = {i.contact_email for i in institutions if i.contact_email}
+    addresses |= set(
+        User.objects.filter(institution__in=institutions, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    return sorted(addresses)
+
+
+def invitations_send(*, meeting: Meeting) -> int:
+    """E-mail the invitation in Albanian, with the agenda and an .ics file, to each recipient
+    (one message each, so nobody sees the others' addresses). Returns how many were sent."""
+    from krat.mail import send_templated_mail
+    from meetings.selectors import meeting_calendar, meeting_summary
+
+    if meeting.status != MeetingStatus.PLANNED:
+        raise ValidationError(_("Invitations go out only for a planned meeting."), code="not_planned")
+    recipients = invitation_recipients(meeting)
+    if not recipients:
+        raise ValidationError(
+            _("No invited institution has an e-mail address or a representative with one."),
+            code="no_recipients",
+        )
+    summary = meeting_summary(meeting)
+    ics = meeting_calendar(meeting)
+    for address in recipients:
+        send_templated_mail(
+            to=[address],
+            template_prefix="meetings/email/invitation",
+            context={"summary": summary},
+            language="sq",
+            attachments=[("takimi.ics", ics, "text/calendar")],
+        )
+    meeting.invitations_sent_at = timezone.now()
+    meeting.save(update_fields=["invitations_sent_at"])
+    return len(recipients)

@@ -1,0 +1,106 @@
+"""Documents: the printed summary, the invitation letter, the calendar file, attachments."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from krat.pdf import pdf_response, render_pdf
+from meetings import selectors, services
+from meetings.access import attachment_for_user, meeting_for_user
+from meetings.forms import AttachmentForm
+from meetings.views.common import detail_url, document_language
+
+
+@login_required
+def invitation_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = meeting_for_user(request.user, pk)
+    with translation.override(document_language(request)):
+        pdf = render_pdf("pdf/meeting_invitation.html", {"summary": selectors.meeting_summary(meeting)})
+    return pdf_response(pdf, f"ftesa-{meeting.date:%Y-%m-%d}.pdf")
+
+
+@login_required
+def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = meeting_for_user(request.user, pk)
+    response = HttpResponse(selectors.meeting_calendar(meeting), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(True, f"takimi-{meeting.date:%Y-%m-%d}.ics")
+    return response
+
+
+@login_required
+def summary_print(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = meeting_for_user(request.user, pk)
+    language = document_language(request)
+    with translation.override(language):
+        return render(
+            request,
+            "meetings/meeting_summary.html",
+            {"summary": selectors.meeting_summary(meeting), "document_language": language},
+        )
+
+
+@login_required
+def summary_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = meeting_for_user(request.user, pk)
+    with translation.override(document_language(request)):
+        pdf = render_pdf("pdf/meeting_summary.html", {"summary": selectors.meeting_summary(meeting)})
+    return pdf_response(pdf, f"permbledhja-{meeting.date:%Y-%m-%d}.pdf")
+
+
+@login_required
+def attachment_create(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = meeting_for_user(request.user, pk, manage=True)
+    form = AttachmentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.attachment_add(
+                meeting=meeting,
+                title=form.cleaned_data["title"],
+                upload=form.cleaned_data["file"],
+                user=request.user,
+            )
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            messages.success(request, _("The document was attached."))
+            return redirect(detail_url(meeting))
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "meetings/attachment_form.html",
+        {"county": meeting.county, "meeting": meeting, "form": form},
+        status=status,
+    )
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
+    attachment = attachment_for_user(request.user, pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404 from missing
+    response = FileResponse(
+        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@login_required
+@require_POST
+def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    attachment = attachment_for_user(request.user, pk, manage=True)
+    meeting = attachment.meeting
+    services.attachment_delete(attachment=attachment)
+    messages.success(request, _("The document was removed."))
+    return redirect(detail_url(meeting))

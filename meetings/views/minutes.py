@@ -1,0 +1,206 @@
+"""Recording pages: agenda, attendance, minutes, decisions, approval and reopening."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from krat.forms import add_errors
+from krat.views.common import record_form_view
+from meetings import selectors, services
+from meetings.access import agenda_item_for_user, decision_for_user, meeting_for_user
+from meetings.forms import (
+    AgendaItemForm,
+    AttendanceForm,
+    DecisionForm,
+    DecisionStatusForm,
+    MinutesForm,
+    ReopenForm,
+)
+from meetings.models import Decision
+from meetings.views.common import detail_url, error_messages
+
+
+def _save_item(item, form):
+    return services.agenda_item_save(item=item, expected_version=form.cleaned_data["version"])
+
+
+@login_required
+def agenda_item_create(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = meeting_for_user(request.user, pk, manage=True)
+    return record_form_view(
+        request,
+        form=AgendaItemForm(request.POST or None, meeting=meeting),
+        save=_save_item,
+        template="meetings/agendaitem_form.html",
+        success_message=_("The agenda item was saved."),
+        success_url=lambda item: detail_url(item.meeting),
+        context={"county": meeting.county, "meeting": meeting},
+    )
+
+
+@login_required
+def agenda_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    item = agenda_item_for_user(request.user, pk, manage=True)
+    meeting = item.meeting
+    return record_form_view(
+        request,
+        form=AgendaItemForm(request.POST or None, instance=item, meeting=meeting),
+        save=_save_item,
+        template="meetings/agendaitem_form.html",
+        success_message=_("The agenda item was saved."),
+        success_url=lambda item: detail_url(item.meeting),
+        context={"county": meeting.county, "meeting": meeting, "item": item},
+    )
+
+
+@login_required
+@require_POST
+def agenda_item_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    item = agenda_item_for_user(request.user, pk, manage=True)
+    try:
+        services.agenda_item_delete(item=item)
+    except ValidationError as error:
+        error_messages(request, error)
+    else:
+        messages.success(request, _("The agenda item was removed."))
+    return redirect(detail_url(item.meeting))
+
+
+@login_required
+def attendance_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = meeting_for_user(request.user, pk, manage=True)
+    rows = selectors.attendance_rows(meeting)
+    form = AttendanceForm(request.POST or None, rows=rows, guests=meeting.guests)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.attendance_record(
+                    meeting=meeting,
+                    rows=[
+                        services.AttendanceRow(
+                            institution=institution,
+                            status=data[f"status_{institution.pk}"],
+                            attendee=data[f"attendee_{institution.pk}"],
+                        )
+                        for institution, _record in rows
+                    ],
+                    guests=data["guests"],
+                )
+            except ValidationError as error:
+                add_errors(form, error)
+            else:
+                messages.success(request, _("The attendance was saved."))
+                return redirect(detail_url(meeting))
+        status = 400
+    return render(
+        request,
+        "meetings/attendance_form.html",
+        {"county": meeting.county, "meeting": meeting, "form": form},
+        status=status,
+    )
+
+
+@login_required
+def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = meeting_for_user(request.user, pk, manage=True)
+    return record_form_view(
+        request,
+        form=MinutesForm(request.POST or None, instance=meeting),
+        save=lambda m, form: services.minutes_save(meeting=m, expected_version=form.cleaned_data["version"]),
+        template="meetings/minutes_form.html",
+        success_message=_("The minutes were saved."),
+        success_url=detail_url,
+        context={"county": meeting.county, "meeting": meeting},
+    )
+
+
+def _save_decision(decision, form):
+    return services.decision_save(decision=decision, expected_version=form.cleaned_data["version"])
+
+
+@login_required
+def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = meeting_for_user(request.user, pk, manage=True)
+    return record_form_view(
+        request,
+        form=DecisionForm(request.POST or None, meeting=meeting),
+        save=_save_decision,
+        template="meetings/decision_form.html",
+        success_message=_("The decision was saved."),
+        success_url=lambda d: detail_url(d.meeting),
+        context={"county": meeting.county, "meeting": meeting},
+    )
+
+
+@login_required
+def decision_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = decision_for_user(request.user, pk, manage=True)
+    meeting = decision.meeting
+    return record_form_view(
+        request,
+        form=DecisionForm(request.POST or None, instance=decision, meeting=meeting),
+        save=_save_decision,
+        template="meetings/decision_form.html",
+        success_message=_("The decision was saved."),
+        success_url=lambda d: detail_url(d.meeting),
+        context={"county": meeting.county, "meeting": meeting, "decision": decision},
+    )
+
+
+@login_required
+def decision_status(request: HttpRequest, pk: int) -> HttpResponse:
+    decision: Decision = decision_for_user(request.user, pk, follow_up=True)
+    meeting = decision.meeting
+    return record_form_view(
+        request,
+        form=DecisionStatusForm(request.POST or None, instance=decision),
+        save=lambda d, form: services.decision_update_status(
+            decision=d, expected_version=form.cleaned_data["version"]
+        ),
+        template="meetings/decision_status_form.html",
+        success_message=_("The decision's status was saved."),
+        success_url=lambda d: detail_url(d.meeting),
+        context={"county": meeting.county, "meeting": meeting, "decision": decision},
+    )
+
+
+@login_required
+@require_POST
+def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = meeting_for_user(request.user, pk, chair=True)
+    try:
+        services.minutes_approve(meeting=meeting, user=request.user)
+    except ValidationError as error:
+        error_messages(request, error)
+    else:
+        messages.success(request, _("The minutes are approved and locked."))
+    return redirect(detail_url(meeting))
+
+
+@login_required
+def minutes_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = meeting_for_user(request.user, pk, chair=True)
+    form = ReopenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.minutes_reopen(meeting=meeting, user=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("The minutes are open for changes again."))
+            return redirect(detail_url(meeting))
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "meetings/minutes_reopen.html",
+        {"county": meeting.county, "meeting": meeting, "form": form},
+        status=status,
+    )

@@ -1,0 +1,141 @@
+"""Planning pages: the list, a meeting's plan and page, its status and invitations."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from krat import access
+from krat.views.common import record_form_view
+from meetings import selectors, services
+from meetings.access import can_update_decision_status, meeting_for_user
+from meetings.export import decisions_workbook
+from meetings.forms import MeetingForm
+from meetings.views.common import detail_url, error_messages, meeting_filters
+
+
+@login_required
+def meeting_list(request: HttpRequest, slug: str) -> HttpResponse:
+    county = access.county_for_user(request.user, slug)
+    form, filters = meeting_filters(request, county)
+    page = Paginator(selectors.meeting_list(county, filters), selectors.MAX_LIST).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "meetings/meeting_list.html",
+        {
+            "county": county,
+            "filter_form": form,
+            "page": page,
+            "meetings": list(page.object_list),
+            "query": request.GET.urlencode(),
+            "can_manage": access.can_manage_county(request.user, county),
+        },
+    )
+
+
+@login_required
+def decisions_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
+    county = access.county_for_user(request.user, slug)
+    _form, filters = meeting_filters(request, county)
+    content = decisions_workbook(selectors.decisions_for_export(county, filters))
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = content_disposition_header(True, f"vendimet-{county.slug}.xlsx")
+    return response
+
+
+def _save_meeting(meeting, form):
+    return services.meeting_save(meeting=meeting, expected_version=form.cleaned_data["version"])
+
+
+@login_required
+def meeting_create(request: HttpRequest, slug: str) -> HttpResponse:
+    county = access.county_for_user(request.user, slug, manage=True)
+    form = MeetingForm(request.POST or None, county=county)
+    if not form.is_bound:
+        form.initial.update({"title": _("Meeting of the Technical Table (KRAT)")})
+    return record_form_view(
+        request,
+        form=form,
+        save=_save_meeting,
+        template="meetings/meeting_form.html",
+        success_message=_("The meeting was saved."),
+        success_url=detail_url,
+        context={"county": county},
+    )
+
+
+@login_required
+def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = meeting_for_user(request.user, pk, manage=True)
+    return record_form_view(
+        request,
+        form=MeetingForm(request.POST or None, instance=meeting, county=meeting.county),
+        save=_save_meeting,
+        template="meetings/meeting_form.html",
+        success_message=_("The meeting was saved."),
+        success_url=detail_url,
+        context={"county": meeting.county, "meeting": meeting},
+    )
+
+
+@login_required
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = meeting_for_user(request.user, pk)
+    user, county = request.user, meeting.county
+    decisions = selectors.decisions_for_meeting(meeting)
+    pending = selectors.pending_decisions(meeting)
+    return render(
+        request,
+        "meetings/meeting_detail.html",
+        {
+            "county": county,
+            "meeting": meeting,
+            "summary": selectors.meeting_summary(meeting),
+            "agenda": selectors.agenda_for_meeting(meeting),
+            "decisions": [(d, can_update_decision_status(user, d)) for d in decisions],
+            "pending": [(d, can_update_decision_status(user, d)) for d in pending],
+            "attachments": list(meeting.attachments.all()),
+            "can_manage": access.can_manage_county(user, county),
+            "can_chair": access.can_chair(user, county),
+            "can_read_history": access.can_read_history(user, county),
+        },
+    )
+
+
+@login_required
+@require_POST
+def meeting_status(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = meeting_for_user(request.user, pk, manage=True)
+    try:
+        services.meeting_set_status(meeting=meeting, status=request.POST.get("status", ""))
+    except ValidationError as error:
+        error_messages(request, error)
+    else:
+        messages.success(
+            request, _("The meeting is now: %(status)s.") % {"status": meeting.get_status_display()}
+        )
+    return redirect(detail_url(meeting))
+
+
+@login_required
+@require_POST
+def invitations_send(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = meeting_for_user(request.user, pk, manage=True)
+    try:
+        sent = services.invitations_send(meeting=meeting)
+    except ValidationError as error:
+        error_messages(request, error)
+    else:
+        messages.success(request, _("The invitation was sent to %(count)s addresses.") % {"count": sent})
+    return redirect(detail_url(meeting))

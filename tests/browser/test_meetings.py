@@ -1,0 +1,121 @@
+"""Meetings in the browser: plan, record, approve and print; a representative only reads."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from meetings import demo as meetings_demo
+from meetings import seed
+from meetings.models import Meeting
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_plan_record_approve_and_print_the_seed_meeting(
+    demo, sign_in, sign_out, live_server, assert_accessible
+):
+    page = sign_in("sekretaria")
+    nav = page.get_by_role("navigation", name="Navigimi kryesor")
+    nav.get_by_role("link", name="Takimet", exact=True).click()
+    page.get_by_role("link", name="Planifiko një takim").click()
+
+    page.get_by_label("Titulli").fill(seed.TITLE)
+    page.get_by_label("Data dhe ora").fill("25.04.2018 10:00")
+    page.get_by_label("Vendi").fill(seed.PLACE)
+    page.get_by_label("Kryesuesi").select_option(label="Shyqyri Ballgjini")
+    page.get_by_label("Plani i veprimit").fill(seed.ACTION_PLAN)
+    page.get_by_label("Zyra e Punës Durrës").check()
+    page.get_by_label("Drejtoria Vendore e Policisë Durrës").check()
+    page.get_by_label("Hyrja").fill(seed.INTRODUCTION)
+    page.get_by_role("button", name="Ruaj").click()
+    expect(page.get_by_text("Takimi u ruajt.")).to_be_visible()
+    assert_accessible(page)
+
+    for title, presenter, _discussion in seed.AGENDA:
+        page.get_by_role("link", name="Shto një pikë në rendin e ditës").click()
+        page.get_by_label("Titulli").fill(title)
+        page.get_by_label("Institucioni që paraqet").select_option(label=presenter)
+        page.get_by_role("button", name="Ruaj").click()
+        expect(page.get_by_text("Pika e rendit të ditës u ruajt.")).to_be_visible()
+
+    page.get_by_role("button", name="Shëno si të zhvilluar").click()
+    expect(page.get_by_text("Takimi tani është: I zhvilluar.")).to_be_visible()
+
+    page.get_by_role("link", name="Regjistro pjesëmarrjen").click()
+    page.get_by_label("Zyra e Punës Durrës", exact=True).select_option("present")
+    page.get_by_label("Kush erdhi nga Zyra e Punës Durrës").fill("Mirela Leka")
+    page.get_by_label("Bashkia Shijak", exact=True).select_option("excused")
+    page.get_by_role("button", name="Ruaj").click()
+    expect(page.get_by_text("Pjesëmarrja u ruajt.")).to_be_visible()
+
+    page.get_by_role("link", name="Shkruaj procesverbalin").click()
+    page.get_by_label("Fjala hyrëse e kryesuesit").fill(seed.CHAIR_REMARKS + "\n<script>alert(1)</script>")
+    page.get_by_role("button", name="Ruaj").click()
+    expect(page.get_by_text("Procesverbali u ruajt.")).to_be_visible()
+    expect(page.get_by_text("<script>alert(1)</script>")).to_be_visible()
+
+    page.get_by_role(
+        "link", name=re.compile(r"^Ndrysho Situata e grupeve")
+    ).click()  # the Labour Office's item
+    page.get_by_label("Përmbledhja e diskutimit").fill(seed.AGENDA[2][2])
+    page.get_by_role("button", name="Ruaj").click()
+
+    text, responsible, _due, _item = seed.DECISIONS[0]
+    page.get_by_role("link", name="Shto një vendim").click()
+    page.get_by_label("Vendimi").fill(text)
+    page.get_by_label("Institucioni përgjegjës").select_option(label=responsible)
+    page.get_by_label("Afati").fill("20.04.2018")
+    page.get_by_role("button", name="Ruaj").click()
+    expect(page.get_by_text("Afati nuk mund të jetë para takimit (25.04.2018).")).to_be_visible()
+    page.get_by_label("Afati").fill("31.05.2018")
+    page.get_by_role("button", name="Ruaj").click()
+    expect(page.get_by_text("Vendimi u ruajt.")).to_be_visible()
+    meeting_url = page.url
+
+    sign_out()
+    page = sign_in("kryetari")
+    page.goto(meeting_url)
+    page.get_by_role("button", name="Mirato procesverbalin").click()
+    expect(page.get_by_text("Procesverbali u miratua dhe u kyç.")).to_be_visible()
+    expect(page.get_by_role("link", name="Rihap procesverbalin")).to_be_visible()
+
+    page.get_by_role("link", name="Printo përmbledhjen").click()
+    summary = page.locator("article.meeting-summary")
+    expect(summary.get_by_text("Dt: 25.04.2018")).to_be_visible()
+    expect(summary.get_by_role("heading", name=seed.TITLE)).to_be_visible()
+    expect(
+        summary.get_by_text("përfaqësuesja e Zyrës së Punës bëri një panoramë", exact=False)
+    ).to_be_visible()
+    expect(summary.get_by_role("cell", name=text)).to_be_visible()
+    expect(summary.get_by_text("Me arsye: Bashkia Shijak", exact=False)).to_be_visible()
+    assert_accessible(page)
+    meeting = Meeting.objects.get(title=seed.TITLE)
+    pdf = page.request.get(live_server.url + reverse("meetings:summary_pdf", args=[meeting.pk]))
+    assert pdf.status == 200 and pdf.body().startswith(b"%PDF")
+    assert meeting.is_locked and meeting.agenda_items.count() == 5
+
+
+def test_a_representative_reads_but_cannot_edit_the_minutes(demo, sign_in, live_server):
+    meetings_demo.load(county=demo)
+    meeting = Meeting.objects.get(county=demo, title=seed.TITLE, starts_at__year=2018)
+    page = sign_in("sherbimi.social")
+    page.goto(live_server.url + reverse("meetings:detail", args=[meeting.pk]))
+    expect(page.get_by_role("heading", name=seed.TITLE)).to_be_visible()
+    expect(page.get_by_role("link", name="Shkruaj procesverbalin")).to_have_count(0)
+    expect(page.get_by_role("button", name="Mirato procesverbalin")).to_have_count(0)
+    # Their own institution's decision can be followed up, and only that one.
+    expect(page.get_by_role("link", name="Përditëso statusin")).to_have_count(1)
+    page.goto(live_server.url + reverse("meetings:minutes", args=[meeting.pk]))
+    expect(page.get_by_role("heading", name="Nuk lejohet")).to_be_visible()
+
+    page.goto(live_server.url + reverse("meetings:detail", args=[meeting.pk]))
+    page.get_by_role("link", name="Përditëso statusin").click()
+    page.get_by_role("combobox", name=re.compile(r"^Statusi")).select_option("in_progress")
+    page.get_by_label("Shënim për statusin").fill("Programi është në hartim.")
+    page.get_by_role("button", name="Ruaj").click()
+    expect(page.get_by_text("Statusi i vendimit u ruajt.")).to_be_visible()
+    expect(page.get_by_text("Programi është në hartim.")).to_be_visible()

@@ -1,0 +1,153 @@
+"""The shared helpers krat.pdf, krat.mail and krat.ical."""
+
+from __future__ import annotations
+
+import datetime
+import subprocess
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from threading import Thread
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+from icalendar import Calendar
+
+from krat import pdf
+from krat.ical import CalendarEvent, calendar_bytes
+from krat.mail import send_templated_mail
+
+
+def text_of(pdf_bytes: bytes) -> str:
+    out = subprocess.run(["pdftotext", "-", "-"], input=pdf_bytes, capture_output=True, check=True).stdout
+    return " ".join(out.decode().split())
+
+
+@pytest.fixture
+def pdf_template(settings, tmp_path):
+    """A template folder the test writes its PDF templates into."""
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
+
+    def write(body: str) -> str:
+        (tmp_path / "t.html").write_text(
+            '{% extends "pdf/base.html" %}{% block content %}' + body + "{% endblock %}", encoding="utf-8"
+        )
+        return "t.html"
+
+    return write
+
+
+class TestPdf:
+    def test_a_template_renders_to_a_pdf_with_albanian_letters_and_page_numbers(self, pdf_template):
+        pdf_bytes = pdf.render_pdf(pdf_template("<h1>{{ title }}</h1>"), {"title": "Çështje të Tryezës"})
+        assert pdf_bytes.startswith(b"%PDF")
+        text = text_of(pdf_bytes)
+        assert "Çështje të Tryezës" in text
+        assert "Page 1 of 1" in text
+
+    def test_user_text_is_escaped(self, pdf_template):
+        pdf_bytes = pdf.render_pdf(
+            pdf_template("<p>{{ text }}</p>"), {"text": "<b>x</b><script>alert(1)</script>"}
+        )
+        assert "<b>x</b><script>alert(1)</script>" in text_of(pdf_bytes)
+
+    def test_files_outside_static_and_media_are_refused(self, settings, tmp_path):
+        assert pdf.local_path_for("file:///etc/passwd") is None
+        assert pdf.local_path_for("https://example.org/logo.png") is None
+        assert pdf.local_path_for(pdf.PDF_BASE_URL + "media/../../../etc/passwd") is None
+        assert pdf.local_path_for(pdf.PDF_BASE_URL + "static/%2e%2e/%2e%2e/%2e%2e/etc/passwd") is None
+        assert pdf.local_path_for(pdf.PDF_BASE_URL + "static/../krat/settings.py") is None
+        assert pdf.local_path_for(pdf.PDF_BASE_URL + "static/css/krat.css") is not None
+        settings.MEDIA_ROOT = tmp_path
+        (tmp_path / "logo.png").write_bytes(b"\x89PNG")
+        assert pdf.local_path_for(pdf.PDF_BASE_URL + "media/logo.png") == (tmp_path / "logo.png").resolve()
+        assert pdf.local_path_for((tmp_path / "logo.png").as_uri()) == (tmp_path / "logo.png").resolve()
+
+    def test_the_renderer_fetches_neither_server_files_nor_the_network(self, pdf_template):
+        hits = []
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                hits.append(self.path)
+                self.send_response(200)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        server = HTTPServer(("127.0.0.1", 0), Handler)
+        Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            outside = f"http://127.0.0.1:{server.server_port}/spy.png"
+            fetcher = pdf._fetcher()
+            for url in ["file:///etc/passwd", outside]:
+                with pytest.raises(ValueError, match="Refused"):
+                    fetcher.fetch(url)
+            body = (
+                f'<img src="file:///etc/passwd"><img src="{outside}">'
+                f'<link rel="stylesheet" href="{outside}"><p>ok</p>'
+            )
+            pdf_bytes = pdf.render_pdf(pdf_template(body), {})
+        finally:
+            server.shutdown()
+        assert hits == []
+        assert "root:" not in text_of(pdf_bytes)
+
+    def test_data_urls_and_static_files_are_fine(self):
+        fetcher = pdf._fetcher()
+        assert fetcher.fetch("data:text/plain,hello").read() == b"hello"
+        assert b"KRAT" in fetcher.fetch(pdf.PDF_BASE_URL + "static/css/krat.css").read()
+
+    def test_pdf_response(self):
+        response = pdf.pdf_response(b"%PDF-1.4", "përmbledhja.pdf")
+        assert response["Content-Type"] == "application/pdf"
+        assert response["Content-Disposition"].startswith("attachment;")
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert pdf.pdf_response(b"%PDF", "a.pdf", inline=True)["Content-Disposition"].startswith("inline")
+
+
+class TestMail:
+    @pytest.mark.django_db
+    def test_a_templated_mail_is_sent_in_the_language_asked(self):
+        from tests.meetings.test_views import summary_stub
+
+        send_templated_mail(
+            to=["policia@example.org"],
+            template_prefix="meetings/email/invitation",
+            context={"summary": summary_stub()},
+            language="sq",
+            attachments=[("takimi.ics", b"BEGIN:VCALENDAR", "text/calendar")],
+        )
+        message = mail.outbox[0]
+        assert message.to == ["policia@example.org"]
+        assert message.subject.startswith("Ftesë: ")
+        assert "Rendi i ditës" in message.body
+        assert "Rendi i ditës" in message.alternatives[0][0]
+        assert message.attachments[0][0] == "takimi.ics"
+
+    def test_nothing_is_sent_to_nobody(self):
+        send_templated_mail(to=[], template_prefix="meetings/email/invitation", context={})
+        assert mail.outbox == []
+
+
+class TestIcal:
+    def test_an_event_round_trips(self):
+        start = timezone.make_aware(datetime.datetime(2018, 4, 25, 10, 0))
+        data = calendar_bytes(
+            [
+                CalendarEvent(
+                    uid="krat-meeting-1@krat",
+                    start=start,
+                    end=start + datetime.timedelta(hours=2),
+                    summary="Takim me Tryezën Teknike",
+                    location="Prefektura e Qarkut Durrës",
+                    description="1. Vlerësimi",
+                )
+            ],
+            name="KRAT",
+        )
+        calendar = Calendar.from_ical(data)
+        (event,) = calendar.walk("VEVENT")
+        assert str(event["uid"]) == "krat-meeting-1@krat"
+        assert str(event["summary"]) == "Takim me Tryezën Teknike"
+        assert event.decoded("dtstart") == start
+        assert str(calendar["version"]) == "2.0"
