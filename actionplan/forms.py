@@ -21,6 +21,18 @@ from krat.forms import CountyScopedForm, DateInput
 from krat.models import County, Institution, Municipality
 
 
+class NumberField(forms.DecimalField):
+    """A decimal typed as 3,5 (Albanian) or 3.5; with both marks, 1.250,5 reads as 1250.5."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace(" ", "")
+            if "," in value and "." in value:
+                value = value.replace(".", "")
+            value = value.replace(",", ".")
+        return super().to_python(value)
+
+
 class PlanForm(CountyScopedForm):
     class Meta:
         model = ActionPlan
@@ -62,6 +74,7 @@ class ActivityForm(VersionedFormMixin, forms.ModelForm):
             "budget",
             "budget_source",
         ]
+        field_classes = {"target": NumberField, "budget": NumberField}
         widgets = {
             "start_date": DateInput,
             "deadline": DateInput,
@@ -90,6 +103,7 @@ class ProgressForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = ActivityProgress
         fields = ["status", "achieved", "narrative"]
+        field_classes = {"achieved": NumberField}
         widgets = {"narrative": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, **kwargs):
