@@ -121,7 +121,9 @@ def plan_import(*, plan: ActionPlan, data: bytes) -> int:
             else:
                 partners.append(partner)
         code_key = values["code"].casefold()
+        exclude = [] if lead is not None else ["lead_institution"]
         if code_key in seen_codes:
+            exclude.append("code")
             problems.append(
                 _problem(
                     row.number,
@@ -149,7 +151,7 @@ def plan_import(*, plan: ActionPlan, data: bytes) -> int:
         if lead is not None:
             activity.lead_institution = lead
         try:
-            activity.full_clean(exclude=["lead_institution"] if lead is None else None, validate_unique=False)
+            activity.full_clean(exclude=exclude, validate_unique=False)
         except ValidationError as error:
             for field, messages in error.message_dict.items():
                 key = FIELD_COLUMN.get(field, "code")
