@@ -41,7 +41,7 @@ def setup():
         return ActivityFactory(objective=objective, code=code, lead_institution=lead, deadline=deadline)
 
     a = activity("1", prevention, police, D(2018, 3, 31))  # done in period 1
-    b = activity("2", prevention, police, D(2018, 3, 31))  # nothing reported, deadline passed: overdue
+    activity("2", prevention, police, D(2018, 3, 31))  # nothing reported, deadline passed: overdue
     c = activity("3", prevention, labour, D(2018, 12, 31))  # in progress: on track
     d = activity("4", protection, labour, D(2018, 12, 31))  # delayed: overdue
     e = activity("5", protection, police, D(2018, 12, 31))  # cancelled
