@@ -73,7 +73,7 @@ def test_a_closed_period_sends_the_lead_back_with_a_message(client, w):
     w.period.save()
     as_user(client, w.users["representative"])
     response = client.post(progress_url(w), {"status": "done"}, follow=True)
-    assert "is closed and accepts no more progress" in response.content.decode()
+    assert "është mbyllur dhe nuk pranon më ecuri" in response.content.decode()
     assert not ActivityProgress.objects.exists()
 
 
