@@ -223,3 +223,10 @@ def test_pages_run_the_same_queries_with_ten_times_more_data(
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(url, query).status_code == 200
     assert len(small.captured_queries) <= 20
+
+
+def test_the_overview_draws_its_charts_as_markup(client, w):
+    as_user(client, w.users["observer"])
+    html = client.get(reverse("actionplan:plan_overview", args=[w.extra["plan"].pk])).content.decode()
+    assert '<svg xmlns="http://www.w3.org/2000/svg"' in html
+    assert "Chart(" not in html
