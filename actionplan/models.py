@@ -242,7 +242,12 @@ class ActivityProgress(Versioned):
         validators=[MinValueValidator(ZERO)],
         help_text=_("In the indicator's unit, counted from the start of the activity."),
     )
-    narrative = models.TextField(_("narrative"), max_length=2000, blank=True)
+    narrative = models.TextField(
+        _("narrative"),
+        max_length=2000,
+        blank=True,
+        help_text=_("What was done and what stands in the way. No names or details that identify a person."),
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -304,7 +309,13 @@ class ProgressComment(models.Model):
         ReportingPeriod, on_delete=models.PROTECT, related_name="+", verbose_name=_("period")
     )
     institution = models.ForeignKey(
-        Institution, on_delete=models.PROTECT, related_name="+", verbose_name=_("institution")
+        Institution,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("institution"),
+        help_text=_("Empty when the secretariat wrote it."),
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,

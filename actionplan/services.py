@@ -19,6 +19,7 @@ from actionplan.models import (
     ProgressComment,
     TargetGroup,
 )
+from krat import access
 from krat.concurrency import save_versioned
 from krat.models import Institution, ReportingPeriod, User
 
@@ -87,7 +88,8 @@ def progress_save(
 
 
 def comment_add(*, activity: Activity, period: ReportingPeriod, user: User, text: str) -> ProgressComment:
-    institution = user.institution or activity.lead_institution
+    """A partner's comment, signed with its institution (the secretariat signs as such)."""
+    institution = None if access.can_manage_county(user, activity.plan.county) else user.institution
     comment = ProgressComment(
         activity=activity, period=period, institution=institution, author=user, text=text
     )

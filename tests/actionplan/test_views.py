@@ -86,6 +86,10 @@ def test_a_partner_comments_and_the_lead_cannot_comment_as_a_partner(client, w):
     client.logout()
     as_user(client, w.users["representative"])
     assert client.post(url, {"text": "?"}).status_code == 403
+    client.logout()
+    as_user(client, w.users["secretariat"])
+    assert client.post(url, {"text": "Sekretariati e pa."}).status_code == 302
+    assert ProgressComment.objects.get(text="Sekretariati e pa.").institution is None
 
 
 def test_the_plan_page_offers_recording_only_for_activities_the_user_leads(client, w):
