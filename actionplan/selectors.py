@@ -149,10 +149,14 @@ def plan_rows(plan: ActionPlan, *, period: ReportingPeriod | None, today: dateti
 def summarise(rows: list[dict]) -> dict:
     """Tallies of plan rows: overall, by objective and by lead institution, and the overdue list."""
     overall = Tally(label=_("Whole plan"))
+    by_pillar: dict[int, Tally] = {}
     by_objective: dict[int, Tally] = {}
     by_institution: dict[int, Tally] = {}
     for row in rows:
         overall.counts[row["state"]] += 1
+        by_pillar.setdefault(row["pillar_id"], Tally(label=row["pillar"], key=row["pillar_id"])).counts[
+            row["state"]
+        ] += 1
         by_objective.setdefault(
             row["objective_id"], Tally(label=row["objective"], key={"pillar": row["pillar"]})
         ).counts[row["state"]] += 1
@@ -170,6 +174,7 @@ def summarise(rows: list[dict]) -> dict:
     ]
     return {
         "totals": overall.as_dict(),
+        "by_pillar": [tally.as_dict() for tally in by_pillar.values()],
         "by_objective": [
             {**tally.as_dict(), "pillar": tally.key["pillar"], "key": objective_id}
             for objective_id, tally in by_objective.items()
@@ -189,7 +194,7 @@ def plan_progress(county: County, *, period: ReportingPeriod, today: datetime.da
     """The plan progress of the period's year, as of `period`: for the period report.
 
     Plain data only: {"plan": {...} | None, "period": {...}, "today": date, "totals": {...},
-    "by_objective": [...], "by_institution": [...], "overdue": [...]}. Each tally holds the
+    "by_pillar": [...], "by_objective": [...], "by_institution": [...], "overdue": [...]}. Each tally holds the
     counts of done, on_track, overdue and cancelled activities, their total and their
     shares in per cent. At most four queries.
     """
@@ -205,12 +210,19 @@ def plan_progress(county: County, *, period: ReportingPeriod, today: datetime.da
     }
 
 
-def progress_chart(summary: dict, *, by: str = "objective", title: str | None = None):
-    """The stacked bar chart of a summary: one bar per objective (or institution), coloured
-    by state. The same chart serves the page (`.svg`) and the PDF (`.data_uri`)."""
+def progress_chart(
+    summary: dict,
+    *,
+    by: str = "objective",
+    title: str | None = None,
+    width: int = 720,
+    label_width: int = 260,
+):
+    """The stacked bar chart of a summary: one bar per objective, pillar or lead institution
+    (`by`), coloured by state. The same chart serves the page (`.svg`) and the PDF (`.data_uri`)."""
     from krat.charts import PALETTE, Series, hbar_chart
 
-    items = summary["by_objective"] if by == "objective" else summary["by_institution"]
+    items = summary[f"by_{by}"]
     colours = {
         ActivityState.DONE: PALETTE[2],
         ActivityState.ON_TRACK: PALETTE[0],
@@ -221,9 +233,17 @@ def progress_chart(summary: dict, *, by: str = "objective", title: str | None = 
         Series(name=str(state.label), values=[item[str(state)] for item in items], color=colours[state])
         for state in STATES
     ]
-    default_title = _("Activities by objective") if by == "objective" else _("Activities by lead institution")
+    default_titles = {
+        "objective": _("Activities by objective"),
+        "pillar": _("Activities by pillar"),
+        "institution": _("Activities by lead institution"),
+    }
     return hbar_chart(
-        [item["label"] for item in items], series, title=title or default_title, width=720, label_width=260
+        [item["label"] for item in items],
+        series,
+        title=title or default_titles[by],
+        width=width,
+        label_width=label_width,
     )
 
 
@@ -329,7 +349,7 @@ def dashboard_panel(*, user, county, today: datetime.date | None = None) -> Dash
         rows = plan_rows(plan, period=period, today=today)
         summary = summarise(rows)
         if rows:
-            chart = progress_chart(summary)
+            chart = progress_chart(summary, by="pillar", width=400, label_width=150)
     return DashboardPanel(
         title=_("Action plan and calendar"),
         template="actionplan/dashboard_panel.html",

@@ -114,3 +114,15 @@ def test_the_dashboard_panel_shows_this_years_plan_and_the_next_events(setup):
     assert panel.context["summary"]["totals"]["total"] == 5
     assert "<svg" in str(panel.context["chart"].svg)
     assert [e.title for e in panel.context["events"]] == ["Maj 5", "Maj 10", "Maj 20"]
+
+
+def test_the_dashboard_chart_is_by_pillar_and_its_legend_wraps_inside_the_card(setup):
+    import re
+
+    county, _first, _second = setup
+    panel = dashboard_panel(user=None, county=county, today=D(2018, 4, 25))
+    svg = str(panel.context["chart"].svg)
+    assert 'width="400"' in svg and "Parandalimi" in svg and "Mbrojtja" in svg
+    legend_x = [float(x) for x in re.findall(r'<rect x="([\d.]+)" y="[\d.]+" width="10"', svg)]
+    assert len(legend_x) == 4 and max(legend_x) < 400
+    assert len(set(re.findall(r'<rect x="[\d.]+" y="([\d.]+)" width="10"', svg))) == 2  # two legend lines
