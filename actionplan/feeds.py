@@ -64,4 +64,6 @@ def calendar_bytes(
         event.add("status", "CONFIRMED")
         event.add("sequence", item.version)
         calendar.add_component(event)
+    # Outlook needs the VTIMEZONE that the TZID parameters name.
+    calendar.add_missing_timezones()
     return calendar.to_ical()

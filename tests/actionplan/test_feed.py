@@ -47,6 +47,7 @@ def test_the_feed_holds_planned_and_held_events_and_never_internal_notes(client,
     assert response.status_code == 200
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
     calendar = Calendar.from_ical(response.content)
+    assert [str(tz["tzid"]) for tz in calendar.walk("VTIMEZONE")] == ["Europe/Tirane"]
     events = {str(e["summary"]): e for e in calendar.walk("VEVENT")}
     assert set(events) == {"Jo lypjes së fëmijëve", "Sesion në shkollë"}
 
