@@ -1,12 +1,363 @@
-"""Reads of the action plan app."""
+"""Reads of the action plan: plan structure, progress shares, and the dashboard card.
+
+Report selectors return plain lists and dicts so that templates and PDFs never query.
+"""
 
 from __future__ import annotations
 
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from actionplan.choices import ActivityState, EventStatus, ProgressStatus
+from actionplan.models import ActionPlan, Activity, ActivityProgress, AwarenessEvent, ProgressComment
+from krat.models import County, ReportingPeriod
+from krat.periods import current_period
 from krat.selectors import DashboardPanel
 
+STATES = [ActivityState.DONE, ActivityState.ON_TRACK, ActivityState.OVERDUE, ActivityState.CANCELLED]
 
-def dashboard_panel(*, user, county) -> DashboardPanel:
-    """The dashboard's action plan card (plans are not recorded yet)."""
-    return DashboardPanel(title=_("Action plan"), template="includes/panel_empty.html")
+
+def plan_list(county: County) -> list[dict]:
+    from django.db.models import Count
+
+    return list(
+        county.action_plans.annotate(activity_count=Count("activities"))
+        .order_by("-year")
+        .values("pk", "title", "year", "activity_count")
+    )
+
+
+def plan_periods(plan: ActionPlan) -> list[ReportingPeriod]:
+    """The county's reporting periods that share days with the plan's year, oldest first."""
+    return list(
+        ReportingPeriod.objects.filter(
+            county_id=plan.county_id,
+            start_date__lte=datetime.date(plan.year, 12, 31),
+            end_date__gte=datetime.date(plan.year, 1, 1),
+        ).order_by("start_date")
+    )
+
+
+def default_period(
+    plan: ActionPlan, periods: list[ReportingPeriod], today: datetime.date
+) -> ReportingPeriod | None:
+    """The period containing today, else the plan's last period that has started, else its first."""
+    for period in periods:
+        if period.contains(today):
+            return period
+    started = [p for p in periods if p.start_date <= today]
+    return started[-1] if started else (periods[0] if periods else None)
+
+
+@dataclass
+class Tally:
+    """Counts of activities in each state; the four parts add up to `total`."""
+
+    label: str
+    key: object = None
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATES, 0))
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def as_dict(self) -> dict:
+        total = self.total
+        return {
+            "key": self.key,
+            "label": self.label,
+            "total": total,
+            **{str(state): self.counts[state] for state in STATES},
+            "shares": {
+                str(state): round(100 * self.counts[state] / total) if total else 0 for state in STATES
+            },
+        }
+
+
+def _progress_as_of(activity_ids: list[int], period: ReportingPeriod | None) -> dict[int, ActivityProgress]:
+    """For each activity, its progress for `period`, or else the latest before it."""
+    if period is None:
+        return {}
+    reports = (
+        ActivityProgress.objects.filter(
+            activity_id__in=activity_ids, period__start_date__lte=period.start_date
+        )
+        .select_related("period")
+        .order_by("activity_id", "period__start_date")
+    )
+    latest: dict[int, ActivityProgress] = {}
+    for report in reports:
+        latest[report.activity_id] = report  # ordered oldest first: the last one wins
+    return latest
+
+
+def plan_rows(plan: ActionPlan, *, period: ReportingPeriod | None, today: datetime.date) -> list[dict]:
+    """Every activity of the plan with its status and state as of `period` (3 queries)."""
+    activities = list(
+        plan.activities.select_related("objective__pillar", "lead_institution")
+        .prefetch_related("partners")
+        .order_by(
+            "objective__pillar__position",
+            "objective__pillar_id",
+            "objective__position",
+            "objective_id",
+            "code",
+        )
+    )
+    progress = _progress_as_of([a.pk for a in activities], period)
+    rows = []
+    for activity in activities:
+        report = progress.get(activity.pk)
+        status = report.status if report else ProgressStatus.NOT_STARTED
+        state = activity.state(status=status, today=today)
+        rows.append(
+            {
+                "activity": activity,
+                "pk": activity.pk,
+                "code": activity.code,
+                "description": activity.description,
+                "pillar": activity.objective.pillar.name,
+                "pillar_id": activity.objective.pillar_id,
+                "objective": activity.objective.name,
+                "objective_id": activity.objective_id,
+                "lead": activity.lead_institution.name,
+                "lead_id": activity.lead_institution_id,
+                "partners": [p.name for p in activity.partners.all()],
+                "start_date": activity.start_date,
+                "deadline": activity.deadline,
+                "indicator": activity.indicator,
+                "target": activity.target,
+                "unit": activity.unit,
+                "status": status,
+                "status_label": str(ProgressStatus(status).label),
+                "state": state,
+                "state_label": str(ActivityState(state).label),
+                "achieved": report.achieved if report else None,
+                "reported_in": report.period.label if report else "",
+                "reported_now": bool(report and period and report.period_id == period.pk),
+            }
+        )
+    return rows
+
+
+def summarise(rows: list[dict]) -> dict:
+    """Tallies of plan rows: overall, by objective and by lead institution, and the overdue list."""
+    overall = Tally(label=_("Whole plan"))
+    by_pillar: dict[int, Tally] = {}
+    by_objective: dict[int, Tally] = {}
+    by_institution: dict[int, Tally] = {}
+    for row in rows:
+        overall.counts[row["state"]] += 1
+        by_pillar.setdefault(row["pillar_id"], Tally(label=row["pillar"], key=row["pillar_id"])).counts[
+            row["state"]
+        ] += 1
+        by_objective.setdefault(
+            row["objective_id"], Tally(label=row["objective"], key={"pillar": row["pillar"]})
+        ).counts[row["state"]] += 1
+        by_institution.setdefault(row["lead_id"], Tally(label=row["lead"], key=row["lead_id"])).counts[
+            row["state"]
+        ] += 1
+    overdue = [
+        {
+            k: row[k]
+            for k in ("pk", "code", "description", "lead", "deadline", "status", "status_label", "objective")
+        }
+        for row in sorted(
+            (r for r in rows if r["state"] == ActivityState.OVERDUE), key=lambda r: r["deadline"]
+        )
+    ]
+    return {
+        "totals": overall.as_dict(),
+        "by_pillar": [tally.as_dict() for tally in by_pillar.values()],
+        "by_objective": [
+            {**tally.as_dict(), "pillar": tally.key["pillar"], "key": objective_id}
+            for objective_id, tally in by_objective.items()
+        ],
+        "by_institution": sorted(
+            (tally.as_dict() for tally in by_institution.values()), key=lambda item: item["label"].casefold()
+        ),
+        "overdue": overdue,
+    }
+
+
+def plan_for_year(county: County, year: int) -> ActionPlan | None:
+    return ActionPlan.objects.filter(county=county, year=year).select_related("county").first()
+
+
+def plan_progress(county: County, *, period: ReportingPeriod, today: datetime.date | None = None) -> dict:
+    """The plan progress of the period's year, as of `period`: for the period report.
+
+    Plain data only: {"plan": {...} | None, "period": {...}, "today": date, "totals": {...},
+    "by_pillar": [...], "by_objective": [...], "by_institution": [...], "overdue": [...]}. Each tally holds the
+    counts of done, on_track, overdue and cancelled activities, their total and their
+    shares in per cent. At most four queries.
+    """
+    today = today or timezone.localdate()
+    plan = plan_for_year(county, period.start_date.year)
+    rows = plan_rows(plan, period=period, today=today) if plan else []
+    summary = summarise(rows)
+    return {
+        "plan": {"pk": plan.pk, "title": plan.title, "year": plan.year} if plan else None,
+        "period": {"pk": period.pk, "label": period.label},
+        "today": today,
+        **summary,
+    }
+
+
+def progress_chart(
+    summary: dict,
+    *,
+    by: str = "objective",
+    title: str | None = None,
+    width: int = 720,
+    label_width: int = 260,
+):
+    """The stacked bar chart of a summary: one bar per objective, pillar or lead institution
+    (`by`), coloured by state. The same chart serves the page (`.svg`) and the PDF (`.data_uri`)."""
+    from krat.charts import PALETTE, Series, hbar_chart
+
+    items = summary[f"by_{by}"]
+    colours = {
+        ActivityState.DONE: PALETTE[2],
+        ActivityState.ON_TRACK: PALETTE[0],
+        ActivityState.OVERDUE: PALETTE[3],
+        ActivityState.CANCELLED: "#999999",
+    }
+    series = [
+        Series(name=str(state.label), values=[item[str(state)] for item in items], color=colours[state])
+        for state in STATES
+    ]
+    default_titles = {
+        "objective": _("Activities by objective"),
+        "pillar": _("Activities by pillar"),
+        "institution": _("Activities by lead institution"),
+    }
+    return hbar_chart(
+        [item["label"] for item in items],
+        series,
+        title=title or default_titles[by],
+        width=width,
+        label_width=label_width,
+    )
+
+
+# --- One activity ---------------------------------------------------------------------------
+
+
+def activity_detail(activity: Activity, *, today: datetime.date) -> dict:
+    """An activity's progress in every period of its plan's year, with partners' comments."""
+    periods = plan_periods(activity.plan)
+    reports = {
+        r.period_id: r
+        for r in activity.progress_reports.select_related("updated_by").order_by("period__start_date")
+    }
+    comments = defaultdict(list)
+    for comment in ProgressComment.objects.filter(activity=activity).select_related("institution", "author"):
+        comments[comment.period_id].append(comment)
+    rows = []
+    carried = ProgressStatus.NOT_STARTED
+    for period in periods:
+        report = reports.get(period.pk)
+        if report:
+            carried = report.status
+        rows.append({"period": period, "report": report, "comments": comments.get(period.pk, [])})
+    state = activity.state(status=carried, today=today)
+    return {
+        "periods": rows,
+        "status": carried,
+        "state": state,
+        "state_label": str(ActivityState(state).label),
+        "partners": list(activity.partners.all()),
+        "events": list(activity.events.order_by("date").values("pk", "title", "date", "status")),
+    }
+
+
+def achieved_share(achieved: Decimal | None, target: Decimal) -> int | None:
+    if achieved is None or not target:
+        return None
+    return round(100 * achieved / target)
+
+
+# --- Calendar ----------------------------------------------------------------------------------
+
+
+def event_queryset(county: County) -> QuerySet[AwarenessEvent]:
+    return (
+        AwarenessEvent.objects.filter(county=county)
+        .select_related("municipality", "organiser", "activity")
+        .prefetch_related("target_groups", Prefetch("partners"))
+        .order_by("date", "start_time", "id")
+    )
+
+
+def upcoming_events(county: County, *, today: datetime.date, limit: int = 3) -> list[AwarenessEvent]:
+    return list(
+        AwarenessEvent.objects.filter(county=county, date__gte=today, status=EventStatus.PLANNED)
+        .select_related("municipality", "organiser")
+        .order_by("date", "start_time")[:limit]
+    )
+
+
+def month_grid(county: County, *, year: int, month: int) -> list[list[dict]]:
+    """Weeks (Monday first) of the month, each day with its events; days of the
+    neighbouring months fill the first and last week."""
+    import calendar
+
+    weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    first, last = weeks[0][0], weeks[-1][-1]
+    by_day = defaultdict(list)
+    for event in (
+        AwarenessEvent.objects.filter(county=county, date__range=(first, last))
+        .select_related("municipality", "organiser")
+        .order_by("date", "start_time", "id")
+    ):
+        by_day[event.date].append(event)
+    return [
+        [{"date": day, "in_month": day.month == month, "events": by_day.get(day, [])} for day in week]
+        for week in weeks
+    ]
+
+
+def public_events(county: County) -> list[AwarenessEvent]:
+    """What the public calendar shows: planned and held events, never cancelled ones."""
+    return list(
+        AwarenessEvent.objects.filter(county=county, status__in=[EventStatus.PLANNED, EventStatus.HELD])
+        .select_related("municipality", "organiser")
+        .order_by("date", "start_time", "id")
+    )
+
+
+# --- Dashboard -------------------------------------------------------------------------------
+
+
+def dashboard_panel(*, user, county, today: datetime.date | None = None) -> DashboardPanel:
+    """The current year's plan at a glance, with its chart, and the next three events."""
+    today = today or timezone.localdate()
+    plan = plan_for_year(county, today.year)
+    summary = None
+    chart = None
+    if plan:
+        period = current_period(county, today)
+        if period is not None and not period.start_date.year <= plan.year <= period.end_date.year:
+            period = None
+        rows = plan_rows(plan, period=period, today=today)
+        summary = summarise(rows)
+        if rows:
+            chart = progress_chart(summary, by="pillar", width=400, label_width=150)
+    return DashboardPanel(
+        title=_("Action plan and calendar"),
+        template="actionplan/dashboard_panel.html",
+        context={
+            "county": county,
+            "plan": plan,
+            "summary": summary,
+            "chart": chart,
+            "events": upcoming_events(county, today=today),
+        },
+    )

@@ -142,8 +142,21 @@ def hbar_chart(
     row_height: int = 24,
     label_width: int = 200,
 ) -> Chart:
-    """Horizontal bars, one row per category (objectives, institutions, funnel stages)."""
-    legend_h = 18 if len(series) > 1 else 0
+    """Horizontal bars, one row per category (objectives, institutions, funnel stages).
+
+    The legend of several series starts above the bars and wraps onto further lines
+    when it is wider than the chart (a narrow dashboard card, long Albanian names).
+    """
+    legend_items: list[tuple[float, float, str, str]] = []
+    if len(series) > 1:
+        x, y = float(label_width), 4.0
+        for j, item in enumerate(series):
+            item_w = 24 + 7 * len(item.name)
+            if x > label_width and x + item_w - 10 > width:
+                x, y = float(label_width), y + 16
+            legend_items.append((x, y, item.color or PALETTE[j % len(PALETTE)], item.name))
+            x += item_w
+    legend_h = (legend_items[-1][1] + 14) if legend_items else 0
     top, right = 8 + legend_h, 40
     height = top + row_height * max(len(categories), 1) + 8
     plot_w = width - label_width - right
@@ -154,13 +167,9 @@ def hbar_chart(
     )
     top_value = max(totals, default=0) or 1
     body = []
-    if len(series) > 1:
-        x = label_width
-        for j, item in enumerate(series):
-            color = item.color or PALETTE[j % len(PALETTE)]
-            body.append(f'<rect x="{x}" y="4" width="10" height="10" fill="{color}"/>')
-            body.append(f'<text x="{x + 14}" y="13">{escape(item.name)}</text>')
-            x += 24 + 7 * len(item.name)
+    for x, y, color, name in legend_items:
+        body.append(f'<rect x="{x:g}" y="{y:g}" width="10" height="10" fill="{color}"/>')
+        body.append(f'<text x="{x + 14:g}" y="{y + 9:g}">{escape(name)}</text>')
     for i, category in enumerate(categories):
         y = top + i * row_height
         label = category if len(category) <= 32 else category[:31] + "…"

@@ -1,0 +1,44 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from actionplan.models import ActionPlan, Activity, ActivityProgress, AwarenessEvent, Objective, Pillar
+
+
+@admin.register(ActionPlan)
+class ActionPlanAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "county", "year"]
+    list_filter = ["county"]
+    list_select_related = ["county"]
+
+
+@admin.register(Pillar)
+class PillarAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "plan", "position"]
+    list_select_related = ["plan"]
+
+
+@admin.register(Objective)
+class ObjectiveAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "pillar", "position"]
+    list_select_related = ["pillar"]
+
+
+@admin.register(Activity)
+class ActivityAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "plan", "lead_institution", "start_date", "deadline"]
+    list_filter = ["plan__county"]
+    list_select_related = ["plan", "lead_institution"]
+    search_fields = ["code", "description"]
+
+
+@admin.register(ActivityProgress)
+class ActivityProgressAdmin(SimpleHistoryAdmin):
+    list_display = ["activity", "period", "status", "achieved"]
+    list_select_related = ["activity", "period"]
+
+
+@admin.register(AwarenessEvent)
+class AwarenessEventAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "county", "date", "organiser", "status", "people_reached"]
+    list_filter = ["county", "status"]
+    list_select_related = ["county", "organiser"]

@@ -1,0 +1,208 @@
+"""The plan as a spreadsheet: one row per activity, imported all-or-nothing and exported
+in the same shape, so an exported plan can be edited and imported again."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl.utils import get_column_letter
+
+from actionplan.models import ActionPlan, Activity, Objective, Pillar
+from krat import spreadsheets as xl
+from krat.models import Institution
+
+PLAN_TEMPLATE = xl.SheetTemplate(
+    title=gettext_lazy("Activities"),
+    columns=[
+        xl.Column("pillar", gettext_lazy("Pillar"), xl.text(120)),
+        xl.Column("objective", gettext_lazy("Objective"), xl.text(300)),
+        xl.Column("code", gettext_lazy("Code"), xl.text(20)),
+        xl.Column("description", gettext_lazy("Description"), xl.text(2000)),
+        xl.Column("lead", gettext_lazy("Lead institution"), xl.text(200)),
+        xl.Column("partners", gettext_lazy("Partner institutions"), xl.text(2000), required=False),
+        xl.Column("start_date", gettext_lazy("Start"), xl.date()),
+        xl.Column("deadline", gettext_lazy("Deadline"), xl.date()),
+        xl.Column("indicator", gettext_lazy("Indicator"), xl.text(300)),
+        xl.Column("target", gettext_lazy("Target"), xl.decimal_number()),
+        xl.Column("unit", gettext_lazy("Unit"), xl.text(60)),
+        xl.Column("budget", gettext_lazy("Budget (lek)"), xl.decimal_number(), required=False),
+        xl.Column("budget_source", gettext_lazy("Source of funding"), xl.text(200), required=False),
+    ],
+)
+COLUMN_LETTER = {
+    column.key: get_column_letter(index) for index, column in enumerate(PLAN_TEMPLATE.columns, start=1)
+}
+# Model fields whose errors are reported on a column of the row.
+FIELD_COLUMN = {
+    "code": "code",
+    "description": "description",
+    "lead_institution": "lead",
+    "start_date": "start_date",
+    "deadline": "deadline",
+    "indicator": "indicator",
+    "target": "target",
+    "unit": "unit",
+    "budget": "budget",
+    "budget_source": "budget_source",
+    "objective": "objective",
+}
+
+
+def template_example(plan: ActionPlan) -> list[list]:
+    return [
+        [
+            "Parandalimi",
+            "Rritja e ndërgjegjësimit në shkolla",
+            "1.1.1",
+            "Sesione informuese për nxënësit për rreziqet e trafikimit",
+            "Zyra Vendore Arsimore",
+            "Drejtoria Vendore e Policisë; Njësia për Mbrojtjen e Fëmijëve",
+            f"01.02.{plan.year}",
+            f"30.06.{plan.year}",
+            "Sesione të zhvilluara",
+            10,
+            "sesione",
+            "",
+            "",
+        ]
+    ]
+
+
+def template_file(plan: ActionPlan) -> bytes:
+    return xl.template_bytes(PLAN_TEMPLATE, template_example(plan))
+
+
+def _problem(row: int, key: str, message: str) -> xl.Problem:
+    return xl.Problem(f"{COLUMN_LETTER[key]}{row}", message)
+
+
+@transaction.atomic
+def plan_import(*, plan: ActionPlan, data: bytes) -> int:
+    """Import activities into `plan`; an existing code is updated. Returns the rows read.
+
+    Every problem of every row is collected first; if there is one, SpreadsheetError is
+    raised and the transaction leaves nothing of the file behind.
+    """
+    rows = xl.read_rows(data, PLAN_TEMPLATE)
+    institutions = {i.name.casefold(): i for i in Institution.objects.filter(county=plan.county)}
+    pillars = {p.name.casefold(): p for p in plan.pillars.all()}
+    objectives = {(o.pillar_id, o.name.casefold()): o for o in Objective.objects.filter(pillar__plan=plan)}
+    existing = {a.code.casefold(): a for a in plan.activities.all()}
+    problems: list[xl.Problem] = []
+    seen_codes: dict[str, int] = {}
+
+    for row in rows:
+        values = row.values
+        lead = institutions.get(values["lead"].casefold())
+        if lead is None:
+            problems.append(
+                _problem(
+                    row.number,
+                    "lead",
+                    _("No institution of this county is called “%(name)s”.") % {"name": values["lead"]},
+                )
+            )
+        partners = []
+        for name in filter(None, (part.strip() for part in (values.get("partners") or "").split(";"))):
+            partner = institutions.get(name.casefold())
+            if partner is None:
+                problems.append(
+                    _problem(
+                        row.number,
+                        "partners",
+                        _("No institution of this county is called “%(name)s”.") % {"name": name},
+                    )
+                )
+            else:
+                partners.append(partner)
+        code_key = values["code"].casefold()
+        exclude = [] if lead is not None else ["lead_institution"]
+        if code_key in seen_codes:
+            exclude.append("code")
+            problems.append(
+                _problem(
+                    row.number,
+                    "code",
+                    _("The code is also used in row %(row)d.") % {"row": seen_codes[code_key]},
+                )
+            )
+        seen_codes[code_key] = row.number
+
+        pillar = pillars.get(values["pillar"].casefold())
+        if pillar is None:
+            pillar = Pillar.objects.create(plan=plan, name=values["pillar"], position=len(pillars) + 1)
+            pillars[values["pillar"].casefold()] = pillar
+        objective = objectives.get((pillar.pk, values["objective"].casefold()))
+        if objective is None:
+            position = sum(1 for key in objectives if key[0] == pillar.pk) + 1
+            objective = Objective.objects.create(pillar=pillar, name=values["objective"], position=position)
+            objectives[(pillar.pk, values["objective"].casefold())] = objective
+
+        activity = existing.get(code_key) or Activity(plan=plan)
+        activity.objective = objective
+        for key in ("code", "description", "start_date", "deadline", "indicator", "target", "unit", "budget"):
+            setattr(activity, key, values[key])
+        activity.budget_source = values.get("budget_source") or ""
+        if lead is not None:
+            activity.lead_institution = lead
+        try:
+            activity.full_clean(exclude=exclude, validate_unique=False)
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                key = FIELD_COLUMN.get(field, "code")
+                problems.extend(_problem(row.number, key, message) for message in messages)
+            continue
+        if not problems:
+            if activity.pk:
+                activity.version += 1
+            activity.save()
+            activity.partners.set(partners)
+    if problems:
+        transaction.set_rollback(True)
+        raise xl.SpreadsheetError(problems)
+    return len(rows)
+
+
+def _number(value: Decimal | None):
+    if value is None:
+        return ""
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def plan_export(plan: ActionPlan) -> bytes:
+    """The plan's activities in the import template's shape (dates as 25.04.2018)."""
+    activities = (
+        plan.activities.select_related("objective__pillar", "lead_institution")
+        .prefetch_related("partners")
+        .order_by("objective__pillar__position", "objective__position", "code")
+    )
+    rows = [
+        [
+            activity.objective.pillar.name,
+            activity.objective.name,
+            activity.code,
+            activity.description,
+            activity.lead_institution.name,
+            "; ".join(sorted((p.name for p in activity.partners.all()), key=str.casefold)),
+            date_format(activity.start_date, "d.m.Y"),
+            date_format(activity.deadline, "d.m.Y"),
+            activity.indicator,
+            _number(activity.target),
+            activity.unit,
+            _number(activity.budget),
+            activity.budget_source,
+        ]
+        for activity in activities
+    ]
+    return xl.workbook_bytes(
+        [
+            xl.Sheet(
+                title=str(PLAN_TEMPLATE.title), headers=[c.title for c in PLAN_TEMPLATE.columns], rows=rows
+            )
+        ]
+    )

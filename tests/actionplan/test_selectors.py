@@ -1,0 +1,128 @@
+"""The numbers of the plan's progress: shares by objective and institution, the overdue list."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from actionplan.choices import ProgressStatus
+from actionplan.selectors import dashboard_panel, plan_progress
+from tests.actionplan.factories import (
+    ActivityFactory,
+    EventFactory,
+    ObjectiveFactory,
+    PlanFactory,
+    ProgressFactory,
+)
+from tests.factories import CountyFactory, InstitutionFactory, PeriodFactory
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+@pytest.fixture
+def setup():
+    county = CountyFactory(name="Durrës", slug="durres")
+    plan = PlanFactory(county=county, year=2018)
+    first = PeriodFactory(county=county, label="Janar – Prill 2018")
+    second = PeriodFactory(
+        county=county, label="Maj – Gusht 2018", start_date=D(2018, 5, 1), end_date=D(2018, 8, 31),
+        deadline=D(2018, 9, 10),
+    )  # fmt: skip
+    police = InstitutionFactory(county=county, name="Policia")
+    labour = InstitutionFactory(county=county, name="Zyra e Punës")
+    prevention = ObjectiveFactory(pillar=plan.pillars.create(name="Parandalimi"), name="Shkollat")
+    protection = ObjectiveFactory(pillar=plan.pillars.create(name="Mbrojtja"), name="Referimi")
+
+    def activity(code, objective, lead, deadline):
+        return ActivityFactory(objective=objective, code=code, lead_institution=lead, deadline=deadline)
+
+    a = activity("1", prevention, police, D(2018, 3, 31))  # done in period 1
+    activity("2", prevention, police, D(2018, 3, 31))  # nothing reported, deadline passed: overdue
+    c = activity("3", prevention, labour, D(2018, 12, 31))  # in progress: on track
+    d = activity("4", protection, labour, D(2018, 12, 31))  # delayed: overdue
+    e = activity("5", protection, police, D(2018, 12, 31))  # cancelled
+    ProgressFactory(activity=a, period=first, status=ProgressStatus.DONE)
+    ProgressFactory(activity=c, period=first, status=ProgressStatus.IN_PROGRESS)
+    ProgressFactory(activity=d, period=first, status=ProgressStatus.IN_PROGRESS)
+    ProgressFactory(activity=d, period=second, status=ProgressStatus.DELAYED)
+    ProgressFactory(activity=e, period=first, status=ProgressStatus.CANCELLED)
+    return county, first, second
+
+
+def test_plan_progress_counts_states_as_of_a_period(setup):
+    county, first, second = setup
+    result = plan_progress(county, period=first, today=D(2018, 4, 25))
+    assert result["plan"]["year"] == 2018
+    assert result["totals"] | {} == {
+        **result["totals"],
+        "total": 5,
+        "done": 1,
+        "on_track": 2,
+        "overdue": 1,
+        "cancelled": 1,
+    }
+    assert result["totals"]["shares"] == {"done": 20, "on_track": 40, "overdue": 20, "cancelled": 20}
+    assert [o["code"] for o in result["overdue"]] == ["2"]
+
+    later = plan_progress(county, period=second, today=D(2018, 6, 1))
+    assert later["totals"]["overdue"] == 2  # 2 late, 4 reported delayed in period 2
+    assert [o["code"] for o in later["overdue"]] == ["2", "4"]
+    by_objective = {o["label"]: o for o in later["by_objective"]}
+    assert by_objective["Shkollat"]["pillar"] == "Parandalimi"
+    assert (by_objective["Shkollat"]["done"], by_objective["Shkollat"]["overdue"]) == (1, 1)
+    assert by_objective["Referimi"]["cancelled"] == 1
+    by_institution = {i["label"]: i for i in later["by_institution"]}
+    assert by_institution["Zyra e Punës"]["total"] == 2
+    assert by_institution["Zyra e Punës"]["shares"]["overdue"] == 50
+
+
+def test_plan_progress_is_plain_data_in_a_few_queries(setup):
+    county, first, _second = setup
+    with CaptureQueriesContext(connection) as queries:
+        result = plan_progress(county, period=first, today=D(2018, 4, 25))
+    assert len(queries) <= 4
+
+    def plain(value):
+        if isinstance(value, dict):
+            return all(plain(v) for v in value.values())
+        if isinstance(value, list):
+            return all(plain(v) for v in value)
+        return isinstance(value, (str, int, float, type(None), datetime.date))
+
+    assert plain(result)
+
+
+def test_plan_progress_without_a_plan(setup):
+    county, _first, _second = setup
+    other = PeriodFactory(
+        county=county, start_date=D(2030, 1, 1), end_date=D(2030, 4, 30), deadline=D(2030, 5, 1)
+    )
+    result = plan_progress(county, period=other, today=D(2030, 2, 1))
+    assert result["plan"] is None and result["totals"]["total"] == 0
+
+
+def test_the_dashboard_panel_shows_this_years_plan_and_the_next_events(setup):
+    county, _first, _second = setup
+    EventFactory(county=county, title="E kaluar", date=D(2018, 3, 1))
+    for day in (10, 5, 20, 25):
+        EventFactory(county=county, title=f"Maj {day}", date=D(2018, 5, day))
+    panel = dashboard_panel(user=None, county=county, today=D(2018, 4, 25))
+    assert panel.context["summary"]["totals"]["total"] == 5
+    assert "<svg" in str(panel.context["chart"].svg)
+    assert [e.title for e in panel.context["events"]] == ["Maj 5", "Maj 10", "Maj 20"]
+
+
+def test_the_dashboard_chart_is_by_pillar_and_its_legend_wraps_inside_the_card(setup):
+    import re
+
+    county, _first, _second = setup
+    panel = dashboard_panel(user=None, county=county, today=D(2018, 4, 25))
+    svg = str(panel.context["chart"].svg)
+    assert 'width="400"' in svg and "Parandalimi" in svg and "Mbrojtja" in svg
+    legend_x = [float(x) for x in re.findall(r'<rect x="([\d.]+)" y="[\d.]+" width="10"', svg)]
+    assert len(legend_x) == 4 and max(legend_x) < 400
+    assert len(set(re.findall(r'<rect x="[\d.]+" y="([\d.]+)" width="10"', svg))) == 2  # two legend lines
