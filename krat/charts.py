@@ -39,6 +39,10 @@ class Chart:
     def __html__(self) -> str:
         return str(self.svg)
 
+    def __str__(self) -> SafeString:
+        # Django's {{ chart }} calls str() before it looks for __html__: stay safe markup.
+        return self.svg
+
 
 def _nice_max(value: float) -> float:
     """A round upper bound for the axis: 7 → 10, 130 → 150."""

@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
@@ -9,9 +11,21 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def demo(transactional_db):
+    """The core demo: Durrës with its institutions, periods and logins (no app records)."""
     from django.utils import timezone
 
     return demo_load(timezone.localdate())
+
+
+@pytest.fixture
+def full_demo(transactional_db):
+    """The whole demo, every app's records included, as `make run` loads it."""
+    from django.core.management import call_command
+
+    call_command("load_demo", stdout=io.StringIO())
+    from krat.models import County
+
+    return County.objects.get(slug="durres")
 
 
 @pytest.fixture(autouse=True)

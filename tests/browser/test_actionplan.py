@@ -24,11 +24,6 @@ def plan(demo):
     return ActionPlan.objects.get(county=demo, year=timezone.localdate().year)
 
 
-def sign_out(page):
-    page.set_viewport_size({"width": 1280, "height": 900})
-    page.get_by_role("button", name="Dil").click()
-
-
 def test_a_representative_records_progress_only_for_what_its_institution_leads(plan, sign_in, live_server):
     page = sign_in("policia")
     page.get_by_role("navigation", name="Navigimi kryesor").get_by_role(
@@ -61,13 +56,13 @@ def test_a_representative_records_progress_only_for_what_its_institution_leads(p
     expect(page.get_by_text("U kryen 25 kontrolle në vendet e punës sezonale.")).to_be_visible()
 
 
-def test_the_secretariat_sees_the_overview_change(plan, sign_in, live_server):
+def test_the_secretariat_sees_the_overview_change(plan, sign_in, sign_out, live_server):
     overview = live_server.url + reverse("actionplan:plan_overview", args=[plan.pk])
     page = sign_in("sekretaria")
     page.goto(overview)
     done_before = int(page.get_by_test_id("share-done").inner_text().rstrip("%"))
     expect(page.locator(".chart svg").first).to_be_visible()
-    sign_out(page)
+    sign_out()
 
     page = sign_in("policia")
     activity = Activity.objects.get(plan=plan, code="3.1.2")
@@ -77,7 +72,7 @@ def test_the_secretariat_sees_the_overview_change(plan, sign_in, live_server):
     page.get_by_label("Vlera e arritur").fill("25")
     page.get_by_role("button", name="Ruaj").click()
     expect(page.get_by_text("Ecuria u ruajt.")).to_be_visible()
-    sign_out(page)
+    sign_out()
 
     page = sign_in("sekretaria")
     page.goto(overview)

@@ -43,7 +43,7 @@ def test_plan_record_approve_and_print_the_seed_meeting(
         expect(page.get_by_text("Pika e rendit të ditës u ruajt.")).to_be_visible()
 
     page.get_by_role("button", name="Shëno si të zhvilluar").click()
-    expect(page.get_by_text("Takimi tani është: I zhvilluar.")).to_be_visible()
+    expect(page.get_by_text("Takimi tani është: Zhvilluar.")).to_be_visible()
 
     page.get_by_role("link", name="Regjistro pjesëmarrjen").click()
     page.get_by_label("Zyra e Punës Durrës", exact=True).select_option("present")

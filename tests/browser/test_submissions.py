@@ -74,7 +74,7 @@ def test_fill_submit_return_fix_resubmit_approve(demo, sign_in, live_server, ass
     page.get_by_role("navigation", name="Navigimi kryesor").get_by_role("link", name="Plotësia").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(period.label)
     assert_accessible(page)
-    page.get_by_role("link", name=f"Hap — {POLICE}").click()
+    page.get_by_role("link", name=f"Hap raportin — {POLICE}").click()
     page.get_by_label("Çfarë duhet të korrigjojë institucioni?").fill("Shtoni numrin e patrullimeve.")
     page.get_by_role("button", name="Ktheje te institucioni").click()
     expect(page.get_by_text("Raporti iu kthye institucionit")).to_be_visible()

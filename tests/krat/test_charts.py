@@ -53,3 +53,10 @@ def test_a_funnel_keeps_stage_order_and_zero_data_still_draws():
 def test_the_data_uri_carries_the_same_svg_for_pdfs():
     chart = bar_chart(["a"], [Series("s", [1])], title="t")
     assert base64.b64decode(chart.data_uri.split(",", 1)[1]).decode() == str(chart.svg)
+
+
+def test_a_chart_prints_as_markup_in_a_template():
+    from django.template import Context, Template
+
+    chart = bar_chart(["a"], [Series("s", [1])], title="t")
+    assert Template("{{ chart }}").render(Context({"chart": chart})).startswith("<svg")
