@@ -36,7 +36,9 @@ def count_field(verbose_name, **kwargs) -> models.PositiveIntegerField:
 def count_bound(field: str) -> models.CheckConstraint:
     """Counts are whole, not negative (PositiveIntegerField) and not absurdly large."""
     return models.CheckConstraint(
-        condition=Q(**{f"{field}__lte": MAX_COUNT}), name=f"%(app_label)s_%(class)s_{field}_bound"
+        condition=Q(**{f"{field}__lte": MAX_COUNT}),
+        name=f"%(app_label)s_%(class)s_{field}_bound",
+        violation_error_message=_("Counts cannot be more than 10000."),
     )
 
 
@@ -196,7 +198,9 @@ class VictimReport(Versioned, PeriodRecord):
             ),
             count_bound("total"),
             models.CheckConstraint(
-                condition=Q(referred__lte=F("total")), name="%(app_label)s_%(class)s_referred_within_total"
+                condition=Q(referred__lte=F("total")),
+                name="%(app_label)s_%(class)s_referred_within_total",
+                violation_error_message=_("Referred cannot be more than the total."),
             ),
         ]
 
@@ -383,25 +387,36 @@ class EmploymentFunnel(PeriodRecord):
             models.CheckConstraint(
                 condition=Q(interviewed__lte=F("received")),
                 name="%(app_label)s_%(class)s_interviewed_le_received",
+                violation_error_message=_("Interviewed cannot be more than received."),
             ),
             models.CheckConstraint(
                 condition=Q(interviewed__gte=F("ready") + F("needs_training") + F("not_employable")),
                 name="%(app_label)s_%(class)s_assessed_le_interviewed",
+                violation_error_message=_(
+                    "Assessed (ready + needs training + not employable) cannot be more than interviewed."
+                ),
             ),
             models.CheckConstraint(
-                condition=Q(referred_vacancy__lte=F("ready")), name="%(app_label)s_%(class)s_vacancy_le_ready"
+                condition=Q(referred_vacancy__lte=F("ready")),
+                name="%(app_label)s_%(class)s_vacancy_le_ready",
+                violation_error_message=_("Referred to a vacancy cannot be more than ready for work."),
             ),
             models.CheckConstraint(
                 condition=Q(referred_training__lte=F("needs_training")),
                 name="%(app_label)s_%(class)s_training_le_needs",
+                violation_error_message=_(
+                    "Referred to training cannot be more than those who need training."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(employed__lte=F("referred_vacancy")),
                 name="%(app_label)s_%(class)s_employed_le_referred",
+                violation_error_message=_("Employed cannot be more than referred to a vacancy."),
             ),
             models.CheckConstraint(
                 condition=Q(completed_training__lte=F("referred_training")),
                 name="%(app_label)s_%(class)s_completed_le_referred",
+                violation_error_message=_("Completed training cannot be more than referred to training."),
             ),
         ]
 
