@@ -69,6 +69,9 @@ class VictimGridForm(forms.Form):
                 choices=[("", "—"), *Country.choices],
                 required=False,
                 initial=stored_countries[slot] if slot < len(stored_countries) else "",
+                widget=forms.Select(
+                    attrs={"class": "form-select form-select-sm", "aria-label": _("Country")}
+                ),
             )
 
     def _mark_cells(self) -> None:
