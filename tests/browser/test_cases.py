@@ -29,7 +29,7 @@ def setting(demo):
 def test_the_police_fill_the_victims_grid_see_sums_save_and_compare(
     setting, sign_in, live_server, assert_accessible
 ):
-    county, period, police = setting
+    _county, period, police = setting
     previous = comparison_periods(period).previous
     page = sign_in("policia")
     page.goto(live_server.url + reverse("cases:victims_entry", args=[period.pk, police.pk]))
