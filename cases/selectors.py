@@ -186,7 +186,7 @@ def victims_summary(
             rows = [
                 {
                     "key": value,
-                    "label": label,
+                    "label": str(label),
                     "values": [s[2][dimension][value] if s else None for s in shown],
                 }
                 for value, label in options

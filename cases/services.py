@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases.choices import (
     FIXED_DIMENSIONS,
@@ -133,10 +134,12 @@ class VictimGrid:
 def victim_categories(age_groups: Sequence[AgeGroup]) -> dict[str, list[tuple[str, str]]]:
     """Every breakdown's categories as (value, label), "unknown" last."""
     categories = {
-        dimension: [(str(value), str(label)) for value, label in choices.choices]
+        dimension: [(str(value), label) for value, label in choices.choices]
         for dimension, choices in FIXED_DIMENSIONS.items()
     }
-    categories[Dimension.AGE] = [(str(g.pk), g.label) for g in age_groups] + [(UNKNOWN, _("Unknown"))]
+    categories[Dimension.AGE] = [(str(g.pk), g.label) for g in age_groups] + [
+        (UNKNOWN, gettext_lazy("Unknown"))
+    ]
     ordered = {}
     for dimension in Dimension.values:
         if dimension in categories:
