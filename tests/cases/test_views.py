@@ -263,3 +263,54 @@ def test_summaries_run_the_same_queries_with_ten_times_more_data(
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(url).status_code == 200
     assert len(small.captured_queries) <= 20
+
+
+def test_the_secretariat_changes_who_reports_and_the_age_groups(world, login):
+    client = login(world.users["secretariat"])
+    url = reverse("cases:settings", args=[world.own.slug])
+    page = client.get(url)
+    data = {
+        "version": page.context["form"]["version"].value(),
+        "victims_kinds": ["state_police"],
+        "street_children_kinds": ["municipality"],
+        "employment_kinds": ["labour_office"],
+        "age_bounds": "0, 6, 14, 18",
+    }
+    assert client.post(url, data).status_code == 302
+    assert [g.label for g in age_groups_for(world.own)] == ["0–5", "6–13", "14–17", "18+"]
+    police = login(world.users["representative"])
+    assert police.get(reverse("cases:street_create", args=[world.period.pk])).status_code == 403
+
+
+def test_age_groups_cannot_change_once_used(world, login):
+    groups = age_groups_for(world.own)
+    save_victims(world.period, world.own_institution, 2, age={str(groups[0].pk): 2})
+    client = login(world.users["secretariat"])
+    url = reverse("cases:settings", args=[world.own.slug])
+    version = client.get(url).context["form"]["version"].value()
+    response = client.post(
+        url,
+        {
+            "version": version,
+            "victims_kinds": ["state_police"],
+            "street_children_kinds": [],
+            "employment_kinds": [],
+            "age_bounds": "0, 10",
+        },
+    )
+    assert response.status_code == 400
+    assert "already used" in response.content.decode()
+
+
+def test_an_intervention_is_edited_by_its_institution(world, login):
+    record = intervention(world.own, world.own_institution, datetime.date(2018, 2, 3), girls=2)
+    client = login(world.users["representative"])
+    url = reverse("cases:street_edit", args=[record.pk])
+    form = client.get(url).context["form"]
+    data = {name: form[name].value() or "" for name in form.fields}
+    data.update({"date": "04.02.2018", "place": "Sheshi Liria", f"n-female-{form.age_groups[0].pk}": 5})
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["form"].errors
+    record.refresh_from_db()
+    assert (record.place, record.children, record.version) == ("Sheshi Liria", 5, 2)
+    assert login(world.users["other_representative"]).get(url).status_code == 403
