@@ -444,6 +444,12 @@ def employment_save(
                 )
             )
         seen.add(key)
+        if row.age_group_id and row.age_group.county_id != period.county_id:
+            problems.append(
+                ValidationError(
+                    _("Row %(row)d: unknown age group."), params={"row": number}, code="bad_group"
+                )
+            )
         try:
             row.full_clean(validate_constraints=False)
         except ValidationError as error:

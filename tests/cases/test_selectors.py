@@ -215,3 +215,13 @@ def test_dashboard_panel(world):
     save_victims(world.period, world.own_institution, 2)
     panel = selectors.dashboard_panel(user=world.users["observer"], county=world.own)
     assert panel.template == "cases/panel.html"
+
+
+def test_employment_refuses_another_countys_age_group(world):
+    from cases.models import AgeGroup
+
+    foreign = AgeGroup.objects.create(county=world.other, min_age=30)
+    row = funnel(world)
+    row.age_group = foreign
+    with pytest.raises(ValidationError, match="unknown age group"):
+        employment_save(period=world.period, institution=world.other_institution, rows=[row])
