@@ -24,11 +24,16 @@ So totals are shown exactly when they cannot reveal a hidden cell: when the line
 close has no hidden part or at least two. At the end every line has 0 or ≥ 2 hidden
 cells, so no hidden cell equals a total minus visible cells of one line.
 
-What this does not promise: in a large two-way table with many hidden cells, combining
-several lines at once (linear algebra over the whole table) can in rare patterns pin a
-cell, and non-negativity bounds a hidden cell between limits. The tables of the period
-data are small breakdowns where this is not a practical risk; CTDC-style k-anonymity
-over whole queries is out of scope.
+3. Across lines: subtracting within one line is not the only attack. Combining several
+   lines (a two-way table with a "bridge" between two blocks of hidden cells, say) can
+   pin a hidden cell exactly. So once rule 2 is stable, the hidden cells are solved as
+   a linear system (one equation per line, exact fractions); while some hidden cell is
+   determined by it, the smallest non-zero visible cell of a line through that cell is
+   hidden too (any line's if those have none left), and rules 2–3 run again.
+
+What this does not promise: non-negativity still bounds a hidden cell between limits
+(a hidden "x" beside "< 3" in a line of 10 lies between 8 and 9); CTDC-style
+k-anonymity over whole queries is out of scope.
 
 Secondary (complementary) cells are shown as "x", not "< k": they are not small.
 """
@@ -37,6 +42,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
 from django.utils.translation import gettext_lazy as _
 
@@ -85,11 +91,8 @@ class Line:
     total: Hashable
 
 
-def hidden_keys(values: Mapping[Hashable, int], lines: Iterable[Line], k: int) -> tuple[set, set]:
-    """Which keys to hide: (primary, secondary). See the module docstring for the rule."""
-    lines = list(lines)
-    primary = {key for key, value in values.items() if is_small(value, k)}
-    hidden = set(primary)
+def _line_rule(values: Mapping[Hashable, int], lines: list[Line], hidden: set) -> None:
+    """Rule 2: until no line has exactly one hidden cell."""
     changed = True
     while changed:
         changed = False
@@ -101,6 +104,76 @@ def hidden_keys(values: Mapping[Hashable, int], lines: Iterable[Line], k: int) -
             choice = min(candidates, key=lambda key: values[key]) if candidates else line.total
             hidden.add(choice)
             changed = True
+
+
+def determined_cells(lines: Iterable[Line], hidden: set) -> list:
+    """The hidden cells that the lines pin exactly, solved together as a linear system.
+
+    Each line is the equation Σ parts − total = 0 over the hidden cells (visible ones are
+    known constants). A cell is determined exactly when its unit vector lies in the row
+    space, i.e. when the reduced row echelon form has a row that is that unit vector.
+    """
+    unknowns = sorted(hidden, key=repr)
+    index = {key: i for i, key in enumerate(unknowns)}
+    rows = []
+    for line in lines:
+        row = [Fraction(0)] * len(unknowns)
+        for key in line.parts:
+            if key in index:
+                row[index[key]] += 1
+        if line.total in index:
+            row[index[line.total]] -= 1
+        if any(row):
+            rows.append(row)
+    pivot_row = 0
+    for column in range(len(unknowns)):
+        found = next((r for r in range(pivot_row, len(rows)) if rows[r][column] != 0), None)
+        if found is None:
+            continue
+        rows[pivot_row], rows[found] = rows[found], rows[pivot_row]
+        pivot = rows[pivot_row][column]
+        rows[pivot_row] = [value / pivot for value in rows[pivot_row]]
+        for r in range(len(rows)):
+            if r != pivot_row and rows[r][column] != 0:
+                factor = rows[r][column]
+                rows[r] = [a - factor * b for a, b in zip(rows[r], rows[pivot_row], strict=True)]
+        pivot_row += 1
+    determined = []
+    for row in rows[:pivot_row]:
+        nonzero = [i for i, value in enumerate(row) if value != 0]
+        if len(nonzero) == 1:
+            determined.append(unknowns[nonzero[0]])
+    return determined
+
+
+def hidden_keys(values: Mapping[Hashable, int], lines: Iterable[Line], k: int) -> tuple[set, set]:
+    """Which keys to hide: (primary, secondary). See the module docstring for the rules."""
+    lines = list(lines)
+    primary = {key for key, value in values.items() if is_small(value, k)}
+    hidden = set(primary)
+    while True:
+        _line_rule(values, lines, hidden)
+        determined = determined_cells(lines, hidden) if hidden else []
+        if not determined:
+            break
+        target = determined[0]
+        through = [line for line in lines if target in line.parts or target == line.total]
+        candidates = [
+            key
+            for line in through
+            for key in (*line.parts, line.total)
+            if key not in hidden and values[key] > 0
+        ]
+        if not candidates:
+            candidates = [
+                key
+                for line in lines
+                for key in (*line.parts, line.total)
+                if key not in hidden and values[key] > 0
+            ]
+        if not candidates:
+            break
+        hidden.add(min(candidates, key=lambda key: (values[key], repr(key))))
     return primary, hidden - primary
 
 

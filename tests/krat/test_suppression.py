@@ -153,3 +153,70 @@ def test_no_hidden_cell_of_linked_breakdowns_is_recoverable(parts, k):
     if total_cell.hidden:
         hidden.add("total")
     assert _recoverable(values, lines, hidden) == []
+
+
+def _rank(rows):
+    """Rank over the rationals, by plain elimination (independent of the module's solver)."""
+    from fractions import Fraction
+
+    matrix = [[Fraction(v) for v in row] for row in rows]
+    rank, columns = 0, len(matrix[0]) if matrix else 0
+    for column in range(columns):
+        pivot = next((r for r in range(rank, len(matrix)) if matrix[r][column] != 0), None)
+        if pivot is None:
+            continue
+        matrix[rank], matrix[pivot] = matrix[pivot], matrix[rank]
+        for r in range(len(matrix)):
+            if r != rank and matrix[r][column] != 0:
+                factor = matrix[r][column] / matrix[rank][column]
+                matrix[r] = [a - factor * b for a, b in zip(matrix[r], matrix[rank], strict=True)]
+        rank += 1
+    return rank
+
+
+def _pinned(lines, hidden):
+    """Hidden cells whose value follows exactly from all lines taken together."""
+    unknowns = sorted(hidden, key=repr)
+    rows = []
+    for line in lines:
+        row = [0] * len(unknowns)
+        for i, key in enumerate(unknowns):
+            row[i] = (1 if key in line.parts else 0) - (1 if key == line.total else 0)
+        rows.append(row)
+    base = _rank(rows) if rows else 0
+    pinned = []
+    for i, key in enumerate(unknowns):
+        unit = [1 if j == i else 0 for j in range(len(unknowns))]
+        if _rank([*rows, unit]) == base:
+            pinned.append(key)
+    return pinned
+
+
+def test_a_bridge_between_two_blocks_of_hidden_cells_is_broken():
+    # Two 2×2 blocks of small cells joined by one cell: row and column rules alone leave
+    # the joining cell pinned by combining lines; the solver hides one more cell.
+    rows = [
+        [1, 1, 1, 0, 9],
+        [1, 1, 0, 0, 9],
+        [0, 0, 1, 1, 9],
+        [0, 0, 1, 1, 9],
+        [9, 9, 9, 9, 9],
+    ]
+    values = sup.table_values(rows)
+    lines = sup.table_lines(5, 5)
+    by_lines_only = {key for key, value in values.items() if sup.is_small(value, 2)}
+    sup._line_rule(values, lines, by_lines_only)
+    assert _pinned(lines, by_lines_only) == [("c", 0, 2)]  # the bridge
+    cells = sup.suppress(values, lines, 2)
+    hidden = {key for key, cell in cells.items() if cell.hidden}
+    assert _pinned(lines, hidden) == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(rows=tables, k=st.integers(min_value=2, max_value=5))
+def test_no_hidden_cell_of_a_table_is_pinned_by_any_combination_of_lines(rows, k):
+    values = sup.table_values(rows)
+    lines = sup.table_lines(len(rows), len(rows[0]))
+    cells = sup.suppress(values, lines, k)
+    hidden = {key for key, cell in cells.items() if cell.hidden}
+    assert _pinned(lines, hidden) == []
