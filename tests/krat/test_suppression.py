@@ -153,6 +153,7 @@ def test_no_hidden_cell_of_linked_breakdowns_is_recoverable(parts, k):
     if total_cell.hidden:
         hidden.add("total")
     assert _recoverable(values, lines, hidden) == []
+    assert _pinned(lines, hidden) == []
 
 
 def _rank(rows):
