@@ -28,8 +28,9 @@ cells, so no hidden cell equals a total minus visible cells of one line.
    lines (a two-way table with a "bridge" between two blocks of hidden cells, say) can
    pin a hidden cell exactly. So once rule 2 is stable, the hidden cells are solved as
    a linear system (one equation per line, exact fractions); while some hidden cell is
-   determined by it, the smallest non-zero visible cell of a line through that cell is
-   hidden too (any line's if those have none left), and rules 2–3 run again.
+   determined by it, the smallest non-zero visible part of a line through that cell is
+   hidden too (else such a line's total, else any line's part or total), and rules 2–3
+   run again.
 
 What this does not promise: non-negativity still bounds a hidden cell between limits
 (a hidden "x" beside "< 3" in a line of 10 lies between 8 and 9); CTDC-style
@@ -158,22 +159,22 @@ def hidden_keys(values: Mapping[Hashable, int], lines: Iterable[Line], k: int) -
             break
         target = determined[0]
         through = [line for line in lines if target in line.parts or target == line.total]
-        candidates = [
-            key
-            for line in through
-            for key in (*line.parts, line.total)
-            if key not in hidden and values[key] > 0
-        ]
-        if not candidates:
-            candidates = [
-                key
-                for line in lines
-                for key in (*line.parts, line.total)
-                if key not in hidden and values[key] > 0
-            ]
-        if not candidates:
+        # Parts before totals (a hidden total hides more), the lines through the pinned
+        # cell before any other line.
+        choice = None
+        for scope in (through, lines):
+            for members in (lambda line: line.parts, lambda line: (line.total,)):
+                candidates = [
+                    key for line in scope for key in members(line) if key not in hidden and values[key] > 0
+                ]
+                if candidates:
+                    choice = min(candidates, key=lambda key: (values[key], repr(key)))
+                    break
+            if choice is not None:
+                break
+        if choice is None:
             break
-        hidden.add(min(candidates, key=lambda key: (values[key], repr(key))))
+        hidden.add(choice)
     return primary, hidden - primary
 
 
