@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from cases.choices import MAX_COUNT, UNKNOWN, Country, DataKind, Dimension, Sex, VictimStatus
+from cases.choices import MAX_COUNT, UNKNOWN, Country, Dimension, Sex, VictimStatus
 from cases.models import AgeGroup, CasesSettings, EmploymentFunnel, StreetIntervention
 from cases.services import VictimGrid, victim_categories, victim_grid_errors
 from krat.choices import InstitutionKind
@@ -309,6 +309,3 @@ class CasesSettingsForm(VersionedFormMixin, forms.ModelForm):
             return [int(part) for part in raw.replace(";", ",").split(",") if part.strip()]
         except ValueError:
             raise forms.ValidationError(_("Write whole ages separated by commas."), code="bad_ages") from None
-
-
-DATA_KINDS = DataKind

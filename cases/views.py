@@ -359,7 +359,7 @@ def street_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         headers, rows = sheets.interventions_rows(interventions)
         return _export(fmt, f"femije-{period.pk}", _("Interventions"), headers, rows)
     summary = selectors.street_children_summary(period.county, period, suppressed=suppressed)
-    headers, rows = sheets.street_export_rows(summary, None)
+    headers, rows = sheets.street_export_rows(summary)
     extra = []
     if not suppressed:
         list_headers, list_rows = sheets.interventions_rows(
