@@ -274,9 +274,7 @@ def street_import(
     return len(rows)
 
 
-def street_export_rows(
-    summary: dict, interventions: Sequence[StreetIntervention] | None
-) -> tuple[list, list]:
+def street_export_rows(summary: dict) -> tuple[list, list]:
     headers = [_("Breakdown"), _("Category"), _("Children")]
     rows: list[list] = [[_("Total"), "", summary["total"][0].shown]]
     sections = [
