@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class CasesConfig(AppConfig):
     name = "cases"
     verbose_name = _("Period data")
+
+    def ready(self) -> None:
+        from cases import models
+        from krat.history import register
+
+        register(models.CasesSettings, county_of=lambda record: record.county)
+        register(models.VictimReport, county_of=lambda record: record.county)
+        register(models.StreetIntervention, county_of=lambda record: record.county)
+        register(models.EmploymentFunnel, county_of=lambda record: record.county)

@@ -1,0 +1,59 @@
+"""Who may read and enter the period data: fetch with relations, 404 for another county,
+403 for a missing role or an institution kind that does not report these figures."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from cases.models import StreetIntervention
+from cases.services import may_report, settings_for
+from krat import access
+from krat.models import Institution, ReportingPeriod
+
+
+def period_for_user(user, pk: int) -> ReportingPeriod:
+    """A period the user may read (404 for another county's)."""
+    period = get_object_or_404(ReportingPeriod.objects.select_related("county"), pk=pk)
+    access.require_readable(user, period.county)
+    return period
+
+
+def institution_for_entry(user, period: ReportingPeriod, institution_pk: int, data: str) -> Institution:
+    """The institution whose `data` the user enters for `period`: their own (a
+    representative) or any of the county's (the secretariat), of a kind that reports it."""
+    institution = get_object_or_404(
+        Institution.objects.select_related("county"), pk=institution_pk, county=period.county
+    )
+    if not access.can_write_for_institution(user, institution):
+        raise PermissionDenied
+    if not may_report(institution, data):
+        raise PermissionDenied
+    return institution
+
+
+def entry_institutions(user, period: ReportingPeriod, data: str) -> list[Institution]:
+    """The institutions the user may enter `data` for (none for readers)."""
+    settings = settings_for(period.county)
+    kinds = settings.kinds_for(data)
+    if access.can_manage_county(user, period.county):
+        return list(Institution.objects.filter(county=period.county, is_active=True, kind__in=kinds))
+    if user.is_representative and user.county_id == period.county_id:
+        institution = user.institution
+        if institution.is_active and institution.kind in kinds:
+            return [institution]
+    return []
+
+
+def intervention_for_user(user, pk: int) -> StreetIntervention:
+    """An intervention the user may edit: its institution's representatives and the secretariat."""
+    intervention = get_object_or_404(
+        StreetIntervention.objects.select_related(
+            "county", "period", "institution", "municipality", "origin"
+        ),
+        pk=pk,
+    )
+    access.require_readable(user, intervention.county)
+    if not access.can_write_for_institution(user, intervention.institution):
+        raise PermissionDenied
+    return intervention

@@ -1,0 +1,448 @@
+"""Period data, anonymous by construction: counts only, never a person.
+
+No model here has a field for a name, birth date, personal number, phone or address
+(tests/cases/test_anonymity.py inspects every field of every model of this app).
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from cases.choices import (
+    DEFAULT_REPORTING_KINDS,
+    MAX_COUNT,
+    Accompanied,
+    DataKind,
+    Dimension,
+    Sex,
+    StreetAction,
+    StreetActivity,
+    VictimStatus,
+    VulnerableGroup,
+)
+from krat.choices import InstitutionKind
+from krat.models import County, Institution, Municipality, ReportingPeriod
+from krat.models.base import Versioned
+
+
+def count_field(verbose_name, **kwargs) -> models.PositiveIntegerField:
+    return models.PositiveIntegerField(verbose_name, default=0, **kwargs)
+
+
+def count_bound(field: str) -> models.CheckConstraint:
+    """Counts are whole, not negative (PositiveIntegerField) and not absurdly large."""
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__lte": MAX_COUNT}),
+        name=f"%(app_label)s_%(class)s_{field}_bound",
+        violation_error_message=_("Counts cannot be more than 10000."),
+    )
+
+
+def _default_kinds(kind: str):
+    return lambda: [str(k) for k in DEFAULT_REPORTING_KINDS[kind]]
+
+
+def default_victims_kinds():
+    return _default_kinds(DataKind.VICTIMS)()
+
+
+def default_street_kinds():
+    return _default_kinds(DataKind.STREET_CHILDREN)()
+
+
+def default_employment_kinds():
+    return _default_kinds(DataKind.EMPLOYMENT)()
+
+
+class CasesSettings(Versioned):
+    """A county's settings for the period data: which kinds of institution report what."""
+
+    county = models.OneToOneField(
+        County, on_delete=models.CASCADE, related_name="cases_settings", verbose_name=_("county")
+    )
+    victims_kinds = models.JSONField(
+        _("institution kinds that report victims"), default=default_victims_kinds, blank=True
+    )
+    street_children_kinds = models.JSONField(
+        _("institution kinds that report children in street situations"),
+        default=default_street_kinds,
+        blank=True,
+    )
+    employment_kinds = models.JSONField(
+        _("institution kinds that report employment"), default=default_employment_kinds, blank=True
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("period data settings")
+        verbose_name_plural = _("period data settings")
+
+    def __str__(self) -> str:
+        return str(self.county)
+
+    def clean(self) -> None:
+        valid = set(InstitutionKind.values)
+        for field in ("victims_kinds", "street_children_kinds", "employment_kinds"):
+            value = getattr(self, field)
+            if not isinstance(value, list) or not set(value) <= valid:
+                raise ValidationError({field: _("Choose institution kinds from the list.")}, code="bad_kinds")
+
+    def kinds_for(self, data: str) -> list[str]:
+        return {
+            DataKind.VICTIMS: self.victims_kinds,
+            DataKind.STREET_CHILDREN: self.street_children_kinds,
+            DataKind.EMPLOYMENT: self.employment_kinds,
+        }[data]
+
+
+class AgeGroup(models.Model):
+    """An age group of a county's breakdowns (default 0–13, 14–17, 18–24, 25+).
+
+    "Unknown age" is not a row: it is the absence of an age group on a count.
+    """
+
+    county = models.ForeignKey(
+        County, on_delete=models.CASCADE, related_name="age_groups", verbose_name=_("county")
+    )
+    min_age = models.PositiveSmallIntegerField(_("from age"))
+    max_age = models.PositiveSmallIntegerField(
+        _("to age"), null=True, blank=True, help_text=_("Empty for the open last group (25+).")
+    )
+
+    class Meta:
+        verbose_name = _("age group")
+        verbose_name_plural = _("age groups")
+        ordering = ["county", "min_age"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["county", "min_age"], name="%(app_label)s_%(class)s_unique_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(max_age__isnull=True) | Q(max_age__gte=F("min_age")),
+                name="%(app_label)s_%(class)s_max_not_below_min",
+            ),
+            models.CheckConstraint(
+                condition=Q(min_age__lte=120), name="%(app_label)s_%(class)s_min_age_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        if self.max_age is None:
+            return f"{self.min_age}+"
+        return f"{self.min_age}–{self.max_age}"
+
+    @property
+    def is_child(self) -> bool:
+        return self.min_age < 18
+
+    @property
+    def is_working_age(self) -> bool:
+        return self.max_age is None or self.max_age >= 14
+
+
+class PeriodRecord(models.Model):
+    """What every period figure carries: its county, period and reporting institution."""
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+", verbose_name=_("county"))
+    period = models.ForeignKey(
+        ReportingPeriod, on_delete=models.PROTECT, related_name="+", verbose_name=_("reporting period")
+    )
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="+", verbose_name=_("institution")
+    )
+
+    class Meta:
+        abstract = True
+
+    def clean(self) -> None:
+        super().clean()
+        if self.period_id and self.county_id and self.period.county_id != self.county_id:
+            raise ValidationError({"period": _("The period belongs to another county.")}, code="other_county")
+        if self.institution_id and self.county_id and self.institution.county_id != self.county_id:
+            raise ValidationError(
+                {"institution": _("The institution belongs to another county.")}, code="other_county"
+            )
+
+
+class VictimReport(Versioned, PeriodRecord):
+    """One institution's count of victims (or potential victims) in one period.
+
+    Its cells (`VictimCount`) are independent one-way breakdowns of `total`: by sex, age
+    group, form of exploitation, citizenship (and foreign victims by country),
+    internal or cross-border, and who identified them. Each breakdown's parts, its
+    "unknown" included, add up exactly to `total` (checked in `clean_cells` and saved in
+    one transaction by `cases.services.victim_grid_save`).
+    """
+
+    status = models.CharField(_("status"), max_length=20, choices=VictimStatus.choices)
+    total = count_field(_("total"))
+    referred = count_field(
+        _("referred to services or a shelter"), help_text=_("Cannot be more than the total.")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("victims report")
+        verbose_name_plural = _("victims reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "institution", "status"], name="%(app_label)s_%(class)s_one_per_status"
+            ),
+            count_bound("total"),
+            models.CheckConstraint(
+                condition=Q(referred__lte=F("total")),
+                name="%(app_label)s_%(class)s_referred_within_total",
+                violation_error_message=_("Referred cannot be more than the total."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.institution} · {self.period} · {self.get_status_display()}"
+
+
+class VictimCount(models.Model):
+    """One cell of a victims breakdown: `count` victims in `category` of `dimension`.
+
+    `category` is a choice value of the dimension, an age group's id for the age
+    breakdown, or a country code for foreign victims by country; "unknown" everywhere.
+    """
+
+    report = models.ForeignKey(
+        VictimReport, on_delete=models.CASCADE, related_name="cells", verbose_name=_("victims report")
+    )
+    dimension = models.CharField(_("breakdown"), max_length=20, choices=Dimension.choices)
+    category = models.CharField(_("category"), max_length=20)
+    count = count_field(_("count"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("victims count")
+        verbose_name_plural = _("victims counts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "dimension", "category"], name="%(app_label)s_%(class)s_one_per_category"
+            ),
+            count_bound("count"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dimension}/{self.category}: {self.count}"
+
+
+class StreetIntervention(Versioned, PeriodRecord):
+    """One intervention with children in a street situation, recorded as it happens.
+
+    The children are counted by sex × age group in `StreetChildCount`; `children` is
+    their sum, kept by `cases.services.intervention_save`. `origin` empty means the
+    municipality of origin is not known.
+    """
+
+    date = models.DateField(_("date"))
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="+", verbose_name=_("municipality")
+    )
+    place = models.CharField(
+        _("place"),
+        max_length=100,
+        help_text=_("Where, such as “Plazhi i Durrësit”. Never write a person's name here."),
+    )
+    origin = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("municipality of origin"),
+        help_text=_("Leave empty if it is not known."),
+    )
+    activity = models.CharField(_("what they were doing"), max_length=20, choices=StreetActivity.choices)
+    accompanied = models.CharField(
+        _("accompanied by an adult"), max_length=10, choices=Accompanied.choices, default=Accompanied.UNKNOWN
+    )
+    action = models.CharField(_("action taken"), max_length=20, choices=StreetAction.choices)
+    children = count_field(_("children"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("street intervention")
+        verbose_name_plural = _("street interventions")
+        ordering = ["-date", "-pk"]
+        constraints = [
+            count_bound("children"),
+            models.CheckConstraint(
+                condition=Q(children__gte=1), name="%(app_label)s_%(class)s_some_children"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d.%m.%Y} · {self.place}"
+
+
+class StreetChildCount(models.Model):
+    """How many children of one sex and age group an intervention met (no age group: unknown)."""
+
+    intervention = models.ForeignKey(
+        StreetIntervention, on_delete=models.CASCADE, related_name="counts", verbose_name=_("intervention")
+    )
+    sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices)
+    age_group = models.ForeignKey(
+        AgeGroup,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("age group"),
+    )
+    count = count_field(_("count"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("children count")
+        verbose_name_plural = _("children counts")
+        constraints = [count_bound("count")]
+
+    def __str__(self) -> str:
+        return f"{self.sex}/{self.age_group_id or '?'}: {self.count}"
+
+
+class EmploymentFunnel(PeriodRecord):
+    """The Labour Office's path of one group of people in one period, stage by stage.
+
+    One row per (period, institution, vulnerable group, sex, age group — empty: unknown).
+    The stages and why each is bounded by another (a database constraint for each):
+
+    - interviewed ≤ received: only people received can be interviewed;
+    - ready + needs training + not employable (= assessed) ≤ interviewed: the
+      employability assessment follows the interview, into exactly one of three outcomes;
+    - referred to a vacancy ≤ ready for work: only those ready are sent to vacancies;
+    - referred to training ≤ needs training: training is for those assessed as needing it;
+    - employed ≤ referred to a vacancy; completed training ≤ referred to training.
+    """
+
+    group = models.CharField(_("group"), max_length=20, choices=VulnerableGroup.choices)
+    sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices)
+    age_group = models.ForeignKey(
+        AgeGroup,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("age group"),
+    )
+    received = count_field(_("received"))
+    interviewed = count_field(_("interviewed"))
+    ready = count_field(_("assessed: ready for work"))
+    needs_training = count_field(_("assessed: needs training"))
+    not_employable = count_field(_("assessed: not employable now"))
+    referred_vacancy = count_field(_("referred to a vacancy"))
+    referred_training = count_field(_("referred to vocational training"))
+    employed = count_field(_("employed"))
+    completed_training = count_field(_("completed training"))
+    history = HistoricalRecords()
+
+    STAGES = [
+        "received",
+        "interviewed",
+        "ready",
+        "needs_training",
+        "not_employable",
+        "referred_vacancy",
+        "referred_training",
+        "employed",
+        "completed_training",
+    ]
+    # (stage, the stages whose sum bounds it), in the order of the path.
+    BOUNDS = [
+        (("interviewed",), "received"),
+        (("ready", "needs_training", "not_employable"), "interviewed"),
+        (("referred_vacancy",), "ready"),
+        (("referred_training",), "needs_training"),
+        (("employed",), "referred_vacancy"),
+        (("completed_training",), "referred_training"),
+    ]
+
+    class Meta:
+        verbose_name = _("employment path")
+        verbose_name_plural = _("employment paths")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "institution", "group", "sex", "age_group"],
+                condition=Q(age_group__isnull=False),
+                name="%(app_label)s_%(class)s_one_row",
+            ),
+            models.UniqueConstraint(
+                fields=["period", "institution", "group", "sex"],
+                condition=Q(age_group__isnull=True),
+                name="%(app_label)s_%(class)s_one_row_unknown_age",
+            ),
+            count_bound("received"),
+            models.CheckConstraint(
+                condition=Q(interviewed__lte=F("received")),
+                name="%(app_label)s_%(class)s_interviewed_le_received",
+                violation_error_message=_("Interviewed cannot be more than received."),
+            ),
+            models.CheckConstraint(
+                condition=Q(interviewed__gte=F("ready") + F("needs_training") + F("not_employable")),
+                name="%(app_label)s_%(class)s_assessed_le_interviewed",
+                violation_error_message=_(
+                    "Assessed (ready + needs training + not employable) cannot be more than interviewed."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(referred_vacancy__lte=F("ready")),
+                name="%(app_label)s_%(class)s_vacancy_le_ready",
+                violation_error_message=_("Referred to a vacancy cannot be more than ready for work."),
+            ),
+            models.CheckConstraint(
+                condition=Q(referred_training__lte=F("needs_training")),
+                name="%(app_label)s_%(class)s_training_le_needs",
+                violation_error_message=_(
+                    "Referred to training cannot be more than those who need training."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(employed__lte=F("referred_vacancy")),
+                name="%(app_label)s_%(class)s_employed_le_referred",
+                violation_error_message=_("Employed cannot be more than referred to a vacancy."),
+            ),
+            models.CheckConstraint(
+                condition=Q(completed_training__lte=F("referred_training")),
+                name="%(app_label)s_%(class)s_completed_le_referred",
+                violation_error_message=_("Completed training cannot be more than referred to training."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_group_display()} · {self.get_sex_display()} · {self.age_group or '?'}"
+
+    @property
+    def assessed(self) -> int:
+        return self.ready + self.needs_training + self.not_employable
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        for stages, bound in self.BOUNDS:
+            value = sum(getattr(self, s) or 0 for s in stages)
+            if value > (getattr(self, bound) or 0):
+                field = self._meta.get_field(bound)
+                errors[stages[0]] = ValidationError(
+                    _("“%(stage)s” (%(value)d) cannot be more than “%(bound)s” (%(limit)d)."),
+                    code="stage_above_previous",
+                    params={
+                        "stage": " + ".join(str(self._meta.get_field(s).verbose_name) for s in stages),
+                        "value": value,
+                        "bound": field.verbose_name,
+                        "limit": getattr(self, bound) or 0,
+                    },
+                )
+        if errors:
+            raise ValidationError(errors)

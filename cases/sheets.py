@@ -1,0 +1,390 @@
+"""Spreadsheets of the period data: import templates, strict imports, exports.
+
+Built on `krat.spreadsheets`: a bad row is reported with its cell and nothing is saved.
+No template or export has a column for anything that identifies a person.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl.utils import get_column_letter
+
+from cases.choices import (
+    UNKNOWN,
+    Country,
+    Dimension,
+    Sex,
+    StreetAction,
+    StreetActivity,
+    VictimStatus,
+    VulnerableGroup,
+)
+from cases.choices import Accompanied as AccompaniedChoice
+from cases.models import AgeGroup, EmploymentFunnel, StreetIntervention
+from cases.services import (
+    VictimGrid,
+    employment_save,
+    intervention_save,
+    victim_categories,
+    victim_grid_errors,
+)
+from krat import spreadsheets as xl
+from krat.models import County, Institution, Municipality, ReportingPeriod
+
+TOTAL, REFERRED = "total", "referred"
+
+
+def _lookup(options: dict[str, Any], what) -> xl.Parser:
+    """A parser that accepts one of `options` keys (case-insensitive), else explains."""
+
+    def parse(value: Any) -> Any:
+        key = str(value).strip().casefold()
+        for candidate in (key, key.replace("-", "–")):
+            if candidate in options:
+                return options[candidate]
+        raise ValidationError(
+            _("“%(value)s” is not in the list of %(what)s."), params={"value": value, "what": what}
+        )
+
+    return parse
+
+
+def _labels(choices) -> dict[str, str]:
+    """Stored values and labels in both languages → stored value."""
+    from django.utils import translation
+
+    names = {}
+    for value, label in choices:
+        names[str(value).casefold()] = value
+        for language in ("sq", "en"):
+            with translation.override(language):
+                names[str(label).casefold()] = value
+    return names
+
+
+# --- Victims -------------------------------------------------------------------------------------
+
+VICTIMS_TEMPLATE = xl.SheetTemplate(
+    title=gettext_lazy("Victims"),
+    columns=[
+        xl.Column("dimension", gettext_lazy("Breakdown"), xl.text(80)),
+        xl.Column("category", gettext_lazy("Category"), xl.text(80), required=False),
+        xl.Column(VictimStatus.VICTIM.value, VictimStatus.VICTIM.label, xl.whole_number(0, 10_000)),
+        xl.Column(VictimStatus.POTENTIAL.value, VictimStatus.POTENTIAL.label, xl.whole_number(0, 10_000)),
+    ],
+)
+
+
+def _victim_dimension_names() -> dict[str, str]:
+    return _labels(
+        [
+            (TOTAL, gettext_lazy("Total")),
+            (REFERRED, gettext_lazy("Referred to services or a shelter")),
+            *Dimension.choices,
+        ]
+    )
+
+
+def victims_template(age_groups: Sequence[AgeGroup]) -> bytes:
+    rows = [[_("Total"), "", 0, 0], [_("Referred to services or a shelter"), "", 0, 0]]
+    for dimension, options in victim_categories(age_groups).items():
+        for _value, label in options:
+            rows.append([str(Dimension(dimension).label), str(label), 0, 0])
+    rows.append([str(Dimension.COUNTRY.label), str(Country.UNKNOWN.label), 0, 0])
+    return xl.template_bytes(VICTIMS_TEMPLATE, rows)
+
+
+def victims_import(data: bytes, age_groups: Sequence[AgeGroup]) -> dict[str, VictimGrid]:
+    """Parse a filled victims template into the two grids, or raise SpreadsheetError."""
+    rows = xl.read_rows(data, VICTIMS_TEMPLATE)
+    categories = victim_categories(age_groups)
+    dimension_names = _victim_dimension_names()
+    category_names = {dim: _labels(options) for dim, options in categories.items()}
+    for group in age_groups:
+        category_names[Dimension.AGE][group.label.replace("–", "-").casefold()] = str(group.pk)
+    category_names[Dimension.COUNTRY] = _labels(Country.choices)
+    grids = {status: VictimGrid() for status in VictimStatus.values}
+    problems: list[xl.Problem] = []
+    seen: dict[tuple, int] = {}
+    first_row: dict[str, int] = {}
+    for row in rows:
+        dimension = dimension_names.get(str(row.values["dimension"]).casefold())
+        if dimension is None:
+            problems.append(
+                xl.Problem(
+                    f"A{row.number}",
+                    _("“%(value)s” is not a breakdown of the template.") % {"value": row.values["dimension"]},
+                )
+            )
+            continue
+        category = ""
+        if dimension not in (TOTAL, REFERRED):
+            raw = str(row.values["category"] or "").strip()
+            category = category_names[dimension].get(raw.casefold())
+            if category is None:
+                problems.append(
+                    xl.Problem(
+                        f"B{row.number}",
+                        _("“%(value)s” is not a category of “%(dimension)s”.")
+                        % {"value": raw, "dimension": Dimension(dimension).label},
+                    )
+                )
+                continue
+        key = (dimension, category)
+        if key in seen:
+            problems.append(
+                xl.Problem(f"A{row.number}", _("This row repeats row %(row)d.") % {"row": seen[key]})
+            )
+            continue
+        seen[key] = row.number
+        first_row.setdefault(dimension, row.number)
+        if category == UNKNOWN or dimension in (TOTAL, REFERRED):
+            first_row[dimension] = row.number
+        for status in VictimStatus.values:
+            value = row.values[status]
+            grid = grids[status]
+            if dimension == TOTAL:
+                grid.total = value
+            elif dimension == REFERRED:
+                grid.referred = value
+            else:
+                grid.cells[key] = value
+    if problems:
+        raise xl.SpreadsheetError(problems)
+    columns = {s: get_column_letter(3 + i) for i, s in enumerate(VictimStatus.values)}
+    for status, grid in grids.items():
+        for dimension in categories:
+            for value, _label in categories[dimension]:
+                grid.cells.setdefault((dimension, value), 0)
+        for dimension, message in victim_grid_errors(grid, age_groups):
+            row = first_row.get(dimension or TOTAL, first_row.get(TOTAL, 2))
+            problems.append(xl.Problem(f"{columns[status]}{row}", message))
+    if problems:
+        raise xl.SpreadsheetError(problems)
+    return grids
+
+
+def victims_export_rows(summary: dict) -> tuple[list, list]:
+    headers = [
+        _("Status"),
+        _("Breakdown"),
+        _("Category"),
+        summary["period"]["label"],
+        summary["previous"]["label"] if summary["previous"] else _("Previous period"),
+        summary["year_earlier"]["label"] if summary["year_earlier"] else _("A year earlier"),
+    ]
+
+    def shown(cells):
+        return [c.shown if c is not None else "" for c in cells]
+
+    rows = []
+    for status in summary["statuses"]:
+        rows.append([status["label"], _("Total"), "", *shown(status["total"])])
+        rows.append([status["label"], _("Referred to services or a shelter"), "", *shown(status["referred"])])
+        for dimension in status["dimensions"]:
+            for row in dimension["rows"]:
+                rows.append([status["label"], dimension["label"], row["label"], *shown(row["values"])])
+    return headers, rows
+
+
+# --- Children in street situations ------------------------------------------------------------------
+
+
+def _municipality_parser(names: dict[str, Municipality]) -> xl.Parser:
+    return _lookup({name.casefold(): m for name, m in names.items()}, gettext_lazy("municipalities"))
+
+
+def street_template_for(county: County, age_groups: Sequence[AgeGroup]) -> xl.SheetTemplate:
+    municipalities = {m.name: m for m in Municipality.objects.all()}
+    own = {m.name: m for m in municipalities.values() if m.county_id == county.pk}
+    columns = [
+        xl.Column("date", gettext_lazy("Date"), xl.date()),
+        xl.Column("municipality", gettext_lazy("Municipality"), _municipality_parser(own)),
+        xl.Column("place", gettext_lazy("Place"), xl.text(100)),
+        xl.Column(
+            "origin",
+            gettext_lazy("Municipality of origin"),
+            _municipality_parser(municipalities),
+            required=False,
+        ),
+        xl.Column("activity", gettext_lazy("What they were doing"), xl.choice(StreetActivity.choices)),
+        xl.Column(
+            "accompanied", gettext_lazy("Accompanied by an adult"), xl.choice(AccompaniedChoice.choices)
+        ),
+        xl.Column("action", gettext_lazy("Action taken"), xl.choice(StreetAction.choices)),
+    ]
+    for sex, sex_label in Sex.choices:
+        for group in [*[g for g in age_groups if g.is_child], None]:
+            columns.append(
+                xl.Column(
+                    f"n-{sex}-{group.pk if group else UNKNOWN}",
+                    format_lazy("{} {}", sex_label, group.label if group else gettext_lazy("unknown age")),
+                    xl.whole_number(0, 10_000),
+                    required=False,
+                )
+            )
+    return xl.SheetTemplate(title=gettext_lazy("Street interventions"), columns=columns)
+
+
+def street_import(
+    data: bytes, *, county: County, institution: Institution, age_groups: Sequence[AgeGroup]
+) -> int:
+    """Save every intervention of the file, or none (SpreadsheetError with the cells)."""
+    template = street_template_for(county, age_groups)
+    rows = xl.read_rows(data, template)
+    count_keys = [c.key for c in template.columns if c.key.startswith("n-")]
+    problems: list[xl.Problem] = []
+    letters = {c.key: get_column_letter(i + 1) for i, c in enumerate(template.columns)}
+    with transaction.atomic():
+        for row in rows:
+            values = row.values
+            record = StreetIntervention(
+                county=county,
+                institution=institution,
+                date=values["date"],
+                municipality=values["municipality"],
+                place=values["place"],
+                origin=values["origin"],
+                activity=values["activity"],
+                accompanied=values["accompanied"],
+                action=values["action"],
+            )
+            counts = {}
+            for key in count_keys:
+                _n, sex, group = key.split("-")
+                counts[(sex, None if group == UNKNOWN else int(group))] = values[key] or 0
+            try:
+                with transaction.atomic():
+                    intervention_save(intervention=record, counts=counts)
+            except ValidationError as error:
+                for field, messages in error.message_dict.items():
+                    letter = letters.get(field, letters[count_keys[0]] if field == "__all__" else "A")
+                    problems.extend(xl.Problem(f"{letter}{row.number}", m) for m in messages)
+        if problems:
+            transaction.set_rollback(True)
+    if problems:
+        raise xl.SpreadsheetError(problems)
+    return len(rows)
+
+
+def street_export_rows(summary: dict) -> tuple[list, list]:
+    headers = [_("Breakdown"), _("Category"), _("Children")]
+    rows: list[list] = [[_("Total"), "", summary["total"][0].shown]]
+    sections = [
+        ("by_month", _("Month")),
+        ("by_place", _("Place")),
+        ("by_origin", _("Municipality of origin")),
+        ("by_activity", _("What they were doing")),
+        ("by_action", _("Action taken")),
+        ("by_accompanied", _("Accompanied by an adult")),
+    ]
+    for key, label in sections:
+        for item in summary[key]:
+            rows.append([label, item["label"], item["value"].shown])
+    for row in summary["sex_age"]:
+        for age, cell in zip(summary["age_labels"], row["values"], strict=True):
+            rows.append([_("Sex and age group"), f"{row['label']} {age}", cell.shown])
+    return headers, rows
+
+
+def interventions_rows(interventions: Sequence[StreetIntervention]) -> tuple[list, list]:
+    headers = [
+        _("Date"),
+        _("Municipality"),
+        _("Place"),
+        _("Municipality of origin"),
+        _("What they were doing"),
+        _("Accompanied by an adult"),
+        _("Action taken"),
+        _("Children"),
+    ]
+    rows = [
+        [
+            i.date,
+            i.municipality.name,
+            i.place,
+            i.origin.name if i.origin else _("Unknown"),
+            i.get_activity_display(),
+            i.get_accompanied_display(),
+            i.get_action_display(),
+            i.children,
+        ]
+        for i in interventions
+    ]
+    return headers, rows
+
+
+# --- Employment ---------------------------------------------------------------------------------------
+
+
+def employment_template_for(age_groups: Sequence[AgeGroup]) -> xl.SheetTemplate:
+    ages = {g.label.casefold(): g for g in age_groups if g.is_working_age}
+    ages.update({g.label.replace("–", "-").casefold(): g for g in age_groups if g.is_working_age})
+    ages.update(dict.fromkeys(_labels([(UNKNOWN, gettext_lazy("Unknown"))])))
+    columns = [
+        xl.Column("group", gettext_lazy("Group"), xl.choice(VulnerableGroup.choices)),
+        xl.Column("sex", gettext_lazy("Sex"), xl.choice(Sex.choices)),
+        xl.Column("age_group", gettext_lazy("Age group"), _lookup(ages, gettext_lazy("age groups"))),
+    ]
+    for stage in EmploymentFunnel.STAGES:
+        columns.append(
+            xl.Column(stage, EmploymentFunnel._meta.get_field(stage).verbose_name, xl.whole_number(0, 10_000))
+        )
+    return xl.SheetTemplate(title=gettext_lazy("Employment"), columns=columns)
+
+
+def employment_import(
+    data: bytes, *, period: ReportingPeriod, institution: Institution, age_groups: Sequence[AgeGroup]
+) -> int:
+    template = employment_template_for(age_groups)
+    rows = xl.read_rows(data, template)
+    letters = {c.key: get_column_letter(i + 1) for i, c in enumerate(template.columns)}
+    problems: list[xl.Problem] = []
+    records = []
+    seen: dict[tuple, int] = {}
+    for row in rows:
+        record = EmploymentFunnel(county=period.county, period=period, institution=institution, **row.values)
+        key = (record.group, record.sex, record.age_group.pk if record.age_group else None)
+        if key in seen:
+            problems.append(
+                xl.Problem(f"A{row.number}", _("This row repeats row %(row)d.") % {"row": seen[key]})
+            )
+        seen[key] = row.number
+        try:
+            record.full_clean(validate_constraints=False)
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                problems.extend(xl.Problem(f"{letters.get(field, 'A')}{row.number}", m) for m in messages)
+        records.append(record)
+    if problems:
+        raise xl.SpreadsheetError(problems)
+    employment_save(period=period, institution=institution, rows=records)
+    return len(records)
+
+
+def employment_export_rows(summary: dict) -> tuple[list, list]:
+    headers = [
+        _("Breakdown"),
+        _("Category"),
+        _("Stage"),
+        summary["period"]["label"],
+        summary["previous"]["label"] if summary["previous"] else _("Previous period"),
+        summary["year_earlier"]["label"] if summary["year_earlier"] else _("A year earlier"),
+    ]
+    rows = []
+    for stage in summary["stages"]:
+        rows.append(
+            [_("Total"), "", stage["label"], *[c.shown if c is not None else "" for c in stage["values"]]]
+        )
+    for breakdown in summary["breakdowns"]:
+        for row in breakdown["rows"]:
+            for stage, cell in zip(breakdown["stages"], row["values"], strict=True):
+                rows.append([breakdown["label"], row["label"], stage, cell.shown, "", ""])
+    return headers, rows

@@ -1,0 +1,76 @@
+"""The victims grid in a browser: live sums, save, comparison; and an import through the page."""
+
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+from playwright.sync_api import expect
+
+from cases import demo as cases_demo
+from cases import sheets
+from cases.models import VictimReport
+from cases.selectors import comparison_periods
+from cases.services import age_groups_for
+from krat.models import Institution
+from krat.periods import current_period
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def setting(demo):
+    cases_demo.load(county=demo)
+    period = current_period(demo)
+    police = Institution.objects.get(name="Drejtoria Vendore e Policisë Durrës")
+    return demo, period, police
+
+
+def test_the_police_fill_the_victims_grid_see_sums_save_and_compare(
+    setting, sign_in, live_server, assert_accessible
+):
+    _county, period, police = setting
+    previous = comparison_periods(period).previous
+    page = sign_in("policia")
+    page.goto(live_server.url + reverse("cases:victims_entry", args=[period.pk, police.pk]))
+    grid = page.locator("#victims-grid")
+    grid.locator("input[type=number]").evaluate_all("inputs => inputs.forEach(i => { i.value = '0'; })")
+    grid.locator('input[name="victim-total"]').fill("6")
+    grid.locator('input[name="victim-sex-female"]').fill("4")
+    expect(page.get_by_test_id("sum-sex-victim")).to_have_text("4 ≠ 6")
+    grid.locator('input[name="victim-sex-unknown"]').fill("2")
+    expect(page.get_by_test_id("sum-sex-victim")).to_have_text("6 ✓")
+    for dimension in ("age", "exploitation", "citizenship", "movement", "identified_by"):
+        grid.locator(f'input[name="victim-{dimension}-unknown"]').fill("6")
+        expect(page.get_by_test_id(f"sum-{dimension}-victim")).to_have_text("6 ✓")
+    grid.locator('input[name="victim-referred"]').fill("3")
+    assert_accessible(page)
+    page.locator("main form button.btn-primary").click()
+    expect(page.locator(".alert-success")).to_be_visible()
+    report = VictimReport.objects.get(period=period, institution=police, status="victim")
+    assert (report.total, report.referred) == (6, 3)
+    comparison = page.locator('table[data-comparison="victim"]').last
+    expect(comparison.locator("thead")).to_contain_text(previous.label)
+    total_row = comparison.locator("tbody tr").first
+    expect(total_row.locator("td").first).to_have_text("6")
+    expect(total_row.locator("td").nth(1)).not_to_have_text("—")
+
+
+def test_the_police_import_the_grid_from_a_spreadsheet(setting, sign_in, live_server):
+    county, period, police = setting
+    book = load_workbook(io.BytesIO(sheets.victims_template(age_groups_for(county))))
+    sheet = book.worksheets[0]
+    sheet.cell(2, 3, 2)  # total of identified victims
+    for row in sheet.iter_rows(min_row=4):
+        if row[1].value == "Unknown" and row[0].value != "Foreign victims by country":
+            sheet.cell(row[0].row, 3, 2)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    page = sign_in("policia")
+    page.goto(live_server.url + reverse("cases:victims_import", args=[period.pk, police.pk]))
+    page.locator('input[type="file"]').set_input_files(
+        files=[{"name": "viktima.xlsx", "mimeType": "application/octet-stream", "buffer": buffer.getvalue()}]
+    )
+    page.locator("main form button.btn-primary").click()
+    expect(page.locator(".alert-success")).to_be_visible()
+    assert VictimReport.objects.get(period=period, institution=police, status="victim").total == 2

@@ -1,0 +1,61 @@
+"""Factories and helpers for the period data."""
+
+from __future__ import annotations
+
+import datetime
+
+import factory
+
+from cases.choices import Accompanied, Dimension, StreetAction, StreetActivity, VictimStatus
+from cases.models import StreetIntervention
+from cases.services import VictimGrid, age_groups_for, intervention_save, victim_grid_save
+from krat.models import Municipality
+from tests.factories import CountyFactory, InstitutionFactory, PeriodFactory
+
+
+def grid(total: int, referred: int = 0, **overrides) -> VictimGrid:
+    """A valid grid: everything "unknown" except what `overrides` moves, as dim=({cat: n})."""
+    cells = {}
+    for dimension in ("sex", "age", "exploitation", "citizenship", "movement", "identified_by"):
+        cells[(dimension, "unknown")] = total
+    for dimension, parts in overrides.items():
+        if dimension != Dimension.COUNTRY:
+            cells[(dimension, "unknown")] = total - sum(parts.values())
+        for category, n in parts.items():
+            cells[(dimension, category)] = n
+    cells = {key: n for key, n in cells.items() if key[0] != Dimension.COUNTRY or n}
+    return VictimGrid(total=total, referred=referred, cells=cells)
+
+
+def save_victims(period, institution, victims: int, potential: int = 0, **overrides):
+    return victim_grid_save(
+        period=period,
+        institution=institution,
+        grids={VictimStatus.VICTIM: grid(victims, **overrides), VictimStatus.POTENTIAL: grid(potential)},
+    )
+
+
+def municipality(county, name="Durrës"):
+    return Municipality.objects.get_or_create(name=name, defaults={"county": county})[0]
+
+
+def intervention(
+    county, institution, day: datetime.date, *, girls=1, boys=0, origin=None, place="Plazhi", today=None
+):
+    groups = [g for g in age_groups_for(county) if g.is_child]
+    record = StreetIntervention(
+        county=county,
+        institution=institution,
+        date=day,
+        municipality=municipality(county),
+        place=place,
+        origin=origin,
+        activity=StreetActivity.BEGGING,
+        accompanied=Accompanied.NO,
+        action=StreetAction.RETURNED_TO_FAMILY,
+    )
+    counts = {("female", groups[0].pk): girls, ("male", groups[0].pk): boys}
+    return intervention_save(intervention=record, counts=counts, today=today or datetime.date(2030, 1, 1))
+
+
+__all__ = ["CountyFactory", "InstitutionFactory", "PeriodFactory", "factory"]
