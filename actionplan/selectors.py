@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from actionplan.choices import ActivityState, EventStatus, ProgressStatus
 from actionplan.models import ActionPlan, Activity, ActivityProgress, AwarenessEvent, ProgressComment
 from krat.models import County, ReportingPeriod
-from krat.periods import current_period
 from krat.selectors import DashboardPanel
 
 STATES = [ActivityState.DONE, ActivityState.ON_TRACK, ActivityState.OVERDUE, ActivityState.CANCELLED]
@@ -336,14 +335,13 @@ def public_events(county: County) -> list[AwarenessEvent]:
 # --- Dashboard -------------------------------------------------------------------------------
 
 
-def dashboard_panel(*, user, county, today: datetime.date | None = None) -> DashboardPanel:
+def dashboard_panel(*, user, county, period, today: datetime.date | None = None) -> DashboardPanel:
     """The current year's plan at a glance, with its chart, and the next three events."""
     today = today or timezone.localdate()
     plan = plan_for_year(county, today.year)
     summary = None
     chart = None
     if plan:
-        period = current_period(county, today)
         if period is not None and not period.start_date.year <= plan.year <= period.end_date.year:
             period = None
         rows = plan_rows(plan, period=period, today=today)

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from krat.choices import InstitutionKind
 
@@ -56,7 +57,7 @@ class Exploitation(models.TextChoices):
 
 
 class Citizenship(models.TextChoices):
-    ALBANIAN = "albanian", _("Albanian")
+    ALBANIAN = "albanian", pgettext_lazy("citizenship", "Albanian")
     FOREIGN = "foreign", _("Foreign")
     UNKNOWN = UNKNOWN, _("Unknown")
 

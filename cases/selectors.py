@@ -568,12 +568,9 @@ def employment_rows(period: ReportingPeriod, institution: Institution) -> list[E
 # --- Dashboard --------------------------------------------------------------------------------------
 
 
-def dashboard_panel(*, user, county) -> DashboardPanel:
+def dashboard_panel(*, user, county, period) -> DashboardPanel:
     """The dashboard's period data card: this period's totals, small numbers hidden for
     those who do not see exact figures."""
-    from krat.periods import current_period
-
-    period = current_period(county)
     if period is None:
         return DashboardPanel(title=_("Period data"), template="includes/panel_empty.html")
     exact_view = sees_exact(user, county)

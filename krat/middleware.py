@@ -5,6 +5,8 @@ official whose browser is set to English would land in English. Here only the
 choice made with the language button (kept in a cookie) changes the language.
 """
 
+import time
+
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
@@ -25,40 +27,55 @@ class TwoFactorMiddleware:
     requires it) until the session is verified. Only the pages needed to get there,
     to log out and to switch language stay open.
 
-    A session of someone whose role can never be required to use it, and who has no
-    device, is marked as such so the check costs no query on later requests; the mark
-    lasts as long as the session (enrolling verifies the current session anyway).
+    A session found without a device is marked, so later requests ask the database
+    nothing; whether the county requires two-factor log-in is read from the county
+    loaded with the user, so switching the requirement on takes effect at once.
     """
 
     OPEN_URL_NAMES = {"two_factor_verify", "two_factor_enrol", "logout", "set_language", "login", "health"}
-    NOT_NEEDED = "krat_two_factor_not_needed"
+    NO_DEVICE = "krat_two_factor_no_device"
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         user = request.user
-        if user.is_authenticated and not user.is_verified() and not request.session.get(self.NOT_NEEDED):
-            redirect_to = self._holding_page(request, user)
-            if redirect_to:
-                return redirect(redirect_to)
+        if user.is_authenticated and not user.is_verified():
+            target = self._holding_page(request, user)
+            if target and not self._is_open(request):
+                return redirect(target)
         return self.get_response(request)
 
     def _holding_page(self, request, user) -> str | None:
         from krat import two_factor
 
-        if two_factor.is_enrolled(user):
-            target = "two_factor_verify"
-        elif two_factor.is_required(user):
-            target = "two_factor_enrol"
-        else:
-            if not two_factor.can_be_required(user):
-                request.session[self.NOT_NEEDED] = True
-            return None
+        if not request.session.get(self.NO_DEVICE):
+            if two_factor.is_enrolled(user):
+                return "two_factor_verify"
+            request.session[self.NO_DEVICE] = True
+        return "two_factor_enrol" if two_factor.is_required(user) else None
+
+    def _is_open(self, request) -> bool:
         try:
             name = resolve(request.path_info).url_name
         except Resolver404:
             name = None
-        if name in self.OPEN_URL_NAMES or request.path_info.startswith(settings.STATIC_URL):
-            return None
-        return target
+        return name in self.OPEN_URL_NAMES or request.path_info.startswith(settings.STATIC_URL)
+
+
+class IdleSessionMiddleware:
+    """Keeps a signed-in session alive while it is used, writing it at most once a
+    minute instead of on every request (SESSION_COOKIE_AGE is the idle limit)."""
+
+    STAMP = "krat_seen"
+    EVERY_SECONDS = 60
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = int(time.time())
+            if now - request.session.get(self.STAMP, 0) >= self.EVERY_SECONDS:
+                request.session[self.STAMP] = now
+        return self.get_response(request)

@@ -62,11 +62,10 @@ class Dashboard:
 
 def dashboard(*, user: User, county: County) -> Dashboard:
     members = list(county.institutions.filter(is_table_member=True, is_active=True).order_by("name"))
-    from krat.submissions.selectors import dashboard_panel as submissions_panel
-
     period = current_period(county)
-    panels = [import_string(path)(user=user, county=county) for path in settings.KRAT_DASHBOARD_PANELS]
-    submissions = submissions_panel(user=user, county=county, period=period)
-    if submissions is not None:
-        panels.insert(0, submissions)
+    panels = [
+        import_string(path)(user=user, county=county, period=period)
+        for path in settings.KRAT_DASHBOARD_PANELS
+    ]
+    panels = [panel for panel in panels if panel is not None]
     return Dashboard(county=county, members=members, period=period, panels=panels)

@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "krat.middleware.TwoFactorMiddleware",
+    "krat.middleware.IdleSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -151,7 +152,7 @@ OTP_TOTP_ISSUER = "KRAT"
 
 # Idle sessions end after 30 minutes without a request.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False  # krat.middleware.IdleSessionMiddleware refreshes it
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # --- Language: Albanian first, English one click away. ---
@@ -237,8 +238,10 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Each app's dashboard panel: a callable (user, county) -> DashboardPanel.
+# Each dashboard card: a callable (*, user, county, period) -> DashboardPanel | None,
+# period being the county's current one (or None).
 KRAT_DASHBOARD_PANELS = [
+    "krat.submissions.selectors.dashboard_panel",
     "meetings.selectors.dashboard_panel",
     "actionplan.selectors.dashboard_panel",
     "cases.selectors.dashboard_panel",

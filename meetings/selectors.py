@@ -297,13 +297,17 @@ def decisions_for_export(county: County, filters: MeetingFilters | None = None) 
     )
 
 
-def dashboard_panel(*, user, county) -> DashboardPanel:
+def dashboard_panel(*, user, county, period) -> DashboardPanel:
     """The dashboard's meetings card: the next meeting, the last one and open decisions."""
     now = timezone.now()
     meetings = Meeting.objects.filter(county=county)
     upcoming = meetings.filter(status=MeetingStatus.PLANNED, starts_at__gte=now).order_by("starts_at").first()
     last = meetings.filter(status=MeetingStatus.HELD).order_by("-starts_at").first()
-    pending = Decision.objects.filter(meeting__county=county).exclude(status__in=FINISHED_DECISION_STATUSES)
+    counts = (
+        Decision.objects.filter(meeting__county=county)
+        .exclude(status__in=FINISHED_DECISION_STATUSES)
+        .aggregate(pending=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=timezone.localdate())))
+    )
     return DashboardPanel(
         title=_("Meetings"),
         template="meetings/panel.html",
@@ -311,7 +315,7 @@ def dashboard_panel(*, user, county) -> DashboardPanel:
             "county": county,
             "upcoming": upcoming,
             "last": last,
-            "pending_count": pending.count(),
-            "overdue_count": pending.filter(due_date__lt=timezone.localdate()).count(),
+            "pending_count": counts["pending"],
+            "overdue_count": counts["overdue"],
         },
     )

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from actionplan.choices import ProgressStatus
 from actionplan.selectors import dashboard_panel, plan_progress
+from krat.periods import current_period
 from tests.actionplan.factories import (
     ActivityFactory,
     EventFactory,
@@ -110,7 +111,9 @@ def test_the_dashboard_panel_shows_this_years_plan_and_the_next_events(setup):
     EventFactory(county=county, title="E kaluar", date=D(2018, 3, 1))
     for day in (10, 5, 20, 25):
         EventFactory(county=county, title=f"Maj {day}", date=D(2018, 5, day))
-    panel = dashboard_panel(user=None, county=county, today=D(2018, 4, 25))
+    panel = dashboard_panel(
+        user=None, county=county, period=current_period(county, D(2018, 4, 25)), today=D(2018, 4, 25)
+    )
     assert panel.context["summary"]["totals"]["total"] == 5
     assert "<svg" in str(panel.context["chart"].svg)
     assert [e.title for e in panel.context["events"]] == ["Maj 5", "Maj 10", "Maj 20"]
@@ -120,7 +123,9 @@ def test_the_dashboard_chart_is_by_pillar_and_its_legend_wraps_inside_the_card(s
     import re
 
     county, _first, _second = setup
-    panel = dashboard_panel(user=None, county=county, today=D(2018, 4, 25))
+    panel = dashboard_panel(
+        user=None, county=county, period=current_period(county, D(2018, 4, 25)), today=D(2018, 4, 25)
+    )
     svg = str(panel.context["chart"].svg)
     assert 'width="400"' in svg and "Parandalimi" in svg and "Mbrojtja" in svg
     legend_x = [float(x) for x in re.findall(r'<rect x="([\d.]+)" y="[\d.]+" width="10"', svg)]

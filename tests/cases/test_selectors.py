@@ -10,6 +10,7 @@ from cases import selectors
 from cases.models import EmploymentFunnel
 from cases.services import age_groups_for, employment_save
 from krat.choices import InstitutionKind
+from krat.periods import current_period
 from tests.cases.factories import intervention, municipality, save_victims
 from tests.factories import InstitutionFactory, PeriodFactory
 
@@ -213,7 +214,9 @@ def test_age_groups_default(world):
 
 def test_dashboard_panel(world):
     save_victims(world.period, world.own_institution, 2)
-    panel = selectors.dashboard_panel(user=world.users["observer"], county=world.own)
+    panel = selectors.dashboard_panel(
+        user=world.users["observer"], county=world.own, period=current_period(world.own)
+    )
     assert panel.template == "cases/panel.html"
 
 

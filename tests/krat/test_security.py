@@ -131,9 +131,29 @@ class TestAccounts:
         assert laptop.get(dashboard).status_code == 200
         assert phone.get(dashboard).status_code == 302
 
-    def test_idle_sessions_expire(self):
+    def test_idle_sessions_expire_and_use_keeps_them_alive(self, world, client):
+        from django.contrib.sessions.models import Session
+
         assert settings.SESSION_COOKIE_AGE <= 30 * 60
-        assert settings.SESSION_SAVE_EVERY_REQUEST
+        client.force_login(world.users["observer"])
+        dashboard = reverse("krat:dashboard", args=[world.own.slug])
+        client.get(dashboard)
+        session = Session.objects.get(session_key=client.session.session_key)
+        Session.objects.filter(pk=session.pk).update(
+            expire_date=timezone.now() + datetime.timedelta(minutes=1)
+        )
+        stamp = client.session["krat_seen"]
+        session_data = client.session
+        session_data["krat_seen"] = stamp - 120  # last refreshed two minutes ago
+        session_data.save()
+        client.get(dashboard)
+        assert Session.objects.get(pk=session.pk).expire_date > timezone.now() + datetime.timedelta(
+            minutes=25
+        )
+        Session.objects.filter(pk=session.pk).update(
+            expire_date=timezone.now() - datetime.timedelta(seconds=1)
+        )
+        assert client.get(dashboard).status_code == 302  # idle too long: back to the log-in page
 
 
 @pytest.mark.parametrize("header", ["content-security-policy", "x-frame-options", "x-content-type-options"])
