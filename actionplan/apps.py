@@ -14,3 +14,7 @@ class ActionplanConfig(AppConfig):
         history.register(Activity, county_of=lambda activity: activity.plan.county)
         history.register(ActivityProgress, county_of=lambda progress: progress.activity.plan.county)
         history.register(AwarenessEvent, county_of=lambda event: event.county)
+
+        from actionplan import submission_parts
+
+        submission_parts.register()

@@ -14,3 +14,7 @@ class CasesConfig(AppConfig):
         register(models.VictimReport, county_of=lambda record: record.county)
         register(models.StreetIntervention, county_of=lambda record: record.county)
         register(models.EmploymentFunnel, county_of=lambda record: record.county)
+
+        from cases import submission_parts
+
+        submission_parts.register()

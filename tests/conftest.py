@@ -54,3 +54,14 @@ def _english_outside_requests():
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def no_registered_parts():
+    """The submission workflow on its own: the apps' structured parts set aside."""
+    from krat.submissions import parts
+
+    saved = dict(parts._registry)
+    parts._registry.clear()
+    yield
+    parts._registry.update(saved)

@@ -41,6 +41,8 @@ class SubmissionPart:
     state: Callable[[PeriodSubmission], str]
     url: Callable[[PeriodSubmission], str]
     states: Callable[[list[PeriodSubmission]], dict[int, str]] | None = None
+    # Bulk form of applies_to for one period's submissions: the institution ids it applies to.
+    applicable: Callable[[list[PeriodSubmission]], set[int]] | None = None
 
 
 _registry: dict[str, SubmissionPart] = {}
@@ -95,7 +97,11 @@ def part_statuses(
     submissions = list(submissions)
     result: dict[int, list[PartStatus]] = {s.institution_id: [] for s in submissions}
     for p in registered_parts():
-        applicable = [s for s in submissions if p.applies_to(s.institution)]
+        if p.applicable is not None:
+            ids = p.applicable(submissions) if submissions else set()
+            applicable = [s for s in submissions if s.institution_id in ids]
+        else:
+            applicable = [s for s in submissions if p.applies_to(s.institution)]
         if not applicable:
             continue
         bulk = p.states(applicable) if p.states is not None else None

@@ -65,6 +65,10 @@ def test_fill_submit_return_fix_resubmit_approve(demo, sign_in, live_server, ass
     page.get_by_role("button", name="Dorëzoje te sekretaria").click()
     expect(page.get_by_text("Plotësoni këtë seksion ose shënoni “nuk ka për të raportuar”.")).to_be_visible()
     page.get_by_label("Rezultatet: nuk ka për të raportuar").check()
+    # The police report victims and street children; none this period is an answer too.
+    expect(page.get_by_text("Mungon pjesa “Viktimat dhe viktimat e mundshme”")).to_be_visible()
+    page.get_by_label("Viktimat dhe viktimat e mundshme: nuk ka për të raportuar").check()
+    page.get_by_label("Fëmijët në situatë rruge: nuk ka për të raportuar").check()
     page.get_by_role("button", name="Dorëzoje te sekretaria").click()
     expect(page.get_by_text("Raporti iu dorëzua sekretarisë.")).to_be_visible()
     expect(page.get_by_text("Nuk ka për të raportuar këtë periudhë.")).to_be_visible()

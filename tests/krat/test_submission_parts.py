@@ -12,7 +12,7 @@ from krat.submissions import parts, services
 from krat.submissions.selectors import submission_board, submission_todo
 from tests.krat.access_cases import FILLED
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_registered_parts")]
 
 # Which (period, institution) pairs have filled the fake part in.
 FILLED_IN: set[tuple[int, int]] = set()

@@ -17,7 +17,7 @@ from krat.submissions.reminders import reminders_send
 from tests.factories import InstitutionFactory, PeriodFactory, UserFactory
 from tests.krat.access_cases import make_submission
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_registered_parts")]
 
 DEADLINE = datetime.date(2018, 5, 10)  # the world's period
 

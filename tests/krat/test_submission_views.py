@@ -13,7 +13,7 @@ from krat.models import PeriodSubmission, SubmissionState
 from tests.factories import InstitutionFactory, PeriodFactory, UserFactory
 from tests.krat.access_cases import FILLED, make_submission
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_registered_parts")]
 
 
 @pytest.fixture

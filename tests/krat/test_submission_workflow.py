@@ -18,7 +18,7 @@ from krat.submissions.selectors import BoardState, board_state
 from tests.factories import UserFactory
 from tests.krat.access_cases import FILLED, make_submission
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_registered_parts")]
 
 
 def aware(day: datetime.date, hour: int = 10) -> datetime.datetime:

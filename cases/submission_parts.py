@@ -1,0 +1,54 @@
+"""The period data an institution's period submission includes, by the county's settings:
+the victims grid, street-children interventions, the employment path."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from cases.choices import DataKind
+from cases.models import EmploymentFunnel, StreetIntervention, VictimReport
+from cases.services import may_report, settings_for
+from krat.submissions.parts import COMPLETE, MISSING, SubmissionPart, register_part
+
+PARTS = [
+    (DataKind.VICTIMS, VictimReport, _("Victims and potential victims"), "cases:victims_entry"),
+    (DataKind.STREET_CHILDREN, StreetIntervention, _("Children in street situations"), "cases:street"),
+    (DataKind.EMPLOYMENT, EmploymentFunnel, _("Employment of vulnerable people"), "cases:employment_entry"),
+]
+
+
+def _part(data: str, model, title, url_name: str) -> SubmissionPart:
+    def applicable(submissions) -> set[int]:
+        kinds = set(settings_for(submissions[0].period.county).kinds_for(data))
+        return {
+            s.institution_id for s in submissions if s.institution.is_active and s.institution.kind in kinds
+        }
+
+    def states(submissions) -> dict[int, str]:
+        reported = set(
+            model.objects.filter(
+                period=submissions[0].period, institution_id__in=[s.institution_id for s in submissions]
+            ).values_list("institution_id", flat=True)
+        )
+        return {s.institution_id: COMPLETE if s.institution_id in reported else MISSING for s in submissions}
+
+    def url(submission) -> str:
+        if url_name == "cases:street":
+            return reverse(url_name, args=[submission.period_id])
+        return reverse(url_name, args=[submission.period_id, submission.institution_id])
+
+    return SubmissionPart(
+        key=f"cases.{data}",
+        title=title,
+        applies_to=lambda institution: may_report(institution, data),
+        state=lambda submission: states([submission])[submission.institution_id],
+        states=states,
+        applicable=applicable,
+        url=url,
+    )
+
+
+def register() -> None:
+    for data, model, title, url_name in PARTS:
+        register_part(_part(data, model, title, url_name))
