@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from krat.ical import CalendarEvent, calendar_bytes
-from krat.models import County, Institution, User
+from krat.models import County, Institution, ReportingPeriod, User
 from krat.selectors import DashboardPanel
 from meetings.choices import FINISHED_DECISION_STATUSES, AttendanceStatus, MeetingStatus
 from meetings.models import AgendaItem, Attendance, Decision, Meeting
@@ -118,6 +118,8 @@ class AttendanceLine:
     absent: list[str]
     excused: list[str]
     recorded: bool
+    report_period: str = ""  # the period whose reports are due, if the meeting falls in one
+    without_report: list[str] = field(default_factory=list)
 
 
 def attendance_line(
@@ -211,6 +213,24 @@ def _decision_row(decision: Decision, *, with_meeting: bool = False) -> Decision
     )
 
 
+def _with_reports(line: AttendanceLine, meeting: Meeting, members: list[Institution]) -> AttendanceLine:
+    """Adds which members have not submitted the report of the meeting's period: the
+    period linked to the meeting, else the one its date falls in."""
+    from krat.submissions.selectors import institutions_without_report
+
+    period = meeting.period if meeting.period_id else meeting_period(meeting)
+    if period is not None:
+        line.report_period = period.label
+        line.without_report = [i.name for i in institutions_without_report(period, members)]
+    return line
+
+
+def meeting_period(meeting: Meeting) -> ReportingPeriod | None:
+    return ReportingPeriod.objects.filter(
+        county_id=meeting.county_id, start_date__lte=meeting.date, end_date__gte=meeting.date
+    ).first()
+
+
 def meeting_summary(meeting: Meeting) -> MeetingSummary:
     """The meeting's summary as the PDF, the print page and the invitation show it
     (a bounded number of queries whatever the meeting holds)."""
@@ -247,7 +267,7 @@ def meeting_summary(meeting: Meeting) -> MeetingSummary:
         ],
         decisions=[_decision_row(d) for d in decisions],
         pending=[_decision_row(d, with_meeting=True) for d in pending_decisions(meeting)],
-        attendance=attendance_line(meeting, attendances, members),
+        attendance=_with_reports(attendance_line(meeting, attendances, members), meeting, members),
         invited=sorted(i.name for i in meeting.invited_institutions.all()),
         other_invitees=meeting.other_invitee_list,
         guests=meeting.guest_list,

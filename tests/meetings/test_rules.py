@@ -104,6 +104,20 @@ class TestAttendance:
         assert line.absent == ["Zyra e Punës Durrës"]
         assert ("Terre des hommes", "") in line.present
 
+    def test_the_attendance_line_names_members_without_their_period_report(self, world):
+        from krat.models import PeriodSubmission, SubmissionState
+
+        meeting = MeetingFactory(county=world.own)  # 25.04.2018, inside "Janar – Prill 2018"
+        PeriodSubmission.objects.create(
+            period=world.period,
+            institution=world.own_institution,
+            state=SubmissionState.SUBMITTED,
+            submitted_at=timezone.now(),
+        )
+        line = selectors.meeting_summary(meeting).attendance
+        assert line.report_period == "Janar – Prill 2018"
+        assert line.without_report == ["Zyra e Punës Durrës"]
+
 
 class TestDecisions:
     def test_a_due_date_before_the_meeting_is_refused(self, world):
