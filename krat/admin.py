@@ -3,7 +3,15 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from krat.models import County, Institution, Municipality, ReportingPeriod, User
+from krat.models import (
+    County,
+    DownloadLog,
+    Institution,
+    Municipality,
+    PeriodSubmission,
+    ReportingPeriod,
+    User,
+)
 
 
 @admin.register(County)
@@ -43,3 +51,24 @@ class KratUserAdmin(UserAdmin, SimpleHistoryAdmin):
         *UserAdmin.fieldsets,
         (_("Role in KRAT"), {"fields": ["role", "county", "institution", "position", "job_title", "phone"]}),
     ]
+
+
+@admin.register(PeriodSubmission)
+class PeriodSubmissionAdmin(SimpleHistoryAdmin):
+    list_display = ["institution", "period", "state", "submitted_at", "reviewed_at"]
+    list_filter = ["state", "period__county"]
+    list_select_related = ["institution", "period"]
+    search_fields = ["institution__name"]
+
+
+@admin.register(DownloadLog)
+class DownloadLogAdmin(admin.ModelAdmin):
+    list_display = ["downloaded_at", "user", "county", "what", "suppressed"]
+    list_filter = ["county", "suppressed"]
+    list_select_related = ["user", "county"]
+
+    def has_change_permission(self, request, obj=None):
+        return False  # the log is only ever added to
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -7,7 +7,10 @@ class KratConfig(AppConfig):
     verbose_name = _("KRAT: the table's core")
 
     def ready(self) -> None:
-        from krat import history
+        from krat import (
+            checks,  # noqa: F401 - registers the system checks
+            history,
+        )
         from krat.models import County, Institution, ReportingPeriod, User
 
         history.register(County, county_of=lambda county: county)

@@ -16,6 +16,11 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 
+def site_url(path: str) -> str:
+    """An absolute link for e-mails, from settings.KRAT_SITE_URL (SITE_URL in the environment)."""
+    return settings.KRAT_SITE_URL.rstrip("/") + path
+
+
 def send_templated_mail(
     *,
     to: list[str],

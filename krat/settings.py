@@ -204,6 +204,8 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "krat@localhost")
+# Where people reach the application: links in e-mails are made absolute with it.
+KRAT_SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "")
 
 # --- Security: strict unless DEBUG. ---
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -35,6 +35,7 @@ PRODUCTION = {
     "SECRET_KEY": "k" * 20 + "-a-long-random-production-secret-0123456789",
     "ALLOWED_HOSTS": "krat.example.org",
     "DATABASE_URL": "postgres://krat@127.0.0.1:5432/krat",
+    "SITE_URL": "https://krat.example.org",
 }
 
 
@@ -42,6 +43,12 @@ def test_deploy_check_passes_with_no_warning_in_production():
     result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_deploy_check_warns_without_a_public_site_url():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **{**PRODUCTION, "SITE_URL": ""})
+    assert result.returncode != 0
+    assert "krat.W001" in result.stdout + result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key():

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from krat.choices import Role
-from krat.mail import send_templated_mail
+from krat.mail import send_templated_mail, site_url
 from krat.models import (
     Institution,
     PeriodSubmission,
@@ -30,7 +30,6 @@ from krat.models import (
     SubmissionState,
     User,
 )
-from krat.submissions.services import site_url
 
 
 @dataclass

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime
 from collections.abc import Collection
 
-from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -19,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from krat.choices import Role
 from krat.concurrency import save_versioned
-from krat.mail import send_templated_mail
+from krat.mail import send_templated_mail, site_url
 from krat.models import (
     Institution,
     PartNothingToReport,
@@ -34,11 +33,6 @@ from krat.submissions.rules import can_edit_submission, can_review
 
 EDITABLE_FIELDS = [name for section in SECTIONS for name in (section, f"{section}_nothing_to_report")]
 _STORED_FIELDS = ["state", "submitted_at", "submitted_by", "reviewed_at", "reviewed_by", "return_comment"]
-
-
-def site_url(path: str) -> str:
-    """An absolute link for e-mails when `KRAT_SITE_URL` is set (else the bare path)."""
-    return getattr(settings, "KRAT_SITE_URL", "").rstrip("/") + path
 
 
 def submission_open(*, period: ReportingPeriod, institution: Institution) -> PeriodSubmission:
