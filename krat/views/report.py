@@ -139,6 +139,9 @@ def report_finalise(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("The report was not finalised: check the form."))
         return redirect("krat:report_preview", pk=period.pk)
+    if not form.cleaned_data["reason"].strip() and FinalReport.objects.filter(period=period).exists():
+        messages.error(request, _("A new version of a finalised report needs a reason."))
+        return redirect("krat:report_preview", pk=period.pk)
     shared = form.cleaned_data["shared"]
     language = form.cleaned_data["language"] or "sq"
     with translation.override(language):
