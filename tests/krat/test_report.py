@@ -53,7 +53,9 @@ def demo():
     county = County.objects.get(slug="durres")
     period = (
         ReportingPeriod.objects.filter(
-            county=county, victim_reports__isnull=False, start_date__lte=datetime.date.today()
+            county=county,
+            pk__in=VictimReport.objects.values("period_id"),
+            start_date__lte=datetime.date.today(),
         )
         .order_by("-start_date")
         .first()
