@@ -465,8 +465,11 @@ def national_report(start: datetime.date, *, today: datetime.date | None = None)
         .values_list("pk", "n")
     )
     windows = {p.county_id: p for p in periods}
+    last = max((p.end_date for p in periods), default=start)
     meeting_rows = (
-        Meeting.objects.filter(county_id__in=windows.keys(), starts_at__date__gte=start)
+        Meeting.objects.filter(
+            county_id__in=windows.keys(), starts_at__date__gte=start, starts_at__date__lte=last
+        )
         .exclude(status=MeetingStatus.CANCELLED)
         .values("county_id", "starts_at")
         .annotate(decisions=Count("decisions"))
