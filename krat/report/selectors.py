@@ -482,7 +482,7 @@ def national_report(start: datetime.date, *, today: datetime.date | None = None)
             meetings[row["county_id"]][1] += row["decisions"]
     events: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     for row in AwarenessEvent.objects.filter(
-        county_id__in=windows.keys(), status=EventStatus.HELD, date__gte=start
+        county_id__in=windows.keys(), status=EventStatus.HELD, date__range=(start, last)
     ).values("county_id", "date", "people_reached"):
         if windows[row["county_id"]].contains(row["date"]):
             events[row["county_id"]][0] += 1
