@@ -18,7 +18,9 @@ def test_the_secretariat_downloads_the_report_pdf_from_the_preview(
     page.goto(live_server.url + reverse("krat:period_list", args=[full_demo.slug]))
     page.get_by_role("link", name="Raporti").first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Raporti i koordinimit")
-    expect(page.get_by_role("heading", name="5. Viktimat dhe viktimat e mundshme të trafikimit")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="5. Viktimat dhe viktimat e mundshme të trafikimit")
+    ).to_be_visible()
     page.get_by_role("link", name="Për ndarje").click()
     expect(page.get_by_text("Numrat e vegjël fshihen")).to_be_visible()
     assert_accessible(page)
