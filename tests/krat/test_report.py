@@ -277,3 +277,24 @@ def test_the_national_report_has_a_row_per_county(world, client):
     assert "Durrës" in text and "Vlorë" in text
     assert client.get(reverse("krat:national_report", args=["2001-01-01"])).status_code == 404
     assert client.get(reverse("krat:national_report", args=["jo-date"])).status_code == 404
+
+
+def test_the_shared_street_chart_draws_no_small_number(world):
+    from tests.cases.factories import intervention
+
+    intervention(world.own, world.own_institution, datetime.date(2018, 1, 10), girls=1)
+    intervention(world.own, world.own_institution, datetime.date(2018, 2, 10), girls=6, boys=3)
+    intervention(world.own, world.own_institution, datetime.date(2018, 3, 10), girls=5, boys=4)
+    exact = selectors.period_report(world.own, world.period, shared=False)["street"]["chart"]
+    shared = selectors.period_report(world.own, world.period, shared=True)["street"]["chart"]
+    assert "Children 1;" in str(exact.svg)
+    assert "Children 1;" not in str(shared.svg)
+    assert "Children 0;" in str(shared.svg)
+
+
+def test_a_representative_gets_403_and_another_county_404(world, client):
+    client.force_login(world.users["representative"])
+    assert client.get(reverse("krat:report_pdf", args=[world.period.pk])).status_code == 403
+    client.force_login(world.users["secretariat"])
+    assert client.get(reverse("krat:report_pdf", args=[world.foreign_period.pk])).status_code == 404
+    assert client.get(reverse("krat:report_xlsx", args=[world.foreign_period.pk])).status_code == 404
