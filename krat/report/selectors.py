@@ -529,14 +529,22 @@ def national_report(start: datetime.date, *, today: datetime.date | None = None)
             }
         )
     plan = _national_plan(periods, today)
+    labels = headline_labels()
     for row in rows:
         row["done"], row["overdue"] = plan.get(row["period_pk"], (0, 0))
+        row["figures"] = [
+            {
+                "label": label,
+                "value": f"{row['submissions']}/{row['members']}" if key == "submissions" else row[key],
+            }
+            for key, label in labels.items()
+        ]
     return {
         "start": start,
         "label": periods[0].label if periods else "",
         "today": today,
         "rows": rows,
-        "labels": headline_labels(),
+        "labels": labels,
         "has_data": bool(rows),
     }
 
