@@ -21,3 +21,7 @@ class KratConfig(AppConfig):
         from krat.models import PeriodSubmission
 
         history.register(PeriodSubmission, county_of=lambda submission: submission.period.county)
+
+        from krat.models import PeriodReport
+
+        history.register(PeriodReport, county_of=lambda report: report.period.county)

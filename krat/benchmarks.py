@@ -6,6 +6,7 @@ first county of the generated data; every PDF likewise. See bench/run.py.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -41,4 +42,31 @@ PAGES: list[Target] = [
     Target("people", _secretariat_page("krat:person_list")),
 ]
 
-PDFS: list[Target] = []
+
+def _county_report() -> tuple[str, str]:
+    from krat.models import ReportingPeriod
+
+    county = first_county()
+    period = (
+        ReportingPeriod.objects.filter(county=county, start_date__lte=datetime.date.today())
+        .order_by("-start_date")
+        .first()
+    )
+    return reverse("krat:report_pdf", args=[period.pk]), f"bench.{county.slug}.secretariat"
+
+
+def _national_report() -> tuple[str, str]:
+    from krat.models import ReportingPeriod
+
+    period = (
+        ReportingPeriod.objects.filter(county=first_county(), start_date__lte=datetime.date.today())
+        .order_by("-start_date")
+        .first()
+    )
+    return reverse("krat:national_report_pdf", args=[period.start_date.isoformat()]), "bench.national"
+
+
+PDFS: list[Target] = [
+    Target("county_report", _county_report),
+    Target("national_report", _national_report),
+]

@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from krat.views import audit, county, dashboard, health, history, institutions, people, periods, security
+from krat.views import report as report_views
 from krat.views import submissions as submission_views
 
 core_patterns = [
@@ -41,6 +42,20 @@ core_patterns = [
     path("raporte/<int:pk>/kthe/", submission_views.submission_return, name="submission_return"),
     path("raporte/<int:pk>/mirato/", submission_views.submission_approve, name="submission_approve"),
     path("raporte/<int:pk>/rihap/", submission_views.submission_reopen, name="submission_reopen"),
+    path("periudha/<int:pk>/raporti/", report_views.report_preview, name="report_preview"),
+    path("periudha/<int:pk>/raporti/pdf/", report_views.report_pdf, name="report_pdf"),
+    path("periudha/<int:pk>/raporti/xlsx/", report_views.report_xlsx, name="report_xlsx"),
+    path(
+        "periudha/<int:pk>/raporti/permbledhja/", report_views.report_summary_edit, name="report_summary_edit"
+    ),
+    path("periudha/<int:pk>/raporti/finalizo/", report_views.report_finalise, name="report_finalise"),
+    path("raporte-perfundimtare/<int:pk>/", report_views.final_report_download, name="final_report_download"),
+    path("raporti-kombetar/", report_views.national_report_list, name="national_report_list"),
+    path("raporti-kombetar/<str:start>/", report_views.national_report, name="national_report"),
+    path("raporti-kombetar/<str:start>/pdf/", report_views.national_report_pdf, name="national_report_pdf"),
+    path(
+        "raporti-kombetar/<str:start>/xlsx/", report_views.national_report_xlsx, name="national_report_xlsx"
+    ),
 ]
 
 urlpatterns = [

@@ -4,6 +4,7 @@ from krat.models.audit import DownloadLog
 from krat.models.county import County, Municipality
 from krat.models.institution import Institution
 from krat.models.period import ReportingPeriod
+from krat.models.report import FinalReport, PeriodReport
 from krat.models.submission import (
     PartNothingToReport,
     PeriodSubmission,
@@ -16,9 +17,11 @@ from krat.models.user import User
 __all__ = [
     "County",
     "DownloadLog",
+    "FinalReport",
     "Institution",
     "Municipality",
     "PartNothingToReport",
+    "PeriodReport",
     "PeriodSubmission",
     "ReminderStep",
     "ReportingPeriod",

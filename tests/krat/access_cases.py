@@ -52,6 +52,22 @@ def build(world: World) -> None:
     world.extra["draft"] = make_submission(world.period, world.own_institution, SubmissionState.DRAFT)
     world.extra["submitted"] = make_submission(later, world.own_institution, SubmissionState.SUBMITTED)
     world.extra["approved"] = make_submission(last, world.own_institution, SubmissionState.APPROVED)
+    _build_report(world)
+
+
+def _build_report(world: World) -> None:
+    """A finalised version of the period report (a tiny stand-in PDF)."""
+    from krat.models import FinalReport
+
+    pdf = b"%PDF-1.4 stand-in"
+    world.extra["final_report"] = FinalReport.objects.create(
+        period=world.period,
+        number=1,
+        created_by=world.users["chair"],
+        sha256=FinalReport.checksum(pdf),
+        size=len(pdf),
+        pdf=pdf,
+    )
 
 
 OWN_READERS = frozenset(WHOLE_COUNTY_READERS | {"representative"})
@@ -86,3 +102,34 @@ CASES: dict[str, UrlCase] = {
     ),
     "krat:submission_reopen": UrlCase(allowed=MANAGERS, kwargs=_pk("approved"), method="post", ok_status=302),
 }
+
+
+# --- The period coordination report (issue 7) ----------------------------------------------------
+
+NATIONAL = frozenset({"national_observer"})
+
+
+def _period_pk(w: World) -> dict:
+    return {"pk": w.period.pk}
+
+
+def _start(w: World) -> dict:
+    return {"start": w.period.start_date.isoformat()}
+
+
+CASES.update(
+    {
+        "krat:report_preview": UrlCase(allowed=WHOLE_COUNTY_READERS, kwargs=_period_pk),
+        "krat:report_pdf": UrlCase(allowed=WHOLE_COUNTY_READERS, kwargs=_period_pk),
+        "krat:report_xlsx": UrlCase(allowed=WHOLE_COUNTY_READERS, kwargs=_period_pk),
+        "krat:report_summary_edit": UrlCase(allowed=MANAGERS, kwargs=_period_pk),
+        "krat:report_finalise": UrlCase(
+            allowed=frozenset({"chair"}), kwargs=_period_pk, method="post", ok_status=302
+        ),
+        "krat:final_report_download": UrlCase(allowed=WHOLE_COUNTY_READERS, kwargs=_pk("final_report")),
+        "krat:national_report_list": UrlCase(allowed=NATIONAL),
+        "krat:national_report": UrlCase(allowed=NATIONAL, kwargs=_start),
+        "krat:national_report_pdf": UrlCase(allowed=NATIONAL, kwargs=_start),
+        "krat:national_report_xlsx": UrlCase(allowed=NATIONAL, kwargs=_start),
+    }
+)

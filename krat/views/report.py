@@ -1,0 +1,241 @@
+"""The period coordination report: preview, PDF, workbook, summary, finalisation, national view."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseServerError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from krat import access
+from krat.audit import log_download
+from krat.forms import add_errors
+from krat.models import FinalReport, PeriodReport, ReportingPeriod
+from krat.pdf import pdf_response
+from krat.report import documents, selectors, services
+from krat.report.forms import FinaliseForm, SummaryForm
+from krat.report.workbook import national_workbook, report_workbook
+from krat.spreadsheets import xlsx_response
+
+LANGUAGES = ("sq", "en")
+
+
+def period_for_report(user, pk: int, *, finalise: bool = False) -> ReportingPeriod:
+    """The period whose report `user` asked for: 404 for another county, 403 for a
+    representative (and for anyone but the chair when finalising)."""
+    period = get_object_or_404(ReportingPeriod.objects.select_related("county"), pk=pk)
+    access.require_readable(user, period.county)
+    access.require(access.can_read_whole_county(user, period.county))
+    if finalise:
+        access.require(access.can_chair(user, period.county))
+    return period
+
+
+def sees_exact(user, county) -> bool:
+    """Exact figures for the secretariat and the chair; everyone else reads the shared version."""
+    return access.can_manage_county(user, county) or access.can_chair(user, county)
+
+
+def _shared(request: HttpRequest, period: ReportingPeriod) -> bool:
+    """`?ndarje=1` for sharing, `0` for the table; the county's setting otherwise.
+    Observers always get the shared version."""
+    if not sees_exact(request.user, period.county):
+        return True
+    asked = request.GET.get("ndarje")
+    if asked in ("0", "1"):
+        return asked == "1"
+    return period.county.suppress_in_printed_report
+
+
+def _language(request: HttpRequest) -> str:
+    asked = request.GET.get("lang", "")
+    return asked if asked in LANGUAGES else "sq"
+
+
+@login_required
+def report_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    period = period_for_report(request.user, pk)
+    county = period.county
+    shared = _shared(request, period)
+    report = selectors.period_report(county, period, shared=shared)
+    return render(
+        request,
+        "krat/report_preview.html",
+        {
+            "county": county,
+            "period": period,
+            "report": report,
+            "shared": shared,
+            "sees_exact": sees_exact(request.user, county),
+            "can_edit_summary": access.can_manage_county(request.user, county),
+            "can_finalise": access.can_chair(request.user, county),
+            "finals": selectors.final_versions(period),
+            "finalise_form": FinaliseForm(initial={"shared": shared}),
+        },
+    )
+
+
+@login_required
+def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    period = period_for_report(request.user, pk)
+    shared = _shared(request, period)
+    with translation.override(_language(request)):
+        report = selectors.period_report(period.county, period, shared=shared)
+        pdf = documents.report_pdf(report)
+        log_download(request, county=period.county, what=_("Period report (PDF)"), suppressed=shared)
+    return pdf_response(pdf, documents.report_filename(report, "pdf"))
+
+
+@login_required
+def report_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    period = period_for_report(request.user, pk)
+    shared = _shared(request, period)
+    with translation.override(_language(request)):
+        report = selectors.period_report(period.county, period, shared=shared)
+        content = report_workbook(report)
+        log_download(request, county=period.county, what=_("Period report (XLSX)"), suppressed=shared)
+    return xlsx_response(content, documents.report_filename(report, "xlsx"))
+
+
+@login_required
+def report_summary_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    period = period_for_report(request.user, pk)
+    access.require(access.can_manage_county(request.user, period.county))
+    stored = PeriodReport.objects.filter(period=period).first()
+    form = SummaryForm(request.POST or None, instance=stored)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_summary_save(
+                period=period,
+                summary=form.cleaned_data["summary"],
+                expected_version=form.cleaned_data.get("version"),
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("The summary was saved."))
+            return redirect("krat:report_preview", pk=period.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "krat/report_summary_form.html",
+        {"county": period.county, "period": period, "form": form},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def report_finalise(request: HttpRequest, pk: int) -> HttpResponse:
+    period = period_for_report(request.user, pk, finalise=True)
+    form = FinaliseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The report was not finalised: check the form."))
+        return redirect("krat:report_preview", pk=period.pk)
+    if not form.cleaned_data["reason"].strip() and FinalReport.objects.filter(period=period).exists():
+        messages.error(request, _("A new version of a finalised report needs a reason."))
+        return redirect("krat:report_preview", pk=period.pk)
+    shared = form.cleaned_data["shared"]
+    language = form.cleaned_data["language"] or "sq"
+    with translation.override(language):
+        report = selectors.period_report(period.county, period, shared=shared)
+        pdf = documents.report_pdf(report)
+    try:
+        final = services.final_report_create(
+            period=period,
+            user=request.user,
+            pdf=pdf,
+            shared=shared,
+            language=language,
+            reason=form.cleaned_data["reason"],
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, _("Version %(number)d of the report was finalised.") % {"number": final.number}
+        )
+    return redirect("krat:report_preview", pk=period.pk)
+
+
+@login_required
+def final_report_download(request: HttpRequest, pk: int) -> HttpResponse:
+    final = get_object_or_404(FinalReport.objects.select_related("period__county"), pk=pk)
+    period = period_for_report(request.user, final.period_id)
+    data = bytes(final.pdf)
+    if FinalReport.checksum(data) != final.sha256:
+        return HttpResponseServerError(
+            _("The stored report no longer matches its checksum; it was not sent. Tell the administrator.")
+        )
+    log_download(
+        request,
+        county=period.county,
+        what=_("Finalised period report, version %(number)d") % {"number": final.number},
+        suppressed=final.shared,
+    )
+    start = period.start_date
+    return pdf_response(data, f"raporti-{period.county.slug}-{start:%Y-%m}-v{final.number}.pdf")
+
+
+# --- National -------------------------------------------------------------------------------------
+
+
+def _require_national(user) -> None:
+    if not access.is_national(user):
+        raise PermissionDenied
+
+
+def _start(value: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise Http404 from None
+
+
+@login_required
+def national_report_list(request: HttpRequest) -> HttpResponse:
+    _require_national(request.user)
+    return render(request, "krat/report_national_list.html", {"periods": selectors.national_periods()})
+
+
+@login_required
+def national_report(request: HttpRequest, start: str) -> HttpResponse:
+    _require_national(request.user)
+    report = selectors.national_report(_start(start))
+    if not report["rows"]:
+        raise Http404
+    return render(request, "krat/report_national.html", {"report": report, "start": start})
+
+
+@login_required
+def national_report_pdf(request: HttpRequest, start: str) -> HttpResponse:
+    _require_national(request.user)
+    with translation.override(_language(request)):
+        report = selectors.national_report(_start(start))
+        if not report["rows"]:
+            raise Http404
+        pdf = documents.national_pdf(report)
+    return pdf_response(pdf, f"raporti-kombetar-{start}.pdf")
+
+
+@login_required
+def national_report_xlsx(request: HttpRequest, start: str) -> HttpResponse:
+    _require_national(request.user)
+    with translation.override(_language(request)):
+        report = selectors.national_report(_start(start))
+        if not report["rows"]:
+            raise Http404
+        content = national_workbook(report)
+    return xlsx_response(content, f"raporti-kombetar-{start}.xlsx")
+
+
+def preview_url(period: ReportingPeriod) -> str:
+    return reverse("krat:report_preview", args=[period.pk])

@@ -1,0 +1,300 @@
+"""The period coordination report (issue 7): data, PDF, workbook, finalisation, safety."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+import subprocess
+from unittest import mock
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.db.models import Sum
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+from openpyxl import load_workbook
+
+from cases.choices import VictimStatus
+from cases.models import EmploymentFunnel, StreetIntervention, VictimReport
+from krat.choices import Role
+from krat.models import County, DownloadLog, FinalReport, PeriodReport, ReportingPeriod, SubmissionState, User
+from krat.report import selectors, services
+from tests.factories import CountyFactory, InstitutionFactory, PeriodFactory, UserFactory
+from tests.krat.access_cases import make_submission
+
+pytestmark = pytest.mark.django_db
+
+EVIL = '<img src="file:///etc/passwd"> <img src="http://127.0.0.1:1/x.png"> <script>alert(1)</script>'
+
+
+def pdf_text(data: bytes) -> str:
+    assert data.startswith(b"%PDF")
+    return subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True
+    ).stdout.decode()
+
+
+def page_count(data: bytes) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(data)).pages)
+
+
+def flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+@pytest.fixture
+def demo():
+    call_command("load_demo", stdout=io.StringIO())
+    county = County.objects.get(slug="durres")
+    period = (
+        ReportingPeriod.objects.filter(
+            county=county,
+            pk__in=VictimReport.objects.values("period_id"),
+            start_date__lte=datetime.date.today(),
+        )
+        .order_by("-start_date")
+        .first()
+    )
+    return county, period
+
+
+def _user(username: str) -> User:
+    return User.objects.get(username=username)
+
+
+def test_the_pdf_holds_every_section_in_order_with_the_database_figures(demo, client):
+    county, period = demo
+    client.force_login(_user("sekretaria"))
+    response = client.get(reverse("krat:report_pdf", args=[period.pk]) + "?ndarje=0")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    text = flat(pdf_text(response.content))
+    with translation.override("sq"):
+        titles = selectors.section_titles()
+    positions = [
+        text.find(f"{number}. {titles[key]}", text.find("Përmbajtja") + 400)
+        for number, key in [(i + 2, key) for i, key in enumerate(selectors.SECTIONS)]
+    ]
+    assert -1 not in positions, positions
+    assert positions == sorted(positions)
+    # The table of contents carries page numbers.
+    assert re.search(r"2\. " + re.escape(titles["summary"]) + r" \d+", text)
+    # Albanian letters survive.
+    assert "Durrës" in text and "Fëmijët" in text and "ç" in text
+    # Figures equal the database's.
+    victims = VictimReport.objects.filter(period=period, status=VictimStatus.VICTIM).aggregate(
+        n=Sum("total")
+    )["n"]
+    children = StreetIntervention.objects.filter(period=period).aggregate(n=Sum("children"))["n"]
+    received = EmploymentFunnel.objects.filter(period=period).aggregate(n=Sum("received"))["n"]
+    victims_part = text[text.find(f"5. {titles['victims']}", 500) :]
+    assert re.search(rf"Gjithsej {victims}\b", victims_part)
+    if children:
+        assert re.search(rf"\b{children}\b", text[text.find(f"6. {titles['street']}", 500) :])
+    assert re.search(rf"të pritur {received}\b", text)
+    assert "Faqja 2 nga" in text
+    assert 4 <= page_count(response.content) <= 40
+    assert DownloadLog.objects.filter(county=county, user__username="sekretaria").exists()
+
+
+def test_english_on_request(demo, client):
+    _county, period = demo
+    client.force_login(_user("kryetari"))
+    text = flat(pdf_text(client.get(reverse("krat:report_pdf", args=[period.pk]) + "?lang=en").content))
+    assert "Coordination report" in text and "Page 2 of" in text
+    assert "2. Summary of the secretariat" in text
+
+
+def test_a_period_without_data_gives_a_complete_honest_report(client):
+    county = CountyFactory(name="Kukës", slug="kukes")
+    period = PeriodFactory(
+        county=county,
+        label="Janar – Prill 2030",
+        start_date=datetime.date(2030, 1, 1),
+        end_date=datetime.date(2030, 4, 30),
+        deadline=datetime.date(2030, 5, 10),
+    )
+    user = UserFactory(role=Role.SECRETARIAT, county=county)
+    client.force_login(user)
+    report = selectors.period_report(county, period, shared=True)
+    assert not any(report[key]["has_data"] for key in selectors.SECTIONS)
+    response = client.get(reverse("krat:report_pdf", args=[period.pk]))
+    text = flat(pdf_text(response.content))
+    assert text.count("Nuk ka të dhëna të raportuara") >= 8
+    assert client.get(reverse("krat:report_preview", args=[period.pk])).status_code == 200
+    assert client.get(reverse("krat:report_xlsx", args=[period.pk])).status_code == 200
+
+
+def test_user_text_prints_as_text_and_nothing_outside_is_fetched(world, client):
+    period = world.period
+    PeriodReport.objects.create(period=period, summary="Përmbledhje " + EVIL)
+    make_submission(period, world.own_institution, SubmissionState.SUBMITTED, results="Rezultate " + EVIL)
+    client.force_login(world.users["secretariat"])
+    import krat.pdf
+
+    with mock.patch.object(krat.pdf, "local_path_for", wraps=krat.pdf.local_path_for) as spy:
+        response = client.get(reverse("krat:report_pdf", args=[period.pk]))
+    asked = [str(call.args[0]) for call in spy.call_args_list]
+    assert not [url for url in asked if "passwd" in url or "127.0.0.1" in url], asked
+    text = flat(pdf_text(response.content))
+    assert 'Përmbledhje <img src="file:///etc/passwd">' in text
+    assert 'Rezultate <img src="file:///etc/passwd"> <img src="http://127.0.0.1:1/x.png">' in text
+    page = client.get(reverse("krat:report_preview", args=[period.pk])).content.decode()
+    assert "&lt;img src=&quot;file:///etc/passwd&quot;&gt;" in page
+    assert '<img src="file:///etc/passwd">' not in page
+
+
+def test_the_chair_finalises_and_the_stored_pdf_never_changes(world, client):
+    period = world.period
+    chair = world.users["chair"]
+    client.force_login(chair)
+    response = client.post(reverse("krat:report_finalise", args=[period.pk]), {"language": "sq"})
+    assert response.status_code == 302
+    final = FinalReport.objects.get(period=period)
+    assert final.number == 1 and final.is_intact and final.created_by == chair
+    first = client.get(reverse("krat:final_report_download", args=[final.pk])).content
+    assert FinalReport.checksum(first) == final.sha256
+    # The data change afterwards: the stored report does not.
+    services.report_summary_save(period=period, summary="Tekst i ri pas finalizimit", expected_version=None)
+    again = client.get(reverse("krat:final_report_download", args=[final.pk])).content
+    assert again == first
+    assert "Tekst i ri" not in pdf_text(again)
+    # A second version needs a reason.
+    client.post(reverse("krat:report_finalise", args=[period.pk]), {"language": "sq"})
+    assert FinalReport.objects.filter(period=period).count() == 1
+    client.post(
+        reverse("krat:report_finalise", args=[period.pk]),
+        {"language": "sq", "reason": "U korrigjua përmbledhja"},
+    )
+    second = FinalReport.objects.get(period=period, number=2)
+    assert "Tekst i ri" in pdf_text(bytes(second.pdf))
+
+
+def test_only_the_chair_finalises(world, client):
+    client.force_login(world.users["secretariat"])
+    assert client.post(reverse("krat:report_finalise", args=[world.period.pk])).status_code == 403
+    assert not FinalReport.objects.exists()
+
+
+def test_a_tampered_pdf_is_not_sent(world, client):
+    final = services.final_report_create(
+        period=world.period, user=world.users["chair"], pdf=b"%PDF-1.4 a", shared=False, language="sq"
+    )
+    FinalReport.objects.filter(pk=final.pk).update(pdf=b"%PDF-1.4 b")
+    client.force_login(world.users["secretariat"])
+    assert client.get(reverse("krat:final_report_download", args=[final.pk])).status_code == 500
+
+
+def test_the_summary_is_edited_with_optimistic_locking(world, client):
+    client.force_login(world.users["secretariat"])
+    url = reverse("krat:report_summary_edit", args=[world.period.pk])
+    assert client.post(url, {"summary": "Parë"}).status_code == 302
+    report = PeriodReport.objects.get(period=world.period)
+    assert report.summary == "Parë" and report.version == 1
+    assert client.post(url, {"summary": "Dytë", "version": 1}).status_code == 302
+    stale = client.post(url, {"summary": "Tretë", "version": 1})
+    assert stale.status_code == 400
+    assert PeriodReport.objects.get(period=world.period).summary == "Dytë"
+
+
+def test_observers_always_get_the_shared_version(world, client):
+    from tests.cases.factories import save_victims
+
+    save_victims(world.period, world.own_institution, victims=2, potential=9)
+    client.force_login(world.users["observer"])
+    page = client.get(reverse("krat:report_preview", args=[world.period.pk]) + "?ndarje=0").content.decode()
+    assert "&lt; 3" in page
+    client.force_login(world.users["secretariat"])
+    page = client.get(reverse("krat:report_preview", args=[world.period.pk]) + "?ndarje=0").content.decode()
+    assert "&lt; 3" not in page
+
+
+def test_the_workbook_opens_and_its_sums_match(demo, client):
+    _county, period = demo
+    client.force_login(_user("sekretaria"))
+    response = client.get(reverse("krat:report_xlsx", args=[period.pk]) + "?ndarje=0")
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content))
+    assert len(book.sheetnames) >= 8
+    sheet = book.worksheets[2]  # victims
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    with translation.override("sq"):
+        victim_label = str(VictimStatus.VICTIM.label)
+    total = next(r[3] for r in rows if r[0] == victim_label and r[1] == "Gjithsej")
+    expected = VictimReport.objects.filter(period=period, status=VictimStatus.VICTIM).aggregate(
+        n=Sum("total")
+    )["n"]
+    assert total == expected
+    by_sex = [r[3] for r in rows if r[0] == victim_label and r[1] == "Gjinia"]
+    assert sum(by_sex) == expected
+    employment = book.worksheets[4]
+    received = next(r[2] for r in employment.iter_rows(min_row=2, values_only=True) if r[1] == "të pritur")
+    assert received == EmploymentFunnel.objects.filter(period=period).aggregate(n=Sum("received"))["n"]
+
+
+def test_the_report_reads_the_same_number_of_queries_with_ten_times_more_data(world):
+    from tests.actionplan.factories import EventFactory
+    from tests.meetings.factories import DecisionFactory, MeetingFactory, aware
+
+    period = world.period
+
+    def grow(n):
+        for i in range(n):
+            institution = InstitutionFactory(county=world.own, name=f"Shtesë {n}-{i}")
+            make_submission(period, institution, SubmissionState.SUBMITTED)
+            meeting = MeetingFactory(
+                county=world.own, starts_at=aware(period.start_date + datetime.timedelta(days=i))
+            )
+            DecisionFactory(meeting=meeting, responsible=institution)
+            EventFactory(
+                county=world.own, organiser=institution, date=period.end_date + datetime.timedelta(days=i + 1)
+            )
+
+    grow(2)
+    selectors.period_report(world.own, period, shared=True)  # one-off set-up (default age groups)
+    with CaptureQueriesContext(connection) as small:
+        selectors.period_report(world.own, period, shared=True)
+    grow(20)
+    with CaptureQueriesContext(connection) as big:
+        selectors.period_report(world.own, period, shared=True)
+    assert len(big.captured_queries) == len(small.captured_queries)
+    with CaptureQueriesContext(connection) as national:
+        selectors.national_report(period.start_date)
+    assert len(national.captured_queries) <= 15
+
+
+def test_the_national_report_has_a_row_per_county(world, client):
+    client.force_login(world.users["national_observer"])
+    start = world.period.start_date.isoformat()
+    page = client.get(reverse("krat:national_report", args=[start])).content.decode()
+    assert "Durrës" in page and "Vlorë" in page
+    text = pdf_text(client.get(reverse("krat:national_report_pdf", args=[start])).content)
+    assert "Durrës" in text and "Vlorë" in text
+    assert client.get(reverse("krat:national_report", args=["2001-01-01"])).status_code == 404
+    assert client.get(reverse("krat:national_report", args=["jo-date"])).status_code == 404
+
+
+def test_the_shared_street_chart_draws_no_small_number(world):
+    from tests.cases.factories import intervention
+
+    intervention(world.own, world.own_institution, datetime.date(2018, 1, 10), girls=1)
+    intervention(world.own, world.own_institution, datetime.date(2018, 2, 10), girls=6, boys=3)
+    intervention(world.own, world.own_institution, datetime.date(2018, 3, 10), girls=5, boys=4)
+    exact = selectors.period_report(world.own, world.period, shared=False)["street"]["chart"]
+    shared = selectors.period_report(world.own, world.period, shared=True)["street"]["chart"]
+    assert "Children 1;" in str(exact.svg)
+    assert "Children 1;" not in str(shared.svg)
+    assert "Children 0;" in str(shared.svg)
+
+
+def test_a_representative_gets_403_and_another_county_404(world, client):
+    client.force_login(world.users["representative"])
+    assert client.get(reverse("krat:report_pdf", args=[world.period.pk])).status_code == 403
+    client.force_login(world.users["secretariat"])
+    assert client.get(reverse("krat:report_pdf", args=[world.foreign_period.pk])).status_code == 404
+    assert client.get(reverse("krat:report_xlsx", args=[world.foreign_period.pk])).status_code == 404
