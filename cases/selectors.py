@@ -358,9 +358,12 @@ def street_children_summary(county: County, period: ReportingPeriod, *, suppress
 
     season = [i for i, (_y, m) in enumerate(months) if county.is_tourist_season(m)]
     month_labels = [date_format(datetime.date(y, m, 1), "M Y") for y, m in months]
+    # The bars show what the table shows: a hidden month is drawn as 0, so neither the bar
+    # heights nor the chart's text give a small number away.
+    month_cells = [parts["month"][f"{y}-{m:02d}"] for y, m in months]
     chart = charts.bar_chart(
         month_labels,
-        [charts.Series(name=_("Children"), values=list(by_month.values()))],
+        [charts.Series(name=_("Children"), values=[0 if c.hidden else c.value for c in month_cells])],
         title=_("Children in street situations by month"),
         highlight=season,
     )

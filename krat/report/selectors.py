@@ -196,20 +196,6 @@ def _victims(county: County, period: ReportingPeriod, shared: bool) -> dict:
 def _street(county: County, period: ReportingPeriod, shared: bool) -> dict:
     data = street_children_summary(county, period, suppressed=shared)
     data["has_data"] = data["interventions"] > 0
-    if shared:
-        # The cases chart draws the exact monthly counts; the shared report draws what its
-        # table shows (a hidden month as 0), so the bars cannot give a small number away.
-        data["chart"] = charts.bar_chart(
-            [row["label"] for row in data["by_month"]],
-            [
-                charts.Series(
-                    name=_("Children"),
-                    values=[0 if row["value"].hidden else row["value"].value for row in data["by_month"]],
-                )
-            ],
-            title=_("Children in street situations by month"),
-            highlight=[i for i, row in enumerate(data["by_month"]) if row["season"]],
-        )
     data["columns"] = [data["period"], data["previous"], data["year_earlier"]]
     return data
 
