@@ -76,11 +76,7 @@ class EventSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
 
 
 class EventFilter(django_filters.FilterSet):
-    period = django_filters.ModelChoiceFilter(
-        queryset=ReportingPeriod.objects.all(),
-        method="in_period",
-        help_text="Events dated within the period.",
-    )
+    period = django_filters.NumberFilter(method="in_period", help_text="Events dated within the period.")
     institution = django_filters.NumberFilter(field_name="organiser", help_text="The organising institution.")
 
     class Meta:
