@@ -224,6 +224,10 @@ class VictimGridViewSet(mixins.ListModelMixin, KratViewSet):
         ]
         return self.get_paginated_response(data)
 
+    def get_object(self):
+        """The grid's period (for DRF's OPTIONS metadata; the views use `_target`)."""
+        return self._target(self.kwargs[self.lookup_field])[0]
+
     def _target(self, key: str) -> tuple[ReportingPeriod, Institution]:
         try:
             period_pk, institution_pk = (int(part) for part in key.split("-"))
