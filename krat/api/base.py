@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation.trans_real import parse_accept_lang_header
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -109,6 +110,7 @@ class KratViewSet(viewsets.GenericViewSet):
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         response["Content-Language"] = translation.get_language()
+        patch_vary_headers(response, ["Accept-Language"])
         return response
 
     def county_scope(self, queryset: QuerySet, field: str = "county") -> QuerySet:

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from drf_spectacular.views import SpectacularRedocView
 
@@ -29,6 +30,7 @@ class TokenForm(forms.Form):
     )
 
 
+@never_cache
 @login_required
 def api_tokens(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
