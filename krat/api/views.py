@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import Q
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 
 from krat import access
-from krat.api.base import KratViewSet, check_if_match, etag_of, versioned_write
+from krat.api.base import KratViewSet, ScopedRelationsMixin, check_if_match, etag_of, versioned_write
 from krat.models import Institution, PeriodSubmission, ReportingPeriod
 from krat.models.submission import SECTIONS
 from krat.submissions import services as submission_services
@@ -108,6 +109,14 @@ class SubmitSerializer(serializers.Serializer):
         return fields
 
 
+class OpenSerializer(ScopedRelationsMixin, serializers.Serializer):
+    """The period and institution whose submission to open (made “not started” if missing)."""
+
+    scoped_relations = {"period": "county", "institution": "county"}
+    period = serializers.PrimaryKeyRelatedField(queryset=ReportingPeriod.objects.all())
+    institution = serializers.PrimaryKeyRelatedField(queryset=Institution.objects.all())
+
+
 class SubmissionFilter(django_filters.FilterSet):
     class Meta:
         model = PeriodSubmission
@@ -116,8 +125,9 @@ class SubmissionFilter(django_filters.FilterSet):
 
 class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, KratViewSet):
     """Period submissions: every one to whole-county readers, their institution's to a
-    representative. The institution's representatives (and the secretariat) submit."""
+    representative. The institution's representatives (and the secretariat) open and submit."""
 
+    http_method_names = ["get", "post", "head", "options"]
     serializer_class = SubmissionSerializer
     filterset_class = SubmissionFilter
 
@@ -136,6 +146,18 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, KratVi
     def retrieve(self, request, *args, **kwargs):
         submission = self.get_object()
         return self.with_etag(submission, self.get_serializer(submission).data)
+
+    @extend_schema(request=OpenSerializer, responses={200: SubmissionSerializer})
+    def create(self, request, *args, **kwargs):
+        """Open the institution's submission for the period, as its report page does."""
+        data = OpenSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        institution = data.validated_data["institution"]
+        access.require(can_edit_submission(request.user, institution))
+        submission = submission_services.submission_open(
+            period=data.validated_data["period"], institution=institution
+        )
+        return self.with_etag(submission, SubmissionSerializer(submission).data)
 
     @versioned_write(SubmitSerializer, responses=SubmissionSerializer)
     @action(detail=True, methods=["post"], serializer_class=SubmitSerializer)

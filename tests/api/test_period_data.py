@@ -206,3 +206,29 @@ def test_pages_hold_fifty_and_at_most_two_hundred(api, world):
     first = client.get("/api/v1/institutions/").json()
     assert (first["count"], len(first["results"])) == (252, 50)
     assert len(client.get("/api/v1/institutions/?page_size=500").json()["results"]) == 200
+
+
+@pytest.mark.django_db
+def test_a_representative_opens_their_institutions_submission_once(api, world):
+    client = api(world.users["representative"])
+    body = {"period": world.period.pk, "institution": world.own_institution.pk}
+    first = client.post("/api/v1/submissions/", body, format="json")
+    assert first.status_code == 200, first.json()
+    assert first.json()["state"] == "not_started"
+    assert client.post("/api/v1/submissions/", body, format="json").json()["id"] == first.json()["id"]
+    assert PeriodSubmission.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_nobody_opens_another_institutions_or_countys_submission(api, world):
+    other = {"period": world.period.pk, "institution": world.other_institution.pk}
+    assert (
+        api(world.users["representative"]).post("/api/v1/submissions/", other, format="json").status_code
+        == 403
+    )
+    assert api(world.users["observer"]).post("/api/v1/submissions/", other, format="json").status_code == 403
+    foreign = {"period": world.period.pk, "institution": world.own_institution.pk}
+    response = api(world.users["other_secretariat"]).post("/api/v1/submissions/", foreign, format="json")
+    assert response.status_code == 400
+    assert set(response.json()) == {"period", "institution"}
+    assert not PeriodSubmission.objects.exists()
