@@ -63,6 +63,7 @@ urlpatterns = [
     path("takime/", include("meetings.urls")),
     path("plani/", include("actionplan.urls")),
     path("te-dhena/", include("cases.urls")),
+    path("api/v1/", include("krat.api.urls")),
     path(
         "hyrje/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
@@ -76,6 +77,7 @@ urlpatterns = [
     path("siguria/kodet-rezerve/", security.recovery_codes, name="two_factor_recovery_codes"),
     path("siguria/caktivizo/", security.disable, name="two_factor_disable"),
     path("hyrje/kodi/", security.verify, name="two_factor_verify"),
+    path("siguria/api/", include("krat.api.token_urls")),
     path("gjendja/", health.health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -15,7 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.world import COUNTY_READERS, HISTORY_READERS, MANAGERS, WHOLE_COUNTY_READERS, World
 
-APPS_WITH_CASES = ["krat", "meetings", "actionplan", "cases"]
+APPS_WITH_CASES = ["krat", "meetings", "actionplan", "cases", "api"]
 
 
 @dataclass(frozen=True)

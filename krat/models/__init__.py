@@ -1,5 +1,6 @@
 """The table's core: counties, municipalities, institutions, people and reporting periods."""
 
+from krat.models.api_token import ApiToken
 from krat.models.audit import DownloadLog
 from krat.models.county import County, Municipality
 from krat.models.institution import Institution
@@ -15,6 +16,7 @@ from krat.models.submission import (
 from krat.models.user import User
 
 __all__ = [
+    "ApiToken",
     "County",
     "DownloadLog",
     "FinalReport",

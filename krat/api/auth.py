@@ -1,0 +1,56 @@
+"""`Authorization: Token <key>`: a personal token, hashed in the database."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from rest_framework import authentication, exceptions
+
+from krat.api.tokens import token_user
+
+# last_used_at is written at most this often, not on every request.
+USE_STAMP_EVERY = datetime.timedelta(minutes=1)
+
+
+class TokenAuthentication(authentication.BaseAuthentication):
+    keyword = "Token"
+
+    def authenticate(self, request):
+        header = authentication.get_authorization_header(request).split()
+        if not header or header[0].lower() != self.keyword.lower().encode():
+            return None
+        if len(header) != 2:
+            raise exceptions.AuthenticationFailed(_("Give the token as “Authorization: Token <key>”."))
+        try:
+            key = header[1].decode()
+        except UnicodeError:
+            raise exceptions.AuthenticationFailed(_("The token is not valid.")) from None
+        found = token_user(key)
+        if found is None:
+            raise exceptions.AuthenticationFailed(_("The token is not valid."))
+        user, token = found
+        now = timezone.now()
+        if token.last_used_at is None or now - token.last_used_at >= USE_STAMP_EVERY:
+            type(token).objects.filter(pk=token.pk).update(last_used_at=now)
+        return user, token
+
+    def authenticate_header(self, request) -> str:
+        return self.keyword
+
+
+class TokenScheme(OpenApiAuthenticationExtension):
+    """How the schema describes `Authorization: Token <key>`."""
+
+    target_class = TokenAuthentication
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "“Token <key>”, with a key made on your Security page.",
+        }

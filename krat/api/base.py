@@ -1,0 +1,131 @@
+"""What every API view shares: the language of messages, the county scope, ETag / If-Match."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.translation.trans_real import parse_accept_lang_header
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import viewsets
+from rest_framework.response import Response
+
+from krat import access
+from krat.api.errors import PreconditionFailed, PreconditionRequired
+
+
+def request_language(header: str) -> str:
+    """The first of the request's Accept-Language that we speak; Albanian otherwise.
+
+    Pages ignore Accept-Language on purpose (Albanian first, see krat.middleware); a
+    system calling the API states its language in the header instead of a cookie.
+    """
+    supported = dict(settings.LANGUAGES)
+    for code, _quality in parse_accept_lang_header(header or ""):
+        base = code.split("-")[0].lower()
+        if base in supported:
+            return base
+    return settings.LANGUAGE_CODE
+
+
+def county_scope(queryset: QuerySet, user, field: str = "county") -> QuerySet:
+    """Only what the user's county holds (everything for national observers)."""
+    if access.is_national(user):
+        return queryset
+    county_id = getattr(user, "county_id", None)
+    return queryset.filter(**{f"{field}_id": county_id}) if county_id else queryset.none()
+
+
+class ScopedRelationsMixin:
+    """A serializer whose related fields offer only records of the user's county:
+    `scoped_relations = {"field": "path__to__county"}`. Another county's record is
+    answered like one that does not exist."""
+
+    scoped_relations: dict[str, str] = {}
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is None:
+            return fields
+        for name, path in self.scoped_relations.items():
+            field = fields.get(name)
+            if field is None or field.read_only:
+                continue
+            target = getattr(field, "child_relation", field)
+            target.queryset = county_scope(target.queryset, request.user, path)
+        return fields
+
+
+def etag_of(obj) -> str:
+    return f'W/"{obj.pk}-{obj.version}"'
+
+
+def check_if_match(request, current: str) -> None:
+    """428 without If-Match, 412 when it names another version than the stored one."""
+    header = request.headers.get("If-Match", "").strip()
+    if not header or header == "*":
+        raise PreconditionRequired
+    offered = {tag.strip().removeprefix("W/") for tag in header.split(",")}
+    if current.removeprefix("W/") not in offered:
+        raise PreconditionFailed
+
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=True,
+    description='The ETag of the version you read (W/"<id>-<version>").',
+)
+ETAG_RESPONSES = {
+    412: OpenApiResponse(description="Someone saved a newer version since the ETag you sent."),
+    428: OpenApiResponse(description="If-Match is missing."),
+}
+
+
+def versioned_write(serializer, *, responses=None):
+    """The schema of a write guarded by If-Match."""
+    return extend_schema(
+        parameters=[IF_MATCH],
+        request=serializer,
+        responses={
+            200: responses or serializer,
+            400: OpenApiResponse(description="Field errors."),
+            **ETAG_RESPONSES,
+        },
+    )
+
+
+class KratViewSet(viewsets.GenericViewSet):
+    """Activates the request's language, scopes querysets to the user's counties."""
+
+    def initial(self, request, *args, **kwargs):
+        translation.activate(request_language(request.headers.get("Accept-Language", "")))
+        request.LANGUAGE_CODE = translation.get_language()
+        super().initial(request, *args, **kwargs)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        response["Content-Language"] = translation.get_language()
+        patch_vary_headers(response, ["Accept-Language"])
+        return response
+
+    def county_scope(self, queryset: QuerySet, field: str = "county") -> QuerySet:
+        return county_scope(queryset, self.request.user, field)
+
+    def with_etag(self, obj, data) -> Response:
+        return Response(data, headers={"ETag": etag_of(obj)})
+
+
+def apply_input(request, instance, serializer_class, *, partial: bool):
+    """Validate the request's fields with `serializer_class` and set them on `instance`
+    (unsaved: the app's service validates the record as a whole and saves it)."""
+    serializer = serializer_class(instance, data=request.data, partial=partial, context={"request": request})
+    serializer.is_valid(raise_exception=True)
+    for name, value in serializer.validated_data.items():
+        if name not in getattr(serializer_class.Meta, "many_to_many", ()):
+            setattr(instance, name, value)
+    return serializer.validated_data

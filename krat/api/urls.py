@@ -1,0 +1,25 @@
+"""/api/v1/: the router of every app's viewsets, the OpenAPI schema and its docs."""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.routers import DefaultRouter
+
+from krat.api import views
+from krat.api.pages import DocsView
+
+app_name = "api"
+
+router = DefaultRouter()
+router.include_root_view = False
+router.register("institutions", views.InstitutionViewSet, basename="institution")
+router.register("periods", views.PeriodViewSet, basename="period")
+router.register("submissions", views.SubmissionViewSet, basename="submission")
+
+for register in ("cases.api", "actionplan.api", "meetings.api"):
+    __import__(register, fromlist=["register"]).register(router)
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", DocsView.as_view(url_name="api:schema"), name="docs"),
+    *router.urls,
+]

@@ -1,0 +1,180 @@
+"""The table's core over the API: institutions, periods (read) and period submissions
+(read; submit)."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers
+from rest_framework.decorators import action
+
+from krat import access
+from krat.api.base import KratViewSet, ScopedRelationsMixin, check_if_match, etag_of, versioned_write
+from krat.models import Institution, PeriodSubmission, ReportingPeriod
+from krat.models.submission import SECTIONS
+from krat.submissions import services as submission_services
+from krat.submissions.rules import can_edit_submission
+
+
+class InstitutionSerializer(serializers.ModelSerializer):
+    county = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Institution
+        fields = ["id", "county", "name", "kind", "is_table_member", "is_active", "version"]
+
+
+class CountyFilter(django_filters.FilterSet):
+    county = django_filters.CharFilter(field_name="county__slug", help_text="The county's slug.")
+
+
+class InstitutionFilter(CountyFilter):
+    class Meta:
+        model = Institution
+        fields = ["county", "kind", "is_active"]
+
+
+class InstitutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, KratViewSet):
+    """The institutions of the counties you may read."""
+
+    serializer_class = InstitutionSerializer
+    filterset_class = InstitutionFilter
+
+    def get_queryset(self):
+        queryset = Institution.objects.select_related("county").order_by("county__name", "name", "pk")
+        return self.county_scope(queryset)
+
+
+class PeriodSerializer(serializers.ModelSerializer):
+    county = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = ReportingPeriod
+        fields = ["id", "county", "label", "start_date", "end_date", "deadline", "is_closed", "version"]
+
+
+class PeriodFilter(CountyFilter):
+    class Meta:
+        model = ReportingPeriod
+        fields = ["county", "is_closed"]
+
+
+class PeriodViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, KratViewSet):
+    """The reporting periods of the counties you may read, newest first."""
+
+    serializer_class = PeriodSerializer
+    filterset_class = PeriodFilter
+
+    def get_queryset(self):
+        queryset = ReportingPeriod.objects.select_related("county").order_by("-start_date", "pk")
+        return self.county_scope(queryset)
+
+
+# --- Period submissions ------------------------------------------------------------------------
+
+SECTION_FIELDS = [name for section in SECTIONS for name in (section, f"{section}_nothing_to_report")]
+
+
+class SubmissionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PeriodSubmission
+        fields = [
+            "id",
+            "period",
+            "institution",
+            "state",
+            *SECTION_FIELDS,
+            "submitted_at",
+            "reviewed_at",
+            "return_comment",
+            "version",
+        ]
+        read_only_fields = fields
+
+
+class SubmitSerializer(serializers.Serializer):
+    """The text to submit (sections left out keep their saved text) and the applicable
+    parts that have nothing to report."""
+
+    nothing_to_report_parts = serializers.ListField(
+        child=serializers.CharField(max_length=100), required=False, max_length=50
+    )
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for section in SECTIONS:
+            fields[section] = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+            fields[f"{section}_nothing_to_report"] = serializers.BooleanField(required=False)
+        return fields
+
+
+class OpenSerializer(ScopedRelationsMixin, serializers.Serializer):
+    """The period and institution whose submission to open (made “not started” if missing)."""
+
+    scoped_relations = {"period": "county", "institution": "county"}
+    period = serializers.PrimaryKeyRelatedField(queryset=ReportingPeriod.objects.all())
+    institution = serializers.PrimaryKeyRelatedField(queryset=Institution.objects.all())
+
+
+class SubmissionFilter(django_filters.FilterSet):
+    class Meta:
+        model = PeriodSubmission
+        fields = ["period", "institution", "state"]
+
+
+class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, KratViewSet):
+    """Period submissions: every one to whole-county readers, their institution's to a
+    representative. The institution's representatives (and the secretariat) open and submit."""
+
+    http_method_names = ["get", "post", "head", "options"]
+    serializer_class = SubmissionSerializer
+    filterset_class = SubmissionFilter
+
+    def get_queryset(self):
+        user = self.request.user
+        if not user.is_authenticated:  # the schema's generation
+            return PeriodSubmission.objects.none()
+        queryset = PeriodSubmission.objects.select_related("period__county", "institution__county").order_by(
+            "-period__start_date", "institution__name", "pk"
+        )
+        queryset = self.county_scope(queryset, "period__county")
+        if user.is_representative:
+            queryset = queryset.filter(Q(institution_id=user.institution_id))
+        return queryset
+
+    def retrieve(self, request, *args, **kwargs):
+        submission = self.get_object()
+        return self.with_etag(submission, self.get_serializer(submission).data)
+
+    @extend_schema(request=OpenSerializer, responses={200: SubmissionSerializer})
+    def create(self, request, *args, **kwargs):
+        """Open the institution's submission for the period, as its report page does."""
+        data = OpenSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        institution = data.validated_data["institution"]
+        access.require(can_edit_submission(request.user, institution))
+        submission = submission_services.submission_open(
+            period=data.validated_data["period"], institution=institution
+        )
+        return self.with_etag(submission, SubmissionSerializer(submission).data)
+
+    @versioned_write(SubmitSerializer, responses=SubmissionSerializer)
+    @action(detail=True, methods=["post"], serializer_class=SubmitSerializer)
+    def submit(self, request, pk=None):
+        submission = self.get_object()
+        access.require(can_edit_submission(request.user, submission.institution))
+        check_if_match(request, etag_of(submission))
+        data = SubmitSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        parts = values.pop("nothing_to_report_parts", None)
+        for name, value in values.items():
+            setattr(submission, name, value)
+        submission = submission_services.submission_submit(
+            submission=submission,
+            user=request.user,
+            expected_version=submission.version,
+            nothing_to_report_parts=parts,
+        )
+        return self.with_etag(submission, SubmissionSerializer(submission).data)

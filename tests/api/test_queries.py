@@ -1,0 +1,61 @@
+"""Each list endpoint asks the database the same number of times for 10× the records."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from krat.submissions.services import submission_open
+from tests.actionplan.factories import (
+    ActivityFactory,
+    EventFactory,
+    ObjectiveFactory,
+    PlanFactory,
+    ProgressFactory,
+)
+from tests.factories import InstitutionFactory, PeriodFactory
+from tests.meetings.factories import DecisionFactory, MeetingFactory
+
+
+def add_records(world, n: int, start: int) -> None:
+    plan = PlanFactory(county=world.own, year=2018 + start)
+    objective = ObjectiveFactory(pillar=plan.pillars.create(name="Parandalimi"))
+    for i in range(start, start + n):
+        institution = InstitutionFactory(county=world.own)
+        period = PeriodFactory(
+            county=world.own,
+            label=f"P{i}",
+            start_date=datetime.date(2030 + i, 1, 1),
+            end_date=datetime.date(2030 + i, 4, 30),
+            deadline=datetime.date(2030 + i, 5, 10),
+        )
+        submission_open(period=period, institution=institution)
+        DecisionFactory(meeting=MeetingFactory(county=world.own), responsible=institution)
+        event = EventFactory(county=world.own, organiser=institution)
+        event.partners.add(world.own_institution)
+        activity = ActivityFactory(objective=objective, lead_institution=institution, code=f"1.{i}")
+        ProgressFactory(activity=activity, period=world.period)
+
+
+def count(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "resource", ["institutions", "periods", "submissions", "meetings", "decisions", "events", "progress"]
+)
+def test_list_queries_do_not_grow_with_the_data(api, world, resource):
+    client = api(world.users["secretariat"])
+    url = f"/api/v1/{resource}/"
+    client.get(url)  # the token's first use is stamped once
+    add_records(world, 2, 0)
+    few = count(client, url)
+    add_records(world, 20, 2)
+    many = count(client, url)
+    assert few == many
+    assert many <= 20

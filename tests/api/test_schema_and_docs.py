@@ -1,0 +1,70 @@
+"""The schema and its docs page: OpenAPI 3, served without anything from the internet,
+under the strict CSP (scripts from our own origin only)."""
+
+import re
+
+import pytest
+import yaml
+
+
+@pytest.mark.django_db
+def test_the_schema_is_openapi_3_and_describes_every_resource(client):
+    response = client.get("/api/v1/schema/")
+    assert response.status_code == 200
+    schema = yaml.safe_load(response.content)
+    assert schema["openapi"].startswith("3.")
+    paths = set(schema["paths"])
+    for resource in (
+        "institutions",
+        "periods",
+        "submissions",
+        "meetings",
+        "decisions",
+        "events",
+        "progress",
+        "victim-grids",
+    ):
+        assert f"/api/v1/{resource}/" in paths
+    assert "tokenAuth" in schema["components"]["securitySchemes"]
+    put = schema["paths"]["/api/v1/decisions/{id}/"]["put"]
+    assert {"412", "428"} <= set(put["responses"])
+    assert any(p["name"] == "If-Match" and p["in"] == "header" for p in put["parameters"])
+
+
+@pytest.mark.django_db
+def test_the_docs_page_runs_our_own_redoc_and_no_inline_script(client):
+    response = client.get("/api/v1/docs/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    scripts = re.findall(r"<script([^>]*)>", html)
+    assert scripts and all("src=" in attrs for attrs in scripts)
+    assert "/static/drf_spectacular_sidecar/redoc/" in html
+    assert "googleapis" not in html and "cdn" not in html.lower()
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "script-src 'self' 'unsafe" not in policy
+    assert "style-src 'self' 'unsafe-inline'" in policy
+
+
+@pytest.mark.django_db
+def test_only_the_docs_page_relaxes_styles(client, world):
+    client.force_login(world.users["observer"])
+    policy = client.get("/api/v1/institutions/")["Content-Security-Policy"]
+    assert "unsafe-inline" not in policy
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("header", "language", "message"),
+    [
+        ("en-GB,en;q=0.8", "en", "You do not have permission to perform this action."),
+        ("sq", "sq", "Nuk keni të drejtë ta bëni këtë veprim."),
+        ("de-DE", "sq", "Nuk keni të drejtë ta bëni këtë veprim."),
+        (None, "sq", "Nuk keni të drejtë ta bëni këtë veprim."),
+    ],
+)
+def test_the_language_follows_accept_language_and_defaults_to_albanian(api, world, header, language, message):
+    response = api(world.users["observer"], language=header).post("/api/v1/events/", {}, format="json")
+    assert response.status_code == 403
+    assert response.json() == {"detail": message}
+    assert response["Content-Language"] == language
+    assert "Accept-Language" in response["Vary"]
