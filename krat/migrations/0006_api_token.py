@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('krat', '0004_submissions'),
+        ('krat', '0005_report'),
     ]
 
     operations = [
