@@ -19,7 +19,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
-PORT = 8765
+PORT = int(os.environ.get("BENCH_PORT", "8765"))
+DB_PREFIX = os.environ.get("BENCH_DB_PREFIX", "krat_bench")
 REQUESTS_PER_PAGE = int(os.environ.get("BENCH_REQUESTS", "400"))
 CONNECTIONS = 16
 TARGETS = {
@@ -35,7 +36,7 @@ def database_url(scale: int) -> str:
     given = os.environ.get("DATABASE_URL", "")
     if given.startswith("postgres"):
         parts = urlsplit(given)
-        name = f"krat_bench_s{scale}"
+        name = f"{DB_PREFIX}_s{scale}"
         admin = urlunsplit(parts._replace(path="/postgres"))
         try:
             import psycopg2
@@ -51,7 +52,7 @@ def database_url(scale: int) -> str:
             print(f"PostgreSQL at DATABASE_URL is not usable ({error}); running on SQLite.")
     else:
         print("DATABASE_URL does not point to PostgreSQL: running on SQLite.")
-    path = ROOT / "bench" / f"s{scale}.sqlite3"
+    path = ROOT / "bench" / f"{DB_PREFIX}_s{scale}.sqlite3"
     path.unlink(missing_ok=True)
     return f"sqlite:///{path}"
 

@@ -264,4 +264,9 @@ if TESTING:
 KRAT_DEMO_LOADERS = ["meetings.demo.load", "actionplan.demo.load", "cases.demo.load"]
 
 # Each app's benchmark data: a callable (krat.generate.CountyYear) -> None.
-KRAT_DATA_GENERATORS: list[str] = []
+KRAT_DATA_GENERATORS: list[str] = [
+    "meetings.bench.generate",
+    "actionplan.bench.generate",
+    "cases.bench.generate",
+    "krat.generate.submissions",
+]

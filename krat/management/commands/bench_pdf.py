@@ -20,7 +20,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, label: str, **options):
         setup_test_environment()
-        target = next(t for t in PDFS if t.label == label)
+        target = next((t for t in PDFS if t.label == label), None)
+        if target is None:
+            raise SystemExit(f"{label}: not registered in krat.benchmarks.PDFS")
         path, username = target.resolve()
         client = Client()
         client.force_login(User.objects.get(username=username))
