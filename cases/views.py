@@ -31,7 +31,8 @@ from krat.suppression import LEGEND
 
 
 def _periods(county):
-    return list(county.periods.order_by("-start_date").only("pk", "label", "start_date"))
+    # "county" too: the related manager reads it on every row (a query each when deferred).
+    return list(county.periods.order_by("-start_date").only("pk", "label", "start_date", "county"))
 
 
 def _context(request, period, section: str, **extra) -> dict:
