@@ -288,6 +288,11 @@ def _street_totals_of(county: County, periods: list[ReportingPeriod | None]) -> 
 
 
 def intervention_list(county: County, period: ReportingPeriod, institution: Institution | None = None):
+    return list(intervention_queryset(county, period, institution))
+
+
+def intervention_queryset(county: County, period: ReportingPeriod, institution: Institution | None = None):
+    """The period's interventions, newest first (for a page of the list, or all of them)."""
     qs = (
         StreetIntervention.objects.filter(county=county, period=period)
         .select_related("municipality", "origin", "institution")
@@ -295,7 +300,7 @@ def intervention_list(county: County, period: ReportingPeriod, institution: Inst
     )
     if institution is not None:
         qs = qs.filter(institution=institution)
-    return list(qs)
+    return qs
 
 
 def street_children_summary(county: County, period: ReportingPeriod, *, suppressed: bool) -> dict:

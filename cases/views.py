@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,6 +29,8 @@ from krat.concurrency import save_versioned
 from krat.forms import add_errors
 from krat.periods import current_period
 from krat.suppression import LEGEND
+
+LIST_PAGE = 50
 
 
 def _periods(county):
@@ -251,15 +254,18 @@ def street(request: HttpRequest, pk: int) -> HttpResponse:
     suppressed = _suppressed_for(request, period.county)
     summary = selectors.street_children_summary(period.county, period, suppressed=suppressed)
     entry = cases_access.entry_institutions(request.user, period, DataKind.STREET_CHILDREN)
-    own = None
-    if not suppressed:
-        own = selectors.intervention_list(period.county, period)
-    elif entry:
-        own = selectors.intervention_list(period.county, period, institution=entry[0])
+    own = page = None
+    if not suppressed or entry:
+        # A busy county records hundreds a period: the list comes LIST_PAGE at a time.
+        institution = entry[0] if suppressed else None
+        page = Paginator(
+            selectors.intervention_queryset(period.county, period, institution), LIST_PAGE
+        ).get_page(request.GET.get("faqja"))
+        own = page.object_list
     return render(
         request,
         "cases/street_summary.html",
-        _context(request, period, "street", summary=summary, entry=entry, interventions=own),
+        _context(request, period, "street", summary=summary, entry=entry, interventions=own, page=page),
     )
 
 

@@ -3,6 +3,7 @@ bounded number of queries with more data (times and memory stay in `make bench`)
 
 from __future__ import annotations
 
+import datetime
 import subprocess
 import sys
 from pathlib import Path
@@ -95,3 +96,16 @@ def test_the_load_generator_refuses_a_host_name_that_is_not_localhost():
     )
     assert result.returncode != 0
     assert "loopback" in result.stderr
+
+
+@pytest.mark.django_db
+def test_the_lean_plan_summary_equals_the_full_one():
+    from actionplan.models import ActionPlan
+    from actionplan.selectors import plan_rows, plan_state_rows, summarise
+
+    generate(scale=1, fraction=FRACTION)
+    plan = ActionPlan.objects.get()
+    for period in [None, *plan.county.periods.order_by("start_date")]:
+        for today in (datetime.date(plan.year, 3, 1), datetime.date(plan.year + 1, 1, 1)):
+            full = summarise(plan_rows(plan, period=period, today=today))
+            assert summarise(plan_state_rows(plan, period=period, today=today)) == full
