@@ -23,6 +23,10 @@ PORT = int(os.environ.get("BENCH_PORT", "8765"))
 DB_PREFIX = os.environ.get("BENCH_DB_PREFIX", "krat_bench")
 REQUESTS_PER_PAGE = int(os.environ.get("BENCH_REQUESTS", "400"))
 CONNECTIONS = 16
+# Two synchronous workers (one per core of the reference machine); BENCH_WORKERS and
+# BENCH_THREADS try other shapes, and results.json records the one measured.
+WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
+THREADS = int(os.environ.get("BENCH_THREADS", "1"))
 TARGETS = {
     "max_queries": 20,
     "max_p95_ratio": 5.0,
@@ -84,7 +88,9 @@ def prepare(scale: int) -> dict[str, str]:
     print(f"Scale {scale}: migrating and generating data …", flush=True)
     manage(env, "migrate", "--verbosity=0")
     manage(env, "collectstatic", "--noinput", "--verbosity=0")
-    print("  " + manage(env, "generate_data", f"--scale={scale}"), flush=True)
+    started = time.perf_counter()
+    shape = manage(env, "generate_data", f"--scale={scale}")
+    print(f"  {shape} ({time.perf_counter() - started:.0f} s)", flush=True)
     return env
 
 
@@ -96,7 +102,9 @@ def serve(env: dict[str, str]) -> subprocess.Popen:
             "--bind",
             f"127.0.0.1:{PORT}",
             "--workers",
-            "2",
+            str(WORKERS),
+            "--threads",
+            str(THREADS),
         ],
         cwd=ROOT,
         env=env,
@@ -132,7 +140,14 @@ def load(path: str, cookie: str) -> dict:
 
 
 def main() -> None:
-    results: dict = {"cpu_count": os.cpu_count(), "pages": {}, "pdfs": {}, "targets": TARGETS}
+    results: dict = {
+        "cpu_count": os.cpu_count(),
+        "server": {"workers": WORKERS, "threads": THREADS, "connections": CONNECTIONS},
+        "requests_per_page": REQUESTS_PER_PAGE,
+        "pages": {},
+        "pdfs": {},
+        "targets": TARGETS,
+    }
     queries = {}
     envs = {}
     for scale in (1, 10):
@@ -179,7 +194,7 @@ def main() -> None:
 
 
 def report(results: dict) -> None:
-    print(f"\nCPUs: {results['cpu_count']}   floor: {results.get('floor')}")
+    print(f"\nCPUs: {results['cpu_count']}   server: {results['server']}   floor: {results.get('floor')}")
     header = f"{'page':<24}{'q s1':>6}{'q s10':>7}{'p50 ms':>9}{'p95 ms':>9}{'rps':>8}{'×floor':>8}{'fail':>6}  verdict"
     print(header + "\n" + "-" * len(header))
     for label, page in results["pages"].items():
