@@ -100,15 +100,7 @@ def generate(part: CountyYear) -> None:
     progress = []
     for period in part.started_periods():
         for activity in activities:
-            status = rng.choice(
-                [
-                    ProgressStatus.DONE,
-                    ProgressStatus.IN_PROGRESS,
-                    ProgressStatus.IN_PROGRESS,
-                    ProgressStatus.NOT_STARTED,
-                    ProgressStatus.DELAYED,
-                ]
-            )
+            status = _status(rng, activity, period)
             progress.append(
                 ActivityProgress(
                     activity=activity,
@@ -124,6 +116,23 @@ def generate(part: CountyYear) -> None:
         progress[0].full_clean()
     ActivityProgress.objects.bulk_create(progress, batch_size=1000)
     _events(part, activities)
+
+
+def _status(rng, activity: Activity, period) -> str:
+    """As a plan runs: not started before its start, under way until its deadline, and
+    mostly done once the deadline has passed (some delayed, a few cancelled)."""
+    if activity.start_date > period.end_date:
+        return ProgressStatus.NOT_STARTED
+    if activity.deadline > period.end_date:
+        return rng.choice(
+            [ProgressStatus.IN_PROGRESS] * 4 + [ProgressStatus.NOT_STARTED, ProgressStatus.DELAYED]
+        )
+    return rng.choice(
+        [ProgressStatus.DONE] * 14
+        + [ProgressStatus.DELAYED] * 3
+        + [ProgressStatus.IN_PROGRESS] * 2
+        + [ProgressStatus.CANCELLED]
+    )
 
 
 def _events(part: CountyYear, activities: list[Activity]) -> None:
