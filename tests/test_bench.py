@@ -109,3 +109,25 @@ def test_the_lean_plan_summary_equals_the_full_one():
         for today in (datetime.date(plan.year, 3, 1), datetime.date(plan.year + 1, 1, 1)):
             full = summarise(plan_rows(plan, period=period, today=today))
             assert summarise(plan_state_rows(plan, period=period, today=today)) == full
+
+
+@pytest.mark.django_db
+def test_long_lists_come_fifty_a_page_and_keep_their_filters():
+    from django.urls import reverse
+
+    from actionplan.models import AwarenessEvent
+
+    generate(scale=1, fraction=0.5)  # 75 events
+    county = first_county()
+    client = Client()
+    _sign_in(client, f"bench.{county.slug}.secretariat")
+    url = reverse("actionplan:event_list", args=[county.slug])
+    first = client.get(url).content.decode()
+    assert first.count('href="/plani/ngjarje/') == 50
+    assert "faqja=2" in first
+    second = client.get(url, {"faqja": 2}).content.decode()
+    assert second.count('href="/plani/ngjarje/') == AwarenessEvent.objects.filter(county=county).count() - 50
+    status = AwarenessEvent.objects.filter(county=county).values_list("status", flat=True).first()
+    filtered = client.get(url, {"status": status}).content.decode()
+    if AwarenessEvent.objects.filter(county=county, status=status).count() > 50:
+        assert f"status={status}&amp;faqja=2" in filtered
