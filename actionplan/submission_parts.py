@@ -37,8 +37,8 @@ def states(submissions) -> dict[int, str]:
 
 
 def url(submission) -> str:
-    plan = _led_activities(submission.period).values_list("plan_id", flat=True).first()
-    return reverse("actionplan:plan_detail", args=[plan]) if plan else ""
+    """The county's plans, where the institution opens the plan of the period's year."""
+    return reverse("actionplan:plan_list", args=[submission.period.county.slug])
 
 
 def register() -> None:

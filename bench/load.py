@@ -16,6 +16,16 @@ import time
 from urllib.parse import urlsplit
 
 
+def _is_loopback(host: str) -> bool:
+    """Only 127.0.0.0/8, ::1 or the name localhost: never a name that DNS could send elsewhere."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("url")
@@ -26,7 +36,7 @@ def main() -> None:
     args = parser.parse_args()
 
     parts = urlsplit(args.url)
-    if not ipaddress.ip_address(parts.hostname).is_loopback:
+    if not _is_loopback(parts.hostname or ""):
         raise SystemExit("refusing a non-loopback target")
     path = parts.path + (f"?{parts.query}" if parts.query else "")
     latencies: list[float] = []

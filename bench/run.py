@@ -19,9 +19,14 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
-PORT = 8765
+PORT = int(os.environ.get("BENCH_PORT", "8765"))
+DB_PREFIX = os.environ.get("BENCH_DB_PREFIX", "krat_bench")
 REQUESTS_PER_PAGE = int(os.environ.get("BENCH_REQUESTS", "400"))
 CONNECTIONS = 16
+# Two synchronous workers (one per core of the reference machine); BENCH_WORKERS and
+# BENCH_THREADS try other shapes, and results.json records the one measured.
+WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
+THREADS = int(os.environ.get("BENCH_THREADS", "1"))
 TARGETS = {
     "max_queries": 20,
     "max_p95_ratio": 5.0,
@@ -35,7 +40,7 @@ def database_url(scale: int) -> str:
     given = os.environ.get("DATABASE_URL", "")
     if given.startswith("postgres"):
         parts = urlsplit(given)
-        name = f"krat_bench_s{scale}"
+        name = f"{DB_PREFIX}_s{scale}"
         admin = urlunsplit(parts._replace(path="/postgres"))
         try:
             import psycopg2
@@ -51,7 +56,7 @@ def database_url(scale: int) -> str:
             print(f"PostgreSQL at DATABASE_URL is not usable ({error}); running on SQLite.")
     else:
         print("DATABASE_URL does not point to PostgreSQL: running on SQLite.")
-    path = ROOT / "bench" / f"s{scale}.sqlite3"
+    path = ROOT / "bench" / f"{DB_PREFIX}_s{scale}.sqlite3"
     path.unlink(missing_ok=True)
     return f"sqlite:///{path}"
 
@@ -83,7 +88,9 @@ def prepare(scale: int) -> dict[str, str]:
     print(f"Scale {scale}: migrating and generating data …", flush=True)
     manage(env, "migrate", "--verbosity=0")
     manage(env, "collectstatic", "--noinput", "--verbosity=0")
-    print("  " + manage(env, "generate_data", f"--scale={scale}"), flush=True)
+    started = time.perf_counter()
+    shape = manage(env, "generate_data", f"--scale={scale}")
+    print(f"  {shape} ({time.perf_counter() - started:.0f} s)", flush=True)
     return env
 
 
@@ -95,7 +102,9 @@ def serve(env: dict[str, str]) -> subprocess.Popen:
             "--bind",
             f"127.0.0.1:{PORT}",
             "--workers",
-            "2",
+            str(WORKERS),
+            "--threads",
+            str(THREADS),
         ],
         cwd=ROOT,
         env=env,
@@ -131,7 +140,14 @@ def load(path: str, cookie: str) -> dict:
 
 
 def main() -> None:
-    results: dict = {"cpu_count": os.cpu_count(), "pages": {}, "pdfs": {}, "targets": TARGETS}
+    results: dict = {
+        "cpu_count": os.cpu_count(),
+        "server": {"workers": WORKERS, "threads": THREADS, "connections": CONNECTIONS},
+        "requests_per_page": REQUESTS_PER_PAGE,
+        "pages": {},
+        "pdfs": {},
+        "targets": TARGETS,
+    }
     queries = {}
     envs = {}
     for scale in (1, 10):
@@ -178,7 +194,7 @@ def main() -> None:
 
 
 def report(results: dict) -> None:
-    print(f"\nCPUs: {results['cpu_count']}   floor: {results.get('floor')}")
+    print(f"\nCPUs: {results['cpu_count']}   server: {results['server']}   floor: {results.get('floor')}")
     header = f"{'page':<24}{'q s1':>6}{'q s10':>7}{'p50 ms':>9}{'p95 ms':>9}{'rps':>8}{'×floor':>8}{'fail':>6}  verdict"
     print(header + "\n" + "-" * len(header))
     for label, page in results["pages"].items():

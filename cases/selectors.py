@@ -272,7 +272,27 @@ def _street_totals(county: County, period: ReportingPeriod | None) -> dict | Non
     )
 
 
+def _street_totals_of(county: County, periods: list[ReportingPeriod | None]) -> list[dict | None]:
+    """`_street_totals` of each period (None stays None), in one query whatever their number."""
+    ids = [p.pk for p in periods if p is not None]
+    found = {}
+    if ids:
+        rows = (
+            StreetIntervention.objects.filter(county=county, period_id__in=ids)
+            .order_by()
+            .values("period_id")
+            .annotate(interventions=Count("pk"), children=Sum("children"))
+        )
+        found = {row.pop("period_id"): row for row in rows}
+    return [None if p is None else found.get(p.pk, {"interventions": 0, "children": None}) for p in periods]
+
+
 def intervention_list(county: County, period: ReportingPeriod, institution: Institution | None = None):
+    return list(intervention_queryset(county, period, institution))
+
+
+def intervention_queryset(county: County, period: ReportingPeriod, institution: Institution | None = None):
+    """The period's interventions, newest first (for a page of the list, or all of them)."""
     qs = (
         StreetIntervention.objects.filter(county=county, period=period)
         .select_related("municipality", "origin", "institution")
@@ -280,7 +300,7 @@ def intervention_list(county: County, period: ReportingPeriod, institution: Inst
     )
     if institution is not None:
         qs = qs.filter(institution=institution)
-    return list(qs)
+    return qs
 
 
 def street_children_summary(county: County, period: ReportingPeriod, *, suppressed: bool) -> dict:
@@ -373,7 +393,7 @@ def street_children_summary(county: County, period: ReportingPeriod, *, suppress
         if name != UNKNOWN and origin_interventions[name] >= 2
     ]
     previous = comparison_periods(period)
-    compare = [_street_totals(county, p) for p in previous.periods]
+    compare = _street_totals_of(county, previous.periods)
 
     def label_of(choices, value):
         return str(choices(value).label)
@@ -447,13 +467,24 @@ def _stage_label(stage: str) -> str:
     return str(STAGE_LABELS[stage])
 
 
-def _employment_raw(county: County, period: ReportingPeriod | None, institution=None) -> dict | None:
-    if period is None:
-        return None
-    qs = EmploymentFunnel.objects.filter(county=county, period=period)
-    if institution is not None:
-        qs = qs.filter(institution=institution)
-    return qs.aggregate(**{stage: Sum(stage) for stage in EmploymentFunnel.STAGES})
+def _employment_raw_of(
+    county: County, periods: list[ReportingPeriod | None], institution=None
+) -> list[dict | None]:
+    """Each period's stage totals (None for a missing period), in one query whatever their number."""
+    ids = [p.pk for p in periods if p is not None]
+    found = {}
+    if ids:
+        qs = EmploymentFunnel.objects.filter(county=county, period_id__in=ids)
+        if institution is not None:
+            qs = qs.filter(institution=institution)
+        rows = (
+            qs.order_by()
+            .values("period_id")
+            .annotate(**{stage: Sum(stage) for stage in EmploymentFunnel.STAGES})
+        )
+        found = {row.pop("period_id"): row for row in rows}
+    empty = dict.fromkeys(EmploymentFunnel.STAGES)
+    return [None if p is None else found.get(p.pk, empty) for p in periods]
 
 
 def employment_summary(
@@ -501,7 +532,7 @@ def employment_summary(
     cells = present(values, lines, k, suppressed=suppressed)
 
     comparison = comparison_periods(period)
-    compare = [_employment_raw(county, p, institution) for p in comparison.periods]
+    compare = _employment_raw_of(county, comparison.periods, institution)
 
     def compared(stage: str, raw: dict | None) -> Cell | None:
         if raw is None:

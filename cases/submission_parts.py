@@ -18,9 +18,16 @@ PARTS = [
 ]
 
 
+def _county_settings(county):
+    """The county's settings, read once for all three parts of one board."""
+    if not hasattr(county, "_cases_settings"):
+        county._cases_settings = settings_for(county)
+    return county._cases_settings
+
+
 def _part(data: str, model, title, url_name: str) -> SubmissionPart:
     def applicable(submissions) -> set[int]:
-        kinds = set(settings_for(submissions[0].period.county).kinds_for(data))
+        kinds = set(_county_settings(submissions[0].period.county).kinds_for(data))
         return {
             s.institution_id for s in submissions if s.institution.is_active and s.institution.kind in kinds
         }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,9 +30,12 @@ from krat.forms import add_errors
 from krat.periods import current_period
 from krat.suppression import LEGEND
 
+LIST_PAGE = 50
+
 
 def _periods(county):
-    return list(county.periods.order_by("-start_date").only("pk", "label", "start_date"))
+    # "county" too: the related manager reads it on every row (a query each when deferred).
+    return list(county.periods.order_by("-start_date").only("pk", "label", "start_date", "county"))
 
 
 def _context(request, period, section: str, **extra) -> dict:
@@ -250,15 +254,18 @@ def street(request: HttpRequest, pk: int) -> HttpResponse:
     suppressed = _suppressed_for(request, period.county)
     summary = selectors.street_children_summary(period.county, period, suppressed=suppressed)
     entry = cases_access.entry_institutions(request.user, period, DataKind.STREET_CHILDREN)
-    own = None
-    if not suppressed:
-        own = selectors.intervention_list(period.county, period)
-    elif entry:
-        own = selectors.intervention_list(period.county, period, institution=entry[0])
+    own = page = None
+    if not suppressed or entry:
+        # A busy county records hundreds a period: the list comes LIST_PAGE at a time.
+        institution = entry[0] if suppressed else None
+        page = Paginator(
+            selectors.intervention_queryset(period.county, period, institution), LIST_PAGE
+        ).get_page(request.GET.get("faqja"))
+        own = page.object_list
     return render(
         request,
         "cases/street_summary.html",
-        _context(request, period, "street", summary=summary, entry=entry, interventions=own),
+        _context(request, period, "street", summary=summary, entry=entry, interventions=own, page=page),
     )
 
 

@@ -10,6 +10,7 @@ twelve). The same seed always gives the same data.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import math
 import random
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from krat.choices import InstitutionKind, Position, Role
@@ -25,6 +27,7 @@ from krat.geography import COUNTIES, slug_for
 from krat.models import County, Institution, ReportingPeriod, User
 from krat.services import counties_load
 
+RETURN_COMMENT = "Ju lutemi plotësoni seksionin e problemeve."
 BENCH_PASSWORD = "Bench-krat-2026"  # noqa: S105 - loopback benchmark accounts only
 INSTITUTIONS_PER_COUNTY = 40
 KIND_MIX = [
@@ -50,6 +53,16 @@ class CountyYear:
     periods: list[ReportingPeriod]
     institutions: list[Institution]
     rng: random.Random
+    fraction: float = 1.0
+    today: datetime.date = dataclasses.field(default_factory=timezone.localdate)
+
+    def count(self, full: int) -> int:
+        """`full` records at scale 1, reduced by `fraction` (tests use a fraction), at least 1."""
+        return max(1, round(full * self.fraction))
+
+    def started_periods(self) -> list[ReportingPeriod]:
+        """The periods that have begun by today: only they can hold reported figures."""
+        return [p for p in self.periods if p.start_date <= self.today]
 
 
 def layout(scale: int) -> tuple[int, int]:
@@ -59,11 +72,17 @@ def layout(scale: int) -> tuple[int, int]:
 
 
 @transaction.atomic
-def generate(*, scale: int, seed: int = 2018, first_year: int = 2025) -> dict[str, int]:
+def generate(
+    *, scale: int, seed: int = 2018, last_year: int | None = None, fraction: float = 1.0
+) -> dict[str, int]:
+    """Fill the database; the years end with `last_year` (default: this year, so that the
+    current period exists and pages show the state of today)."""
     rng = random.Random(seed)
+    today = timezone.localdate()
     counties_load()
     password = make_password(BENCH_PASSWORD)
     county_count, years = layout(scale)
+    first_year = (last_year or today.year) - years + 1
     names = sorted(COUNTIES)[:county_count]
     User.objects.get_or_create(
         username="bench.national",
@@ -74,10 +93,18 @@ def generate(*, scale: int, seed: int = 2018, first_year: int = 2025) -> dict[st
         institutions = _institutions(county, rng, password)
         for year in range(first_year, first_year + years):
             periods = _periods(county, year)
-            part = CountyYear(county=county, year=year, periods=periods, institutions=institutions, rng=rng)
+            part = CountyYear(
+                county=county,
+                year=year,
+                periods=periods,
+                institutions=institutions,
+                rng=rng,
+                fraction=fraction,
+                today=today,
+            )
             for path in settings.KRAT_DATA_GENERATORS:
                 import_string(path)(part)
-    return {"counties": county_count, "years": years}
+    return {"counties": county_count, "years": years, "first_year": first_year}
 
 
 def _institutions(county: County, rng: random.Random, password: str) -> list[Institution]:
@@ -141,3 +168,51 @@ def _periods(county: County, year: int) -> list[ReportingPeriod]:
         )
         periods.append(period)
     return periods
+
+
+def submissions(part: CountyYear) -> None:
+    """Each member institution's report for each period that has begun, in a realistic mix:
+    most approved or submitted (a few late), some returned or in draft, some not started."""
+    from krat.models import PeriodSubmission, SubmissionState
+    from krat.models.submission import SECTIONS
+
+    secretariat = User.objects.filter(county=part.county, role=Role.SECRETARIAT).first()
+    members = [i for i in part.institutions if i.is_table_member]
+    now = timezone.now()
+    records = []
+    for period in part.started_periods():
+        if PeriodSubmission.objects.filter(period=period).exists():
+            continue
+        deadline = timezone.make_aware(datetime.datetime.combine(period.deadline, datetime.time(12)))
+        for institution in members:
+            roll = part.rng.random()
+            if roll < 0.1:
+                continue  # not started: no row
+            state = (
+                SubmissionState.APPROVED
+                if roll < 0.55
+                else SubmissionState.SUBMITTED
+                if roll < 0.8
+                else SubmissionState.RETURNED
+                if roll < 0.87
+                else SubmissionState.DRAFT
+            )
+            text = {name: f"{name.replace('_', ' ').capitalize()}: {institution.name}." for name in SECTIONS}
+            submitted = state in (SubmissionState.SUBMITTED, SubmissionState.APPROVED)
+            reviewed = state in (SubmissionState.RETURNED, SubmissionState.APPROVED)
+            late = part.rng.random() < 0.15
+            days = part.rng.randint(1, 6) if late else -part.rng.randint(0, 9)
+            submitted_at = min(deadline + datetime.timedelta(days=days), now - datetime.timedelta(days=3))
+            records.append(
+                PeriodSubmission(
+                    period=period,
+                    institution=institution,
+                    state=state,
+                    **text,
+                    submitted_at=submitted_at if submitted else None,
+                    reviewed_at=submitted_at + datetime.timedelta(days=2) if reviewed else None,
+                    reviewed_by=secretariat if reviewed else None,
+                    return_comment=RETURN_COMMENT if state == SubmissionState.RETURNED else "",
+                )
+            )
+    PeriodSubmission.objects.bulk_create(records, batch_size=500)

@@ -266,7 +266,12 @@ if TESTING:
 KRAT_DEMO_LOADERS = ["meetings.demo.load", "actionplan.demo.load", "cases.demo.load"]
 
 # Each app's benchmark data: a callable (krat.generate.CountyYear) -> None.
-KRAT_DATA_GENERATORS: list[str] = []
+KRAT_DATA_GENERATORS: list[str] = [
+    "meetings.bench.generate",
+    "actionplan.bench.generate",
+    "cases.bench.generate",
+    "krat.generate.submissions",
+]
 
 # --- The REST API (/api/v1/, krat.api): tokens per person, the browser's rules. ---
 INSTALLED_APPS += ["rest_framework", "drf_spectacular", "drf_spectacular_sidecar"]

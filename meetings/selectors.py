@@ -231,12 +231,20 @@ def meeting_period(meeting: Meeting) -> ReportingPeriod | None:
     ).first()
 
 
-def meeting_summary(meeting: Meeting) -> MeetingSummary:
+def meeting_summary(
+    meeting: Meeting,
+    *,
+    agenda: list[AgendaItem] | None = None,
+    decisions: list[Decision] | None = None,
+    pending: list[Decision] | None = None,
+) -> MeetingSummary:
     """The meeting's summary as the PDF, the print page and the invitation show it
-    (a bounded number of queries whatever the meeting holds)."""
+    (a bounded number of queries whatever the meeting holds). A caller that has already
+    read the agenda, the decisions or the pending decisions passes them in."""
     county = meeting.county
-    agenda = agenda_for_meeting(meeting)
-    decisions = decisions_for_meeting(meeting)
+    agenda = agenda_for_meeting(meeting) if agenda is None else agenda
+    decisions = decisions_for_meeting(meeting) if decisions is None else decisions
+    pending = pending_decisions(meeting) if pending is None else pending
     attendances = list(meeting.attendances.select_related("institution"))
     members = member_institutions(county)
     chair: User | None = meeting.chair
@@ -266,7 +274,7 @@ def meeting_summary(meeting: Meeting) -> MeetingSummary:
             for i in agenda
         ],
         decisions=[_decision_row(d) for d in decisions],
-        pending=[_decision_row(d, with_meeting=True) for d in pending_decisions(meeting)],
+        pending=[_decision_row(d, with_meeting=True) for d in pending],
         attendance=_with_reports(attendance_line(meeting, attendances, members), meeting, members),
         invited=sorted(i.name for i in meeting.invited_institutions.all()),
         other_invitees=meeting.other_invitee_list,

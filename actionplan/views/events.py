@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -18,6 +19,8 @@ from actionplan.forms import EventFilter, EventForm
 from krat import access
 from krat.models import County
 from krat.views.common import record_form_view
+
+LIST_PAGE = 50
 
 
 def _month_asked(request: HttpRequest) -> datetime.date:
@@ -59,13 +62,19 @@ def event_month(request: HttpRequest, slug: str) -> HttpResponse:
 def event_list(request: HttpRequest, slug: str) -> HttpResponse:
     county = access.county_for_user(request.user, slug)
     filters = EventFilter(request.GET or None, queryset=selectors.event_queryset(county), county=county)
+    # Years of a busy calendar hold hundreds of events: LIST_PAGE a page, filters kept.
+    page = Paginator(filters.qs, LIST_PAGE).get_page(request.GET.get("faqja"))
+    query = request.GET.copy()
+    query.pop("faqja", None)
     return render(
         request,
         "actionplan/event_list.html",
         {
             "county": county,
             "filter": filters,
-            "events": list(filters.qs),
+            "events": list(page.object_list),
+            "page": page,
+            "query": query.urlencode(),
             "can_create": can_create_event(request.user, county),
         },
     )

@@ -131,7 +131,7 @@ def plan_overview(request: HttpRequest, pk: int) -> HttpResponse:
     plan = plan_for_user(request.user, pk)
     periods = selectors.plan_periods(plan)
     period = selected_period(request, plan, periods)
-    summary = selectors.summarise(selectors.plan_rows(plan, period=period, today=timezone.localdate()))
+    summary = selectors.summarise(selectors.plan_state_rows(plan, period=period, today=timezone.localdate()))
     has_rows = summary["totals"]["total"] > 0
     return render(
         request,

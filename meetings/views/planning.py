@@ -93,6 +93,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for_user(request.user, pk)
     user, county = request.user, meeting.county
+    agenda = selectors.agenda_for_meeting(meeting)
     decisions = selectors.decisions_for_meeting(meeting)
     pending = selectors.pending_decisions(meeting)
     return render(
@@ -101,8 +102,10 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "county": county,
             "meeting": meeting,
-            "summary": selectors.meeting_summary(meeting),
-            "agenda": selectors.agenda_for_meeting(meeting),
+            "summary": selectors.meeting_summary(
+                meeting, agenda=agenda, decisions=decisions, pending=pending
+            ),
+            "agenda": agenda,
             "decisions": [(d, can_update_decision_status(user, d)) for d in decisions],
             "pending": [(d, can_update_decision_status(user, d)) for d in pending],
             "attachments": list(meeting.attachments.all()),
