@@ -56,7 +56,7 @@ def sign_out(page):
         toggler = page.get_by_role("button", name="Hap menunë")
         if toggler.is_visible():
             toggler.click()
-        page.locator("header .dropdown-toggle").click()
+        page.get_by_test_id("user-menu").click()
         page.get_by_role("button", name="Dil").click()
 
     return _sign_out

@@ -26,6 +26,7 @@ def test_each_county_role_reaches_its_pages(demo, sign_in, live_server, username
     expect(page.get_by_role("heading", name="Prefektura e Qarkut Durrës")).to_be_visible()
     nav = page.get_by_role("navigation", name="Navigimi kryesor")
     for label in sees:
+        nav.get_by_role("button", name="Tryeza").click()  # the table's pages are in its menu
         expect(nav.get_by_role("link", name=label, exact=True)).to_be_visible()
         nav.get_by_role("link", name=label, exact=True).click()
         expect(page.get_by_role("heading", level=1)).to_be_visible()
@@ -52,6 +53,7 @@ def test_english_is_one_click_away_and_sticks(demo, sign_in, live_server):
     expect(page.get_by_text("Periudha raportuese aktuale")).to_be_visible()
     page.get_by_role("button", name="English").click()
     expect(page.get_by_text("Current reporting period")).to_be_visible()
+    page.get_by_role("button", name="The table").click()
     page.get_by_role("link", name="Reporting periods").click()
     expect(page.get_by_role("heading", name="Reporting periods of Durrës")).to_be_visible()
     page.get_by_role("button", name="Shqip").click()
