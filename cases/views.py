@@ -24,6 +24,7 @@ from cases.forms import (
 from cases.models import EmploymentFunnel, StreetIntervention
 from krat import access
 from krat import spreadsheets as xl
+from krat.audit import log_download
 from krat.concurrency import save_versioned
 from krat.forms import add_errors
 from krat.periods import current_period
@@ -232,13 +233,24 @@ def _export(fmt: str, name: str, sheet_title: str, headers, rows, extra_sheets=(
     raise Http404
 
 
+def _log_export(request: HttpRequest, period, what: str, suppressed: bool) -> None:
+    log_download(
+        request,
+        county=period.county,
+        what=_("%(what)s, %(period)s") % {"what": what, "period": period.label},
+        suppressed=suppressed,
+    )
+
+
 @login_required
 def victims_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     period = cases_access.period_for_user(request.user, pk)
     suppressed, institution = _export_mode(request, period.county)
     summary = selectors.victims_summary(period.county, period, suppressed=suppressed, institution=institution)
     headers, rows = sheets.victims_export_rows(summary)
-    return _export(fmt, f"viktima-{period.pk}", _("Victims"), headers, rows)
+    response = _export(fmt, f"viktima-{period.pk}", _("Victims"), headers, rows)
+    _log_export(request, period, _("Victims"), suppressed)
+    return response
 
 
 # --- Children in street situations -----------------------------------------------------------------
@@ -357,7 +369,9 @@ def street_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         # A representative's own interventions, exact; never the county's small numbers.
         interventions = selectors.intervention_list(period.county, period, institution=institution)
         headers, rows = sheets.interventions_rows(interventions)
-        return _export(fmt, f"femije-{period.pk}", _("Interventions"), headers, rows)
+        response = _export(fmt, f"femije-{period.pk}", _("Interventions"), headers, rows)
+        _log_export(request, period, _("Children in street situations"), False)
+        return response
     summary = selectors.street_children_summary(period.county, period, suppressed=suppressed)
     headers, rows = sheets.street_export_rows(summary)
     extra = []
@@ -366,7 +380,9 @@ def street_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
             selectors.intervention_list(period.county, period)
         )
         extra = [xl.Sheet(title=_("Interventions"), headers=list_headers, rows=list_rows)]
-    return _export(fmt, f"femije-{period.pk}", _("Children"), headers, rows, extra)
+    response = _export(fmt, f"femije-{period.pk}", _("Children"), headers, rows, extra)
+    _log_export(request, period, _("Children in street situations"), suppressed)
+    return response
 
 
 # --- Employment -----------------------------------------------------------------------------------
@@ -479,4 +495,6 @@ def employment_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         period.county, period, suppressed=suppressed, institution=institution
     )
     headers, rows = sheets.employment_export_rows(summary)
-    return _export(fmt, f"punesim-{period.pk}", _("Employment"), headers, rows)
+    response = _export(fmt, f"punesim-{period.pk}", _("Employment"), headers, rows)
+    _log_export(request, period, _("Employment"), suppressed)
+    return response

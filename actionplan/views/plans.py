@@ -17,6 +17,7 @@ from actionplan.forms import ActivityForm, ObjectiveForm, PillarForm, PlanForm, 
 from actionplan.models import ActionPlan, Objective, Pillar
 from krat import access
 from krat import spreadsheets as xl
+from krat.audit import log_download
 from krat.views.common import record_form_view
 
 
@@ -289,4 +290,6 @@ def plan_template(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def plan_export(request: HttpRequest, pk: int) -> HttpResponse:
     plan = plan_for_user(request.user, pk)
-    return xl.xlsx_response(spreadsheet.plan_export(plan), f"plani-{plan.county.slug}-{plan.year}.xlsx")
+    content = spreadsheet.plan_export(plan)
+    log_download(request, county=plan.county, what=_("Action plan %(year)s") % {"year": plan.year})
+    return xl.xlsx_response(content, f"plani-{plan.county.slug}-{plan.year}.xlsx")
