@@ -67,7 +67,7 @@ class ActionPlan(Versioned):
         return self.title
 
 
-class Pillar(models.Model):
+class Pillar(Versioned):
     """One of the plan's pillars (prevention, protection, ...); the list is the county's own."""
 
     plan = models.ForeignKey(
@@ -94,7 +94,7 @@ class Pillar(models.Model):
         return self.name
 
 
-class Objective(models.Model):
+class Objective(Versioned):
     """An objective of a pillar; activities serve it."""
 
     pillar = models.ForeignKey(

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -425,10 +426,30 @@ def interventions_import(
 # --- Employment -------------------------------------------------------------------------------
 
 
+def employment_stamp(*, period: ReportingPeriod, institution: Institution) -> int:
+    """The optimistic lock of the employment grid: the newest change in its history.
+
+    The grid's rows are replaced on each save, so no row carries a version; every save
+    adds history rows, so this number grows with each one.
+    """
+    latest = EmploymentFunnel.history.filter(period_id=period.pk, institution_id=institution.pk).aggregate(
+        latest=Max("history_id")
+    )["latest"]
+    return latest or 0
+
+
 def employment_save(
-    *, period: ReportingPeriod, institution: Institution, rows: Sequence[EmploymentFunnel]
+    *,
+    period: ReportingPeriod,
+    institution: Institution,
+    rows: Sequence[EmploymentFunnel],
+    expected_stamp: int | None = None,
 ) -> list[EmploymentFunnel]:
-    """Replace the institution's employment paths for the period, whole or not at all."""
+    """Replace the institution's employment paths for the period, whole or not at all.
+
+    With `expected_stamp` (what the editor loaded, see `employment_stamp`), a grid saved by
+    someone else meanwhile refuses this save (`StaleEditError`).
+    """
     check_writable(period=period, institution=institution, data=DataKind.EMPLOYMENT)
     seen = set()
     problems = []
@@ -462,6 +483,10 @@ def employment_save(
     if problems:
         raise ValidationError(problems)
     with transaction.atomic():
+        if expected_stamp is not None:
+            Institution.objects.select_for_update().get(pk=institution.pk)  # one grid saver at a time
+            if employment_stamp(period=period, institution=institution) != expected_stamp:
+                raise StaleEditError([str(EmploymentFunnel._meta.verbose_name_plural)])
         for old in EmploymentFunnel.objects.filter(period=period, institution=institution):
             old.delete()
         for row in rows:

@@ -407,6 +407,14 @@ def employment(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _stamp(request: HttpRequest) -> int | None:
+    """The employment grid's lock as the page sent it (None: an old page, no check)."""
+    try:
+        return int(request.POST["stamp"])
+    except (KeyError, ValueError):
+        return None
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def employment_entry(request: HttpRequest, pk: int, institution: int) -> HttpResponse:
@@ -433,7 +441,9 @@ def employment_entry(request: HttpRequest, pk: int, institution: int) -> HttpRes
                     continue
                 rows.append(form.save(commit=False))
             try:
-                services.employment_save(period=period, institution=institution, rows=rows)
+                services.employment_save(
+                    period=period, institution=institution, rows=rows, expected_stamp=_stamp(request)
+                )
             except ValidationError as error:
                 errors = error.messages
             else:
@@ -450,6 +460,9 @@ def employment_entry(request: HttpRequest, pk: int, institution: int) -> HttpRes
             period,
             "employment",
             formset=formset,
+            stamp=_stamp(request)
+            if request.method == "POST"
+            else services.employment_stamp(period=period, institution=institution),
             institution=institution,
             errors=errors,
             comparison=comparison,

@@ -159,7 +159,9 @@ def pillar_create(request: HttpRequest, pk: int) -> HttpResponse:
     return record_form_view(
         request,
         form=form,
-        save=lambda pillar, form: services.pillar_save(pillar=pillar),
+        save=lambda pillar, form: services.pillar_save(
+            pillar=pillar, expected_version=form.cleaned_data["version"]
+        ),
         template="actionplan/simple_form.html",
         success_message=_("The pillar was saved."),
         success_url=lambda pillar: _plan_url(plan),
@@ -174,7 +176,9 @@ def pillar_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return record_form_view(
         request,
         form=PillarForm(request.POST or None, instance=pillar),
-        save=lambda pillar, form: services.pillar_save(pillar=pillar),
+        save=lambda pillar, form: services.pillar_save(
+            pillar=pillar, expected_version=form.cleaned_data["version"]
+        ),
         template="actionplan/simple_form.html",
         success_message=_("The pillar was saved."),
         success_url=lambda pillar: _plan_url(plan),
@@ -188,7 +192,9 @@ def objective_create(request: HttpRequest, pk: int) -> HttpResponse:
     return record_form_view(
         request,
         form=ObjectiveForm(request.POST or None, plan=plan, initial={"pillar": request.GET.get("shtylla")}),
-        save=lambda objective, form: services.objective_save(objective=objective),
+        save=lambda objective, form: services.objective_save(
+            objective=objective, expected_version=form.cleaned_data["version"]
+        ),
         template="actionplan/simple_form.html",
         success_message=_("The objective was saved."),
         success_url=lambda objective: _plan_url(plan),
@@ -203,7 +209,9 @@ def objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return record_form_view(
         request,
         form=ObjectiveForm(request.POST or None, instance=objective, plan=plan),
-        save=lambda objective, form: services.objective_save(objective=objective),
+        save=lambda objective, form: services.objective_save(
+            objective=objective, expected_version=form.cleaned_data["version"]
+        ),
         template="actionplan/simple_form.html",
         success_message=_("The objective was saved."),
         success_url=lambda objective: _plan_url(plan),
