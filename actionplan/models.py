@@ -326,6 +326,7 @@ class ProgressComment(models.Model):
     )
     text = models.TextField(_("comment"), max_length=2000)
     created_at = models.DateTimeField(_("written"), default=timezone.now)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("comment")
