@@ -32,7 +32,7 @@ from cases.models import (
     VictimCount,
     VictimReport,
 )
-from krat.concurrency import StaleEditError
+from krat.concurrency import StaleEditError, save_versioned
 from krat.models import County, Institution, ReportingPeriod
 
 DEFAULT_AGE_GROUPS = [(0, 13), (14, 17), (18, 24), (25, None)]
@@ -57,6 +57,18 @@ def age_groups_for(county: County) -> list[AgeGroup]:
         )
         groups = list(AgeGroup.objects.filter(county=county).order_by("min_age"))
     return groups
+
+
+def settings_save(
+    *, settings: CasesSettings, expected_version: int | None, bounds: Sequence[int] | None
+) -> CasesSettings:
+    """Save the period data settings and, when they changed, the age groups: both or neither."""
+    with transaction.atomic():
+        save_versioned(settings, expected_version=expected_version)
+        current = [g.min_age for g in age_groups_for(settings.county)]
+        if bounds and list(bounds) != current:
+            age_groups_set(county=settings.county, bounds=bounds)
+    return settings
 
 
 def age_groups_set(*, county: County, bounds: Sequence[int]) -> list[AgeGroup]:

@@ -25,7 +25,6 @@ from cases.models import EmploymentFunnel, StreetIntervention
 from krat import access
 from krat import spreadsheets as xl
 from krat.audit import log_download
-from krat.concurrency import save_versioned
 from krat.forms import add_errors
 from krat.periods import current_period
 from krat.suppression import LEGEND
@@ -74,10 +73,11 @@ def settings_edit(request: HttpRequest, slug: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            save_versioned(form.save(commit=False), expected_version=form.cleaned_data["version"])
-            bounds = form.cleaned_data["age_bounds"]
-            if bounds and bounds != [g.min_age for g in groups]:
-                services.age_groups_set(county=county, bounds=bounds)
+            services.settings_save(
+                settings=form.save(commit=False),
+                expected_version=form.cleaned_data["version"],
+                bounds=form.cleaned_data["age_bounds"],
+            )
         except ValidationError as error:
             add_errors(form, error)
         else:
