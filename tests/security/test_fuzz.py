@@ -337,3 +337,18 @@ def test_random_files_never_break_an_import(world, built, client, name, payload)
 def test_hostile_filters_never_break_the_meeting_list(world, client, query):
     client.force_login(world.users["observer"])
     assert client.get(reverse("meetings:list", args=[world.own.slug]), query).status_code in (200, 400, 404)
+
+
+def test_a_model_rule_on_a_field_the_form_lacks_is_a_form_error(world, client):
+    """Found by the fuzzer: a held meeting moved into the future broke the edit page (500)."""
+    from meetings.choices import MeetingStatus
+    from tests.meetings.factories import MeetingFactory
+
+    meeting = MeetingFactory(county=world.own, status=MeetingStatus.HELD)
+    client.force_login(world.users["secretariat"])
+    url = reverse("meetings:edit", args=[meeting.pk])
+    data = form_data(page_form(client.get(url)))
+    data.update({k: "01.01.2099" for k in data if k.startswith("starts_at") and "." in data[k]})
+    before = fingerprint()
+    assert client.post(url, data).status_code == 400
+    assert fingerprint() == before
