@@ -193,6 +193,19 @@ def _portable(model: type[models.Model], queryset, refs: _References) -> list[di
     return rows
 
 
+def _drop_outside_links(model, rows: list[dict], kept: dict[type[models.Model], set]) -> None:
+    """An optional link to a record outside the county (a superuser who approved minutes)
+    is left empty: that record does not travel with the county."""
+    for field in _forward_fks(model):
+        target = field.related_model
+        if not field.null or target not in kept or target is model:
+            continue
+        for row in rows:
+            value = row["fields"].get(field.name)
+            if value is not None and value not in kept[target]:
+                row["fields"][field.name] = None
+
+
 def _file_names(model: type[models.Model], queryset) -> set[str]:
     names: set[str] = set()
     fields = [f.name for f in model._meta.concrete_fields if isinstance(f, models.FileField)]
@@ -215,9 +228,13 @@ def county_data(county: County) -> CountyData:
     refs = _References(set(exported))
     rows: dict[str, list[dict]] = {}
     files: set[str] = set()
+    kept: dict[type[models.Model], set] = {}
     for model in exported:
         queryset = county_rows(model, county)
         rows[model._meta.label_lower] = _portable(model, queryset, refs)
+        if model not in REFERENCE_MODELS:
+            kept[model] = {row["pk"] for row in rows[model._meta.label_lower]}
+            _drop_outside_links(model, rows[model._meta.label_lower], kept)
         files |= _file_names(model, queryset)
         manager = getattr(model._meta, "simple_history_manager_attribute", None)
         if manager:

@@ -152,3 +152,12 @@ def test_the_commands_write_and_refuse(rich_county, tmp_path):
 
     with pytest.raises(CommandError, match="already has data"):
         call_command("import_county", str(target), verbosity=0)
+
+
+def test_an_optional_link_outside_the_county_is_left_empty(world):
+    admin = User.objects.create_superuser("rrenjet", "r@example.org", "x")
+    meeting = MeetingFactory(county=world.own, approved_by=admin)
+    rows = portability.county_data(world.own).rows
+    exported = next(r for r in rows["meetings.meeting"] if r["pk"] == meeting.pk)
+    assert exported["fields"]["approved_by"] is None
+    assert admin.pk not in {r["pk"] for r in rows["krat.user"]}
