@@ -352,3 +352,23 @@ def test_a_model_rule_on_a_field_the_form_lacks_is_a_form_error(world, client):
     before = fingerprint()
     assert client.post(url, data).status_code == 400
     assert fingerprint() == before
+
+
+def test_a_forged_form_count_is_bounded(world, built, client):
+    """Found by the fuzzer: TOTAL_FORMS=10**20 made the employment grid build 2,000 forms."""
+    import time
+
+    from cases.forms import EMPLOYMENT_MAX_ROWS
+
+    case = built["cases:employment_entry"]
+    client.force_login(_editor(world, case))
+    url = reverse("cases:employment_entry", kwargs=case.kwargs(world))
+    data = form_data(page_form(client.get(url)))
+    data["form-TOTAL_FORMS"] = "9" * 20
+    before = fingerprint()
+    start = time.monotonic()
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert len(response.context["formset"].forms) <= EMPLOYMENT_MAX_ROWS
+    assert time.monotonic() - start < 10
+    assert fingerprint() == before
