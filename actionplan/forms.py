@@ -39,13 +39,13 @@ class PlanForm(CountyScopedForm):
         fields = ["year", "title"]
 
 
-class PillarForm(forms.ModelForm):
+class PillarForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Pillar
         fields = ["name", "position"]
 
 
-class ObjectiveForm(forms.ModelForm):
+class ObjectiveForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Objective
         fields = ["pillar", "name", "position"]

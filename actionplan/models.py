@@ -67,7 +67,7 @@ class ActionPlan(Versioned):
         return self.title
 
 
-class Pillar(models.Model):
+class Pillar(Versioned):
     """One of the plan's pillars (prevention, protection, ...); the list is the county's own."""
 
     plan = models.ForeignKey(
@@ -94,7 +94,7 @@ class Pillar(models.Model):
         return self.name
 
 
-class Objective(models.Model):
+class Objective(Versioned):
     """An objective of a pillar; activities serve it."""
 
     pillar = models.ForeignKey(
@@ -326,6 +326,7 @@ class ProgressComment(models.Model):
     )
     text = models.TextField(_("comment"), max_length=2000)
     created_at = models.DateTimeField(_("written"), default=timezone.now)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("comment")

@@ -43,16 +43,12 @@ def plan_save(*, plan: ActionPlan, expected_version: int | None) -> ActionPlan:
     return plan
 
 
-def pillar_save(*, pillar: Pillar) -> Pillar:
-    pillar.full_clean()
-    pillar.save()
-    return pillar
+def pillar_save(*, pillar: Pillar, expected_version: int | None = None) -> Pillar:
+    return save_versioned(pillar, expected_version=expected_version)
 
 
-def objective_save(*, objective: Objective) -> Objective:
-    objective.full_clean()
-    objective.save()
-    return objective
+def objective_save(*, objective: Objective, expected_version: int | None = None) -> Objective:
+    return save_versioned(objective, expected_version=expected_version)
 
 
 def _check_partners(

@@ -267,8 +267,18 @@ class EmploymentRowForm(forms.ModelForm):
             self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
 
 
+# A county has at most 5 groups × 2 sexes × (working-age groups + unknown) rows. The cap
+# also bounds what a forged TOTAL_FORMS can make the server build (found by the fuzzer:
+# Django's default of 2,000 forms kept a worker busy for 20 seconds per request).
+EMPLOYMENT_MAX_ROWS = 100
 EmploymentFormSet = forms.modelformset_factory(
-    EmploymentFunnel, form=EmploymentRowForm, extra=3, can_delete=True
+    EmploymentFunnel,
+    form=EmploymentRowForm,
+    extra=3,
+    can_delete=True,
+    max_num=EMPLOYMENT_MAX_ROWS,
+    absolute_max=EMPLOYMENT_MAX_ROWS,
+    validate_max=True,
 )
 
 

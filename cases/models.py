@@ -112,6 +112,7 @@ class AgeGroup(models.Model):
     max_age = models.PositiveSmallIntegerField(
         _("to age"), null=True, blank=True, help_text=_("Empty for the open last group (25+).")
     )
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("age group")

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,7 +32,7 @@ from cases.models import (
     VictimCount,
     VictimReport,
 )
-from krat.concurrency import StaleEditError
+from krat.concurrency import StaleEditError, save_versioned
 from krat.models import County, Institution, ReportingPeriod
 
 DEFAULT_AGE_GROUPS = [(0, 13), (14, 17), (18, 24), (25, None)]
@@ -56,6 +57,18 @@ def age_groups_for(county: County) -> list[AgeGroup]:
         )
         groups = list(AgeGroup.objects.filter(county=county).order_by("min_age"))
     return groups
+
+
+def settings_save(
+    *, settings: CasesSettings, expected_version: int | None, bounds: Sequence[int] | None
+) -> CasesSettings:
+    """Save the period data settings and, when they changed, the age groups: both or neither."""
+    with transaction.atomic():
+        save_versioned(settings, expected_version=expected_version)
+        current = [g.min_age for g in age_groups_for(settings.county)]
+        if bounds and list(bounds) != current:
+            age_groups_set(county=settings.county, bounds=bounds)
+    return settings
 
 
 def age_groups_set(*, county: County, bounds: Sequence[int]) -> list[AgeGroup]:
@@ -425,10 +438,30 @@ def interventions_import(
 # --- Employment -------------------------------------------------------------------------------
 
 
+def employment_stamp(*, period: ReportingPeriod, institution: Institution) -> int:
+    """The optimistic lock of the employment grid: the newest change in its history.
+
+    The grid's rows are replaced on each save, so no row carries a version; every save
+    adds history rows, so this number grows with each one.
+    """
+    latest = EmploymentFunnel.history.filter(period_id=period.pk, institution_id=institution.pk).aggregate(
+        latest=Max("history_id")
+    )["latest"]
+    return latest or 0
+
+
 def employment_save(
-    *, period: ReportingPeriod, institution: Institution, rows: Sequence[EmploymentFunnel]
+    *,
+    period: ReportingPeriod,
+    institution: Institution,
+    rows: Sequence[EmploymentFunnel],
+    expected_stamp: int | None = None,
 ) -> list[EmploymentFunnel]:
-    """Replace the institution's employment paths for the period, whole or not at all."""
+    """Replace the institution's employment paths for the period, whole or not at all.
+
+    With `expected_stamp` (what the editor loaded, see `employment_stamp`), a grid saved by
+    someone else meanwhile refuses this save (`StaleEditError`).
+    """
     check_writable(period=period, institution=institution, data=DataKind.EMPLOYMENT)
     seen = set()
     problems = []
@@ -462,6 +495,10 @@ def employment_save(
     if problems:
         raise ValidationError(problems)
     with transaction.atomic():
+        if expected_stamp is not None:
+            Institution.objects.select_for_update().get(pk=institution.pk)  # one grid saver at a time
+            if employment_stamp(period=period, institution=institution) != expected_stamp:
+                raise StaleEditError([str(EmploymentFunnel._meta.verbose_name_plural)])
         for old in EmploymentFunnel.objects.filter(period=period, institution=institution):
             old.delete()
         for row in rows:

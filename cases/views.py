@@ -25,7 +25,7 @@ from cases.forms import (
 from cases.models import EmploymentFunnel, StreetIntervention
 from krat import access
 from krat import spreadsheets as xl
-from krat.concurrency import save_versioned
+from krat.audit import log_download
 from krat.forms import add_errors
 from krat.periods import current_period
 from krat.suppression import LEGEND
@@ -77,10 +77,11 @@ def settings_edit(request: HttpRequest, slug: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            save_versioned(form.save(commit=False), expected_version=form.cleaned_data["version"])
-            bounds = form.cleaned_data["age_bounds"]
-            if bounds and bounds != [g.min_age for g in groups]:
-                services.age_groups_set(county=county, bounds=bounds)
+            services.settings_save(
+                settings=form.save(commit=False),
+                expected_version=form.cleaned_data["version"],
+                bounds=form.cleaned_data["age_bounds"],
+            )
         except ValidationError as error:
             add_errors(form, error)
         else:
@@ -236,13 +237,24 @@ def _export(fmt: str, name: str, sheet_title: str, headers, rows, extra_sheets=(
     raise Http404
 
 
+def _log_export(request: HttpRequest, period, what: str, suppressed: bool) -> None:
+    log_download(
+        request,
+        county=period.county,
+        what=_("%(what)s, %(period)s") % {"what": what, "period": period.label},
+        suppressed=suppressed,
+    )
+
+
 @login_required
 def victims_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     period = cases_access.period_for_user(request.user, pk)
     suppressed, institution = _export_mode(request, period.county)
     summary = selectors.victims_summary(period.county, period, suppressed=suppressed, institution=institution)
     headers, rows = sheets.victims_export_rows(summary)
-    return _export(fmt, f"viktima-{period.pk}", _("Victims"), headers, rows)
+    response = _export(fmt, f"viktima-{period.pk}", _("Victims"), headers, rows)
+    _log_export(request, period, _("Victims"), suppressed)
+    return response
 
 
 # --- Children in street situations -----------------------------------------------------------------
@@ -364,7 +376,9 @@ def street_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         # A representative's own interventions, exact; never the county's small numbers.
         interventions = selectors.intervention_list(period.county, period, institution=institution)
         headers, rows = sheets.interventions_rows(interventions)
-        return _export(fmt, f"femije-{period.pk}", _("Interventions"), headers, rows)
+        response = _export(fmt, f"femije-{period.pk}", _("Interventions"), headers, rows)
+        _log_export(request, period, _("Children in street situations"), False)
+        return response
     summary = selectors.street_children_summary(period.county, period, suppressed=suppressed)
     headers, rows = sheets.street_export_rows(summary)
     extra = []
@@ -373,7 +387,9 @@ def street_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
             selectors.intervention_list(period.county, period)
         )
         extra = [xl.Sheet(title=_("Interventions"), headers=list_headers, rows=list_rows)]
-    return _export(fmt, f"femije-{period.pk}", _("Children"), headers, rows, extra)
+    response = _export(fmt, f"femije-{period.pk}", _("Children"), headers, rows, extra)
+    _log_export(request, period, _("Children in street situations"), suppressed)
+    return response
 
 
 # --- Employment -----------------------------------------------------------------------------------
@@ -396,6 +412,14 @@ def employment(request: HttpRequest, pk: int) -> HttpResponse:
             entry=cases_access.entry_institutions(request.user, period, DataKind.EMPLOYMENT),
         ),
     )
+
+
+def _stamp(request: HttpRequest) -> int | None:
+    """The employment grid's lock as the page sent it (None: an old page, no check)."""
+    try:
+        return int(request.POST["stamp"])
+    except (KeyError, ValueError):
+        return None
 
 
 @login_required
@@ -424,7 +448,9 @@ def employment_entry(request: HttpRequest, pk: int, institution: int) -> HttpRes
                     continue
                 rows.append(form.save(commit=False))
             try:
-                services.employment_save(period=period, institution=institution, rows=rows)
+                services.employment_save(
+                    period=period, institution=institution, rows=rows, expected_stamp=_stamp(request)
+                )
             except ValidationError as error:
                 errors = error.messages
             else:
@@ -441,6 +467,9 @@ def employment_entry(request: HttpRequest, pk: int, institution: int) -> HttpRes
             period,
             "employment",
             formset=formset,
+            stamp=_stamp(request)
+            if request.method == "POST"
+            else services.employment_stamp(period=period, institution=institution),
             institution=institution,
             errors=errors,
             comparison=comparison,
@@ -486,4 +515,6 @@ def employment_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         period.county, period, suppressed=suppressed, institution=institution
     )
     headers, rows = sheets.employment_export_rows(summary)
-    return _export(fmt, f"punesim-{period.pk}", _("Employment"), headers, rows)
+    response = _export(fmt, f"punesim-{period.pk}", _("Employment"), headers, rows)
+    _log_export(request, period, _("Employment"), suppressed)
+    return response

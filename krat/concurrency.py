@@ -7,7 +7,7 @@ changed instead of overwriting it. See `krat.models.base.Versioned`.
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -59,7 +59,11 @@ def save_versioned(
 
 
 class VersionedFormMixin(forms.Form):
-    """Carries the version the editor started from through the round trip."""
+    """Carries the version the editor started from through the round trip.
+
+    Also: a model rule about a field the form does not show (a meeting's status when its
+    date moves) becomes an error of the whole form instead of Django's ValueError (a 500).
+    """
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, label=gettext_lazy("version"))
 
@@ -70,3 +74,11 @@ class VersionedFormMixin(forms.Form):
             self.fields["version"].initial = instance.version
         else:
             self.fields["version"].required = False
+
+    def _update_errors(self, errors: ValidationError) -> None:
+        if hasattr(errors, "error_dict"):
+            moved: dict[str, list] = {}
+            for field, messages in errors.error_dict.items():
+                moved.setdefault(field if field in self.fields else NON_FIELD_ERRORS, []).extend(messages)
+            errors = ValidationError(moved)
+        super()._update_errors(errors)

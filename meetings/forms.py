@@ -149,8 +149,13 @@ class AttachmentForm(forms.Form):
 class AttendanceForm(forms.Form):
     """One status and one name per institution, plus the guests."""
 
-    def __init__(self, *args, rows, guests: str = "", **kwargs):
+    # The meeting's version: the sheet is locked like an edit of the meeting. Optional, so
+    # a post without it (an old page) records as before, without the check.
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+
+    def __init__(self, *args, rows, guests: str = "", version: int = 1, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["version"].initial = version
         self.rows = rows
         choices = [("", _("not recorded")), *AttendanceStatus.choices]
         for institution, record in rows:

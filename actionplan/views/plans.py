@@ -17,6 +17,7 @@ from actionplan.forms import ActivityForm, ObjectiveForm, PillarForm, PlanForm, 
 from actionplan.models import ActionPlan, Objective, Pillar
 from krat import access
 from krat import spreadsheets as xl
+from krat.audit import log_download
 from krat.views.common import record_form_view
 
 
@@ -158,7 +159,9 @@ def pillar_create(request: HttpRequest, pk: int) -> HttpResponse:
     return record_form_view(
         request,
         form=form,
-        save=lambda pillar, form: services.pillar_save(pillar=pillar),
+        save=lambda pillar, form: services.pillar_save(
+            pillar=pillar, expected_version=form.cleaned_data["version"]
+        ),
         template="actionplan/simple_form.html",
         success_message=_("The pillar was saved."),
         success_url=lambda pillar: _plan_url(plan),
@@ -173,7 +176,9 @@ def pillar_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return record_form_view(
         request,
         form=PillarForm(request.POST or None, instance=pillar),
-        save=lambda pillar, form: services.pillar_save(pillar=pillar),
+        save=lambda pillar, form: services.pillar_save(
+            pillar=pillar, expected_version=form.cleaned_data["version"]
+        ),
         template="actionplan/simple_form.html",
         success_message=_("The pillar was saved."),
         success_url=lambda pillar: _plan_url(plan),
@@ -187,7 +192,9 @@ def objective_create(request: HttpRequest, pk: int) -> HttpResponse:
     return record_form_view(
         request,
         form=ObjectiveForm(request.POST or None, plan=plan, initial={"pillar": request.GET.get("shtylla")}),
-        save=lambda objective, form: services.objective_save(objective=objective),
+        save=lambda objective, form: services.objective_save(
+            objective=objective, expected_version=form.cleaned_data["version"]
+        ),
         template="actionplan/simple_form.html",
         success_message=_("The objective was saved."),
         success_url=lambda objective: _plan_url(plan),
@@ -202,7 +209,9 @@ def objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return record_form_view(
         request,
         form=ObjectiveForm(request.POST or None, instance=objective, plan=plan),
-        save=lambda objective, form: services.objective_save(objective=objective),
+        save=lambda objective, form: services.objective_save(
+            objective=objective, expected_version=form.cleaned_data["version"]
+        ),
         template="actionplan/simple_form.html",
         success_message=_("The objective was saved."),
         success_url=lambda objective: _plan_url(plan),
@@ -289,4 +298,6 @@ def plan_template(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def plan_export(request: HttpRequest, pk: int) -> HttpResponse:
     plan = plan_for_user(request.user, pk)
-    return xl.xlsx_response(spreadsheet.plan_export(plan), f"plani-{plan.county.slug}-{plan.year}.xlsx")
+    content = spreadsheet.plan_export(plan)
+    log_download(request, county=plan.county, what=_("Action plan %(year)s") % {"year": plan.year})
+    return xl.xlsx_response(content, f"plani-{plan.county.slug}-{plan.year}.xlsx")

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -32,11 +32,13 @@ def record_form_view(
     """
     if request.method == "POST" and form.is_valid():
         try:
-            record = save(form.save(commit=False), form)
+            # The record and its many-to-many links are one write: all or nothing.
+            with transaction.atomic():
+                record = save(form.save(commit=False), form)
+                form.save_m2m()
         except ValidationError as error:
             add_errors(form, error)
         else:
-            form.save_m2m()
             messages.success(request, success_message)
             return redirect(success_url(record))
     status = 400 if request.method == "POST" else 200

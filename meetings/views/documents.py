@@ -12,6 +12,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from krat.audit import log_download
 from krat.pdf import pdf_response, render_pdf
 from meetings import selectors, services
 from meetings.access import attachment_for_user, meeting_for_user
@@ -24,6 +25,9 @@ def invitation_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for_user(request.user, pk)
     with translation.override(document_language(request)):
         pdf = render_pdf("pdf/meeting_invitation.html", {"summary": selectors.meeting_summary(meeting)})
+    log_download(
+        request, county=meeting.county, what=_("Invitation letter, %(meeting)s") % {"meeting": meeting}
+    )
     return pdf_response(pdf, f"ftesa-{meeting.date:%Y-%m-%d}.pdf")
 
 
@@ -52,6 +56,9 @@ def summary_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for_user(request.user, pk)
     with translation.override(document_language(request)):
         pdf = render_pdf("pdf/meeting_summary.html", {"summary": selectors.meeting_summary(meeting)})
+    log_download(
+        request, county=meeting.county, what=_("Meeting summary, %(meeting)s") % {"meeting": meeting}
+    )
     return pdf_response(pdf, f"permbledhja-{meeting.date:%Y-%m-%d}.pdf")
 
 
@@ -88,6 +95,11 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
         handle = attachment.file.open("rb")
     except FileNotFoundError as missing:
         raise Http404 from missing
+    log_download(
+        request,
+        county=attachment.meeting.county,
+        what=_("Meeting document “%(title)s”") % {"title": attachment.title},
+    )
     response = FileResponse(
         handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
     )

@@ -76,7 +76,7 @@ def agenda_item_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def attendance_edit(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for_user(request.user, pk, manage=True)
     rows = selectors.attendance_rows(meeting)
-    form = AttendanceForm(request.POST or None, rows=rows, guests=meeting.guests)
+    form = AttendanceForm(request.POST or None, rows=rows, guests=meeting.guests, version=meeting.version)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -93,6 +93,7 @@ def attendance_edit(request: HttpRequest, pk: int) -> HttpResponse:
                         for institution, _record in rows
                     ],
                     guests=data["guests"],
+                    expected_version=data["version"],
                 )
             except ValidationError as error:
                 add_errors(form, error)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from krat import access
+from krat.audit import log_download
 from krat.views.common import record_form_view
 from meetings import selectors, services
 from meetings.access import can_update_decision_status, meeting_for_user
@@ -51,6 +52,7 @@ def decisions_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     response["Content-Disposition"] = content_disposition_header(True, f"vendimet-{county.slug}.xlsx")
+    log_download(request, county=county, what=_("Decisions of the meetings"))
     return response
 
 
