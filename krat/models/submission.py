@@ -184,6 +184,7 @@ class PartNothingToReport(models.Model):
     )
     part_key = models.CharField(_("part"), max_length=60)
     marked_at = models.DateTimeField(_("marked at"), auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("part with nothing to report")

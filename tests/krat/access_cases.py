@@ -56,8 +56,10 @@ def build(world: World) -> None:
 
 
 def _build_report(world: World) -> None:
-    """A finalised version of the period report (a tiny stand-in PDF)."""
-    from krat.models import FinalReport
+    """The period report's summary and a finalised version (a tiny stand-in PDF)."""
+    from krat.models import FinalReport, PeriodReport
+
+    PeriodReport.objects.create(period=world.period, summary="Përmbledhja e sekretariatit.")
 
     pdf = b"%PDF-1.4 stand-in"
     world.extra["final_report"] = FinalReport.objects.create(

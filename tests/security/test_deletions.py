@@ -22,7 +22,8 @@ WITHOUT_HISTORY = {
     "krat.municipality": "a fixed reference list loaded by load_counties, never deleted",
     "krat.downloadlog": "append-only log; rows are never changed or deleted",
     "krat.submissionreminder": "append-only log of reminders sent",
-    "krat.partnothingtoreport": "KNOWN GAP: a core model (krat/models is not ours); see the report",
+    "krat.finalreport": "a finalised report version is never changed or deleted; a new one is a new row",
+    "krat.apitoken": "a credential, revoked by a flag and never deleted; it holds only a hash",
 }
 PROJECT_APPS = {"krat", "meetings", "actionplan", "cases"}
 

@@ -25,6 +25,7 @@ EDIT_VIEWS = [
     "krat:person_edit",
     "krat:period_edit",
     "krat:submission_edit",
+    "krat:report_summary_edit",
     "meetings:edit",
     "meetings:agenda_edit",
     "meetings:minutes",
