@@ -263,7 +263,7 @@ if TESTING:
     AXES_ENABLED = env_bool("AXES_ENABLED", True)
 
 # Each app's demo records: a callable (county) -> None, run by `manage.py load_demo` in order.
-KRAT_DEMO_LOADERS = ["meetings.demo.load", "actionplan.demo.load", "cases.demo.load"]
+KRAT_DEMO_LOADERS = ["actionplan.demo.load", "meetings.demo.load", "cases.demo.load"]  # plans before meetings
 
 # Each app's benchmark data: a callable (krat.generate.CountyYear) -> None.
 KRAT_DATA_GENERATORS: list[str] = [

@@ -15,7 +15,7 @@ from meetings.models import AgendaItem, Attachment, Decision, Meeting
 
 def meeting_for_user(user: User, pk: int, *, manage: bool = False, chair: bool = False) -> Meeting:
     meeting = get_object_or_404(
-        Meeting.objects.select_related("county", "chair", "period", "approved_by"), pk=pk
+        Meeting.objects.select_related("county", "chair", "period", "approved_by", "action_plan"), pk=pk
     )
     access.require_readable(user, meeting.county)
     if manage:

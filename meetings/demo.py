@@ -8,6 +8,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from actionplan.models import ActionPlan
 from krat.choices import Role
 from krat.models import County, User
 from meetings import seed, services
@@ -43,6 +44,7 @@ def load(*, county: County) -> None:
 
 def _load_seed_meeting(county, institutions, chair, starts_at) -> None:
     period = county.periods.filter(start_date__lte=seed.DATE, end_date__gte=seed.DATE).first()
+    plan = ActionPlan.objects.filter(county=county, year=seed.DATE.year).first()  # "KRAT 2018"
     meeting = Meeting(
         county=county,
         body=Body.TECHNICAL_TABLE,
@@ -51,7 +53,8 @@ def _load_seed_meeting(county, institutions, chair, starts_at) -> None:
         ends_at=starts_at + datetime.timedelta(hours=2),
         place=seed.PLACE,
         chair=chair,
-        action_plan_label=seed.ACTION_PLAN,
+        action_plan=plan,
+        action_plan_label="" if plan else seed.ACTION_PLAN,
         period=period,
         introduction=seed.INTRODUCTION,
         other_invitees="Terre des hommes Albania",
@@ -104,7 +107,7 @@ def _load_upcoming(county, institutions, chair, day: datetime.date) -> None:
         ends_at=starts_at + datetime.timedelta(hours=2),
         place="Salla e mbledhjeve, Prefektura e Qarkut Durrës",
         chair=chair,
-        action_plan_label=f"Plani i veprimit i KRAT {day.year}",
+        action_plan=ActionPlan.objects.filter(county=county, year=day.year).first(),
         period=county.periods.filter(start_date__lte=day, end_date__gte=day).first(),
     )
     services.meeting_save(meeting=meeting, expected_version=None)

@@ -7,6 +7,7 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from actionplan.models import ActionPlan
 from krat.choices import Role
 from krat.concurrency import VersionedFormMixin
 from krat.forms import CountyScopedForm, DateInput
@@ -33,6 +34,7 @@ class MeetingForm(CountyScopedForm):
             "ends_at",
             "place",
             "chair",
+            "action_plan",
             "action_plan_label",
             "period",
             "invited_institutions",
@@ -53,6 +55,7 @@ class MeetingForm(CountyScopedForm):
             county=county, is_active=True, role__in=[Role.CHAIR, Role.SECRETARIAT, Role.OBSERVER]
         ).order_by("last_name")
         self.fields["period"].queryset = ReportingPeriod.objects.filter(county=county)
+        self.fields["action_plan"].queryset = ActionPlan.objects.filter(county=county)
         self.fields["period"].required = False
         self.fields["invited_institutions"].queryset = county.institutions.filter(is_active=True).order_by(
             "name"
@@ -71,6 +74,10 @@ class MeetingForm(CountyScopedForm):
                 self.fields["period"].queryset.filter(start_date__lte=day, end_date__gte=day).first()
             )
             self.instance.period = cleaned["period"]
+        if starts_at and not cleaned.get("action_plan") and not cleaned.get("action_plan_label"):
+            year = starts_at.year
+            cleaned["action_plan"] = self.fields["action_plan"].queryset.filter(year=year).first()
+            self.instance.action_plan = cleaned["action_plan"]
         return cleaned
 
 

@@ -48,12 +48,20 @@ class Meeting(Versioned):
         blank=True,
         verbose_name=_("chair"),
     )
-    # The actionplan app has no model yet: the plan is named here until it can be linked.
+    action_plan = models.ForeignKey(
+        "actionplan.ActionPlan",
+        on_delete=models.PROTECT,
+        related_name="meetings",
+        null=True,
+        blank=True,
+        verbose_name=_("action plan"),
+        help_text=_("The county's plan the meeting is held under; found from the date when left empty."),
+    )
     action_plan_label = models.CharField(
-        _("action plan"),
+        _("other action plan"),
         max_length=200,
         blank=True,
-        help_text=_("The action plan the meeting is held under, e.g. “Plani i veprimit i KRAT 2018”."),
+        help_text=_("Only for a plan that is not kept in the application, e.g. a national one."),
     )
     period = models.ForeignKey(
         ReportingPeriod,
@@ -137,6 +145,10 @@ class Meeting(Versioned):
     def guest_list(self) -> list[str]:
         return [line.strip() for line in self.guests.splitlines() if line.strip()]
 
+    @property
+    def action_plan_name(self) -> str:
+        return self.action_plan.title if self.action_plan_id else self.action_plan_label
+
     def clean(self) -> None:
         super().clean()
         errors: dict[str, ValidationError] = {}
@@ -148,6 +160,10 @@ class Meeting(Versioned):
             )
         if self.chair_id and self.county_id and self.chair.county_id != self.county_id:
             errors["chair"] = ValidationError(_("The chair belongs to another county."), code="chair_county")
+        if self.action_plan_id and self.county_id and self.action_plan.county_id != self.county_id:
+            errors["action_plan"] = ValidationError(
+                _("The action plan belongs to another county."), code="action_plan_county"
+            )
         if self.period_id and self.county_id:
             if self.period.county_id != self.county_id:
                 errors["period"] = ValidationError(

@@ -261,7 +261,7 @@ def meeting_summary(
         starts_at=timezone.localtime(meeting.starts_at),
         ends_at=timezone.localtime(meeting.ends_at) if meeting.ends_at else None,
         place=meeting.place,
-        action_plan_label=meeting.action_plan_label,
+        action_plan_label=meeting.action_plan_name,
         period_label=meeting.period.label if meeting.period_id else "",
         status=meeting.status,
         status_label=meeting.get_status_display(),

@@ -281,3 +281,22 @@ class TestSearch:
         assert found(body=Body.PLENARY) == {two}
         assert found(institution=world.other_institution.pk) == {two}
         assert found() == {one, two}
+
+
+class TestActionPlanLink:
+    def test_a_plan_of_another_county_is_refused(self, world):
+        from tests.actionplan.factories import PlanFactory
+
+        meeting = MeetingFactory(county=world.own, action_plan=PlanFactory(county=world.other, year=2018))
+        with pytest.raises(ValidationError) as error:
+            meeting.full_clean()
+        assert "action_plan_county" in codes(error.value)
+
+    def test_the_summary_names_the_linked_plan_else_the_typed_one(self, world):
+        from tests.actionplan.factories import PlanFactory
+
+        plan = PlanFactory(county=world.own, year=2018)
+        meeting = MeetingFactory(county=world.own, action_plan=plan)
+        assert selectors.meeting_summary(meeting).action_plan_label == "Plani i veprimit i KRAT 2018"
+        meeting.action_plan, meeting.action_plan_label = None, "Plani kombëtar 2018–2020"
+        assert selectors.meeting_summary(meeting).action_plan_label == "Plani kombëtar 2018–2020"
