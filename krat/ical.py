@@ -6,6 +6,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event
 
@@ -23,17 +24,26 @@ class CalendarEvent:
     summary: str
     location: str = ""
     description: str = ""
+    status: str = ""  # e.g. CONFIRMED
+    sequence: int = 0  # raise it when the event changes, so calendars take the change
 
 
-def calendar_bytes(events: Iterable[CalendarEvent], *, name: str = "") -> bytes:
-    """A VCALENDAR holding `events`, as bytes ready to attach or serve as text/calendar."""
+def calendar_bytes(
+    events: Iterable[CalendarEvent], *, name: str = "", now: datetime.datetime | None = None
+) -> bytes:
+    """A VCALENDAR holding `events`, as bytes ready to attach or serve as text/calendar.
+
+    The time zones the events name are included (Outlook needs their VTIMEZONE).
+    """
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-timezone", settings.TIME_ZONE)
     if name:
         calendar.add("x-wr-calname", name)
-    stamp = timezone.now()
+    stamp = (now or timezone.now()).astimezone(datetime.UTC)
     for item in events:
         event = Event()
         event.add("uid", item.uid)
@@ -45,5 +55,10 @@ def calendar_bytes(events: Iterable[CalendarEvent], *, name: str = "") -> bytes:
             event.add("location", item.location)
         if item.description:
             event.add("description", item.description)
+        if item.status:
+            event.add("status", item.status)
+        if item.sequence:
+            event.add("sequence", item.sequence)
         calendar.add_component(event)
+    calendar.add_missing_timezones()
     return calendar.to_ical()
