@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 
 def is_national(user: User) -> bool:
-    return user.is_authenticated and (user.is_national or (user.is_superuser and not user.county_id))
+    return user.is_authenticated and user.is_national
 
 
 def visible_counties(user: User) -> QuerySet[County]:

@@ -64,8 +64,6 @@ def event_list(request: HttpRequest, slug: str) -> HttpResponse:
     filters = EventFilter(request.GET or None, queryset=selectors.event_queryset(county), county=county)
     # Years of a busy calendar hold hundreds of events: LIST_PAGE a page, filters kept.
     page = Paginator(filters.qs, LIST_PAGE).get_page(request.GET.get("faqja"))
-    query = request.GET.copy()
-    query.pop("faqja", None)
     return render(
         request,
         "actionplan/event_list.html",
@@ -74,7 +72,6 @@ def event_list(request: HttpRequest, slug: str) -> HttpResponse:
             "filter": filters,
             "events": list(page.object_list),
             "page": page,
-            "query": query.urlencode(),
             "can_create": can_create_event(request.user, county),
         },
     )

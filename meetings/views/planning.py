@@ -27,7 +27,7 @@ def meeting_list(request: HttpRequest, slug: str) -> HttpResponse:
     county = access.county_for_user(request.user, slug)
     form, filters = meeting_filters(request, county)
     page = Paginator(selectors.meeting_list(county, filters), selectors.MAX_LIST).get_page(
-        request.GET.get("page")
+        request.GET.get("faqja")
     )
     return render(
         request,

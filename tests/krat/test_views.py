@@ -277,3 +277,13 @@ def test_pages_run_the_same_queries_with_ten_times_more_data(
 def test_a_browser_asking_for_english_still_gets_albanian_until_the_person_chooses(world, staff):
     page = staff.get(reverse("krat:dashboard", args=[world.own.slug]), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert '<html lang="sq">' in page.content.decode()
+
+
+def test_the_pager_keeps_the_filters_of_the_page(rf):
+    from django.core.paginator import Paginator
+    from django.template.loader import render_to_string
+
+    request = rf.get("/takime/", {"q": "fëmijë", "faqja": "1"})
+    page = Paginator(range(120), 50).get_page(1)
+    html = render_to_string("includes/pagination.html", {"page": page}, request=request)
+    assert "?q=f%C3%ABmij%C3%AB&amp;faqja=2" in html
