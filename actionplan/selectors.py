@@ -251,11 +251,11 @@ def plan_progress(county: County, *, period: ReportingPeriod, today: datetime.da
     Plain data only: {"plan": {...} | None, "period": {...}, "today": date, "totals": {...},
     "by_pillar": [...], "by_objective": [...], "by_institution": [...], "overdue": [...]}. Each tally holds the
     counts of done, on_track, overdue and cancelled activities, their total and their
-    shares in per cent. At most four queries.
+    shares in per cent. At most three queries.
     """
     today = today or timezone.localdate()
     plan = plan_for_year(county, period.start_date.year)
-    rows = plan_rows(plan, period=period, today=today) if plan else []
+    rows = plan_state_rows(plan, period=period, today=today) if plan else []
     summary = summarise(rows)
     return {
         "plan": {"pk": plan.pk, "title": plan.title, "year": plan.year} if plan else None,

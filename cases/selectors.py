@@ -11,7 +11,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, Q, Sum
+from django.db.models import Avg, Count, Q, Subquery, Sum
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -30,6 +30,7 @@ from cases.choices import (
 )
 from cases.models import AgeGroup, EmploymentFunnel, StreetIntervention, VictimCount, VictimReport
 from krat import charts
+from krat.memo import forget, remembered
 from krat.models import County, Institution, ReportingPeriod
 from krat.selectors import DashboardPanel
 from krat.suppression import Cell, Line, exact, present, suppress_breakdowns
@@ -58,11 +59,20 @@ def _year_before(day: datetime.date) -> datetime.date:
 
 def comparison_periods(period: ReportingPeriod) -> Comparison:
     """Previous: the latest period of the county ending before this one starts.
-    Year earlier: the period starting exactly one year before this one, if any."""
-    periods = ReportingPeriod.objects.filter(county_id=period.county_id)
-    previous = periods.filter(end_date__lt=period.start_date).order_by("-end_date").first()
-    year_earlier = periods.filter(start_date=_year_before(period.start_date)).first()
-    return Comparison(previous=previous, year_earlier=year_earlier)
+    Year earlier: the period starting exactly one year before this one, if any.
+    One query, once per period instance (the report's three summaries share it)."""
+    return remembered(period, "cases.comparison", lambda: _comparison(period))
+
+
+def _comparison(period: ReportingPeriod) -> Comparison:
+    before = ReportingPeriod.objects.filter(county_id=period.county_id, end_date__lt=period.start_date)
+    latest = before.order_by("-end_date").values("pk")[:1]
+    year_before = _year_before(period.start_date)
+    found = list(before.filter(Q(start_date=year_before) | Q(pk=Subquery(latest))).order_by("-end_date"))
+    return Comparison(
+        previous=found[0] if found else None,
+        year_earlier=next((p for p in found if p.start_date == year_before), None),
+    )
 
 
 def _period_info(period: ReportingPeriod | None) -> dict | None:
@@ -98,9 +108,15 @@ def earlier_victim_means(*, period: ReportingPeriod, institution: Institution) -
 
 
 def victim_categories(county: County) -> dict[str, list[tuple[str, str]]]:
-    from cases.services import age_groups_for, victim_categories
+    from cases.services import victim_categories
 
-    return victim_categories(age_groups_for(county))
+    return victim_categories(_age_groups(county))
+
+
+def _age_groups(county: County) -> list[AgeGroup]:
+    from cases.services import age_groups_for
+
+    return age_groups_for(county)
 
 
 def victim_grid_values(*, period: ReportingPeriod, institution: Institution) -> dict:
@@ -240,17 +256,42 @@ def reporting_institutions(county: County, period: ReportingPeriod, data: str) -
     """The institutions that report `data`, each with whether it has reported for the period."""
     from cases.services import settings_for
 
-    kinds = settings_for(county).kinds_for(data)
+    kinds = set(settings_for(county).kinds_for(data))
+    reported = reported_institutions(period, data)
+    active = remembered(
+        county,
+        "cases.active_institutions",
+        lambda: list(county.institutions.filter(is_active=True).order_by("name")),
+    )
+    return [
+        {"pk": inst.pk, "name": inst.name, "reported": inst.pk in reported}
+        for inst in active
+        if inst.kind in kinds
+    ]
+
+
+def _reported_key(data: str) -> str:
+    return f"cases.reported.{data}"
+
+
+def forget_reported(period: ReportingPeriod, data: str) -> None:
+    """After a save: the next `reported_institutions` of this instance reads again."""
+    forget(period, _reported_key(data))
+
+
+def reported_institutions(period: ReportingPeriod, data: str) -> set[int]:
+    """The institutions with figures of `data` for `period`: one query per period instance
+    and kind (the submission board and the report's summaries share it)."""
     model = {
         DataKind.VICTIMS: VictimReport,
         DataKind.STREET_CHILDREN: StreetIntervention,
         DataKind.EMPLOYMENT: EmploymentFunnel,
     }[data]
-    reported = set(model.objects.filter(period=period).values_list("institution_id", flat=True).distinct())
-    return [
-        {"pk": inst.pk, "name": inst.name, "reported": inst.pk in reported}
-        for inst in Institution.objects.filter(county=county, is_active=True, kind__in=kinds).order_by("name")
-    ]
+    return remembered(
+        period,
+        _reported_key(data),
+        lambda: set(model.objects.filter(period=period).values_list("institution_id", flat=True).distinct()),
+    )
 
 
 # --- Children in street situations ------------------------------------------------------------------
@@ -321,7 +362,7 @@ def street_children_summary(county: County, period: ReportingPeriod, *, suppress
         .values("sex", "age_group_id")
         .annotate(n=Sum("count"))
     }
-    groups = [g for g in AgeGroup.objects.filter(county=county).order_by("min_age") if g.is_child]
+    groups = [g for g in _age_groups(county) if g.is_child]
     total = sum(r["children"] for r in rows)
     months = _months(period)
     by_month = dict.fromkeys(months, 0)
@@ -496,7 +537,7 @@ def employment_summary(
     qs = EmploymentFunnel.objects.filter(county=county, period=period)
     if institution is not None:
         qs = qs.filter(institution=institution)
-    groups = AgeGroup.objects.filter(county=county).order_by("min_age")
+    groups = _age_groups(county)
     age_labels = {str(g.pk): g.label for g in groups if g.is_working_age}
     age_labels[UNKNOWN] = _("Unknown")
     dims = {
@@ -511,8 +552,9 @@ def employment_summary(
             for key in options:
                 values[(stage, dim, str(key))] = 0
     field_of = {"group": "group", "sex": "sex", "age": "age_group_id"}
-    for dim, field_name in field_of.items():
-        for row in qs.values(field_name).annotate(**{f"s_{s}": Sum(s) for s in EmploymentFunnel.STAGES}):
+    sums = {f"s_{s}": Sum(s) for s in EmploymentFunnel.STAGES}
+    for row in qs.order_by().values(*field_of.values()).annotate(**sums):  # one query for the three
+        for dim, field_name in field_of.items():
             key = str(row[field_name]) if row[field_name] is not None else UNKNOWN
             for stage in EmploymentFunnel.STAGES:
                 values[(stage, dim, key)] = values.get((stage, dim, key), 0) + (row[f"s_{stage}"] or 0)

@@ -33,22 +33,30 @@ from cases.models import (
     VictimReport,
 )
 from krat.concurrency import StaleEditError, save_versioned
+from krat.memo import forget, remembered
 from krat.models import County, Institution, ReportingPeriod
 
 DEFAULT_AGE_GROUPS = [(0, 13), (14, 17), (18, 24), (25, None)]
+# The keys `krat.memo` remembers the county's settings and age groups under.
+SETTINGS, AGE_GROUPS = "cases.settings", "cases.age_groups"
 
 
 # --- County settings ----------------------------------------------------------------------
 
 
 def settings_for(county: County) -> CasesSettings:
-    """The county's period data settings, created with the defaults on first use."""
-    settings, _created = CasesSettings.objects.get_or_create(county=county)
-    return settings
+    """The county's period data settings, created with the defaults on first use
+    (read once per county instance: see `krat.memo`)."""
+    return remembered(county, SETTINGS, lambda: CasesSettings.objects.get_or_create(county=county)[0])
 
 
 def age_groups_for(county: County) -> list[AgeGroup]:
-    """The county's age groups, the defaults (0–13, 14–17, 18–24, 25+) created on first use."""
+    """The county's age groups, the defaults (0–13, 14–17, 18–24, 25+) created on first use
+    (read once per county instance: see `krat.memo`)."""
+    return remembered(county, AGE_GROUPS, lambda: _age_groups(county))
+
+
+def _age_groups(county: County) -> list[AgeGroup]:
     groups = list(AgeGroup.objects.filter(county=county).order_by("min_age"))
     if not groups:
         AgeGroup.objects.bulk_create(
@@ -93,6 +101,7 @@ def age_groups_set(*, county: County, bounds: Sequence[int]) -> list[AgeGroup]:
             _("The age groups are already used by recorded figures and cannot be changed."),
             code="groups_used",
         )
+    forget(county, AGE_GROUPS)
     with transaction.atomic():
         VictimCount.objects.filter(report__county=county, dimension=Dimension.AGE).delete()
         current.delete()
@@ -318,12 +327,19 @@ def victim_grid_save(
                 elif cell.count != count:
                     cell.count = count
                     cell.save()
+    _forget_reported(period, DataKind.VICTIMS)
     return outlier_warnings(
         period=period, institution=institution, totals={s: g.total for s, g in grids.items()}
     )
 
 
 # --- Children in street situations ---------------------------------------------------------------
+
+
+def _forget_reported(period: ReportingPeriod, data: str) -> None:
+    from cases.selectors import forget_reported
+
+    forget_reported(period, data)
 
 
 def period_for_date(county: County, day: datetime.date) -> ReportingPeriod | None:
@@ -420,6 +436,7 @@ def intervention_save(
                 StreetChildCount.objects.create(
                     intervention=intervention, sex=sex, age_group_id=group_id, count=count
                 )
+    _forget_reported(intervention.period, DataKind.STREET_CHILDREN)
     return intervention
 
 
@@ -504,4 +521,5 @@ def employment_save(
         for row in rows:
             row.pk = None
             row.save()
+    _forget_reported(period, DataKind.EMPLOYMENT)
     return list(rows)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.choices import DataKind
 from cases.models import EmploymentFunnel, StreetIntervention, VictimReport
+from cases.selectors import reported_institutions
 from cases.services import may_report, settings_for
 from krat.submissions.parts import COMPLETE, MISSING, SubmissionPart, register_part
 
@@ -18,26 +19,15 @@ PARTS = [
 ]
 
 
-def _county_settings(county):
-    """The county's settings, read once for all three parts of one board."""
-    if not hasattr(county, "_cases_settings"):
-        county._cases_settings = settings_for(county)
-    return county._cases_settings
-
-
 def _part(data: str, model, title, url_name: str) -> SubmissionPart:
     def applicable(submissions) -> set[int]:
-        kinds = set(_county_settings(submissions[0].period.county).kinds_for(data))
+        kinds = set(settings_for(submissions[0].period.county).kinds_for(data))
         return {
             s.institution_id for s in submissions if s.institution.is_active and s.institution.kind in kinds
         }
 
     def states(submissions) -> dict[int, str]:
-        reported = set(
-            model.objects.filter(
-                period=submissions[0].period, institution_id__in=[s.institution_id for s in submissions]
-            ).values_list("institution_id", flat=True)
-        )
+        reported = reported_institutions(submissions[0].period, data)
         return {s.institution_id: COMPLETE if s.institution_id in reported else MISSING for s in submissions}
 
     def url(submission) -> str:

@@ -3,9 +3,11 @@
 Scale 1 is one county-year as a busy prefecture has it: 40 institutions with their
 representatives and three periods, then whatever each app adds for that county-year
 (10 meetings, a 120-activity plan, 150 awareness events, victims grids, 300
-street-children interventions, employment funnels). Scale N is N county-years:
-one county for N < 4, otherwise two years in each of ceil(N / 2) counties (at most
-twelve). The same seed always gives the same data.
+street-children interventions, employment funnels). Scale N < 4 is N counties for
+one year; 4 to 9 is two years in each of ceil(N / 2) counties; 10 and above is the
+national installation the issue describes: all twelve counties, each with
+ceil(N / 5) years (scale 10: 12 counties × 2 years). The same seed always gives the
+same data.
 """
 
 from __future__ import annotations
@@ -67,8 +69,11 @@ class CountyYear:
 
 def layout(scale: int) -> tuple[int, int]:
     """(counties, years) for a scale."""
-    years = 1 if scale < 4 else 2
-    return min(12, math.ceil(scale / years)), years
+    if scale < 4:
+        return scale, 1
+    if scale < 10:
+        return math.ceil(scale / 2), 2
+    return len(COUNTIES), math.ceil(scale / 5)
 
 
 @transaction.atomic

@@ -84,7 +84,8 @@ def test_production_hashes_passwords_with_argon2():
 def test_the_benchmark_data_is_reproducible_and_scales():
     from krat.generate import generate, layout
 
-    assert layout(1) == (1, 1) and layout(10) == (5, 2)
+    assert layout(1) == (1, 1) and layout(3) == (3, 1) and layout(6) == (3, 2)
+    assert layout(10) == (12, 2)  # every county of Albania, several years
     generate(scale=1, seed=7)
     first = sorted(User.objects.values_list("username", "first_name"))
     assert Institution.objects.count() == 40

@@ -225,9 +225,6 @@ def _event_rows(events) -> list[dict]:
 
 
 def _awareness(county: County, period: ReportingPeriod, shared: bool) -> dict:
-    base = AwarenessEvent.objects.filter(county=county).select_related("municipality", "organiser")
-    base = base.prefetch_related("target_groups").order_by("date", "start_time", "pk")
-    held = _event_rows(base.filter(status=EventStatus.HELD, date__range=(period.start_date, period.end_date)))
     following = (
         ReportingPeriod.objects.filter(county=county, start_date__gt=period.end_date)
         .order_by("start_date")
@@ -240,7 +237,20 @@ def _awareness(county: County, period: ReportingPeriod, shared: bool) -> dict:
         first = period.end_date + datetime.timedelta(days=1)
         window = (first, _add_months(first, NEXT_MONTHS) - datetime.timedelta(days=1))
         next_label = ""
-    planned = _event_rows(base.filter(status=EventStatus.PLANNED, date__range=window))
+    events = (
+        AwarenessEvent.objects.filter(county=county)
+        .filter(
+            Q(status=EventStatus.HELD, date__range=(period.start_date, period.end_date))
+            | Q(status=EventStatus.PLANNED, date__range=window)
+        )
+        .select_related("municipality", "organiser")
+        .prefetch_related("target_groups")
+        .order_by("date", "start_time", "pk")
+    )
+    held, planned = [], []
+    for event in events:  # held in the period and planned for the next, in one query
+        (held if event.status == EventStatus.HELD else planned).append(event)
+    held, planned = _event_rows(held), _event_rows(planned)
     # People reached: each event a part, the period's total the line's total.
     values = {("e", i): row["reached"] for i, row in enumerate(held)}
     values["total"] = sum(row["reached"] for row in held)
