@@ -23,6 +23,7 @@ from actionplan.models import (
     Pillar,
     TargetGroup,
 )
+from actionplan.services import target_groups_ensure
 from krat.generate import CountyYear
 from krat.models import Municipality
 
@@ -138,6 +139,7 @@ def _status(rng, activity: Activity, period) -> str:
 def _events(part: CountyYear, activities: list[Activity]) -> None:
     rng = part.rng
     municipalities = list(Municipality.objects.filter(county=part.county))
+    target_groups_ensure()  # the migration's rows, gone if a test flushed the tables
     groups = list(TargetGroup.objects.all())
     events = []
     for number in range(part.count(EVENTS)):

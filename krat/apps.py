@@ -9,9 +9,12 @@ class KratConfig(AppConfig):
     def ready(self) -> None:
         from krat import (
             checks,  # noqa: F401 - registers the system checks
+            freshness,
             history,
         )
         from krat.models import County, Institution, ReportingPeriod, User
+
+        freshness.install()  # notice data writes on every connection (krat/freshness.py)
 
         history.register(County, county_of=lambda county: county)
         history.register(Institution, county_of=lambda institution: institution.county)

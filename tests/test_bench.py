@@ -34,14 +34,16 @@ def _sign_in(client: Client, username: str) -> None:
     client.force_login(User.objects.get(username=username))
 
 
-# Pages still above issue 8's 20-query target, pinned where they stand so they cannot
-# grow while the target is open: the report preview calls each app's summary selector,
-# and each of those looks up the comparison periods again.
-OVER_TARGET = {"report_preview": 68}
+# Built from scratch, the report preview reads every app's tables: 35 queries, pinned
+# where they stand. Once built it is kept until the data changes (krat/freshness.py),
+# and a kept page runs at most 20 (the second test).
+COLD_OVER_TARGET = {"report_preview": 35}
 
 
 @pytest.mark.django_db
-def test_main_pages_run_at_most_20_queries_and_no_more_with_more_data(django_assert_max_num_queries):
+def test_main_pages_built_from_scratch_run_no_more_queries_with_more_data(django_assert_max_num_queries):
+    """Inside the test's transaction nothing is kept (its rows could be rolled back), so
+    every page here is built from scratch: the cold path, pinned."""
     generate(scale=1, fraction=FRACTION)
     client = Client()
     targets = {target.label: target.resolve() for target in [FLOOR, *PAGES]}
@@ -50,14 +52,12 @@ def test_main_pages_run_at_most_20_queries_and_no_more_with_more_data(django_ass
         _sign_in(client, username)
         client.get(path)  # warm the caches a running server has warm
         small[label] = _count(client, path)
-    within = {label: n for label, n in small.items() if label not in OVER_TARGET}
+    within = {label: n for label, n in small.items() if label not in COLD_OVER_TARGET}
     assert max(within.values()) <= 20, small
-    for label, pinned in OVER_TARGET.items():
+    for label, pinned in COLD_OVER_TARGET.items():
         assert small[label] <= pinned, (label, small[label])
 
-    # More of everything: an earlier year in the same county and two more counties.
-    generate(scale=1, fraction=FRACTION, last_year=first_year_before())
-    generate(scale=3, fraction=FRACTION, seed=7)
+    _more_of_everything()
     assert {t.label: t.resolve() for t in [FLOOR, *PAGES]} == targets  # the same pages
     for label, (path, username) in targets.items():
         _sign_in(client, username)
@@ -65,6 +65,33 @@ def test_main_pages_run_at_most_20_queries_and_no_more_with_more_data(django_ass
         with django_assert_max_num_queries(small[label]):
             response = client.get(path)
         assert response.status_code == 200, label
+
+
+@pytest.mark.django_db(transaction=True)
+def test_main_pages_as_a_running_server_serves_them_run_at_most_20_queries():
+    """Committed data, a page asked twice: what the benchmark measures under load."""
+    generate(scale=1, fraction=FRACTION)
+    client = Client()
+    counts = {}
+    for target in [FLOOR, *PAGES]:
+        path, username = target.resolve()
+        _sign_in(client, username)
+        client.get(path)
+        counts[target.label] = _count(client, path)
+    assert max(counts.values()) <= 20, counts
+    assert counts["report_preview"] <= 5, counts  # session, user, period, finalised versions
+    _more_of_everything()
+    for target in [FLOOR, *PAGES]:
+        path, username = target.resolve()
+        _sign_in(client, username)
+        client.get(path)
+        assert _count(client, path) <= counts[target.label], target.label
+
+
+def _more_of_everything() -> None:
+    """An earlier year in the same county and two more counties."""
+    generate(scale=1, fraction=FRACTION, last_year=first_year_before())
+    generate(scale=3, fraction=FRACTION, seed=7)
 
 
 def first_year_before() -> int:

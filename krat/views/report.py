@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_POST
 from krat import access
 from krat.audit import log_download
 from krat.forms import add_errors
+from krat.freshness import fresh
 from krat.models import FinalReport, PeriodReport, ReportingPeriod
 from krat.pdf import pdf_response
 from krat.report import documents, selectors, services
@@ -64,14 +66,19 @@ def report_preview(request: HttpRequest, pk: int) -> HttpResponse:
     period = period_for_report(request.user, pk)
     county = period.county
     shared = _shared(request, period)
-    report = selectors.period_report(county, period, shared=shared)
+    document = fresh(
+        ("report-preview", period.pk, shared),
+        lambda: render_to_string(
+            "krat/report_document.html", {"report": selectors.period_report(county, period, shared=shared)}
+        ),
+    )
     return render(
         request,
         "krat/report_preview.html",
         {
             "county": county,
             "period": period,
-            "report": report,
+            "document": document,
             "shared": shared,
             "sees_exact": sees_exact(request.user, county),
             "can_edit_summary": access.can_manage_county(request.user, county),

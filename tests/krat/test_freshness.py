@@ -1,0 +1,138 @@
+"""Pages kept until the data changes (krat/freshness.py): every kind of write is noticed,
+after its commit and not before, and the report preview never shows old figures."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection, transaction
+from django.urls import reverse
+
+from krat import freshness
+from krat.freshness import data_stamp, fresh, is_data_write
+from krat.models import Institution
+from tests.factories import InstitutionFactory
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        'INSERT INTO "cases_victimreport" ("total") VALUES (%s)',
+        'UPDATE "krat_institution" SET "name" = %s',
+        '  delete from "meetings_decision" WHERE id = 1',
+        'TRUNCATE "actionplan_activity", "krat_county"',
+        "UPDATE krat_county SET name = 'x'",
+    ],
+)
+def test_a_write_to_a_data_table_counts(sql):
+    assert is_data_write(sql)
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        'SELECT "krat_institution"."id" FROM "krat_institution"',
+        'UPDATE "django_session" SET "expire_date" = %s',
+        'INSERT INTO "axes_accessattempt" ("username") VALUES (%s)',
+        'UPDATE "otp_totp_totpdevice" SET "last_t" = %s',
+        'INSERT INTO "krat_downloadlog" ("what") VALUES (%s)',
+        'UPDATE "krat_apitoken" SET "last_used_at" = %s',
+        "SAVEPOINT s1",
+    ],
+)
+def test_reads_and_bookkeeping_do_not_count(sql):
+    assert not is_data_write(sql)
+
+
+def test_every_connection_is_watched(db):
+    assert freshness.notice_writes in connection.execute_wrappers
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda i: InstitutionFactory(),
+        lambda i: Institution.objects.filter(pk=i.pk).update(name="Renamed"),
+        lambda i: Institution.objects.bulk_update([i], ["name"]),
+        lambda i: i.delete(),
+        lambda i: connection.cursor().execute(
+            "UPDATE krat_institution SET name = 'Raw' WHERE id = %s", [i.pk]
+        ),
+    ],
+    ids=["create", "update", "bulk", "delete", "raw"],
+)
+def test_each_kind_of_write_replaces_the_stamp_after_it_commits(write):
+    institution = InstitutionFactory()
+    before = data_stamp()
+    with transaction.atomic():
+        write(institution)
+        assert data_stamp() == before  # not before the commit: the rows are not visible yet
+    assert data_stamp() != before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_write_keeps_the_stamp():
+    before = data_stamp()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        InstitutionFactory()
+        raise RuntimeError
+    assert data_stamp() == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_kept_until_a_write_then_built_again():
+    built = []
+
+    def build():
+        built.append(Institution.objects.count())
+        return built[-1]
+
+    assert fresh(("count",), build) == 0
+    assert fresh(("count",), build) == 0
+    assert built == [0]  # kept
+    InstitutionFactory()
+    assert fresh(("count",), build) == 1
+    assert built == [0, 1]
+
+
+def test_inside_a_transaction_that_wrote_nothing_is_kept(db):
+    """Its rows could still be rolled back: what it builds is never kept for others."""
+    InstitutionFactory()
+    built = []
+    for _ in range(2):
+        fresh(("uncommitted",), lambda: built.append(1) or len(built))
+    assert built == [1, 1]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_report_preview_shows_a_new_figure_at_once(client):
+    from tests.cases.factories import save_victims
+    from tests.world import build_world
+
+    world = build_world()
+    client.force_login(world.users["secretariat"])
+    url = reverse("krat:report_preview", args=[world.period.pk]) + "?ndarje=0"
+    client.get(url)
+    first = client.get(url).content.decode()  # the kept page
+    save_victims(world.period, world.own_institution, victims=17, potential=23)
+    page = client.get(url).content.decode()
+    assert page != first
+    assert ">17<" in page.replace(" ", "") and ">23<" in page.replace(" ", "")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_language_and_version_is_kept_apart(client):
+    from tests.cases.factories import save_victims
+    from tests.world import build_world
+
+    world = build_world()
+    save_victims(world.period, world.own_institution, victims=2, potential=9)
+    client.force_login(world.users["secretariat"])
+    url = reverse("krat:report_preview", args=[world.period.pk])
+    exact = client.get(url + "?ndarje=0").content.decode()
+    shared = client.get(url + "?ndarje=1").content.decode()
+    assert "&lt; 3" in shared and "&lt; 3" not in exact
+    client.cookies["django_language"] = "en"
+    english = client.get(url + "?ndarje=0").content.decode()
+    assert "Victims and potential victims" in english
+    assert "Victims and potential victims" not in exact
