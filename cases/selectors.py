@@ -30,6 +30,7 @@ from cases.choices import (
 )
 from cases.models import AgeGroup, EmploymentFunnel, StreetIntervention, VictimCount, VictimReport
 from krat import charts
+from krat.freshness import kept
 from krat.memo import forget, remembered
 from krat.models import County, Institution, ReportingPeriod
 from krat.selectors import DashboardPanel
@@ -175,6 +176,7 @@ def _victim_cells(total: int, referred: int, cells: dict, categories: dict, k: i
     return total_cell, referred_cell, parts
 
 
+@kept("cases.victims_summary")
 def victims_summary(
     county: County, period: ReportingPeriod, *, suppressed: bool, institution: Institution | None = None
 ) -> dict:
@@ -344,6 +346,7 @@ def intervention_queryset(county: County, period: ReportingPeriod, institution: 
     return qs
 
 
+@kept("cases.street_children_summary")
 def street_children_summary(county: County, period: ReportingPeriod, *, suppressed: bool) -> dict:
     """Children met in the period: by month (tourist season marked), place, municipality of
     origin, sex and age, activity, action; the origins that repeat; and the comparisons."""
@@ -528,6 +531,7 @@ def _employment_raw_of(
     return [None if p is None else found.get(p.pk, empty) for p in periods]
 
 
+@kept("cases.employment_summary")
 def employment_summary(
     county: County, period: ReportingPeriod, *, suppressed: bool, institution: Institution | None = None
 ) -> dict:

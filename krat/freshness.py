@@ -29,6 +29,8 @@ Django (psql by hand) are not noticed until the next write through it or a resta
 
 from __future__ import annotations
 
+import datetime
+import functools
 import re
 import secrets
 from collections.abc import Callable, Hashable, Iterable
@@ -37,6 +39,7 @@ from typing import TypeVar
 from django.core.cache import caches
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.signals import connection_created
+from django.db.models import Model
 from django.dispatch import receiver
 from django.utils import timezone, translation
 
@@ -98,6 +101,32 @@ def install() -> None:
     """Watch the connections already open (new ones are watched as they open)."""
     for connection in connections.all(initialized_only=True):
         _install(None, connection)
+
+
+def kept(name: str) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """Decorate a read whose result depends only on its arguments and the data: it is
+    kept until the next write. A model instance argument counts by its primary key
+    (its other fields are data too, so a change to them replaces the stamp)."""
+
+    def decorate(read: Callable[..., T]) -> Callable[..., T]:
+        @functools.wraps(read)
+        def keeping(*args, **kwargs) -> T:
+            parts = [name, *map(_key_part, args)]
+            parts += [f"{key}={_key_part(value)}" for key, value in sorted(kwargs.items())]
+            return fresh(parts, lambda: read(*args, **kwargs))
+
+        keeping.uncached = read
+        return keeping
+
+    return decorate
+
+
+def _key_part(value) -> str:
+    if isinstance(value, Model):
+        return f"{value._meta.label}#{value.pk}"
+    if value is None or isinstance(value, bool | int | str | datetime.date):
+        return repr(value)
+    raise TypeError(f"{type(value).__name__} cannot be part of a kept read's key")
 
 
 def fresh(parts: Iterable[Hashable], build: Callable[[], T], *, using: str = DEFAULT_DB_ALIAS) -> T:

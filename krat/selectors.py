@@ -9,6 +9,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.module_loading import import_string
 
 from krat.choices import Position
+from krat.freshness import kept
 from krat.models import County, Institution, ReportingPeriod, User
 from krat.periods import current_period
 
@@ -60,6 +61,7 @@ class Dashboard:
     panels: list[DashboardPanel]
 
 
+@kept("krat.dashboard")
 def dashboard(*, user: User, county: County) -> Dashboard:
     members = list(county.institutions.filter(is_table_member=True, is_active=True).order_by("name"))
     period = current_period(county)

@@ -16,6 +16,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from krat.freshness import kept
 from krat.models import County, Institution, PeriodSubmission, ReportingPeriod, SubmissionState, User
 from krat.submissions.parts import PartStatus, part_statuses
 from krat.submissions.rules import can_edit_submission
@@ -171,6 +172,7 @@ def member_institutions(county_id: int):
     return Institution.objects.filter(county_id=county_id, is_table_member=True, is_active=True)
 
 
+@kept("krat.submission_board")
 def submission_board(*, period: ReportingPeriod, today: datetime.date | None = None) -> Board:
     """Every member institution of the period's county with its submission state."""
     today = today or timezone.localdate()

@@ -136,3 +136,41 @@ def test_each_language_and_version_is_kept_apart(client):
     english = client.get(url + "?ndarje=0").content.decode()
     assert "Victims and potential victims" in english
     assert "Victims and potential victims" not in exact
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_kept_read_is_keyed_by_its_arguments():
+    from krat.freshness import kept
+
+    calls = []
+
+    @kept("tests.names")
+    def names(county, *, active: bool):
+        calls.append((county.pk, active))
+        return sorted(county.institutions.filter(is_active=active).values_list("name", flat=True))
+
+    first, second = InstitutionFactory(name="A"), InstitutionFactory(name="B")
+    assert names(first.county, active=True) == ["A"]
+    assert names(second.county, active=True) == ["B"]
+    assert names(first.county, active=False) == []
+    assert names(first.county, active=True) == ["A"]
+    assert len(calls) == 3  # the fourth was kept
+    with pytest.raises(TypeError):
+        names([first.county], active=True)  # a list cannot name what the result depends on
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_kept_submission_board_is_the_board():
+    """A kept board is pickled: its parts travel by their registry key."""
+    import pickle
+
+    from krat.submissions.parts import registered_parts
+    from krat.submissions.selectors import submission_board
+    from tests.world import build_world
+
+    world = build_world()
+    board = submission_board.uncached(period=world.period)
+    copy = pickle.loads(pickle.dumps(board))  # noqa: S301 - our own bytes, as the cache does
+    assert [row.label for row in copy.rows] == [row.label for row in board.rows]
+    assert all(part in registered_parts() for row in copy.rows for part in [s.part for s in row.parts])
+    assert [row.label for row in submission_board(period=world.period).rows] == [r.label for r in board.rows]
