@@ -23,6 +23,7 @@ from actionplan.models import (
     ProgressComment,
     activity_state,
 )
+from krat.freshness import kept
 from krat.models import County, ReportingPeriod
 from krat.selectors import DashboardPanel
 
@@ -262,6 +263,18 @@ def plan_progress(county: County, *, period: ReportingPeriod, today: datetime.da
         "period": {"pk": period.pk, "label": period.label},
         "today": today,
         **summary,
+    }
+
+
+@kept("actionplan.plan_overview")
+def plan_overview(plan: ActionPlan, period: ReportingPeriod | None) -> dict:
+    """The overview page's tallies and charts of the plan as of `period`, as of today."""
+    summary = summarise(plan_state_rows(plan, period=period, today=timezone.localdate()))
+    has_rows = summary["totals"]["total"] > 0
+    return {
+        "summary": summary,
+        "objective_chart": progress_chart(summary, by="objective") if has_rows else None,
+        "institution_chart": progress_chart(summary, by="institution") if has_rows else None,
     }
 
 

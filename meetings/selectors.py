@@ -10,6 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from krat.freshness import kept
 from krat.ical import CalendarEvent, calendar_bytes
 from krat.models import County, Institution, ReportingPeriod, User
 from krat.selectors import DashboardPanel
@@ -282,6 +283,31 @@ def meeting_summary(
         is_approved=meeting.is_locked,
         approved_by=str(meeting.approved_by) if meeting.approved_by_id else "",
         approved_at=meeting.approved_at,
+    )
+
+
+@dataclass
+class MeetingRecord:
+    """What the meeting's page shows of it, whoever reads it (permissions are the view's)."""
+
+    agenda: list[AgendaItem]
+    decisions: list[Decision]
+    pending: list[Decision]
+    summary: MeetingSummary
+    attachments: list
+
+
+@kept("meetings.meeting_record")
+def meeting_record(meeting: Meeting) -> MeetingRecord:
+    agenda = agenda_for_meeting(meeting)
+    decisions = decisions_for_meeting(meeting)
+    pending = pending_decisions(meeting)
+    return MeetingRecord(
+        agenda=agenda,
+        decisions=decisions,
+        pending=pending,
+        summary=meeting_summary(meeting, agenda=agenda, decisions=decisions, pending=pending),
+        attachments=list(meeting.attachments.all()),
     )
 
 

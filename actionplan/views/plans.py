@@ -132,20 +132,11 @@ def plan_overview(request: HttpRequest, pk: int) -> HttpResponse:
     plan = plan_for_user(request.user, pk)
     periods = selectors.plan_periods(plan)
     period = selected_period(request, plan, periods)
-    summary = selectors.summarise(selectors.plan_state_rows(plan, period=period, today=timezone.localdate()))
-    has_rows = summary["totals"]["total"] > 0
     return render(
         request,
         "actionplan/plan_overview.html",
-        {
-            "county": plan.county,
-            "plan": plan,
-            "periods": periods,
-            "period": period,
-            "summary": summary,
-            "objective_chart": selectors.progress_chart(summary, by="objective") if has_rows else None,
-            "institution_chart": selectors.progress_chart(summary, by="institution") if has_rows else None,
-        },
+        {"county": plan.county, "plan": plan, "periods": periods, "period": period}
+        | selectors.plan_overview(plan, period),
     )
 
 

@@ -95,22 +95,18 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for_user(request.user, pk)
     user, county = request.user, meeting.county
-    agenda = selectors.agenda_for_meeting(meeting)
-    decisions = selectors.decisions_for_meeting(meeting)
-    pending = selectors.pending_decisions(meeting)
+    record = selectors.meeting_record(meeting)
     return render(
         request,
         "meetings/meeting_detail.html",
         {
             "county": county,
             "meeting": meeting,
-            "summary": selectors.meeting_summary(
-                meeting, agenda=agenda, decisions=decisions, pending=pending
-            ),
-            "agenda": agenda,
-            "decisions": [(d, can_update_decision_status(user, d)) for d in decisions],
-            "pending": [(d, can_update_decision_status(user, d)) for d in pending],
-            "attachments": list(meeting.attachments.all()),
+            "summary": record.summary,
+            "agenda": record.agenda,
+            "decisions": [(d, can_update_decision_status(user, d)) for d in record.decisions],
+            "pending": [(d, can_update_decision_status(user, d)) for d in record.pending],
+            "attachments": record.attachments,
             "can_manage": access.can_manage_county(user, county),
             "can_chair": access.can_chair(user, county),
             "can_read_history": access.can_read_history(user, county),
