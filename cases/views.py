@@ -266,7 +266,7 @@ def street(request: HttpRequest, pk: int) -> HttpResponse:
     suppressed = _suppressed_for(request, period.county)
     summary = selectors.street_children_summary(period.county, period, suppressed=suppressed)
     entry = cases_access.entry_institutions(request.user, period, DataKind.STREET_CHILDREN)
-    own = page = None
+    own = page = institution = None
     if not suppressed or entry:
         # A busy county records hundreds a period: the list comes LIST_PAGE at a time.
         institution = entry[0] if suppressed else None
@@ -277,7 +277,16 @@ def street(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "cases/street_summary.html",
-        _context(request, period, "street", summary=summary, entry=entry, interventions=own, page=page),
+        _context(
+            request,
+            period,
+            "street",
+            summary=summary,
+            entry=entry,
+            interventions=own,
+            page=page,
+            listed_for=institution,  # the list's institution (None: all), for the kept fragment
+        ),
     )
 
 

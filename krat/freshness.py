@@ -111,8 +111,8 @@ def kept(name: str) -> Callable[[Callable[..., T]], Callable[..., T]]:
     def decorate(read: Callable[..., T]) -> Callable[..., T]:
         @functools.wraps(read)
         def keeping(*args, **kwargs) -> T:
-            parts = [name, *map(_key_part, args)]
-            parts += [f"{key}={_key_part(value)}" for key, value in sorted(kwargs.items())]
+            parts = [name, *map(key_part, args)]
+            parts += [f"{key}={key_part(value)}" for key, value in sorted(kwargs.items())]
             return fresh(parts, lambda: read(*args, **kwargs))
 
         keeping.uncached = read
@@ -121,7 +121,8 @@ def kept(name: str) -> Callable[[Callable[..., T]], Callable[..., T]]:
     return decorate
 
 
-def _key_part(value) -> str:
+def key_part(value) -> str:
+    """How a value names what a kept result depends on."""
     if isinstance(value, Model):
         return f"{value._meta.label}#{value.pk}"
     if value is None or isinstance(value, bool | int | str | datetime.date):

@@ -129,7 +129,9 @@ CACHES = {
     },
     "stamps": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": os.environ.get("KRAT_STAMP_DIR") or str(BASE_DIR / "var" / "stamps"),
+        # Each test process has its own database, hence its own stamps.
+        "LOCATION": os.environ.get("KRAT_STAMP_DIR")
+        or str(BASE_DIR / "var" / f"stamps{os.environ.get('PYTEST_XDIST_WORKER', '') if TESTING else ''}"),
     },
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -26,7 +26,7 @@ def institution_list(request: HttpRequest, slug: str) -> HttpResponse:
         "krat/institution_list.html",
         {
             "county": county,
-            "institutions": list(selectors.institution_list(county)),
+            "institutions": selectors.institution_list(county),  # read only if the kept table is not
             "can_manage": access.can_manage_county(request.user, county),
         },
     )

@@ -36,7 +36,7 @@ def meeting_list(request: HttpRequest, slug: str) -> HttpResponse:
             "county": county,
             "filter_form": form,
             "page": page,
-            "meetings": list(page.object_list),
+            "meetings": page.object_list,  # read only if the kept list is not
             "query": request.GET.urlencode(),
             "can_manage": access.can_manage_county(request.user, county),
         },

@@ -174,3 +174,34 @@ def test_the_kept_submission_board_is_the_board():
     assert [row.label for row in copy.rows] == [row.label for row in board.rows]
     assert all(part in registered_parts() for row in copy.rows for part in [s.part for s in row.parts])
     assert [row.label for row in submission_board(period=world.period).rows] == [r.label for r in board.rows]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_kept_fragment_is_rendered_once_per_value_until_a_write():
+    from django.template import Context, Template
+
+    page = Template(
+        '{% load kept %}{% kept "tests.fragment" county %}{{ county.name }}{{ tick.next }}{% endkept %}'
+    )
+
+    class Tick:
+        n = 0
+
+        def next(self):
+            self.n += 1
+            return self.n
+
+    tick = Tick()
+    first, second = InstitutionFactory().county, InstitutionFactory().county
+    assert page.render(Context({"county": first, "tick": tick})) == f"{first.name}1"
+    assert page.render(Context({"county": first, "tick": tick})) == f"{first.name}1"  # kept
+    assert page.render(Context({"county": second, "tick": tick})) == f"{second.name}2"
+    InstitutionFactory(county=first)
+    assert page.render(Context({"county": first, "tick": tick})) == f"{first.name}3"
+
+
+def test_a_kept_fragment_needs_a_quoted_name():
+    from django.template import Template, TemplateSyntaxError
+
+    with pytest.raises(TemplateSyntaxError):
+        Template("{% load kept %}{% kept county %}x{% endkept %}")
