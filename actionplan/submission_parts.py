@@ -19,7 +19,7 @@ def _led_activities(period):
 def applicable(submissions) -> set[int]:
     ids = [s.institution_id for s in submissions]
     led = _led_activities(submissions[0].period).filter(lead_institution_id__in=ids)
-    return set(led.values_list("lead_institution_id", flat=True).distinct())
+    return set(led.order_by().values_list("lead_institution_id", flat=True).distinct())
 
 
 def states(submissions) -> dict[int, str]:

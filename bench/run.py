@@ -159,6 +159,9 @@ def main() -> None:
         results["pages"][label] = {
             "queries_s1": queries[1][label]["queries"],
             "queries_s10": queries[10][label]["queries"],
+            # Built from scratch, before the page is kept (krat/freshness.py).
+            "queries_s1_cold": queries[1][label]["queries_cold"],
+            "queries_s10_cold": queries[10][label]["queries_cold"],
         }
 
     env = envs[10]
@@ -195,7 +198,10 @@ def main() -> None:
 
 def report(results: dict) -> None:
     print(f"\nCPUs: {results['cpu_count']}   server: {results['server']}   floor: {results.get('floor')}")
-    header = f"{'page':<24}{'q s1':>6}{'q s10':>7}{'p50 ms':>9}{'p95 ms':>9}{'rps':>8}{'×floor':>8}{'fail':>6}  verdict"
+    header = (
+        f"{'page':<24}{'q s1':>6}{'q s10':>7}{'cold':>9}{'p50 ms':>9}{'p95 ms':>9}{'rps':>8}"
+        f"{'×floor':>8}{'fail':>6}  verdict"
+    )
     print(header + "\n" + "-" * len(header))
     for label, page in results["pages"].items():
         ok = (
@@ -204,7 +210,8 @@ def report(results: dict) -> None:
             and page.get("failed", 1) == 0
         )
         print(
-            f"{label:<24}{page['queries_s1']:>6}{page['queries_s10']:>7}{page.get('p50_ms', '-'):>9}"
+            f"{label:<24}{page['queries_s1']:>6}{page['queries_s10']:>7}"
+            f"{str(page['queries_s1_cold']) + '/' + str(page['queries_s10_cold']):>9}{page.get('p50_ms', '-'):>9}"
             f"{page.get('p95_ms', '-'):>9}{page.get('rps', '-'):>8}{page.get('p95_ratio_to_floor', '-'):>8}"
             f"{page.get('failed', '-'):>6}  {'PASS' if ok else 'FAIL'}"
         )

@@ -292,7 +292,9 @@ def reported_institutions(period: ReportingPeriod, data: str) -> set[int]:
     return remembered(
         period,
         _reported_key(data),
-        lambda: set(model.objects.filter(period=period).values_list("institution_id", flat=True).distinct()),
+        lambda: set(
+            model.objects.filter(period=period).order_by().values_list("institution_id", flat=True).distinct()
+        ),
     )
 
 
