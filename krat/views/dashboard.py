@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import SimpleLazyObject
 
 from krat import access, selectors
 
@@ -19,5 +20,6 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     county = access.county_for_user(request.user, slug)
-    board = selectors.dashboard(user=request.user, county=county)
+    # Read only when the kept cards are not (the template keeps them per reader).
+    board = SimpleLazyObject(lambda: selectors.dashboard(user=request.user, county=county))
     return render(request, "krat/dashboard.html", {"county": county, "board": board})

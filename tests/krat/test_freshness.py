@@ -205,3 +205,19 @@ def test_a_kept_fragment_needs_a_quoted_name():
 
     with pytest.raises(TemplateSyntaxError):
         Template("{% load kept %}{% kept county %}x{% endkept %}")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_reader_keeps_their_own_dashboard(client):
+    from tests.world import build_world
+
+    world = build_world()
+    url = reverse("krat:dashboard", args=[world.own.slug])
+    pages = {}
+    for role in ("secretariat", "representative", "secretariat", "representative"):
+        client.force_login(world.users[role])
+        pages.setdefault(role, []).append(client.get(url).content.decode())
+    board = reverse("krat:submission_board", args=[world.period.pk])
+    assert board in pages["secretariat"][1] and board not in pages["representative"][1]
+    assert reverse("krat:submission_todo", args=[world.own.slug]) in pages["representative"][1]
+    assert reverse("krat:submission_todo", args=[world.own.slug]) not in pages["secretariat"][1]
