@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import reduce
+from operator import or_
 
 from django.db.models import Avg, Count, Q, Subquery, Sum
 from django.utils.formats import date_format
@@ -120,18 +123,71 @@ def _age_groups(county: County) -> list[AgeGroup]:
     return age_groups_for(county)
 
 
+def age_groups_of(counties: Iterable[County]) -> dict[int, list[AgeGroup]]:
+    """Each county's age groups (`age_groups_for`), read in one query for all of them."""
+    from cases.services import age_groups_for
+
+    counties = {county.pk: county for county in counties}
+    found: dict[int, list[AgeGroup]] = defaultdict(list)
+    for group in AgeGroup.objects.filter(county_id__in=counties).order_by("min_age"):
+        found[group.county_id].append(group)
+    return {pk: found.get(pk) or age_groups_for(county) for pk, county in counties.items()}
+
+
+def grids_q(keys: Iterable[tuple[int, int]]) -> Q:
+    """The records (or their history) of these (period id, institution id) grids."""
+    return reduce(
+        or_, (Q(period_id=period, institution_id=institution) for period, institution in keys), Q(pk__in=[])
+    )
+
+
 def victim_grid_values(*, period: ReportingPeriod, institution: Institution) -> dict:
     """The stored grid of one institution: {status: {"total", "referred", "version", "cells"}}."""
-    reports = VictimReport.objects.filter(period=period, institution=institution).prefetch_related("cells")
-    result = {}
+    return victim_grids_values([(period.pk, institution.pk)]).get((period.pk, institution.pk), {})
+
+
+def victim_grids_values(keys: Iterable[tuple[int, int]]) -> dict[tuple[int, int], dict]:
+    """The stored grids of several (period id, institution id), as `victim_grid_values`
+    gives one; two queries however many."""
+    reports = VictimReport.objects.filter(grids_q(keys)).prefetch_related("cells")
+    result: dict[tuple[int, int], dict] = defaultdict(dict)
     for report in reports:
-        result[report.status] = {
+        result[(report.period_id, report.institution_id)][report.status] = {
             "total": report.total,
             "referred": report.referred,
             "version": report.version,
             "cells": {(c.dimension, c.category): c.count for c in report.cells.all()},
         }
     return result
+
+
+def victim_grid_shown(stored: dict, categories: dict, k: int, *, suppressed: bool) -> list[dict]:
+    """An institution's stored grid (`victim_grid_values`) as a reader sees it, status by
+    status: {"status", "version", "total", "referred", "cells"}, each cell
+    (dimension, category, Cell). With `suppressed`, small numbers are hidden along the
+    lines `victims_summary` uses (each breakdown adds up to the total)."""
+    statuses = []
+    for status in VictimStatus.values:
+        grid = stored.get(status) or {"total": 0, "referred": 0, "cells": {}, "version": None}
+        total, referred, parts = _victim_cells(
+            grid["total"], grid["referred"], grid["cells"], categories, k, suppressed
+        )
+        countries = parts[(Dimension.CITIZENSHIP, Citizenship.FOREIGN.value)]
+        statuses.append(
+            {
+                "status": status,
+                "version": grid["version"],
+                "total": total,
+                "referred": referred,
+                "cells": [
+                    (dimension, value, parts[dimension][value])
+                    for dimension, options in categories.items()
+                    for value, _label in options
+                ]
+                + [(Dimension.COUNTRY.value, code, countries[code]) for code in sorted(countries)],
+            }
+        )
+    return statuses
 
 
 def _victim_raw(county: County, period_ids: list[int], institution: Institution | None) -> tuple[dict, dict]:

@@ -1,0 +1,20 @@
+"""The period data over the API (krat.api), one module per resource:
+
+- `victims`: the victims grid of a period and institution (`victim-grids`).
+
+The grids share their machinery (`grids`): one resource per period and institution,
+read with the pages' small-number rules, replaced whole with PUT and If-Match, checked
+by the entry forms' rules.
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+
+from cases.api.victims import VictimGridViewSet
+
+TAG = extend_schema(tags=["period data"])
+
+
+def register(router) -> None:
+    router.register("victim-grids", TAG(VictimGridViewSet), basename="victim-grid")
