@@ -589,6 +589,53 @@ def _employment_raw_of(
     return [None if p is None else found.get(p.pk, empty) for p in periods]
 
 
+# breakdown → the field it groups by
+EMPLOYMENT_BREAKDOWNS = {"group": "group", "sex": "sex", "age": "age_group_id"}
+OUTCOMES = ("ready", "needs_training", "not_employable")
+
+
+def employment_breakdowns(age_groups: Iterable[AgeGroup]) -> dict[str, dict[str, str]]:
+    """The employment path's breakdowns and their categories: group, sex, working-age group."""
+    ages = {str(g.pk): g.label for g in age_groups if g.is_working_age}
+    ages[UNKNOWN] = _("Unknown")
+    return {"group": dict(VulnerableGroup.choices), "sex": dict(Sex.choices), "age": ages}
+
+
+def employment_sums(rows: Iterable[EmploymentFunnel]) -> dict[tuple[str, str, str], int]:
+    """Each stage's count by breakdown and category, (stage, breakdown, category) → n."""
+    sums: dict[tuple[str, str, str], int] = defaultdict(int)
+    for row in rows:
+        for dim, field_name in EMPLOYMENT_BREAKDOWNS.items():
+            value = getattr(row, field_name)
+            key = UNKNOWN if value is None else str(value)
+            for stage in EmploymentFunnel.STAGES:
+                sums[(stage, dim, key)] += getattr(row, stage)
+    return sums
+
+
+def employment_cells(sums: dict, dims: dict, k: int, *, suppressed: bool) -> dict:
+    """Every figure of the employment path as a `Cell`: (stage, breakdown, category),
+    ("total", stage) and ("total", "assessed"). Each stage's breakdowns add up to its
+    total and the three outcomes to "assessed": the lines small numbers are hidden along."""
+    values: dict = {
+        (stage, dim, str(key)): 0
+        for stage in EmploymentFunnel.STAGES
+        for dim, options in dims.items()
+        for key in options
+    }
+    values.update(sums)
+    for stage in EmploymentFunnel.STAGES:
+        values[("total", stage)] = sum(values[(stage, "sex", str(s))] for s in Sex.values)
+    values[("total", "assessed")] = sum(values[("total", s)] for s in OUTCOMES)
+    lines = [
+        Line([(stage, dim, str(key)) for key in options], ("total", stage))
+        for stage in EmploymentFunnel.STAGES
+        for dim, options in dims.items()
+    ]
+    lines.append(Line([("total", s) for s in OUTCOMES], ("total", "assessed")))
+    return present(values, lines, k, suppressed=suppressed)
+
+
 @kept("cases.employment_summary")
 def employment_summary(
     county: County, period: ReportingPeriod, *, suppressed: bool, institution: Institution | None = None
@@ -599,41 +646,9 @@ def employment_summary(
     qs = EmploymentFunnel.objects.filter(county=county, period=period)
     if institution is not None:
         qs = qs.filter(institution=institution)
-    groups = _age_groups(county)
-    age_labels = {str(g.pk): g.label for g in groups if g.is_working_age}
-    age_labels[UNKNOWN] = _("Unknown")
-    dims = {
-        "group": dict(VulnerableGroup.choices),
-        "sex": dict(Sex.choices),
-        "age": age_labels,
-    }
-    values: dict = {}
-    for stage in EmploymentFunnel.STAGES:
-        values[("total", stage)] = 0
-        for dim, options in dims.items():
-            for key in options:
-                values[(stage, dim, str(key))] = 0
-    field_of = {"group": "group", "sex": "sex", "age": "age_group_id"}
-    sums = {f"s_{s}": Sum(s) for s in EmploymentFunnel.STAGES}
-    for row in qs.order_by().values(*field_of.values()).annotate(**sums):  # one query for the three
-        for dim, field_name in field_of.items():
-            key = str(row[field_name]) if row[field_name] is not None else UNKNOWN
-            for stage in EmploymentFunnel.STAGES:
-                values[(stage, dim, key)] = values.get((stage, dim, key), 0) + (row[f"s_{stage}"] or 0)
-    for stage in EmploymentFunnel.STAGES:
-        values[("total", stage)] = sum(values[(stage, "sex", str(s))] for s in Sex.values)
-    values[("total", "assessed")] = sum(
-        values[("total", s)] for s in ("ready", "needs_training", "not_employable")
-    )
-    lines = [
-        Line([(stage, dim, str(key)) for key in options], ("total", stage))
-        for stage in EmploymentFunnel.STAGES
-        for dim, options in dims.items()
-    ]
-    lines.append(
-        Line([("total", s) for s in ("ready", "needs_training", "not_employable")], ("total", "assessed"))
-    )
-    cells = present(values, lines, k, suppressed=suppressed)
+    dims = employment_breakdowns(_age_groups(county))
+    rows = qs.only("group", "sex", "age_group", *EmploymentFunnel.STAGES)
+    cells = employment_cells(employment_sums(rows), dims, k, suppressed=suppressed)
 
     comparison = comparison_periods(period)
     compare = _employment_raw_of(county, comparison.periods, institution)
@@ -641,10 +656,7 @@ def employment_summary(
     def compared(stage: str, raw: dict | None) -> Cell | None:
         if raw is None:
             return None
-        if stage == "assessed":
-            n = sum(raw[s] or 0 for s in ("ready", "needs_training", "not_employable"))
-        else:
-            n = raw[stage] or 0
+        n = sum(raw[s] or 0 for s in OUTCOMES) if stage == "assessed" else raw[stage] or 0
         return present({"n": n}, [], k, suppressed=suppressed)["n"]
 
     stages = [
@@ -652,7 +664,7 @@ def employment_summary(
             "key": stage,
             "label": _stage_label(stage),
             "values": [cells[("total", stage)]] + [compared(stage, raw) for raw in compare],
-            "outcome": stage in ("ready", "needs_training", "not_employable"),
+            "outcome": stage in OUTCOMES,
         }
         for stage in FUNNEL
     ]
@@ -672,10 +684,10 @@ def employment_summary(
                 ],
             }
         )
-    funnel_stages = [s for s in FUNNEL if s not in ("ready", "needs_training", "not_employable")]
+    funnel_stages = [s for s in FUNNEL if s not in OUTCOMES]
     chart = charts.funnel_chart(
         [
-            (_stage_label(s), values[("total", s)] if not cells[("total", s)].hidden else 0)
+            (_stage_label(s), 0 if cells[("total", s)].hidden else cells[("total", s)].value)
             for s in funnel_stages
         ],
         title=_("Employment path"),
@@ -690,17 +702,26 @@ def employment_summary(
         "stages": stages,
         "breakdowns": breakdowns,
         "chart": chart,
-        "has_data": values[("total", "received")] > 0,
+        "has_data": cells[("total", "received")].value > 0,
         "reporting": reporting_institutions(county, period, DataKind.EMPLOYMENT),
     }
 
 
 def employment_rows(period: ReportingPeriod, institution: Institution) -> list[EmploymentFunnel]:
-    return list(
-        EmploymentFunnel.objects.filter(period=period, institution=institution)
+    return employment_grids_rows([(period.pk, institution.pk)]).get((period.pk, institution.pk), [])
+
+
+def employment_grids_rows(keys: Iterable[tuple[int, int]]) -> dict[tuple[int, int], list[EmploymentFunnel]]:
+    """The rows of several (period id, institution id) employment grids, in one query."""
+    rows = (
+        EmploymentFunnel.objects.filter(grids_q(keys))
         .select_related("age_group")
-        .order_by("group", "sex", "age_group__min_age")
+        .order_by("group", "sex", "age_group__min_age", "pk")
     )
+    result: dict[tuple[int, int], list[EmploymentFunnel]] = defaultdict(list)
+    for row in rows:
+        result[(row.period_id, row.institution_id)].append(row)
+    return result
 
 
 # --- Dashboard --------------------------------------------------------------------------------------

@@ -1,16 +1,18 @@
 """The period data over the API (krat.api), one module per resource:
 
-- `victims`: the victims grid of a period and institution (`victim-grids`).
+- `victims`: the victims grid of a period and institution (`victim-grids`);
+- `employment`: the employment path of a period and institution (`employment-grids`).
 
-The grids share their machinery (`grids`): one resource per period and institution,
-read with the pages' small-number rules, replaced whole with PUT and If-Match, checked
-by the entry forms' rules.
+The two grids share their machinery (`grids`): one resource per period and
+institution, read with the pages' small-number rules, replaced whole with PUT and
+If-Match, checked by the entry forms' rules.
 """
 
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
 
+from cases.api.employment import EmploymentGridViewSet
 from cases.api.victims import VictimGridViewSet
 
 TAG = extend_schema(tags=["period data"])
@@ -18,3 +20,4 @@ TAG = extend_schema(tags=["period data"])
 
 def register(router) -> None:
     router.register("victim-grids", TAG(VictimGridViewSet), basename="victim-grid")
+    router.register("employment-grids", TAG(EmploymentGridViewSet), basename="employment-grid")

@@ -59,6 +59,10 @@ CASES: dict[str, UrlCase] = {
     "api:progress-detail": api(COUNTY_READERS, _pk("progress")),
     "api:victim-grid-list": api(LOGGED_IN),
     "api:victim-grid-detail": api(COUNTY_READERS, lambda w: {"key": f"{w.period.pk}-{w.own_institution.pk}"}),
+    "api:employment-grid-list": api(LOGGED_IN),
+    "api:employment-grid-detail": api(
+        COUNTY_READERS, lambda w: {"key": f"{w.period.pk}-{w.other_institution.pk}"}
+    ),
     "api_tokens": UrlCase(allowed=LOGGED_IN),
     # Only the token's owner may revoke it; anyone else is told it does not exist.
     "api_token_revoke": UrlCase(

@@ -6,6 +6,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from cases.models import EmploymentFunnel
+from cases.services import age_groups_for, employment_save
+from krat.choices import InstitutionKind
 from krat.submissions.services import submission_open
 from tests.actionplan.factories import (
     ActivityFactory,
@@ -21,7 +24,8 @@ from tests.meetings.factories import DecisionFactory, MeetingFactory
 
 def add_records(world, n: int, start: int) -> None:
     """n of each kind of record, each with its own (police) institution and period, and
-    the period's victims grid."""
+    the period's figures: a victims grid and a Labour Office's employment path."""
+    adults = [g for g in age_groups_for(world.own) if g.min_age >= 18]
     plan = PlanFactory(county=world.own, year=2018 + start)
     objective = ObjectiveFactory(pillar=plan.pillars.create(name="Parandalimi"))
     for i in range(start, start + n):
@@ -35,6 +39,17 @@ def add_records(world, n: int, start: int) -> None:
         )
         submission_open(period=period, institution=institution)
         save_victims(period, institution, 7, 2, sex={"female": 2})
+        labour = InstitutionFactory(county=world.own, kind=InstitutionKind.LABOUR_OFFICE)
+        employment_save(
+            period=period,
+            institution=labour,
+            rows=[
+                EmploymentFunnel(group=group, sex=sex, age_group=age, received=6, interviewed=4, ready=2)
+                for group in ("economic_aid", "roma_egyptian")
+                for sex in ("female", "male")
+                for age in [*adults, None]
+            ],
+        )
         DecisionFactory(meeting=MeetingFactory(county=world.own), responsible=institution)
         event = EventFactory(county=world.own, organiser=institution)
         event.partners.add(world.own_institution)
@@ -52,7 +67,17 @@ def count(client, url) -> int:
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "resource",
-    ["institutions", "periods", "submissions", "meetings", "decisions", "events", "progress", "victim-grids"],
+    [
+        "institutions",
+        "periods",
+        "submissions",
+        "meetings",
+        "decisions",
+        "events",
+        "progress",
+        "victim-grids",
+        "employment-grids",
+    ],
 )
 # The secretariat reads exact figures; the observer's have small numbers hidden.
 @pytest.mark.parametrize("role", ["secretariat", "observer"])
