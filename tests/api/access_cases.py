@@ -63,6 +63,9 @@ CASES: dict[str, UrlCase] = {
     "api:employment-grid-detail": api(
         COUNTY_READERS, lambda w: {"key": f"{w.period.pk}-{w.other_institution.pk}"}
     ),
+    "api:street-intervention-list": api(LOGGED_IN),
+    # One by one only to those who see the figures exact: the others read the summary.
+    "api:street-intervention-detail": api({"secretariat", "chair", "representative"}, _pk("intervention")),
     "api_tokens": UrlCase(allowed=LOGGED_IN),
     # Only the token's owner may revoke it; anyone else is told it does not exist.
     "api_token_revoke": UrlCase(

@@ -17,17 +17,17 @@ from tests.actionplan.factories import (
     PlanFactory,
     ProgressFactory,
 )
-from tests.cases.factories import save_victims
+from tests.cases.factories import intervention, save_victims
 from tests.factories import InstitutionFactory, PeriodFactory
 from tests.meetings.factories import DecisionFactory, MeetingFactory
 
 
 def add_records(world, n: int, start: int) -> None:
     """n of each kind of record, each with its own (police) institution and period, and
-    the period's figures: a victims grid and a Labour Office's employment path."""
-    adults = [g for g in age_groups_for(world.own) if g.min_age >= 18]
+    the period's figures: a victims grid, an intervention, a Labour Office's employment path."""
     plan = PlanFactory(county=world.own, year=2018 + start)
     objective = ObjectiveFactory(pillar=plan.pillars.create(name="Parandalimi"))
+    adults = [g for g in age_groups_for(world.own) if g.min_age >= 18]
     for i in range(start, start + n):
         institution = InstitutionFactory(county=world.own)
         period = PeriodFactory(
@@ -39,6 +39,9 @@ def add_records(world, n: int, start: int) -> None:
         )
         submission_open(period=period, institution=institution)
         save_victims(period, institution, 7, 2, sex={"female": 2})
+        intervention(
+            world.own, institution, period.start_date, girls=2, boys=1, today=datetime.date(2100, 1, 1)
+        )
         labour = InstitutionFactory(county=world.own, kind=InstitutionKind.LABOUR_OFFICE)
         employment_save(
             period=period,
@@ -77,6 +80,7 @@ def count(client, url) -> int:
         "progress",
         "victim-grids",
         "employment-grids",
+        "street-interventions",
     ],
 )
 # The secretariat reads exact figures; the observer's have small numbers hidden.
@@ -89,6 +93,7 @@ def test_list_queries_do_not_grow_with_the_data(api, world, resource, role):
     few = count(client, url)
     add_records(world, 20, 2)
     many = count(client, url)
-    assert len(client.get(url).json()["results"]) > 20  # the records are in the list
+    if (role, resource) != ("observer", "street-interventions"):  # observers read none one by one
+        assert len(client.get(url).json()["results"]) > 20  # the records are in the list
     assert few == many
     assert many <= 20
