@@ -2,7 +2,8 @@
 
 - `victims`: the victims grid of a period and institution (`victim-grids`);
 - `employment`: the employment path of a period and institution (`employment-grids`);
-- `street`: interventions with children in street situations (`street-interventions`).
+- `street`: interventions with children in street situations (`street-interventions`);
+- `age_groups`: the counties' age groups that the three refer to (`age-groups`).
 
 The two grids share their machinery (`grids`): one resource per period and
 institution, read with the pages' small-number rules, replaced whole with PUT and
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
 
+from cases.api.age_groups import AgeGroupViewSet
 from cases.api.employment import EmploymentGridViewSet
 from cases.api.street import InterventionViewSet
 from cases.api.victims import VictimGridViewSet
@@ -24,3 +26,4 @@ def register(router) -> None:
     router.register("victim-grids", TAG(VictimGridViewSet), basename="victim-grid")
     router.register("employment-grids", TAG(EmploymentGridViewSet), basename="employment-grid")
     router.register("street-interventions", TAG(InterventionViewSet), basename="street-intervention")
+    router.register("age-groups", TAG(AgeGroupViewSet), basename="age-group")

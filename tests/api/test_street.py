@@ -1,6 +1,6 @@
 """Interventions with children in street situations over the API: read one by one by those
 the street page lists them to, recorded and edited by the institution and the secretariat
-through the page's service, with If-Match.
+through the page's service, with If-Match; and the age groups their counts refer to.
 
 In the world the police (`own_institution`, `representative`) report children in street
 situations; the Labour Office (`other_institution`) does not.
@@ -226,3 +226,23 @@ def test_interventions_are_not_deleted(api, world, record):
     response = api(world.users["secretariat"]).delete(f"{STREET}{record.pk}/", HTTP_IF_MATCH=etag(record))
     assert response.status_code == 405
     assert StreetIntervention.objects.exists()
+
+
+# --- Age groups -----------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_age_groups_are_read_by_the_county_and_say_what_they_serve(api, world):
+    payload = api(world.users["observer"]).get("/api/v1/age-groups/").json()
+    assert [(g["label"], g["is_child"], g["is_working_age"]) for g in payload["results"]] == [
+        ("0–13", True, False),
+        ("14–17", True, True),
+        ("18–24", False, True),
+        ("25+", False, True),
+    ]
+    assert (
+        api(world.users["other_secretariat"])
+        .get(f"/api/v1/age-groups/{payload['results'][0]['id']}/")
+        .status_code
+        == 404
+    )
