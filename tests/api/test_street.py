@@ -162,7 +162,9 @@ def test_the_pages_rules_hold_in_albanian(api, world, child_groups):
             {"sex": "male", "age_group": None, "count": 2},
         ],
     )
-    assert list(client.post(STREET, twice, format="json").json()) == ["counts"]
+    assert client.post(STREET, twice, format="json").json() == {
+        "counts": ["Çdo gjini dhe grupmoshë mund të jepet vetëm një herë."]
+    }
     assert not StreetIntervention.objects.exists()
 
 
