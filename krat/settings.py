@@ -291,7 +291,8 @@ KRAT_DATA_GENERATORS: list[str] = [
 ]
 
 # --- The REST API (/api/v1/, krat.api): tokens per person, the browser's rules. ---
-INSTALLED_APPS += ["rest_framework", "drf_spectacular", "drf_spectacular_sidecar"]
+# django_filters for its templates: the browsable API draws each list's filter form with them.
+INSTALLED_APPS += ["rest_framework", "django_filters", "drf_spectacular", "drf_spectacular_sidecar"]
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "krat.api.auth.TokenAuthentication",

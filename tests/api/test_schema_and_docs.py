@@ -102,3 +102,16 @@ def test_no_period_data_resource_has_a_field_for_a_persons_identity(client):
             todo.extend(node)
     assert {"counts", "rows", "place", "statuses"} <= fields
     assert sorted(name for name in fields if FORBIDDEN.search(name)) == []
+
+
+@pytest.mark.django_db
+def test_every_list_is_browsable_with_its_filters(client, world):
+    """The browsable API draws each list with its filter form (django_filters' templates)."""
+    schema = yaml.safe_load(client.get("/api/v1/schema/").content)
+    lists = [path for path in schema["paths"] if path.count("/") == 4 and "{" not in path]
+    assert len(lists) == 11
+    client.force_login(world.users["secretariat"])
+    for path in lists:
+        response = client.get(path, HTTP_ACCEPT="text/html")
+        assert response.status_code == 200, path
+        assert "<form" in response.content.decode(), path
