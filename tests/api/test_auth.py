@@ -143,3 +143,19 @@ def test_an_enrolled_person_gives_the_code_before_making_or_revoking_a_token(cli
     token.refresh_from_db()
     assert token.revoked
     assert ApiToken.objects.filter(user=user, revoked=False).get().name == "Tjetër"
+
+
+@pytest.mark.django_db
+def test_a_token_waits_while_the_county_requires_two_factor_and_its_owner_has_not_enrolled(client, world):
+    user = world.users["chair"]
+    _token, key = token_create(user=user, name="made before the requirement")
+    world.own.require_two_factor = True
+    world.own.save()
+    response = client.get(INSTITUTIONS, HTTP_AUTHORIZATION=f"Token {key}", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 401
+    assert "two-factor" in response.json()["detail"]
+    TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+    assert client.get(INSTITUTIONS, HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
+    rep = world.users["representative"]  # the requirement is the secretariat's and the chair's
+    _token, key = token_create(user=rep, name="TIMS")
+    assert client.get(INSTITUTIONS, HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
