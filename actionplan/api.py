@@ -164,8 +164,12 @@ class ProgressSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
 
 
 class ProgressUpdateSerializer(ProgressSerializer):
-    class Meta(ProgressSerializer.Meta):
-        read_only_fields = ["id", "activity", "period", "updated_at", "version"]
+    """A record's activity and period stay. (Declared fields ignore Meta.read_only_fields:
+    listing them there left them writable, so a lead institution could move its record
+    onto another institution's activity.)"""
+
+    activity = serializers.PrimaryKeyRelatedField(read_only=True)
+    period = serializers.PrimaryKeyRelatedField(read_only=True)
 
 
 class ProgressFilter(django_filters.FilterSet):

@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from cases.models import StreetIntervention
+from cases.selectors import sees_exact
 from cases.services import may_report, settings_for
 from krat import access
 from krat.models import Institution, ReportingPeriod
@@ -19,15 +21,18 @@ def period_for_user(user, pk: int) -> ReportingPeriod:
     return period
 
 
+def may_enter(user, institution: Institution, data: str) -> bool:
+    """Whether the user enters `data` for the institution: their own (a representative)
+    or any of the county's (the secretariat), of a kind that reports it."""
+    return access.can_write_for_institution(user, institution) and may_report(institution, data)
+
+
 def institution_for_entry(user, period: ReportingPeriod, institution_pk: int, data: str) -> Institution:
-    """The institution whose `data` the user enters for `period`: their own (a
-    representative) or any of the county's (the secretariat), of a kind that reports it."""
+    """The institution whose `data` the user enters for `period` (see `may_enter`)."""
     institution = get_object_or_404(
         Institution.objects.select_related("county"), pk=institution_pk, county=period.county
     )
-    if not access.can_write_for_institution(user, institution):
-        raise PermissionDenied
-    if not may_report(institution, data):
+    if not may_enter(user, institution, data):
         raise PermissionDenied
     return institution
 
@@ -57,3 +62,20 @@ def intervention_for_user(user, pk: int) -> StreetIntervention:
     if not access.can_write_for_institution(user, intervention.institution):
         raise PermissionDenied
     return intervention
+
+
+def readable_interventions(user) -> QuerySet[StreetIntervention]:
+    """The interventions the user may read one by one, as the street page lists them: all
+    of a county's to those who see its figures exact (its secretariat and chair), their
+    institution's own to representatives, none to anyone else (they read the period's
+    summary, small numbers hidden)."""
+    interventions = StreetIntervention.objects.all()
+    if not user.is_authenticated:
+        return interventions.none()
+    if user.is_superuser:
+        return interventions
+    if user.county_id and sees_exact(user, user.county):
+        return interventions.filter(county_id=user.county_id)
+    if user.is_representative and user.institution_id:
+        return interventions.filter(institution_id=user.institution_id)
+    return interventions.none()

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import reduce
+from operator import or_
 
 from django.db.models import Avg, Count, Q, Subquery, Sum
 from django.utils.formats import date_format
@@ -120,18 +123,71 @@ def _age_groups(county: County) -> list[AgeGroup]:
     return age_groups_for(county)
 
 
+def age_groups_of(counties: Iterable[County]) -> dict[int, list[AgeGroup]]:
+    """Each county's age groups (`age_groups_for`), read in one query for all of them."""
+    from cases.services import age_groups_for
+
+    counties = {county.pk: county for county in counties}
+    found: dict[int, list[AgeGroup]] = defaultdict(list)
+    for group in AgeGroup.objects.filter(county_id__in=counties).order_by("min_age"):
+        found[group.county_id].append(group)
+    return {pk: found.get(pk) or age_groups_for(county) for pk, county in counties.items()}
+
+
+def grids_q(keys: Iterable[tuple[int, int]]) -> Q:
+    """The records (or their history) of these (period id, institution id) grids."""
+    return reduce(
+        or_, (Q(period_id=period, institution_id=institution) for period, institution in keys), Q(pk__in=[])
+    )
+
+
 def victim_grid_values(*, period: ReportingPeriod, institution: Institution) -> dict:
     """The stored grid of one institution: {status: {"total", "referred", "version", "cells"}}."""
-    reports = VictimReport.objects.filter(period=period, institution=institution).prefetch_related("cells")
-    result = {}
+    return victim_grids_values([(period.pk, institution.pk)]).get((period.pk, institution.pk), {})
+
+
+def victim_grids_values(keys: Iterable[tuple[int, int]]) -> dict[tuple[int, int], dict]:
+    """The stored grids of several (period id, institution id), as `victim_grid_values`
+    gives one; two queries however many."""
+    reports = VictimReport.objects.filter(grids_q(keys)).prefetch_related("cells")
+    result: dict[tuple[int, int], dict] = defaultdict(dict)
     for report in reports:
-        result[report.status] = {
+        result[(report.period_id, report.institution_id)][report.status] = {
             "total": report.total,
             "referred": report.referred,
             "version": report.version,
             "cells": {(c.dimension, c.category): c.count for c in report.cells.all()},
         }
     return result
+
+
+def victim_grid_shown(stored: dict, categories: dict, k: int, *, suppressed: bool) -> list[dict]:
+    """An institution's stored grid (`victim_grid_values`) as a reader sees it, status by
+    status: {"status", "version", "total", "referred", "cells"}, each cell
+    (dimension, category, Cell). With `suppressed`, small numbers are hidden along the
+    lines `victims_summary` uses (each breakdown adds up to the total)."""
+    statuses = []
+    for status in VictimStatus.values:
+        grid = stored.get(status) or {"total": 0, "referred": 0, "cells": {}, "version": None}
+        total, referred, parts = _victim_cells(
+            grid["total"], grid["referred"], grid["cells"], categories, k, suppressed
+        )
+        countries = parts[(Dimension.CITIZENSHIP, Citizenship.FOREIGN.value)]
+        statuses.append(
+            {
+                "status": status,
+                "version": grid["version"],
+                "total": total,
+                "referred": referred,
+                "cells": [
+                    (dimension, value, parts[dimension][value])
+                    for dimension, options in categories.items()
+                    for value, _label in options
+                ]
+                + [(Dimension.COUNTRY.value, code, countries[code]) for code in sorted(countries)],
+            }
+        )
+    return statuses
 
 
 def _victim_raw(county: County, period_ids: list[int], institution: Institution | None) -> tuple[dict, dict]:
@@ -533,6 +589,53 @@ def _employment_raw_of(
     return [None if p is None else found.get(p.pk, empty) for p in periods]
 
 
+# breakdown → the field it groups by
+EMPLOYMENT_BREAKDOWNS = {"group": "group", "sex": "sex", "age": "age_group_id"}
+OUTCOMES = ("ready", "needs_training", "not_employable")
+
+
+def employment_breakdowns(age_groups: Iterable[AgeGroup]) -> dict[str, dict[str, str]]:
+    """The employment path's breakdowns and their categories: group, sex, working-age group."""
+    ages = {str(g.pk): g.label for g in age_groups if g.is_working_age}
+    ages[UNKNOWN] = _("Unknown")
+    return {"group": dict(VulnerableGroup.choices), "sex": dict(Sex.choices), "age": ages}
+
+
+def employment_sums(rows: Iterable[EmploymentFunnel]) -> dict[tuple[str, str, str], int]:
+    """Each stage's count by breakdown and category, (stage, breakdown, category) → n."""
+    sums: dict[tuple[str, str, str], int] = defaultdict(int)
+    for row in rows:
+        for dim, field_name in EMPLOYMENT_BREAKDOWNS.items():
+            value = getattr(row, field_name)
+            key = UNKNOWN if value is None else str(value)
+            for stage in EmploymentFunnel.STAGES:
+                sums[(stage, dim, key)] += getattr(row, stage)
+    return sums
+
+
+def employment_cells(sums: dict, dims: dict, k: int, *, suppressed: bool) -> dict:
+    """Every figure of the employment path as a `Cell`: (stage, breakdown, category),
+    ("total", stage) and ("total", "assessed"). Each stage's breakdowns add up to its
+    total and the three outcomes to "assessed": the lines small numbers are hidden along."""
+    values: dict = {
+        (stage, dim, str(key)): 0
+        for stage in EmploymentFunnel.STAGES
+        for dim, options in dims.items()
+        for key in options
+    }
+    values.update(sums)
+    for stage in EmploymentFunnel.STAGES:
+        values[("total", stage)] = sum(values[(stage, "sex", str(s))] for s in Sex.values)
+    values[("total", "assessed")] = sum(values[("total", s)] for s in OUTCOMES)
+    lines = [
+        Line([(stage, dim, str(key)) for key in options], ("total", stage))
+        for stage in EmploymentFunnel.STAGES
+        for dim, options in dims.items()
+    ]
+    lines.append(Line([("total", s) for s in OUTCOMES], ("total", "assessed")))
+    return present(values, lines, k, suppressed=suppressed)
+
+
 @kept("cases.employment_summary")
 def employment_summary(
     county: County, period: ReportingPeriod, *, suppressed: bool, institution: Institution | None = None
@@ -543,41 +646,9 @@ def employment_summary(
     qs = EmploymentFunnel.objects.filter(county=county, period=period)
     if institution is not None:
         qs = qs.filter(institution=institution)
-    groups = _age_groups(county)
-    age_labels = {str(g.pk): g.label for g in groups if g.is_working_age}
-    age_labels[UNKNOWN] = _("Unknown")
-    dims = {
-        "group": dict(VulnerableGroup.choices),
-        "sex": dict(Sex.choices),
-        "age": age_labels,
-    }
-    values: dict = {}
-    for stage in EmploymentFunnel.STAGES:
-        values[("total", stage)] = 0
-        for dim, options in dims.items():
-            for key in options:
-                values[(stage, dim, str(key))] = 0
-    field_of = {"group": "group", "sex": "sex", "age": "age_group_id"}
-    sums = {f"s_{s}": Sum(s) for s in EmploymentFunnel.STAGES}
-    for row in qs.order_by().values(*field_of.values()).annotate(**sums):  # one query for the three
-        for dim, field_name in field_of.items():
-            key = str(row[field_name]) if row[field_name] is not None else UNKNOWN
-            for stage in EmploymentFunnel.STAGES:
-                values[(stage, dim, key)] = values.get((stage, dim, key), 0) + (row[f"s_{stage}"] or 0)
-    for stage in EmploymentFunnel.STAGES:
-        values[("total", stage)] = sum(values[(stage, "sex", str(s))] for s in Sex.values)
-    values[("total", "assessed")] = sum(
-        values[("total", s)] for s in ("ready", "needs_training", "not_employable")
-    )
-    lines = [
-        Line([(stage, dim, str(key)) for key in options], ("total", stage))
-        for stage in EmploymentFunnel.STAGES
-        for dim, options in dims.items()
-    ]
-    lines.append(
-        Line([("total", s) for s in ("ready", "needs_training", "not_employable")], ("total", "assessed"))
-    )
-    cells = present(values, lines, k, suppressed=suppressed)
+    dims = employment_breakdowns(_age_groups(county))
+    rows = qs.only("group", "sex", "age_group", *EmploymentFunnel.STAGES)
+    cells = employment_cells(employment_sums(rows), dims, k, suppressed=suppressed)
 
     comparison = comparison_periods(period)
     compare = _employment_raw_of(county, comparison.periods, institution)
@@ -585,10 +656,7 @@ def employment_summary(
     def compared(stage: str, raw: dict | None) -> Cell | None:
         if raw is None:
             return None
-        if stage == "assessed":
-            n = sum(raw[s] or 0 for s in ("ready", "needs_training", "not_employable"))
-        else:
-            n = raw[stage] or 0
+        n = sum(raw[s] or 0 for s in OUTCOMES) if stage == "assessed" else raw[stage] or 0
         return present({"n": n}, [], k, suppressed=suppressed)["n"]
 
     stages = [
@@ -596,7 +664,7 @@ def employment_summary(
             "key": stage,
             "label": _stage_label(stage),
             "values": [cells[("total", stage)]] + [compared(stage, raw) for raw in compare],
-            "outcome": stage in ("ready", "needs_training", "not_employable"),
+            "outcome": stage in OUTCOMES,
         }
         for stage in FUNNEL
     ]
@@ -616,10 +684,10 @@ def employment_summary(
                 ],
             }
         )
-    funnel_stages = [s for s in FUNNEL if s not in ("ready", "needs_training", "not_employable")]
+    funnel_stages = [s for s in FUNNEL if s not in OUTCOMES]
     chart = charts.funnel_chart(
         [
-            (_stage_label(s), values[("total", s)] if not cells[("total", s)].hidden else 0)
+            (_stage_label(s), 0 if cells[("total", s)].hidden else cells[("total", s)].value)
             for s in funnel_stages
         ],
         title=_("Employment path"),
@@ -634,17 +702,26 @@ def employment_summary(
         "stages": stages,
         "breakdowns": breakdowns,
         "chart": chart,
-        "has_data": values[("total", "received")] > 0,
+        "has_data": cells[("total", "received")].value > 0,
         "reporting": reporting_institutions(county, period, DataKind.EMPLOYMENT),
     }
 
 
 def employment_rows(period: ReportingPeriod, institution: Institution) -> list[EmploymentFunnel]:
-    return list(
-        EmploymentFunnel.objects.filter(period=period, institution=institution)
+    return employment_grids_rows([(period.pk, institution.pk)]).get((period.pk, institution.pk), [])
+
+
+def employment_grids_rows(keys: Iterable[tuple[int, int]]) -> dict[tuple[int, int], list[EmploymentFunnel]]:
+    """The rows of several (period id, institution id) employment grids, in one query."""
+    rows = (
+        EmploymentFunnel.objects.filter(grids_q(keys))
         .select_related("age_group")
-        .order_by("group", "sex", "age_group__min_age")
+        .order_by("group", "sex", "age_group__min_age", "pk")
     )
+    result: dict[tuple[int, int], list[EmploymentFunnel]] = defaultdict(list)
+    for row in rows:
+        result[(row.period_id, row.institution_id)].append(row)
+    return result
 
 
 # --- Dashboard --------------------------------------------------------------------------------------

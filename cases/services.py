@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -461,10 +461,21 @@ def employment_stamp(*, period: ReportingPeriod, institution: Institution) -> in
     The grid's rows are replaced on each save, so no row carries a version; every save
     adds history rows, so this number grows with each one.
     """
-    latest = EmploymentFunnel.history.filter(period_id=period.pk, institution_id=institution.pk).aggregate(
-        latest=Max("history_id")
-    )["latest"]
-    return latest or 0
+    return employment_stamps([(period.pk, institution.pk)]).get((period.pk, institution.pk), 0)
+
+
+def employment_stamps(keys: Iterable[tuple[int, int]]) -> dict[tuple[int, int], int]:
+    """`employment_stamp` of several (period id, institution id) grids, in one query
+    (a grid never saved is missing: its stamp is 0)."""
+    from cases.selectors import grids_q
+
+    rows = (
+        EmploymentFunnel.history.filter(grids_q(keys))
+        .order_by()
+        .values("period_id", "institution_id")
+        .annotate(latest=Max("history_id"))
+    )
+    return {(row["period_id"], row["institution_id"]): row["latest"] for row in rows}
 
 
 def employment_save(

@@ -291,7 +291,8 @@ KRAT_DATA_GENERATORS: list[str] = [
 ]
 
 # --- The REST API (/api/v1/, krat.api): tokens per person, the browser's rules. ---
-INSTALLED_APPS += ["rest_framework", "drf_spectacular", "drf_spectacular_sidecar"]
+# django_filters for its templates: the browsable API draws each list's filter form with them.
+INSTALLED_APPS += ["rest_framework", "django_filters", "drf_spectacular", "drf_spectacular_sidecar"]
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "krat.api.auth.TokenAuthentication",
@@ -318,6 +319,21 @@ SPECTACULAR_SETTINGS = {
         "`If-Match` with the ETag last read: 428 without it, 412 when someone saved since. "
         "Small numbers: a count hidden from you is `null` with `suppressed: true` beside it."
     ),
+    "TAGS": [
+        {
+            "name": "period data",
+            "description": (
+                "Anonymous counts only, never a person. `victim-grids` and `employment-grids`: one "
+                "resource per period and institution (key `<period id>-<institution id>`), read "
+                "exact by the secretariat, the chair and the institution's representatives and "
+                "with small numbers hidden by everyone else, replaced whole with PUT. "
+                "`street-interventions`: one record per intervention, read by those who see them "
+                "exact, recorded (POST) and edited (PUT, PATCH) by the institution and the "
+                "secretariat; never deleted. `age-groups`: the ids the counts refer to. Writes "
+                "follow the entry pages' rules; a closed period refuses them."
+            ),
+        }
+    ],
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],

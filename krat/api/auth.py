@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
+from krat import two_factor
 from krat.api.tokens import token_user
 
 # last_used_at is written at most this often, not on every request.
@@ -32,6 +33,12 @@ class TokenAuthentication(authentication.BaseAuthentication):
         if found is None:
             raise exceptions.AuthenticationFailed(_("The token is not valid."))
         user, token = found
+        if two_factor.is_required(user) and not two_factor.is_enrolled(user):
+            # The browser holds this person at enrolment; their token waits as well (it may
+            # predate the county's requirement, so it never came from a verified session).
+            raise exceptions.AuthenticationFailed(
+                _("Your county requires two-factor log-in: set it up on the Security page first.")
+            )
         now = timezone.now()
         if token.last_used_at is None or now - token.last_used_at >= USE_STAMP_EVERY:
             type(token).objects.filter(pk=token.pk).update(last_used_at=now)

@@ -78,7 +78,10 @@ IF_MATCH = OpenApiParameter(
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
     required=True,
-    description='The ETag of the version you read (W/"<id>-<version>").',
+    description=(
+        'The ETag header of the version you read, as it came (W/"<id>-<version>"; a grid\'s '
+        "names its period, its institution and its versions)."
+    ),
 )
 ETAG_RESPONSES = {
     412: OpenApiResponse(description="Someone saved a newer version since the ETag you sent."),

@@ -13,7 +13,9 @@ from krat import access
 from krat.api.base import KratViewSet, ScopedRelationsMixin, check_if_match, etag_of, versioned_write
 from krat.models import Institution, PeriodSubmission, ReportingPeriod
 from krat.models.submission import SECTIONS
+from krat.submissions import selectors as submission_selectors
 from krat.submissions import services as submission_services
+from krat.submissions.parts import PART_STATES
 from krat.submissions.rules import can_edit_submission
 
 
@@ -93,12 +95,44 @@ class SubmissionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class PartSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text="What `nothing_to_report_parts` names it by.")
+    title = serializers.CharField()
+    state = serializers.ChoiceField(choices=PART_STATES)
+
+
+class SubmissionDetailSerializer(SubmissionSerializer):
+    """A submission with the structured parts that apply to its institution."""
+
+    parts = PartSerializer(many=True, read_only=True, source="part_states")
+
+    class Meta(SubmissionSerializer.Meta):
+        fields = [*SubmissionSerializer.Meta.fields, "parts"]
+        read_only_fields = fields
+
+
+def with_parts(submission: PeriodSubmission) -> PeriodSubmission:
+    """Sets `part_states`: each applicable part's key, title and state (as the report page shows)."""
+    row = submission_selectors.submission_board_row(
+        period=submission.period, institution=submission.institution
+    )
+    submission.part_states = [
+        {"key": status.part.key, "title": str(status.part.title), "state": status.state}
+        for status in row.parts
+    ]
+    return submission
+
+
 class SubmitSerializer(serializers.Serializer):
     """The text to submit (sections left out keep their saved text) and the applicable
-    parts that have nothing to report."""
+    parts that have nothing to report (the `parts` of the submission name them)."""
 
     nothing_to_report_parts = serializers.ListField(
-        child=serializers.CharField(max_length=100), required=False, max_length=50
+        child=serializers.CharField(max_length=100),
+        required=False,
+        max_length=50,
+        help_text="Keys of the submission's `parts`; a key that does not apply is ignored. "
+        "Left out: the marks saved before stay.",
     )
 
     def get_fields(self):
@@ -143,13 +177,15 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, KratVi
             queryset = queryset.filter(Q(institution_id=user.institution_id))
         return queryset
 
+    @extend_schema(responses={200: SubmissionDetailSerializer})
     def retrieve(self, request, *args, **kwargs):
-        submission = self.get_object()
-        return self.with_etag(submission, self.get_serializer(submission).data)
+        """One submission, with the state of each structured part that applies."""
+        return self._detail(self.get_object())
 
-    @extend_schema(request=OpenSerializer, responses={200: SubmissionSerializer})
+    @extend_schema(request=OpenSerializer, responses={200: SubmissionDetailSerializer})
     def create(self, request, *args, **kwargs):
-        """Open the institution's submission for the period, as its report page does."""
+        """Open the institution's submission for the period, as its report page does
+        (a closed period gets no new one)."""
         data = OpenSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         institution = data.validated_data["institution"]
@@ -157,11 +193,13 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, KratVi
         submission = submission_services.submission_open(
             period=data.validated_data["period"], institution=institution
         )
-        return self.with_etag(submission, SubmissionSerializer(submission).data)
+        return self._detail(submission)
 
-    @versioned_write(SubmitSerializer, responses=SubmissionSerializer)
+    @versioned_write(SubmitSerializer, responses=SubmissionDetailSerializer)
     @action(detail=True, methods=["post"], serializer_class=SubmitSerializer)
     def submit(self, request, pk=None):
+        """Submit to the secretariat, by the report form's rules: every section filled or
+        marked “nothing to report”, every applicable part complete or marked."""
         submission = self.get_object()
         access.require(can_edit_submission(request.user, submission.institution))
         check_if_match(request, etag_of(submission))
@@ -177,4 +215,7 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, KratVi
             expected_version=submission.version,
             nothing_to_report_parts=parts,
         )
-        return self.with_etag(submission, SubmissionSerializer(submission).data)
+        return self._detail(submission)
+
+    def _detail(self, submission: PeriodSubmission):
+        return self.with_etag(submission, SubmissionDetailSerializer(with_parts(submission)).data)

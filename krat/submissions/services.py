@@ -36,11 +36,16 @@ _STORED_FIELDS = ["state", "submitted_at", "submitted_by", "reviewed_at", "revie
 
 
 def submission_open(*, period: ReportingPeriod, institution: Institution) -> PeriodSubmission:
-    """The institution's submission for the period, created (not started) if missing."""
+    """The institution's submission for the period, created (not started) if missing.
+    A closed period keeps the submissions it has and gets no new one."""
     if institution.county_id != period.county_id:
         raise ValidationError(
             _("The institution belongs to another county."), code="institution_other_county"
         )
+    existing = PeriodSubmission.objects.filter(period=period, institution=institution).first()
+    if existing is not None:
+        return existing
+    _refuse_if_closed(PeriodSubmission(period=period, institution=institution))
     submission, _created = PeriodSubmission.objects.get_or_create(period=period, institution=institution)
     return submission
 

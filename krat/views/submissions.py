@@ -135,14 +135,11 @@ def submission_open(request: HttpRequest, pk: int, institution_pk: int) -> HttpR
     existing = PeriodSubmission.objects.filter(period=period, institution=institution).first()
     if request.method == "POST":
         access.require(can_edit_submission(request.user, institution))
-        if existing is None and period.is_closed:
-            messages.error(
-                request,
-                _("The period “%(period)s” is closed: nothing in it can be changed.")
-                % {"period": period.label},
-            )
+        try:
+            existing = services.submission_open(period=period, institution=institution)
+        except ValidationError as error:
+            messages.error(request, _message(error))
             return redirect("krat:submission_open", period.pk, institution.pk)
-        existing = services.submission_open(period=period, institution=institution)
         return redirect("krat:submission_edit", existing.pk)
     if existing is not None:
         return redirect("krat:submission_detail", existing.pk)

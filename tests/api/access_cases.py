@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from actionplan.choices import ProgressStatus
 from actionplan.models import ActivityProgress
+from cases.services import age_groups_for
 from krat.api.tokens import token_create
 from krat.submissions.services import submission_open
 from tests.access import LOGGED_IN, UrlCase
@@ -24,6 +25,7 @@ def build(world: World) -> None:
         activity=world.extra["activity"], period=world.period, status=ProgressStatus.IN_PROGRESS
     )
     world.extra["token"], _key = token_create(user=world.users["secretariat"], name="TIMS")
+    world.extra["age_group"] = age_groups_for(world.own)[0]
 
 
 def api(allowed, kwargs=lambda w: {}, **options) -> UrlCase:
@@ -59,6 +61,15 @@ CASES: dict[str, UrlCase] = {
     "api:progress-detail": api(COUNTY_READERS, _pk("progress")),
     "api:victim-grid-list": api(LOGGED_IN),
     "api:victim-grid-detail": api(COUNTY_READERS, lambda w: {"key": f"{w.period.pk}-{w.own_institution.pk}"}),
+    "api:employment-grid-list": api(LOGGED_IN),
+    "api:employment-grid-detail": api(
+        COUNTY_READERS, lambda w: {"key": f"{w.period.pk}-{w.other_institution.pk}"}
+    ),
+    "api:street-intervention-list": api(LOGGED_IN),
+    # One by one only to those who see the figures exact: the others read the summary.
+    "api:street-intervention-detail": api({"secretariat", "chair", "representative"}, _pk("intervention")),
+    "api:age-group-list": api(LOGGED_IN),
+    "api:age-group-detail": api(COUNTY_READERS, _pk("age_group")),
     "api_tokens": UrlCase(allowed=LOGGED_IN),
     # Only the token's owner may revoke it; anyone else is told it does not exist.
     "api_token_revoke": UrlCase(

@@ -1,10 +1,13 @@
 """Tokens: hashed, per person, refused when revoked or the person is inactive; the
-token page makes and revokes them; session use of the API keeps CSRF."""
+token page makes and revokes them, behind two-factor log-in where it applies; session
+use of the API keeps CSRF."""
 
 import hashlib
 
 import pytest
 from django.urls import reverse
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from krat.api.tokens import token_create, token_revoke
 from krat.models import ApiToken
@@ -101,3 +104,58 @@ def test_a_session_write_needs_the_csrf_token(world):
     )
     assert response.status_code == 403
     assert "CSRF" in response.json()["detail"]
+
+
+# --- Tokens come from strongly authenticated sessions ----------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_person_whose_county_requires_two_factor_makes_no_token_before_enrolling(client, world):
+    world.own.require_two_factor = True
+    world.own.save()
+    user = world.users["secretariat"]
+    token, _key = token_create(user=user, name="made before the requirement")
+    client.force_login(user)
+    enrol = reverse("two_factor_enrol")
+    assert client.get(reverse("api_tokens")).url == enrol
+    assert client.post(reverse("api_tokens"), {"name": "TIMS"}).url == enrol
+    assert client.post(reverse("api_token_revoke", args=[token.pk])).url == enrol
+    assert list(ApiToken.objects.filter(user=user)) == [token]
+    token.refresh_from_db()
+    assert not token.revoked
+
+
+@pytest.mark.django_db
+def test_an_enrolled_person_gives_the_code_before_making_or_revoking_a_token(client, world):
+    user = world.users["representative"]
+    token, _key = token_create(user=user, name="TIMS")
+    device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+    client.force_login(user)
+    verify = reverse("two_factor_verify")
+    assert client.post(reverse("api_tokens"), {"name": "Tjetër"}).url == verify
+    assert client.post(reverse("api_token_revoke", args=[token.pk])).url == verify
+    assert ApiToken.objects.filter(user=user).count() == 1
+
+    code = f"{totp(device.bin_key, device.step, device.t0, device.digits):06d}"
+    assert client.post(verify, {"token": code}).status_code == 302
+    assert client.post(reverse("api_tokens"), {"name": "Tjetër"}).status_code == 200
+    assert client.post(reverse("api_token_revoke", args=[token.pk])).status_code == 302
+    token.refresh_from_db()
+    assert token.revoked
+    assert ApiToken.objects.filter(user=user, revoked=False).get().name == "Tjetër"
+
+
+@pytest.mark.django_db
+def test_a_token_waits_while_the_county_requires_two_factor_and_its_owner_has_not_enrolled(client, world):
+    user = world.users["chair"]
+    _token, key = token_create(user=user, name="made before the requirement")
+    world.own.require_two_factor = True
+    world.own.save()
+    response = client.get(INSTITUTIONS, HTTP_AUTHORIZATION=f"Token {key}", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 401
+    assert "two-factor" in response.json()["detail"]
+    TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+    assert client.get(INSTITUTIONS, HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
+    rep = world.users["representative"]  # the requirement is the secretariat's and the chair's
+    _token, key = token_create(user=rep, name="TIMS")
+    assert client.get(INSTITUTIONS, HTTP_AUTHORIZATION=f"Token {key}").status_code == 200

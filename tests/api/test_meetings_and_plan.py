@@ -204,6 +204,23 @@ def test_the_lead_institution_records_and_corrects_progress(api, world, activity
 
 
 @pytest.mark.django_db
+def test_a_progress_record_keeps_its_activity_and_period(api, world, activity):
+    theirs = ActivityFactory(
+        objective=activity.objective, lead_institution=world.other_institution, code="9.9"
+    )
+    progress = ActivityProgress.objects.create(activity=activity, period=world.period, status="in_progress")
+    response = api(world.users["representative"]).patch(
+        f"/api/v1/progress/{progress.pk}/",
+        {"activity": theirs.pk, "period": world.foreign_period.pk, "status": "done"},
+        format="json",
+        HTTP_IF_MATCH=etag(progress),
+    )
+    assert response.status_code == 200, response.json()
+    progress.refresh_from_db()
+    assert (progress.activity, progress.period, progress.status) == (activity, world.period, "done")
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("role", ["other_representative", "observer", "chair"])
 def test_others_cannot_record_progress(api, world, activity, role):
     body = {"activity": activity.pk, "period": world.period.pk, "status": "in_progress"}

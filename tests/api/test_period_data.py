@@ -232,3 +232,35 @@ def test_nobody_opens_another_institutions_or_countys_submission(api, world):
     assert response.status_code == 400
     assert set(response.json()) == {"period", "institution"}
     assert not PeriodSubmission.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_closed_period_opens_no_new_submission(api, world):
+    world.period.is_closed = True
+    world.period.save()
+    body = {"period": world.period.pk, "institution": world.own_institution.pk}
+    response = api(world.users["representative"]).post("/api/v1/submissions/", body, format="json")
+    assert response.status_code == 400
+    assert response.json() == {
+        "non_field_errors": [
+            "Periudha “Janar – Prill 2018” është mbyllur: asgjë në të nuk mund të ndryshohet."
+        ]
+    }
+    assert not PeriodSubmission.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_submission_names_its_parts_and_their_state(api, world):
+    save_victims(world.period, world.own_institution, 4, 1)
+    submission = submission_open(period=world.period, institution=world.own_institution)
+    payload = (
+        api(world.users["representative"], language="en").get(f"/api/v1/submissions/{submission.pk}/").json()
+    )
+    parts = {part["key"]: part for part in payload["parts"]}
+    assert parts["cases.victims"] == {
+        "key": "cases.victims",
+        "title": "Victims and potential victims",
+        "state": "complete",
+    }
+    assert parts["cases.street_children"]["state"] == "missing"
+    assert "cases.employment" not in parts  # the police do not report employment

@@ -23,6 +23,9 @@ def test_the_schema_is_openapi_3_and_describes_every_resource(client):
         "events",
         "progress",
         "victim-grids",
+        "employment-grids",
+        "street-interventions",
+        "age-groups",
     ):
         assert f"/api/v1/{resource}/" in paths
     assert "tokenAuth" in schema["components"]["securitySchemes"]
@@ -68,3 +71,47 @@ def test_the_language_follows_accept_language_and_defaults_to_albanian(api, worl
     assert response.json() == {"detail": message}
     assert response["Content-Language"] == language
     assert "Accept-Language" in response["Vary"]
+
+
+@pytest.mark.django_db
+def test_no_period_data_resource_has_a_field_for_a_persons_identity(client):
+    """Anonymity over the API: what the period data endpoints read and write (their
+    schemas, followed through every reference) names no field that identifies a person."""
+    from tests.cases.test_anonymity import FORBIDDEN
+
+    schema = yaml.safe_load(client.get("/api/v1/schema/").content)
+    components = schema["components"]["schemas"]
+    operations = [
+        operation
+        for path in schema["paths"].values()
+        for operation in path.values()
+        if "period data" in operation.get("tags", [])
+    ]
+    assert len(operations) >= 10
+    seen, todo, fields = set(), [operations], set()
+    while todo:
+        node = todo.pop()
+        if isinstance(node, dict):
+            ref = node.get("$ref", "")
+            if ref.startswith("#/components/schemas/") and ref not in seen:
+                seen.add(ref)
+                todo.append(components[ref.rsplit("/", 1)[1]])
+            fields.update(node.get("properties", {}))
+            todo.extend(node.values())
+        elif isinstance(node, list):
+            todo.extend(node)
+    assert {"counts", "rows", "place", "statuses"} <= fields
+    assert sorted(name for name in fields if FORBIDDEN.search(name)) == []
+
+
+@pytest.mark.django_db
+def test_every_list_is_browsable_with_its_filters(client, world):
+    """The browsable API draws each list with its filter form (django_filters' templates)."""
+    schema = yaml.safe_load(client.get("/api/v1/schema/").content)
+    lists = [path for path in schema["paths"] if path.count("/") == 4 and "{" not in path]
+    assert len(lists) == 11
+    client.force_login(world.users["secretariat"])
+    for path in lists:
+        response = client.get(path, HTTP_ACCEPT="text/html")
+        assert response.status_code == 200, path
+        assert "<form" in response.content.decode(), path

@@ -3,6 +3,7 @@ a bounded number of generated requests, as the secretariat and as a representati
 No request may end in a server error, and every documented response must match the
 schema."""
 
+import datetime
 import json
 
 import pytest
@@ -15,9 +16,11 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
 
+from cases.models import EmploymentFunnel
+from cases.services import employment_save
 from krat.api.tokens import token_create
 from krat.wsgi import application
-from tests.cases.factories import save_victims
+from tests.cases.factories import intervention, save_victims
 from tests.meetings.factories import DecisionFactory, MeetingFactory
 from tests.world import build_world
 
@@ -28,9 +31,15 @@ FUZZ = settings(max_examples=10, deadline=None, suppress_health_check=list(Healt
 
 @pytest.fixture
 def keys(db) -> dict[str, str]:
-    """A world with figures and a decision to find, and a token for each role."""
+    """A world with figures, an intervention and a decision to find, and a token for each role."""
     world = build_world()
     save_victims(world.period, world.own_institution, 4, 1)
+    intervention(world.own, world.own_institution, datetime.date(2018, 2, 3), girls=2)
+    employment_save(
+        period=world.period,
+        institution=world.other_institution,
+        rows=[EmploymentFunnel(group="economic_aid", sex="female", received=5, interviewed=2)],
+    )
     meeting = MeetingFactory(county=world.own, period=world.period)
     DecisionFactory(meeting=meeting, responsible=world.own_institution)
     return {role: token_create(user=world.users[role], name="schemathesis")[1] for role in ROLES}

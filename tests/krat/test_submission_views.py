@@ -193,6 +193,15 @@ class TestSecretariat:
         response = staff.post(reverse("krat:submission_approve", args=[submission.pk]), follow=True)
         assert "është mbyllur" in response.content.decode()
 
+    def test_a_closed_period_opens_no_new_report(self, world, staff):
+        world.period.is_closed = True
+        world.period.save()
+        url = reverse("krat:submission_open", args=[world.period.pk, world.own_institution.pk])
+        response = staff.post(url, follow=True)
+        assert response.redirect_chain == [(url, 302)]
+        assert "është mbyllur" in response.content.decode()
+        assert not PeriodSubmission.objects.exists()
+
 
 class TestDashboardCard:
     def test_the_secretariat_sees_the_share_complete(self, world, staff):

@@ -70,6 +70,15 @@ class TestOpening:
             services.submission_open(period=world.period, institution=world.foreign_institution)
         assert codes(error.value) == {"institution_other_county"}
 
+    def test_a_closed_period_keeps_its_submissions_and_gets_no_new_one(self, world, fresh):
+        world.period.is_closed = True
+        world.period.save()
+        assert services.submission_open(period=world.period, institution=world.own_institution) == fresh
+        with pytest.raises(ValidationError) as error:
+            services.submission_open(period=world.period, institution=world.other_institution)
+        assert codes(error.value) == {"period_closed"}
+        assert PeriodSubmission.objects.count() == 1
+
 
 class TestDraftAndSubmit:
     def test_a_draft_may_have_empty_sections(self, fresh, rep):

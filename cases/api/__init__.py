@@ -1,0 +1,29 @@
+"""The period data over the API (krat.api), one module per resource:
+
+- `victims`: the victims grid of a period and institution (`victim-grids`);
+- `employment`: the employment path of a period and institution (`employment-grids`);
+- `street`: interventions with children in street situations (`street-interventions`);
+- `age_groups`: the counties' age groups that the three refer to (`age-groups`).
+
+The two grids share their machinery (`grids`): one resource per period and
+institution, read with the pages' small-number rules, replaced whole with PUT and
+If-Match, checked by the entry forms' rules.
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+
+from cases.api.age_groups import AgeGroupViewSet
+from cases.api.employment import EmploymentGridViewSet
+from cases.api.street import InterventionViewSet
+from cases.api.victims import VictimGridViewSet
+
+TAG = extend_schema(tags=["period data"])
+
+
+def register(router) -> None:
+    router.register("victim-grids", TAG(VictimGridViewSet), basename="victim-grid")
+    router.register("employment-grids", TAG(EmploymentGridViewSet), basename="employment-grid")
+    router.register("street-interventions", TAG(InterventionViewSet), basename="street-intervention")
+    router.register("age-groups", TAG(AgeGroupViewSet), basename="age-group")

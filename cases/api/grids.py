@@ -1,0 +1,155 @@
+"""What the victims and employment grids share: one resource per period and institution
+that has recorded such figures, keyed `<period id>-<institution id>`.
+
+A grid is read with the pages' small-number rules: exact for the secretariat, the chair
+and the institution's own representatives (`cases.selectors.sees_exact`), with small
+numbers hidden for every other reader (a hidden count is `null` with `suppressed: true`
+beside it). It is replaced whole with PUT by those who enter it on its page
+(`cases.access.institution_for_entry`), with If-Match (428 without, 412 when stale),
+through the same rules as the page's form and the same service.
+
+A subclass gives `model` and `data_kind`, the input serializer, and four hooks:
+`lock` (what the ETag and the service's optimistic lock are made of), `etag`,
+`payloads` (every grid of a page at once, in a bounded number of queries) and `write`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+
+from cases import access as cases_access
+from cases import selectors
+from krat.api.base import KratViewSet, check_if_match
+from krat.models import Institution, ReportingPeriod
+from krat.suppression import Cell
+
+GRID_KEY = OpenApiParameter(
+    "key",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    pattern=r"^[0-9]+-[0-9]+$",
+    description="`<period id>-<institution id>`.",
+)
+
+
+def shown(cell: Cell) -> dict:
+    """A count as the reader may see it: `null` with `suppressed: true` when hidden."""
+    return {"count": None if cell.hidden else cell.value, "suppressed": cell.hidden}
+
+
+@dataclass(frozen=True)
+class Grid:
+    """One institution's figures for one period, and whether the reader sees them exact."""
+
+    period: ReportingPeriod
+    institution: Institution
+    exact: bool
+
+    @property
+    def key(self) -> tuple[int, int]:
+        return (self.period.pk, self.institution.pk)
+
+    def head(self) -> dict:
+        """The fields every grid's representation begins with."""
+        return {
+            "key": f"{self.period.pk}-{self.institution.pk}",
+            "period": self.period.pk,
+            "institution": self.institution.pk,
+            "suppressed": not self.exact,
+        }
+
+
+class GridViewSet(mixins.ListModelMixin, KratViewSet):
+    """List (filter by `period`, `institution`), read one, replace one with PUT."""
+
+    model = None
+    data_kind: str = ""
+    input_serializer_class = None
+    lookup_field = "key"
+    lookup_value_regex = r"[0-9]+-[0-9]+"
+    http_method_names = ["get", "put", "head", "options"]
+    filterset_fields = ["period", "institution"]
+
+    # --- What a subclass gives ----------------------------------------------------------------
+
+    def lock(self, period: ReportingPeriod, institution: Institution):
+        """The stored grid's version, as the service's optimistic lock takes it."""
+        raise NotImplementedError
+
+    def etag(self, period: ReportingPeriod, institution: Institution, lock) -> str:
+        raise NotImplementedError
+
+    def payloads(self, grids: list[Grid]) -> list[dict]:
+        """The representation of each grid, in a number of queries that does not grow with them."""
+        raise NotImplementedError
+
+    def write(self, period: ReportingPeriod, institution: Institution, data: dict, lock) -> dict | None:
+        """Check `data` by the page's rules and save it through the service (raising
+        ValidationError); returns what the response adds beside the grid, if anything."""
+        raise NotImplementedError
+
+    # --- The resource -------------------------------------------------------------------------
+
+    def get_queryset(self):
+        """One row per (period, institution) that has recorded such figures, newest period first."""
+        records = self.county_scope(self.model.objects.all())
+        return (
+            records.values("period", "institution")
+            .annotate(records=Count("pk"))
+            .order_by("-period__start_date", "institution__name", "institution")
+        )
+
+    def list(self, request, *args, **kwargs):
+        rows = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        periods = ReportingPeriod.objects.select_related("county").in_bulk({r["period"] for r in rows})
+        institutions = Institution.objects.in_bulk({r["institution"] for r in rows})
+        grids = [self._grid(periods[r["period"]], institutions[r["institution"]]) for r in rows]
+        return self.get_paginated_response(self.payloads(grids))
+
+    @extend_schema(parameters=[GRID_KEY])
+    def retrieve(self, request, key: str):
+        return self._respond(*self._target(key))
+
+    @extend_schema(parameters=[GRID_KEY])
+    def update(self, request, key: str):
+        period, institution = self._target(key)
+        institution = cases_access.institution_for_entry(request.user, period, institution.pk, self.data_kind)
+        lock = self.lock(period, institution)
+        check_if_match(request, self.etag(period, institution, lock))
+        data = self.input_serializer_class(data=request.data)
+        data.is_valid(raise_exception=True)
+        extra = self.write(period, institution, data.validated_data, lock)
+        response = self._respond(period, institution)
+        if extra is not None:
+            response.data = {"grid": response.data, **extra}
+        return response
+
+    def get_object(self):
+        """The grid's period (for DRF's OPTIONS metadata; the views use `_target`)."""
+        return self._target(self.kwargs[self.lookup_field])[0]
+
+    def _target(self, key: str) -> tuple[ReportingPeriod, Institution]:
+        """404 for a period of a county the reader may not read, or another county's institution."""
+        try:
+            period_pk, institution_pk = (int(part) for part in key.split("-"))
+        except ValueError:
+            raise NotFound from None
+        period = cases_access.period_for_user(self.request.user, period_pk)
+        institution = get_object_or_404(Institution, pk=institution_pk, county=period.county)
+        return period, institution
+
+    def _grid(self, period: ReportingPeriod, institution: Institution) -> Grid:
+        exact = selectors.sees_exact(self.request.user, period.county, institution)
+        return Grid(period=period, institution=institution, exact=exact)
+
+    def _respond(self, period: ReportingPeriod, institution: Institution) -> Response:
+        etag = self.etag(period, institution, self.lock(period, institution))
+        return Response(self.payloads([self._grid(period, institution)])[0], headers={"ETag": etag})
