@@ -294,14 +294,17 @@ def victim_grid_save(
         raise ValidationError(problems)
     versions = versions or {}
     with transaction.atomic():
+        # One grid saver at a time, so that two first saves of a status cannot both insert.
+        Institution.objects.select_for_update().get(pk=institution.pk)
         stored = {
             r.status: r
             for r in VictimReport.objects.select_for_update().filter(period=period, institution=institution)
         }
         for status, grid in grids.items():
             report = stored.get(status)
-            expected = versions.get(status)
-            if report is not None and expected is not None and report.version != expected:
+            # A version given as None means "there was none when I read": stale if there is one now.
+            # A status left out of `versions` (an import) replaces whatever is stored.
+            if report is not None and status in versions and report.version != versions[status]:
                 raise StaleEditError([str(VictimStatus(status).label)])
             if report is None:
                 report = VictimReport(

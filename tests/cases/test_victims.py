@@ -118,6 +118,18 @@ def test_a_concurrent_save_is_refused(world, police):
         )
 
 
+def test_a_first_save_made_while_another_was_saving_is_refused(world, police):
+    """Both read an empty grid (versions None); the second to save must not overwrite the first."""
+    victim_grid_save(
+        period=world.period, institution=police, grids={"victim": grid(2)}, versions={"victim": None}
+    )
+    with pytest.raises(StaleEditError):
+        victim_grid_save(
+            period=world.period, institution=police, grids={"victim": grid(3)}, versions={"victim": None}
+        )
+    assert VictimReport.objects.get(period=world.period, institution=police, status="victim").total == 2
+
+
 def test_the_database_refuses_what_the_service_would(world, police):
     with pytest.raises(IntegrityError), transaction.atomic():
         VictimReport.objects.create(
