@@ -87,7 +87,9 @@ def notice_writes(execute, sql, params, many, context):
     result = execute(sql, params, many, context)
     connection = context["connection"]
     if is_data_write(sql) and not _has_uncommitted_writes(connection):
-        transaction.on_commit(_new_stamp, using=connection.alias)
+        # robust: a stamp store that fails is logged and never turns a committed save into an
+        # error page (the system check krat.E001 refuses to start with a store it cannot write).
+        transaction.on_commit(_new_stamp, using=connection.alias, robust=True)
     return result
 
 

@@ -221,3 +221,14 @@ def test_each_reader_keeps_their_own_dashboard(client):
     assert board in pages["secretariat"][1] and board not in pages["representative"][1]
     assert reverse("krat:submission_todo", args=[world.own.slug]) in pages["representative"][1]
     assert reverse("krat:submission_todo", args=[world.own.slug]) not in pages["secretariat"][1]
+
+
+def test_the_system_check_refuses_a_stamp_store_it_cannot_write(settings, tmp_path):
+    from krat.checks import data_stamp_is_writable
+
+    assert data_stamp_is_writable(None) == []
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the folder should be")
+    # Django resets its caches when CACHES changes, and again when the fixture restores it.
+    settings.CACHES = {**settings.CACHES, "stamps": {**settings.CACHES["stamps"], "LOCATION": str(blocked)}}
+    assert [e.id for e in data_stamp_is_writable(None)] == ["krat.E001"]
