@@ -5,11 +5,17 @@ and turns it into PDF bytes. Resources are resolved by `LocalOnlyFetcher`: files
 the project's static folders and MEDIA_ROOT are read from disk, `data:` URLs are fine,
 and everything else (http, https, ftp, file:// outside those folders) is refused, so a
 document can neither leak a request to the outside nor embed a server file.
+
+While WeasyPrint lays a document out, Python's cyclic garbage collector is paused
+(`cyclic_gc_paused`): see its docstring for why that is most of a long report's time.
 """
 
 from __future__ import annotations
 
+import gc
 import mimetypes
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -82,6 +88,34 @@ def _fetcher():
     return LocalOnlyFetcher(allowed_protocols={"data", "file", "https"})
 
 
+@contextmanager
+def cyclic_gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector for the block, then collect what it left behind.
+
+    WeasyPrint builds a tree of some 200,000 objects for a 20-page report, nearly all of
+    them alive until the PDF is written. Each time that many objects survive, Python runs
+    a full collection that walks the whole process (Django, the app and the tree so far):
+    three of them during one county report, about a third of its time, and all they find
+    to free is the previous document, left as reference cycles. Paused, the objects the
+    block makes all stay in the youngest generation, so collecting that generation
+    afterwards frees this document's cycles at once, without walking the rest of the
+    process again.
+
+    Reference counting still frees everything else as usual. If the collector was already
+    off (the host turned it off, or another thread is inside this block), it is left as it
+    was and nothing is collected here.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.collect(0)
+
+
 def render_pdf(template_name: str, context: dict, *, request: HttpRequest | None = None) -> bytes:
     """Render `template_name` with `context` and return the PDF's bytes.
 
@@ -91,7 +125,9 @@ def render_pdf(template_name: str, context: dict, *, request: HttpRequest | None
     from weasyprint import HTML
 
     html = render_to_string(template_name, context, request=request)
-    return HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=_fetcher()).write_pdf()
+    with cyclic_gc_paused():
+        pdf = HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=_fetcher()).write_pdf()
+    return pdf
 
 
 def pdf_response(pdf_bytes: bytes, filename: str, *, inline: bool = False) -> HttpResponse:
