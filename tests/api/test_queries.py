@@ -17,6 +17,7 @@ from tests.actionplan.factories import (
     PlanFactory,
     ProgressFactory,
 )
+from tests.api.resources import LIST_RESOURCES
 from tests.cases.factories import intervention, save_victims
 from tests.factories import InstitutionFactory, PeriodFactory
 from tests.meetings.factories import DecisionFactory, MeetingFactory
@@ -68,22 +69,7 @@ def count(client, url) -> int:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    "resource",
-    [
-        "institutions",
-        "periods",
-        "submissions",
-        "meetings",
-        "decisions",
-        "events",
-        "progress",
-        "victim-grids",
-        "employment-grids",
-        "street-interventions",
-        "age-groups",
-    ],
-)
+@pytest.mark.parametrize("resource", LIST_RESOURCES)
 # The secretariat reads exact figures; the observer's have small numbers hidden.
 @pytest.mark.parametrize("role", ["secretariat", "observer"])
 def test_list_queries_do_not_grow_with_the_data(api, world, resource, role):

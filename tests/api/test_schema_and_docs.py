@@ -6,6 +6,8 @@ import re
 import pytest
 import yaml
 
+from tests.api.resources import LIST_RESOURCES
+
 
 @pytest.mark.django_db
 def test_the_schema_is_openapi_3_and_describes_every_resource(client):
@@ -14,19 +16,7 @@ def test_the_schema_is_openapi_3_and_describes_every_resource(client):
     schema = yaml.safe_load(response.content)
     assert schema["openapi"].startswith("3.")
     paths = set(schema["paths"])
-    for resource in (
-        "institutions",
-        "periods",
-        "submissions",
-        "meetings",
-        "decisions",
-        "events",
-        "progress",
-        "victim-grids",
-        "employment-grids",
-        "street-interventions",
-        "age-groups",
-    ):
+    for resource in LIST_RESOURCES:
         assert f"/api/v1/{resource}/" in paths
     assert "tokenAuth" in schema["components"]["securitySchemes"]
     put = schema["paths"]["/api/v1/decisions/{id}/"]["put"]
