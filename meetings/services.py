@@ -199,7 +199,8 @@ def attachment_add(*, meeting: Meeting, title: str, upload: UploadedFile, user: 
 
 
 def attachment_delete(*, attachment: Attachment) -> None:
-    attachment.file.delete(save=False)
+    """Take a document off the meeting. The file stays where it is: the history keeps the
+    removed row, with its path, and a removal must not lose the document itself."""
     attachment.delete()
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.apps import apps
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -67,7 +68,9 @@ def test_a_removed_attachment_stays_in_the_history(world, as_role, meeting):
     )
     as_role("secretariat").post(reverse("meetings:attachment_delete", args=[attachment.pk]))
     assert not Attachment.objects.filter(pk=attachment.pk).exists()
-    assert Attachment.history.get(id=attachment.pk, history_type="-").title == "Urdhri"
+    removed = Attachment.history.get(id=attachment.pk, history_type="-")
+    assert removed.title == "Urdhri"
+    assert default_storage.exists(removed.file)  # the document itself is not lost
 
 
 def test_an_attendance_cleared_on_the_sheet_stays_in_the_history(world, as_role, meeting):
