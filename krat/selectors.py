@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -21,6 +22,24 @@ def institution_list(county: County) -> QuerySet[Institution]:
         county.institutions.all()
         .prefetch_related(Prefetch("people", queryset=holders, to_attr="position_holders"))
         .order_by("-is_active", "-is_table_member", "name")
+    )
+
+
+def members_at(county: County, moment: datetime.datetime) -> list[Institution]:
+    """The Technical Table's members at `moment`, each as it stood then (name included), by
+    the institutions' history: printed minutes do not change when a member leaves later.
+
+    An institution whose history begins after `moment` was not known then and is left out;
+    one with no history at all (loaded in bulk) counts as it is now. Two queries."""
+    now = {i.pk: i for i in county.institutions.all()}
+    then: dict[int, Institution | None] = {}
+    for row in Institution.history.filter(id__in=now.keys()).order_by("history_date", "history_id"):
+        then.setdefault(row.id, None)  # known to the history…
+        if row.history_date <= moment:  # …and, at `moment`, in this state
+            then[row.id] = None if row.history_type == "-" else row.instance
+    states = [then.get(pk, institution) for pk, institution in now.items()]
+    return sorted(
+        (i for i in states if i is not None and i.is_table_member and i.is_active), key=lambda i: i.name
     )
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from krat.freshness import kept
 from krat.ical import CalendarEvent, calendar_bytes
 from krat.models import County, Institution, ReportingPeriod, User
-from krat.selectors import DashboardPanel
+from krat.selectors import DashboardPanel, members_at
 from meetings.choices import FINISHED_DECISION_STATUSES, AttendanceStatus, MeetingStatus
 from meetings.models import AgendaItem, Attendance, Decision, Meeting
 
@@ -105,8 +105,12 @@ def agenda_for_meeting(meeting: Meeting) -> list[AgendaItem]:
     return list(meeting.agenda_items.select_related("presenter").order_by("position"))
 
 
-def member_institutions(county: County) -> list[Institution]:
-    return list(county.institutions.filter(is_table_member=True, is_active=True).order_by("name"))
+def members_of_meeting(meeting: Meeting) -> list[Institution]:
+    """The table's members when the meeting was held or, for one recorded afterwards, when
+    it was recorded (as the application then knew them); a meeting with no history of its
+    recording, as they are now."""
+    recorded = meeting.history.order_by("history_date").values_list("history_date", flat=True).first()
+    return members_at(meeting.county, max(meeting.starts_at, recorded or timezone.now()))
 
 
 @dataclass
@@ -247,7 +251,7 @@ def meeting_summary(
     decisions = decisions_for_meeting(meeting) if decisions is None else decisions
     pending = pending_decisions(meeting) if pending is None else pending
     attendances = list(meeting.attendances.select_related("institution"))
-    members = member_institutions(county)
+    members = members_of_meeting(meeting)
     chair: User | None = meeting.chair
     return MeetingSummary(
         pk=meeting.pk,
@@ -334,7 +338,7 @@ def attendance_rows(meeting: Meeting) -> list[tuple[Institution, Attendance | No
     """Each institution whose attendance can be recorded: the members, the invited and
     any already recorded, with its current record."""
     recorded = {a.institution_id: a for a in meeting.attendances.select_related("institution")}
-    institutions = {i.pk: i for i in member_institutions(meeting.county)}
+    institutions = {i.pk: i for i in members_of_meeting(meeting)}
     institutions.update({i.pk: i for i in meeting.invited_institutions.all()})
     institutions.update({a.institution_id: a.institution for a in recorded.values()})
     ordered = sorted(institutions.values(), key=lambda i: i.name)

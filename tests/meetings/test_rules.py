@@ -104,6 +104,22 @@ class TestAttendance:
         assert line.absent == ["Zyra e Punës Durrës"]
         assert ("Terre des hommes", "") in line.present
 
+    def test_the_attendance_line_counts_the_members_of_the_meeting_day(self, world):
+        """Printed minutes do not change when the table changes later."""
+        meeting = MeetingFactory(county=world.own)  # recorded now, after it was held
+        before = selectors.meeting_summary(meeting).attendance
+        leaving = world.own_institution
+        leaving.is_table_member = False
+        leaving.save()
+        InstitutionFactory(county=world.own, name="Bashkia e re", is_table_member=True)
+        after = selectors.meeting_summary(meeting).attendance
+        assert after.members_total == before.members_total
+        assert sorted(after.absent) == sorted(before.absent)
+        assert "Bashkia e re" not in after.absent
+        later = MeetingFactory(county=world.own, starts_at=timezone.now() + datetime.timedelta(days=7))
+        upcoming = selectors.meeting_summary(later).attendance  # a meeting to come: the table as it is
+        assert "Bashkia e re" in upcoming.absent and leaving.name not in upcoming.absent
+
     def test_the_attendance_line_names_members_without_their_period_report(self, world):
         from krat.models import PeriodSubmission, SubmissionState
 
