@@ -9,8 +9,10 @@ Only the status of a decision moves on after approval: that is the follow-up.
 from __future__ import annotations
 
 import datetime
+from email.utils import parseaddr
 
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -77,7 +79,10 @@ class Meeting(Versioned):
     other_invitees = models.TextField(
         _("other invited actors"),
         blank=True,
-        help_text=_("NGOs, international organisations and other actors, one per line."),
+        help_text=_(
+            "NGOs, international organisations and other actors, one per line. Write an e-mail "
+            "address after a name to send them the invitation too: OIM Tiranë <info@oim.al>."
+        ),
     )
     status = models.CharField(
         _("status"), max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED
@@ -139,7 +144,24 @@ class Meeting(Versioned):
 
     @property
     def other_invitee_list(self) -> list[str]:
-        return [line.strip() for line in self.other_invitees.splitlines() if line.strip()]
+        """The other invited actors by name (an address written beside a name is not printed)."""
+        return [name for name, _address in self._other_invitees()]
+
+    @property
+    def other_invitee_addresses(self) -> list[str]:
+        """The e-mail addresses written beside other invited actors ("OIM Tiranë <info@oim.al>")."""
+        return [address for _name, address in self._other_invitees() if address]
+
+    def _other_invitees(self) -> list[tuple[str, str]]:
+        """(name, e-mail address or "") of each line of `other_invitees`."""
+        found = []
+        for line in filter(None, (raw.strip() for raw in self.other_invitees.splitlines())):
+            name, address = parseaddr(line)
+            if "@" in address and _is_email(address):
+                found.append((name.strip() or address, address))
+            else:
+                found.append((line, ""))
+        return found
 
     @property
     def guest_list(self) -> list[str]:
@@ -373,3 +395,11 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+def _is_email(address: str) -> bool:
+    try:
+        validate_email(address)
+    except ValidationError:
+        return False
+    return True

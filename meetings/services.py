@@ -205,9 +205,11 @@ def attachment_delete(*, attachment: Attachment) -> None:
 
 
 def invitation_recipients(meeting: Meeting) -> list[str]:
-    """The e-mail addresses of the invited institutions and their active representatives."""
+    """The e-mail addresses of the invited institutions and their active representatives,
+    and those written beside the other invited actors."""
     institutions = list(meeting.invited_institutions.all())
     addresses = {i.contact_email for i in institutions if i.contact_email}
+    addresses |= set(meeting.other_invitee_addresses)
     addresses |= set(
         User.objects.filter(institution__in=institutions, is_active=True)
         .exclude(email="")
@@ -227,7 +229,7 @@ def invitations_send(*, meeting: Meeting) -> int:
     recipients = invitation_recipients(meeting)
     if not recipients:
         raise ValidationError(
-            _("No invited institution has an e-mail address or a representative with one."),
+            _("No invited institution or actor has an e-mail address or a representative with one."),
             code="no_recipients",
         )
     summary = meeting_summary(meeting)

@@ -141,6 +141,19 @@ class TestPlanning:
         planned.refresh_from_db()
         assert planned.invitations_sent_at is not None
 
+    def test_other_invited_actors_with_an_address_get_the_invitation(self, world, as_role):
+        planned = MeetingFactory(
+            county=world.own,
+            status=MeetingStatus.PLANNED,
+            starts_at=timezone.now() + datetime.timedelta(days=7),
+            other_invitees="OIM Tiranë <info@oim.example.org>\nTerre des hommes\nNjë adresë e gabuar <x@>",
+        )
+        assert planned.other_invitee_list == ["OIM Tiranë", "Terre des hommes", "Një adresë e gabuar <x@>"]
+        response = as_role("secretariat").post(reverse("meetings:invite", args=[planned.pk]))
+        assert response.status_code == 302
+        assert [m.to for m in mail.outbox] == [["info@oim.example.org"]]
+        assert "info@oim.example.org" not in selectors_summary_text(planned)
+
     def test_the_invitation_letter_and_calendar_file(self, world, as_role, meeting):
         client = as_role("observer")
         response = client.get(reverse("meetings:invitation_pdf", args=[meeting.pk]))
@@ -444,3 +457,11 @@ def test_the_countys_logo_prints_on_the_summary(world, as_role, meeting, setting
     response = as_role("chair").get(reverse("meetings:summary_pdf", args=[meeting.pk]))
     first_page = PdfReader(io.BytesIO(response.content)).pages[0]
     assert len(first_page.images) == 1
+
+
+def selectors_summary_text(meeting) -> str:
+    """What the printed summary says of the invited (addresses are for sending, not printing)."""
+    from meetings.selectors import meeting_summary
+
+    summary = meeting_summary(meeting)
+    return " ".join([*summary.invited, *summary.other_invitees])
