@@ -59,6 +59,7 @@ CASES: dict[str, UrlCase] = {
     "api:event-detail": api(COUNTY_READERS, _pk("event")),
     "api:progress-list": api(LOGGED_IN),
     "api:progress-detail": api(COUNTY_READERS, _pk("progress")),
+    "api:street-summary-detail": api(COUNTY_READERS, lambda w: {"period": w.period.pk}),
     "api:victim-grid-list": api(LOGGED_IN),
     "api:victim-grid-detail": api(COUNTY_READERS, lambda w: {"key": f"{w.period.pk}-{w.own_institution.pk}"}),
     "api:employment-grid-list": api(LOGGED_IN),

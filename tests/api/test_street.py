@@ -248,3 +248,39 @@ def test_age_groups_are_read_by_the_county_and_say_what_they_serve(api, world):
         .status_code
         == 404
     )
+
+
+# --- The period's summary --------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_summary_is_exact_for_the_secretariat_and_hides_small_numbers_from_observers(api, world, record):
+    url = f"/api/v1/street-summaries/{world.period.pk}/"
+    exact = api(world.users["secretariat"]).get(url).json()
+    assert exact["suppressed"] is False and exact["interventions"] == 1
+    assert exact["children"] == {"count": 3, "suppressed": False}
+    assert sum(row["total"]["count"] for row in exact["by_sex_and_age"]) == 3
+    shared = api(world.users["observer"]).get(url).json()
+    assert shared["suppressed"] is True
+    assert world.own.small_number_threshold == 3
+    assert shared["children"] == {"count": 3, "suppressed": False}  # 3 is not a small number
+    exact_sexes = [row["total"]["count"] for row in exact["by_sex_and_age"]]
+    shared_sexes = [row["total"] for row in shared["by_sex_and_age"]]
+    assert exact_sexes == [2, 1, 0]  # girls, boys, unknown
+    assert shared_sexes[:2] == [{"count": None, "suppressed": True}] * 2
+
+
+@pytest.mark.django_db
+def test_the_summary_of_another_county_is_not_found(api, world, record):
+    foreign = world.foreign_period.pk
+    assert api(world.users["secretariat"]).get(f"/api/v1/street-summaries/{foreign}/").status_code == 404
+    assert api(None).get(f"/api/v1/street-summaries/{world.period.pk}/").status_code == 401
+
+
+@pytest.mark.django_db
+def test_the_summary_speaks_the_readers_language(api, world, record):
+    url = f"/api/v1/street-summaries/{world.period.pk}/"
+    english = api(world.users["secretariat"], language="en").get(url).json()
+    albanian = api(world.users["secretariat"]).get(url).json()
+    assert "Begging" in [row["label"] for row in english["by_activity"]]
+    assert "Begging" not in [row["label"] for row in albanian["by_activity"]]

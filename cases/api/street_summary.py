@@ -1,0 +1,142 @@
+"""The street-children summary of a period over the API (read): what the street page shows
+everyone who may read the county — the children met, by month, place, municipality of
+origin, activity, action, company, sex and age, and the origins that repeat — with small
+numbers hidden for readers who do not see exact figures. Interventions one by one are
+`street-interventions`, for those the page lists them to."""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+
+from cases import access as cases_access
+from cases.selectors import sees_exact, street_children_summary
+from krat.api.base import KratViewSet
+from krat.suppression import Cell
+
+
+class CountSerializer(serializers.Serializer):
+    count = serializers.IntegerField(allow_null=True, help_text="null when hidden from you (see suppressed).")
+    suppressed = serializers.BooleanField()
+
+
+class LabelledCountSerializer(CountSerializer):
+    label = serializers.CharField()
+
+
+class MonthSerializer(LabelledCountSerializer):
+    tourist_season = serializers.BooleanField()
+
+
+class ComparedSerializer(serializers.Serializer):
+    period = serializers.IntegerField(allow_null=True)
+    children = CountSerializer(allow_null=True)
+    interventions = serializers.IntegerField(allow_null=True)
+
+
+class SexRowSerializer(serializers.Serializer):
+    sex = serializers.CharField()
+    by_age_group = CountSerializer(many=True)
+    total = CountSerializer()
+
+
+class RepeatedOriginSerializer(serializers.Serializer):
+    municipality = serializers.CharField()
+    interventions = serializers.IntegerField()
+    children = CountSerializer()
+
+
+class StreetSummarySerializer(serializers.Serializer):
+    period = serializers.IntegerField()
+    suppressed = serializers.BooleanField(help_text="Whether small numbers are hidden from you.")
+    threshold = serializers.IntegerField(help_text="Counts from 1 to threshold − 1 are hidden.")
+    interventions = serializers.IntegerField()
+    children = CountSerializer()
+    previous = ComparedSerializer(help_text="The previous period (period null: none).")
+    year_earlier = ComparedSerializer(help_text="The same period a year earlier (period null: none).")
+    by_month = MonthSerializer(many=True)
+    by_place = LabelledCountSerializer(many=True)
+    by_origin = LabelledCountSerializer(many=True)
+    by_activity = LabelledCountSerializer(many=True)
+    by_action = LabelledCountSerializer(many=True)
+    by_accompanied = LabelledCountSerializer(many=True)
+    age_groups = serializers.ListField(child=serializers.CharField())
+    by_sex_and_age = SexRowSerializer(many=True)
+    by_age = CountSerializer(many=True)
+    repeated_origins = RepeatedOriginSerializer(many=True)
+
+
+def _count(cell: Cell) -> dict:
+    return {"count": None if cell.hidden else cell.value, "suppressed": bool(cell.hidden)}
+
+
+def _labelled(items: list[dict]) -> list[dict]:
+    return [{"label": str(item["label"]), **_count(item["value"])} for item in items]
+
+
+def street_summary_payload(summary: dict) -> dict:
+    """The page's summary (cases.selectors.street_children_summary) as JSON-ready data."""
+    compared = {}
+    for index, key in ((1, "previous"), (2, "year_earlier")):
+        info, total = summary[key], summary["total"][index]
+        compared[key] = {
+            "period": info["pk"] if info else None,
+            "children": _count(total) if total is not None else None,
+            "interventions": summary["interventions_compare"][index],
+        }
+    return {
+        "period": summary["period"]["pk"],
+        "suppressed": summary["suppressed"],
+        "threshold": summary["k"],
+        "interventions": summary["interventions"],
+        "children": _count(summary["total"][0]),
+        **compared,
+        "by_month": [
+            {"label": str(m["label"]), "tourist_season": m["season"], **_count(m["value"])}
+            for m in summary["by_month"]
+        ],
+        "by_place": _labelled(summary["by_place"]),
+        "by_origin": _labelled(summary["by_origin"]),
+        "by_activity": _labelled(summary["by_activity"]),
+        "by_action": _labelled(summary["by_action"]),
+        "by_accompanied": _labelled(summary["by_accompanied"]),
+        "age_groups": [str(label) for label in summary["age_labels"]],
+        "by_sex_and_age": [
+            {
+                "sex": str(row["label"]),
+                "by_age_group": [_count(c) for c in row["values"]],
+                "total": _count(row["total"]),
+            }
+            for row in summary["sex_age"]
+        ],
+        "by_age": [_count(c) for c in summary["age_totals"]],
+        "repeated_origins": [
+            {
+                "municipality": o["name"],
+                "interventions": o["interventions"],
+                "children": _count(o["children"]),
+            }
+            for o in summary["repeated_origins"]
+        ],
+    }
+
+
+class StreetSummaryViewSet(KratViewSet):
+    """The street-children summary of a period, as the street page shows it to you."""
+
+    serializer_class = StreetSummarySerializer
+    lookup_field = "period"
+    lookup_value_regex = r"[0-9]+"
+
+    @extend_schema(
+        parameters=[OpenApiParameter("period", OpenApiTypes.INT, OpenApiParameter.PATH)],
+        responses=StreetSummarySerializer,
+    )
+    def retrieve(self, request, period: str):
+        found = cases_access.period_for_user(request.user, int(period))
+        summary = street_children_summary(
+            found.county, found, suppressed=not sees_exact(request.user, found.county)
+        )
+        return Response(street_summary_payload(summary))
