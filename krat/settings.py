@@ -331,7 +331,9 @@ SPECTACULAR_SETTINGS = {
                 "with small numbers hidden by everyone else, replaced whole with PUT. "
                 "`street-interventions`: one record per intervention, read by those who see them "
                 "exact, recorded (POST) and edited (PUT, PATCH) by the institution and the "
-                "secretariat; never deleted. `age-groups`: the ids the counts refer to. Writes "
+                "secretariat; never deleted. `street-summaries`: a period's children in street "
+                "situations as the street page shows them to you (read). `age-groups`: the ids "
+                "the counts refer to. Writes "
                 "follow the entry pages' rules; a closed period refuses them."
             ),
         }
