@@ -30,33 +30,28 @@ def _save_item(item, form):
     return services.agenda_item_save(item=item, expected_version=form.cleaned_data["version"])
 
 
-@login_required
-def agenda_item_create(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = meeting_for_user(request.user, pk, manage=True)
-    return record_form_view(
-        request,
-        form=AgendaItemForm(request.POST or None, meeting=meeting),
-        save=_save_item,
-        template="meetings/agendaitem_form.html",
-        success_message=_("The agenda item was saved."),
-        success_url=lambda item: detail_url(item.meeting),
-        context={"county": meeting.county, "meeting": meeting},
-    )
-
-
-@login_required
-def agenda_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    item = agenda_item_for_user(request.user, pk, manage=True)
-    meeting = item.meeting
+def _agenda_item_form(request: HttpRequest, meeting, item=None) -> HttpResponse:
+    """The agenda item page: a new item of `meeting`, or `item` to edit."""
     return record_form_view(
         request,
         form=AgendaItemForm(request.POST or None, instance=item, meeting=meeting),
         save=_save_item,
         template="meetings/agendaitem_form.html",
         success_message=_("The agenda item was saved."),
-        success_url=lambda item: detail_url(item.meeting),
+        success_url=lambda saved: detail_url(saved.meeting),
         context={"county": meeting.county, "meeting": meeting, "item": item},
     )
+
+
+@login_required
+def agenda_item_create(request: HttpRequest, pk: int) -> HttpResponse:
+    return _agenda_item_form(request, meeting_for_user(request.user, pk, manage=True))
+
+
+@login_required
+def agenda_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    item = agenda_item_for_user(request.user, pk, manage=True)
+    return _agenda_item_form(request, item.meeting, item)
 
 
 @login_required
@@ -127,33 +122,28 @@ def _save_decision(decision, form):
     return services.decision_save(decision=decision, expected_version=form.cleaned_data["version"])
 
 
-@login_required
-def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = meeting_for_user(request.user, pk, manage=True)
-    return record_form_view(
-        request,
-        form=DecisionForm(request.POST or None, meeting=meeting),
-        save=_save_decision,
-        template="meetings/decision_form.html",
-        success_message=_("The decision was saved."),
-        success_url=lambda d: detail_url(d.meeting),
-        context={"county": meeting.county, "meeting": meeting},
-    )
-
-
-@login_required
-def decision_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    decision = decision_for_user(request.user, pk, manage=True)
-    meeting = decision.meeting
+def _decision_form(request: HttpRequest, meeting, decision=None) -> HttpResponse:
+    """The decision page: a new decision of `meeting`, or `decision` to edit."""
     return record_form_view(
         request,
         form=DecisionForm(request.POST or None, instance=decision, meeting=meeting),
         save=_save_decision,
         template="meetings/decision_form.html",
         success_message=_("The decision was saved."),
-        success_url=lambda d: detail_url(d.meeting),
+        success_url=lambda saved: detail_url(saved.meeting),
         context={"county": meeting.county, "meeting": meeting, "decision": decision},
     )
+
+
+@login_required
+def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
+    return _decision_form(request, meeting_for_user(request.user, pk, manage=True))
+
+
+@login_required
+def decision_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = decision_for_user(request.user, pk, manage=True)
+    return _decision_form(request, decision.meeting, decision)
 
 
 @login_required
