@@ -8,8 +8,9 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from cases.models import StreetIntervention
-from cases.selectors import sees_exact
-from cases.services import may_report, settings_for
+from cases.selectors.exact import sees_exact
+from cases.services.reporting import may_report
+from cases.services.settings import settings_for
 from krat import access
 from krat.models import Institution, ReportingPeriod
 

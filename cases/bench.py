@@ -22,7 +22,8 @@ from cases.choices import (
 )
 from cases.demo import demo_grid
 from cases.models import EmploymentFunnel, StreetChildCount, StreetIntervention, VictimCount, VictimReport
-from cases.services import age_groups_for, settings_for, victim_grid_errors
+from cases.services.settings import age_groups_for, settings_for
+from cases.services.victims import victim_grid_errors
 from krat.generate import CountyYear
 from krat.models import Municipality
 

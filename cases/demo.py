@@ -25,7 +25,8 @@ from cases.choices import (
     VulnerableGroup,
 )
 from cases.models import EmploymentFunnel, StreetChildCount, StreetIntervention, VictimCount, VictimReport
-from cases.services import VictimGrid, age_groups_for, settings_for, victim_grid_errors
+from cases.services.settings import age_groups_for, settings_for
+from cases.services.victims import VictimGrid, victim_grid_errors
 from krat.choices import InstitutionKind
 from krat.models import County, Institution, Municipality, ReportingPeriod
 

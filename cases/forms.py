@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.choices import MAX_COUNT, UNKNOWN, Country, Dimension, Sex, VictimStatus
 from cases.models import AgeGroup, CasesSettings, EmploymentFunnel, StreetIntervention
-from cases.services import VictimGrid, victim_categories, victim_grid_errors
+from cases.services.victims import VictimGrid, victim_categories, victim_grid_errors
 from krat.choices import InstitutionKind
 from krat.concurrency import VersionedFormMixin
 from krat.forms import DateInput

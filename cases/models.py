@@ -180,7 +180,7 @@ class VictimReport(Versioned, PeriodRecord):
     group, form of exploitation, citizenship (and foreign victims by country),
     internal or cross-border, and who identified them. Each breakdown's parts, its
     "unknown" included, add up exactly to `total` (checked in `clean_cells` and saved in
-    one transaction by `cases.services.victim_grid_save`).
+    one transaction by `cases.services.victims.victim_grid_save`).
     """
 
     status = models.CharField(_("status"), max_length=20, choices=VictimStatus.choices)
@@ -242,7 +242,7 @@ class StreetIntervention(Versioned, PeriodRecord):
     """One intervention with children in a street situation, recorded as it happens.
 
     The children are counted by sex × age group in `StreetChildCount`; `children` is
-    their sum, kept by `cases.services.intervention_save`. `origin` empty means the
+    their sum, kept by `cases.services.street.intervention_save`. `origin` empty means the
     municipality of origin is not known.
     """
 

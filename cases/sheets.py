@@ -28,13 +28,9 @@ from cases.choices import (
 )
 from cases.choices import Accompanied as AccompaniedChoice
 from cases.models import AgeGroup, EmploymentFunnel, StreetIntervention
-from cases.services import (
-    VictimGrid,
-    employment_save,
-    intervention_save,
-    victim_categories,
-    victim_grid_errors,
-)
+from cases.services.employment import employment_save
+from cases.services.street import intervention_save
+from cases.services.victims import VictimGrid, victim_categories, victim_grid_errors
 from krat import spreadsheets as xl
 from krat.models import County, Institution, Municipality, ReportingPeriod
 

@@ -8,8 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.choices import DataKind
 from cases.models import EmploymentFunnel, StreetIntervention, VictimReport
-from cases.selectors import reported_institutions
-from cases.services import may_report, settings_for
+from cases.selectors.reporting import reported_institutions
+from cases.services.reporting import may_report
+from cases.services.settings import settings_for
 from krat.submissions.parts import COMPLETE, MISSING, SubmissionPart, register_part
 
 PARTS = [

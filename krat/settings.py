@@ -263,7 +263,7 @@ KRAT_DASHBOARD_PANELS = [
     "krat.submissions.selectors.dashboard_panel",
     "meetings.selectors.dashboard_panel",
     "actionplan.selectors.dashboard_panel",
-    "cases.selectors.dashboard_panel",
+    "cases.selectors.dashboard.dashboard_panel",
 ]
 
 LOGGING = {

@@ -6,7 +6,7 @@ from __future__ import annotations
 from rest_framework import mixins, serializers
 
 from cases.models import AgeGroup
-from cases.services import age_groups_for
+from cases.services.settings import age_groups_for
 from krat.api.base import KratViewSet
 from krat.api.views import CountyFilter
 

@@ -6,7 +6,7 @@ each stage by group, sex and age group, small numbers hidden as on the employmen
 for those who do not see exact figures (their `rows` is `null`). A PUT replaces all the
 rows; each row goes through the page's row form (the same fields, working-age groups
 and bounds between stages), then the page's service. The ETag is the grid's stamp
-(`cases.services.employment_stamp`), also given as `version`.
+(`cases.services.employment.employment_stamp`), also given as `version`.
 """
 
 from __future__ import annotations
@@ -17,16 +17,26 @@ from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.settings import api_settings
 
-from cases import selectors, services
 from cases.api.grids import Grid, GridViewSet, shown
 from cases.choices import MAX_COUNT, DataKind, Sex, VulnerableGroup
 from cases.forms import EMPLOYMENT_MAX_ROWS, EmploymentRowForm
 from cases.models import EmploymentFunnel
+from cases.selectors.age_groups import age_groups_of
+from cases.selectors.employment import (
+    EMPLOYMENT_BREAKDOWNS,
+    FUNNEL,
+    employment_breakdowns,
+    employment_cells,
+    employment_sums,
+)
+from cases.selectors.grids import employment_grids_rows
+from cases.services.employment import employment_save, employment_stamp, employment_stamps
+from cases.services.settings import age_groups_for
 from krat.api.base import versioned_write
 from krat.models import Institution, ReportingPeriod
 
 STAGES = EmploymentFunnel.STAGES
-BREAKDOWNS = list(selectors.EMPLOYMENT_BREAKDOWNS)
+BREAKDOWNS = list(EMPLOYMENT_BREAKDOWNS)
 
 # --- Representation --------------------------------------------------------------------------
 
@@ -60,9 +70,7 @@ class EmploymentRowSerializer(serializers.Serializer):
 
 
 class StageCellSerializer(serializers.Serializer):
-    stage = serializers.ChoiceField(
-        choices=selectors.FUNNEL, help_text="“assessed”: the three outcomes together."
-    )
+    stage = serializers.ChoiceField(choices=FUNNEL, help_text="“assessed”: the three outcomes together.")
     count = serializers.IntegerField(allow_null=True)
     suppressed = serializers.BooleanField()
 
@@ -106,7 +114,7 @@ def _row_payload(row: EmploymentFunnel) -> dict:
 
 def _cells_payload(cells: dict, dims: dict) -> dict:
     return {
-        "stages": [{"stage": stage, **shown(cells[("total", stage)])} for stage in selectors.FUNNEL],
+        "stages": [{"stage": stage, **shown(cells[("total", stage)])} for stage in FUNNEL],
         "breakdowns": [
             {"breakdown": dim, "category": key, "stage": stage, **shown(cells[(stage, dim, key)])}
             for dim, options in dims.items()
@@ -154,23 +162,23 @@ class EmploymentGridViewSet(GridViewSet):
     input_serializer_class = EmploymentGridInputSerializer
 
     def lock(self, period: ReportingPeriod, institution: Institution) -> int:
-        return services.employment_stamp(period=period, institution=institution)
+        return employment_stamp(period=period, institution=institution)
 
     def etag(self, period: ReportingPeriod, institution: Institution, lock: int) -> str:
         return f'W/"{period.pk}-{institution.pk}-{lock}"'
 
     def payloads(self, grids: list[Grid]) -> list[dict]:
         keys = [grid.key for grid in grids]
-        rows = selectors.employment_grids_rows(keys)
-        stamps = services.employment_stamps(keys)
-        age_groups = selectors.age_groups_of(grid.period.county for grid in grids)
+        rows = employment_grids_rows(keys)
+        stamps = employment_stamps(keys)
+        age_groups = age_groups_of(grid.period.county for grid in grids)
         payloads = []
         for grid in grids:
             county = grid.period.county
             mine = rows.get(grid.key, [])
-            dims = selectors.employment_breakdowns(age_groups[county.pk])
-            cells = selectors.employment_cells(
-                selectors.employment_sums(mine),
+            dims = employment_breakdowns(age_groups[county.pk])
+            cells = employment_cells(
+                employment_sums(mine),
                 dims,
                 county.small_number_threshold,
                 suppressed=not grid.exact,
@@ -186,6 +194,6 @@ class EmploymentGridViewSet(GridViewSet):
         return payloads
 
     def write(self, period, institution, data: dict, lock: int) -> None:
-        working_age = [g for g in services.age_groups_for(period.county) if g.is_working_age]
+        working_age = [g for g in age_groups_for(period.county) if g.is_working_age]
         rows = rows_from_input(data["rows"], working_age)
-        services.employment_save(period=period, institution=institution, rows=rows, expected_stamp=lock)
+        employment_save(period=period, institution=institution, rows=rows, expected_stamp=lock)

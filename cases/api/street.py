@@ -19,9 +19,9 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from cases import access as cases_access
-from cases import services
 from cases.choices import MAX_COUNT, DataKind, Sex
 from cases.models import StreetChildCount, StreetIntervention
+from cases.services.street import intervention_save
 from krat import access
 from krat.api.base import KratViewSet, ScopedRelationsMixin, check_if_match, etag_of, versioned_write
 from krat.models import Institution, Municipality
@@ -139,7 +139,7 @@ class InterventionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Krat
         if not cases_access.may_enter(request.user, institution, DataKind.STREET_CHILDREN):
             raise PermissionDenied
         intervention = StreetIntervention(county=institution.county, institution=institution, **values)
-        intervention = services.intervention_save(intervention=intervention, counts=counts)
+        intervention = intervention_save(intervention=intervention, counts=counts)
         return self._respond(intervention, status.HTTP_201_CREATED)
 
     def _own_institution(self) -> Institution:
@@ -166,7 +166,7 @@ class InterventionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Krat
         )
         for name, value in values.items():
             setattr(intervention, name, value)
-        intervention = services.intervention_save(
+        intervention = intervention_save(
             intervention=intervention, counts=counts, expected_version=intervention.version
         )
         return self._respond(intervention)

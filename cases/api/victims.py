@@ -12,10 +12,14 @@ from drf_spectacular.utils import extend_schema_view, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
-from cases import selectors, services
 from cases.api.grids import Grid, GridViewSet, shown
 from cases.choices import MAX_COUNT, DataKind, Dimension, VictimStatus
 from cases.models import VictimReport
+from cases.selectors.age_groups import age_groups_of
+from cases.selectors.grids import victim_grids_values
+from cases.selectors.victims import victim_grid_shown
+from cases.services.settings import age_groups_for
+from cases.services.victims import VictimGrid, victim_categories, victim_grid_errors, victim_grid_save
 from krat.api.base import versioned_write
 from krat.models import Institution, ReportingPeriod
 
@@ -102,8 +106,8 @@ def _status_payload(status: dict, exact: bool) -> dict:
 # --- Input -----------------------------------------------------------------------------------------
 
 
-def _as_grid(entry: dict) -> services.VictimGrid:
-    grid = services.VictimGrid(total=entry["total"], referred=entry["referred"])
+def _as_grid(entry: dict) -> VictimGrid:
+    grid = VictimGrid(total=entry["total"], referred=entry["referred"])
     for cell in entry["cells"]:
         key = (cell["dimension"], cell["category"])
         grid.cells[key] = grid.cells.get(key, 0) + cell["count"]
@@ -114,7 +118,7 @@ def _grid_errors(statuses: list[dict], age_groups) -> dict:
     """The form's checks, keyed `<status>.<breakdown>` (or `<status>` for the whole)."""
     errors: dict[str, list[str]] = {}
     for entry in statuses:
-        for dimension, message in services.victim_grid_errors(_as_grid(entry), age_groups):
+        for dimension, message in victim_grid_errors(_as_grid(entry), age_groups):
             key = f"{entry['status']}.{dimension}" if dimension else entry["status"]
             errors.setdefault(key, []).append(str(message))
     return errors
@@ -146,13 +150,13 @@ class VictimGridViewSet(GridViewSet):
         return f'W/"{period.pk}-{institution.pk}-{parts}"'
 
     def payloads(self, grids: list[Grid]) -> list[dict]:
-        stored = selectors.victim_grids_values([grid.key for grid in grids])
-        age_groups = selectors.age_groups_of(grid.period.county for grid in grids)
-        categories = {pk: services.victim_categories(groups) for pk, groups in age_groups.items()}
+        stored = victim_grids_values([grid.key for grid in grids])
+        age_groups = age_groups_of(grid.period.county for grid in grids)
+        categories = {pk: victim_categories(groups) for pk, groups in age_groups.items()}
         payloads = []
         for grid in grids:
             county = grid.period.county
-            statuses = selectors.victim_grid_shown(
+            statuses = victim_grid_shown(
                 stored.get(grid.key, {}),
                 categories[county.pk],
                 county.small_number_threshold,
@@ -163,10 +167,10 @@ class VictimGridViewSet(GridViewSet):
 
     def write(self, period, institution, data: dict, lock: dict[str, int]) -> dict:
         statuses = data["statuses"]
-        errors = _grid_errors(statuses, services.age_groups_for(period.county))
+        errors = _grid_errors(statuses, age_groups_for(period.county))
         if errors:
             raise ValidationError(errors)
-        warnings = services.victim_grid_save(
+        warnings = victim_grid_save(
             period=period,
             institution=institution,
             grids={entry["status"]: _as_grid(entry) for entry in statuses},

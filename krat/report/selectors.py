@@ -19,7 +19,9 @@ from actionplan.models import Activity, AwarenessEvent
 from actionplan.selectors import plan_progress, progress_chart
 from cases.choices import VictimStatus
 from cases.models import EmploymentFunnel, StreetIntervention, VictimReport
-from cases.selectors import employment_summary, street_children_summary, victims_summary
+from cases.selectors.employment import employment_summary
+from cases.selectors.street import street_children_summary
+from cases.selectors.victims import victims_summary
 from krat import charts
 from krat.choices import Role
 from krat.models import (

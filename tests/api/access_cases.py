@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from actionplan.choices import ProgressStatus
 from actionplan.models import ActivityProgress
-from cases.services import age_groups_for
+from cases.services.settings import age_groups_for
 from krat.api.tokens import token_create
 from krat.submissions.services import submission_open
 from tests.access import LOGGED_IN, UrlCase

@@ -9,7 +9,8 @@ representative); `own_institution`, the police, does not report employment.
 import pytest
 
 from cases.models import EmploymentFunnel
-from cases.services import age_groups_for, employment_save, employment_stamp
+from cases.services.employment import employment_save, employment_stamp
+from cases.services.settings import age_groups_for
 
 EMPLOYMENT = "/api/v1/employment-grids/"
 

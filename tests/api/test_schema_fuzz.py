@@ -17,7 +17,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
 
 from cases.models import EmploymentFunnel
-from cases.services import employment_save
+from cases.services.employment import employment_save
 from krat.api.tokens import token_create
 from krat.wsgi import application
 from tests.cases.factories import intervention, save_victims

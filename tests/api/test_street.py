@@ -11,7 +11,7 @@ import datetime
 import pytest
 
 from cases.models import StreetChildCount, StreetIntervention
-from cases.services import age_groups_for
+from cases.services.settings import age_groups_for
 from tests.cases.factories import intervention, municipality
 
 STREET = "/api/v1/street-interventions/"

@@ -8,7 +8,9 @@ import factory
 
 from cases.choices import Accompanied, Dimension, StreetAction, StreetActivity, VictimStatus
 from cases.models import StreetIntervention
-from cases.services import VictimGrid, age_groups_for, intervention_save, victim_grid_save
+from cases.services.settings import age_groups_for
+from cases.services.street import intervention_save
+from cases.services.victims import VictimGrid, victim_grid_save
 from krat.models import Municipality
 from tests.factories import CountyFactory, InstitutionFactory, PeriodFactory
 

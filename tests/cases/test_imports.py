@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from cases import sheets
 from cases.models import EmploymentFunnel, StreetIntervention, VictimReport
-from cases.services import age_groups_for
+from cases.services.settings import age_groups_for
 from krat import spreadsheets as xl
 from tests.cases.factories import municipality
 

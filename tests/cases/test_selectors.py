@@ -6,9 +6,14 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from cases import selectors
 from cases.models import EmploymentFunnel
-from cases.services import age_groups_for, employment_save
+from cases.selectors.comparison import comparison_periods
+from cases.selectors.dashboard import dashboard_panel
+from cases.selectors.employment import employment_summary
+from cases.selectors.street import street_children_summary
+from cases.selectors.victims import victims_summary
+from cases.services.employment import employment_save
+from cases.services.settings import age_groups_for
 from krat.choices import InstitutionKind
 from krat.periods import current_period
 from tests.cases.factories import intervention, municipality, save_victims
@@ -37,10 +42,10 @@ def year(world):
 
 
 def test_comparison_finds_previous_and_year_earlier_by_dates(year):
-    comparison = selectors.comparison_periods(year["jan18"])
+    comparison = comparison_periods(year["jan18"])
     assert comparison.previous == year["sep17"]
     assert comparison.year_earlier == year["jan17"]
-    first = selectors.comparison_periods(year["jan17"])
+    first = comparison_periods(year["jan17"])
     assert first.previous is None and first.year_earlier is None
 
 
@@ -50,11 +55,11 @@ def test_victims_summary_sums_institutions_and_compares(world, year):
     save_victims(year["jan18"], ngo, 4)
     save_victims(year["sep17"], world.own_institution, 3)
     save_victims(year["jan17"], world.own_institution, 8)
-    summary = selectors.victims_summary(world.own, year["jan18"], suppressed=False)
+    summary = victims_summary(world.own, year["jan18"], suppressed=False)
     victims = summary["statuses"][0]
     assert [str(c) for c in victims["total"]] == ["10", "3", "8"]
     assert summary["previous"]["label"] == "Shtator – Dhjetor 2017"
-    own = selectors.victims_summary(world.own, year["jan18"], suppressed=False, institution=ngo)
+    own = victims_summary(world.own, year["jan18"], suppressed=False, institution=ngo)
     assert str(own["statuses"][0]["total"][0]) == "4"
 
 
@@ -67,7 +72,7 @@ def test_victims_summary_hides_small_cells_and_their_partners(world):
         citizenship={"albanian": 8, "foreign": 2},
         country={"XK": 2},
     )
-    summary = selectors.victims_summary(world.own, world.period, suppressed=True)
+    summary = victims_summary(world.own, world.period, suppressed=True)
     victims = summary["statuses"][0]
     sex = {row["key"]: str(row["values"][0]) for row in victims["dimensions"][0]["rows"]}
     assert sex == {"female": "< 3", "male": "5", "unknown": "x"}
@@ -81,7 +86,7 @@ def test_victims_summary_hides_small_cells_and_their_partners(world):
 def test_a_total_that_would_reveal_a_hidden_cell_is_hidden(world):
     # One victim in total: the total itself is small, and every breakdown hides it too.
     save_victims(world.period, world.own_institution, 1, sex={"female": 1})
-    victims = selectors.victims_summary(world.own, world.period, suppressed=True)["statuses"][0]
+    victims = victims_summary(world.own, world.period, suppressed=True)["statuses"][0]
     assert victims["total"][0].hidden
     assert all(row["values"][0].hidden for row in victims["dimensions"][0]["rows"] if row["values"][0].value)
 
@@ -95,7 +100,7 @@ def test_street_children_summary(world):
     intervention(county, police, datetime.date(2018, 2, 9), girls=2, boys=2, origin=elbasan, place="Plazhi")
     intervention(county, police, datetime.date(2018, 3, 9), girls=0, boys=5, origin=korce, place="Sheshi")
     intervention(county, police, datetime.date(2018, 4, 9), girls=0, boys=1, place="Sheshi")
-    summary = selectors.street_children_summary(county, world.period, suppressed=False)
+    summary = street_children_summary(county, world.period, suppressed=False)
     assert str(summary["total"][0]) == "13"
     assert [str(m["value"]) for m in summary["by_month"]] == ["0", "7", "5", "1"]
     assert [m["season"] for m in summary["by_month"]] == [False, True, True, False]
@@ -104,7 +109,7 @@ def test_street_children_summary(world):
     ]
     assert {p["label"]: str(p["value"]) for p in summary["by_place"]} == {"Plazhi": "7", "Sheshi": "6"}
     assert 'role="img"' in str(summary["chart"].svg)
-    hidden = selectors.street_children_summary(county, world.period, suppressed=True)
+    hidden = street_children_summary(county, world.period, suppressed=True)
     assert str(hidden["by_month"][3]["value"]) == "< 3"
     assert str(hidden["total"][0]) == "13"
 
@@ -123,7 +128,7 @@ def test_street_dates_are_checked(world):
 def test_a_street_intervention_in_another_countys_municipality_is_refused(world):
     from cases.choices import Accompanied, StreetAction, StreetActivity
     from cases.models import StreetIntervention
-    from cases.services import intervention_save
+    from cases.services.street import intervention_save
     from krat.models import Municipality
 
     far = Municipality.objects.create(county=world.other, name="Vlorë")
@@ -159,7 +164,7 @@ def funnel(world, **stages):
 
 def test_employment_saves_a_valid_path(world):
     employment_save(period=world.period, institution=world.other_institution, rows=[funnel(world)])
-    summary = selectors.employment_summary(world.own, world.period, suppressed=False)
+    summary = employment_summary(world.own, world.period, suppressed=False)
     stages = {s["key"]: str(s["values"][0]) for s in summary["stages"]}
     assert stages["received"] == "10" and stages["assessed"] == "7" and stages["employed"] == "2"
     assert "<svg" in str(summary["chart"].svg)
@@ -201,7 +206,7 @@ def test_employment_is_for_the_labour_office_only(world):
 
 def test_employment_summary_hides_small_stage_cells(world):
     employment_save(period=world.period, institution=world.other_institution, rows=[funnel(world)])
-    summary = selectors.employment_summary(world.own, world.period, suppressed=True)
+    summary = employment_summary(world.own, world.period, suppressed=True)
     stages = {s["key"]: s["values"][0] for s in summary["stages"]}
     assert str(stages["employed"]) == "< 3" and str(stages["received"]) == "10"
     # ready 4, needs 2, not employable 1 add up to assessed 7: 2 and 1 hidden, 7 shown.
@@ -214,9 +219,7 @@ def test_age_groups_default(world):
 
 def test_dashboard_panel(world):
     save_victims(world.period, world.own_institution, 2)
-    panel = selectors.dashboard_panel(
-        user=world.users["observer"], county=world.own, period=current_period(world.own)
-    )
+    panel = dashboard_panel(user=world.users["observer"], county=world.own, period=current_period(world.own))
     assert panel.template == "cases/panel.html"
 
 

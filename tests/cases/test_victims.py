@@ -8,7 +8,8 @@ from django.db import IntegrityError, transaction
 
 from cases.choices import VictimStatus
 from cases.models import VictimCount, VictimReport
-from cases.services import VictimGrid, age_groups_for, victim_grid_save
+from cases.services.settings import age_groups_for
+from cases.services.victims import VictimGrid, victim_grid_save
 from krat.choices import InstitutionKind
 from krat.concurrency import StaleEditError
 from tests.cases.factories import grid, save_victims
@@ -185,7 +186,7 @@ def test_no_flag_without_earlier_periods(world, police):
 
 
 def test_an_ngo_may_report_by_default_and_the_setting_can_forbid_it(world):
-    from cases.services import settings_for
+    from cases.services.settings import settings_for
 
     ngo = InstitutionFactory(county=world.own, kind=InstitutionKind.NGO)
     save_victims(world.period, ngo, 1)

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from cases.choices import VictimStatus
 from cases.models import EmploymentFunnel, StreetIntervention, VictimReport
-from cases.services import age_groups_for
+from cases.services.settings import age_groups_for
 from tests.cases.factories import intervention, municipality, save_victims
 from tests.factories import InstitutionFactory, PeriodFactory
 

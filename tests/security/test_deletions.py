@@ -8,8 +8,9 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from cases import services as case_services
 from cases.models import AgeGroup, EmploymentFunnel
+from cases.services.employment import employment_save
+from cases.services.settings import age_groups_for
 from krat import portability
 from meetings import services as meeting_services
 from meetings.choices import MeetingStatus
@@ -84,7 +85,7 @@ def test_an_attendance_cleared_on_the_sheet_stays_in_the_history(world, as_role,
 
 
 def test_age_groups_replaced_in_the_settings_stay_in_the_history(world, as_role):
-    old = list(case_services.age_groups_for(world.own))
+    old = list(age_groups_for(world.own))
     page = as_role("secretariat").get(reverse("cases:settings", args=[world.own.slug]))
     version = page.context["form"]["version"].value()
     response = as_role("secretariat").post(
@@ -96,9 +97,9 @@ def test_age_groups_replaced_in_the_settings_stay_in_the_history(world, as_role)
 
 def test_an_employment_row_deleted_from_the_grid_stays_in_the_history(world):
     row = EmploymentFunnel(group="economic_aid", sex="female", received=3)
-    case_services.employment_save(period=world.period, institution=world.other_institution, rows=[row])
+    employment_save(period=world.period, institution=world.other_institution, rows=[row])
     saved = EmploymentFunnel.objects.get()
-    case_services.employment_save(period=world.period, institution=world.other_institution, rows=[])
+    employment_save(period=world.period, institution=world.other_institution, rows=[])
     assert _deleted(EmploymentFunnel, saved.pk)
 
 

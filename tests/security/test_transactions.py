@@ -19,9 +19,12 @@ from django.urls import reverse
 from actionplan import services as plan_services
 from actionplan.models import ActionPlan, Activity, AwarenessEvent, Pillar
 from actionplan.spreadsheet import plan_import
-from cases import services as case_services
 from cases.choices import Accompanied, StreetAction, StreetActivity, VictimStatus
-from cases.models import AgeGroup, EmploymentFunnel, StreetChildCount, VictimCount
+from cases.models import AgeGroup, EmploymentFunnel, StreetChildCount, StreetIntervention, VictimCount
+from cases.services.employment import employment_save
+from cases.services.settings import age_groups_for, age_groups_set, settings_for, settings_save
+from cases.services.street import interventions_import
+from cases.services.victims import victim_grid_save
 from krat import portability
 from krat.models import County, Institution
 from krat.submissions import services as submission_services
@@ -137,29 +140,29 @@ def test_a_plan_import(world):
 
 
 def test_new_age_groups(world):
-    case_services.age_groups_for(world.own)
+    age_groups_for(world.own)
     before = snapshot(world.own)
     with fails_on_call(AgeGroup.objects, "bulk_create", 1), pytest.raises(HalfWay):
-        case_services.age_groups_set(county=world.own, bounds=[0, 10, 18])
+        age_groups_set(county=world.own, bounds=[0, 10, 18])
     assert snapshot(world.own) == before
 
 
 def test_the_period_data_settings_and_their_age_groups(world):
-    settings = case_services.settings_for(world.own)
-    case_services.age_groups_for(world.own)
+    settings = settings_for(world.own)
+    age_groups_for(world.own)
     before = snapshot(world.own)
     settings.victims_kinds = ["state_police"]
     with fails_on_call(AgeGroup.objects, "bulk_create", 1), pytest.raises(HalfWay):
-        case_services.settings_save(settings=settings, expected_version=settings.version, bounds=[0, 12, 18])
+        settings_save(settings=settings, expected_version=settings.version, bounds=[0, 12, 18])
     assert snapshot(world.own) == before
 
 
 def test_a_victims_grid(world):
-    case_services.age_groups_for(world.own)
-    case_services.settings_for(world.own)
+    age_groups_for(world.own)
+    settings_for(world.own)
     before = snapshot(world.own)
     with fails_on_call(VictimCount.objects, "create", 5), pytest.raises(HalfWay):
-        case_services.victim_grid_save(
+        victim_grid_save(
             period=world.period,
             institution=world.own_institution,
             grids={VictimStatus.VICTIM: grid(4), VictimStatus.POTENTIAL: grid(1)},
@@ -168,8 +171,8 @@ def test_a_victims_grid(world):
 
 
 def test_an_intervention_and_its_children_counts(world):
-    case_services.age_groups_for(world.own)
-    case_services.settings_for(world.own)
+    age_groups_for(world.own)
+    settings_for(world.own)
     intervention(world.own, world.own_institution, world.period.start_date)  # the municipality
     before = snapshot(world.own)
     with fails_on_call(StreetChildCount.objects, "create", 2), pytest.raises(HalfWay):
@@ -178,38 +181,36 @@ def test_an_intervention_and_its_children_counts(world):
 
 
 def test_an_interventions_import(world):
-    case_services.age_groups_for(world.own)
+    age_groups_for(world.own)
     intervention(world.own, world.own_institution, world.period.start_date)  # the municipality
     before = snapshot(world.own)
     items = []
     for girls in (1, 2):
-        record = case_services.StreetIntervention(
+        record = StreetIntervention(
             date=world.period.start_date,
-            municipality_id=portability.county_rows(case_services.StreetIntervention, world.own)
-            .first()
-            .municipality_id,
+            municipality_id=portability.county_rows(StreetIntervention, world.own).first().municipality_id,
             place="Plazhi",
             activity=StreetActivity.BEGGING,
             accompanied=Accompanied.NO,
             action=StreetAction.RETURNED_TO_FAMILY,
         )
-        group = case_services.age_groups_for(world.own)[0]
+        group = age_groups_for(world.own)[0]
         items.append((record, {("female", group.pk): girls}))
     with fails_on_call(StreetChildCount.objects, "create", 2), pytest.raises(HalfWay):
-        case_services.interventions_import(county=world.own, institution=world.own_institution, items=items)
+        interventions_import(county=world.own, institution=world.own_institution, items=items)
     assert snapshot(world.own) == before
 
 
 def test_an_employment_grid(world):
     old = EmploymentFunnel(group="economic_aid", sex="female", received=3)
-    case_services.employment_save(period=world.period, institution=world.other_institution, rows=[old])
+    employment_save(period=world.period, institution=world.other_institution, rows=[old])
     before = snapshot(world.own)
     rows = [
         EmploymentFunnel(group="economic_aid", sex="male", received=1),
         EmploymentFunnel(group="economic_aid", sex="female", received=2),
     ]
     with fails_on_call(EmploymentFunnel, "save", 2), pytest.raises(HalfWay):
-        case_services.employment_save(period=world.period, institution=world.other_institution, rows=rows)
+        employment_save(period=world.period, institution=world.other_institution, rows=rows)
     assert snapshot(world.own) == before
 
 

@@ -1,0 +1,55 @@
+"""The periods a period is compared with: the previous one and the same one a year earlier,
+read once per period instance, and the plain description of a period the summaries give."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Q, Subquery
+
+from krat.memo import remembered
+from krat.models import ReportingPeriod
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The periods a period is compared with (either may be missing)."""
+
+    previous: ReportingPeriod | None
+    year_earlier: ReportingPeriod | None
+
+    @property
+    def periods(self) -> list[ReportingPeriod | None]:
+        return [self.previous, self.year_earlier]
+
+
+def _year_before(day: datetime.date) -> datetime.date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+def comparison_periods(period: ReportingPeriod) -> Comparison:
+    """Previous: the latest period of the county ending before this one starts.
+    Year earlier: the period starting exactly one year before this one, if any.
+    One query, once per period instance (the report's three summaries share it)."""
+    return remembered(period, "cases.comparison", lambda: _comparison(period))
+
+
+def _comparison(period: ReportingPeriod) -> Comparison:
+    before = ReportingPeriod.objects.filter(county_id=period.county_id, end_date__lt=period.start_date)
+    latest = before.order_by("-end_date").values("pk")[:1]
+    year_before = _year_before(period.start_date)
+    found = list(before.filter(Q(start_date=year_before) | Q(pk=Subquery(latest))).order_by("-end_date"))
+    return Comparison(
+        previous=found[0] if found else None,
+        year_earlier=next((p for p in found if p.start_date == year_before), None),
+    )
+
+
+def _period_info(period: ReportingPeriod | None) -> dict | None:
+    if period is None:
+        return None
+    return {"pk": period.pk, "label": period.label, "start": period.start_date, "end": period.end_date}

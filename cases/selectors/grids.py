@@ -1,0 +1,58 @@
+"""The grids as the institutions entered them, for the entry pages and the API: victims and
+employment grids of one or several (period, institution) pairs, in bounded queries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from functools import reduce
+from operator import or_
+
+from django.db.models import Q
+
+from cases.models import EmploymentFunnel, VictimReport
+from krat.models import Institution, ReportingPeriod
+
+
+def grids_q(keys: Iterable[tuple[int, int]]) -> Q:
+    """The records (or their history) of these (period id, institution id) grids."""
+    return reduce(
+        or_, (Q(period_id=period, institution_id=institution) for period, institution in keys), Q(pk__in=[])
+    )
+
+
+def victim_grid_values(*, period: ReportingPeriod, institution: Institution) -> dict:
+    """The stored grid of one institution: {status: {"total", "referred", "version", "cells"}}."""
+    return victim_grids_values([(period.pk, institution.pk)]).get((period.pk, institution.pk), {})
+
+
+def victim_grids_values(keys: Iterable[tuple[int, int]]) -> dict[tuple[int, int], dict]:
+    """The stored grids of several (period id, institution id), as `victim_grid_values`
+    gives one; two queries however many."""
+    reports = VictimReport.objects.filter(grids_q(keys)).prefetch_related("cells")
+    result: dict[tuple[int, int], dict] = defaultdict(dict)
+    for report in reports:
+        result[(report.period_id, report.institution_id)][report.status] = {
+            "total": report.total,
+            "referred": report.referred,
+            "version": report.version,
+            "cells": {(c.dimension, c.category): c.count for c in report.cells.all()},
+        }
+    return result
+
+
+def employment_rows(period: ReportingPeriod, institution: Institution) -> list[EmploymentFunnel]:
+    return employment_grids_rows([(period.pk, institution.pk)]).get((period.pk, institution.pk), [])
+
+
+def employment_grids_rows(keys: Iterable[tuple[int, int]]) -> dict[tuple[int, int], list[EmploymentFunnel]]:
+    """The rows of several (period id, institution id) employment grids, in one query."""
+    rows = (
+        EmploymentFunnel.objects.filter(grids_q(keys))
+        .select_related("age_group")
+        .order_by("group", "sex", "age_group__min_age", "pk")
+    )
+    result: dict[tuple[int, int], list[EmploymentFunnel]] = defaultdict(list)
+    for row in rows:
+        result[(row.period_id, row.institution_id)].append(row)
+    return result

@@ -1,0 +1,91 @@
+"""The county's period data settings and age groups: read once per county instance, created
+with the defaults on first use, and saved together (age groups only while no figure uses them)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from cases.choices import Dimension
+from cases.models import AgeGroup, CasesSettings, EmploymentFunnel, StreetChildCount, VictimCount
+from krat.concurrency import save_versioned
+from krat.memo import forget, remembered
+from krat.models import County
+
+DEFAULT_AGE_GROUPS = [(0, 13), (14, 17), (18, 24), (25, None)]
+# The keys `krat.memo` remembers the county's settings and age groups under.
+SETTINGS, AGE_GROUPS = "cases.settings", "cases.age_groups"
+
+
+def settings_for(county: County) -> CasesSettings:
+    """The county's period data settings, created with the defaults on first use
+    (read once per county instance: see `krat.memo`)."""
+    return remembered(county, SETTINGS, lambda: CasesSettings.objects.get_or_create(county=county)[0])
+
+
+def age_groups_for(county: County) -> list[AgeGroup]:
+    """The county's age groups, the defaults (0–13, 14–17, 18–24, 25+) created on first use
+    (read once per county instance: see `krat.memo`)."""
+    return remembered(county, AGE_GROUPS, lambda: _age_groups(county))
+
+
+def _age_groups(county: County) -> list[AgeGroup]:
+    groups = list(AgeGroup.objects.filter(county=county).order_by("min_age"))
+    if not groups:
+        AgeGroup.objects.bulk_create(
+            [AgeGroup(county=county, min_age=low, max_age=high) for low, high in DEFAULT_AGE_GROUPS],
+            ignore_conflicts=True,
+        )
+        groups = list(AgeGroup.objects.filter(county=county).order_by("min_age"))
+    return groups
+
+
+def settings_save(
+    *, settings: CasesSettings, expected_version: int | None, bounds: Sequence[int] | None
+) -> CasesSettings:
+    """Save the period data settings and, when they changed, the age groups: both or neither."""
+    with transaction.atomic():
+        save_versioned(settings, expected_version=expected_version)
+        current = [g.min_age for g in age_groups_for(settings.county)]
+        if bounds and list(bounds) != current:
+            age_groups_set(county=settings.county, bounds=bounds)
+    return settings
+
+
+def age_groups_set(*, county: County, bounds: Sequence[int]) -> list[AgeGroup]:
+    """Replace the county's age groups by groups starting at `bounds` (the last is open).
+
+    Refused once any figure uses the current groups: old figures keep their meaning.
+    """
+    starts = sorted(set(bounds))
+    if not starts or starts[0] != 0 or any(b < 0 or b > 120 for b in starts):
+        raise ValidationError(
+            _("Give the ages where groups start, beginning with 0, such as “0, 14, 18, 25”."),
+            code="bad_bounds",
+        )
+    current = AgeGroup.objects.filter(county=county)
+    used = (
+        StreetChildCount.objects.filter(age_group__in=current).exists()
+        or EmploymentFunnel.objects.filter(age_group__in=current).exists()
+        or VictimCount.objects.filter(report__county=county, dimension=Dimension.AGE, count__gt=0).exists()
+    )
+    if used:
+        raise ValidationError(
+            _("The age groups are already used by recorded figures and cannot be changed."),
+            code="groups_used",
+        )
+    forget(county, AGE_GROUPS)
+    with transaction.atomic():
+        VictimCount.objects.filter(report__county=county, dimension=Dimension.AGE).delete()
+        current.delete()
+        ends = [b - 1 for b in starts[1:]] + [None]
+        AgeGroup.objects.bulk_create(
+            [
+                AgeGroup(county=county, min_age=low, max_age=high)
+                for low, high in zip(starts, ends, strict=True)
+            ]
+        )
+    return age_groups_for(county)

@@ -1,0 +1,52 @@
+"""The county's own pages of the period data: its home, which opens the current period, and
+its settings (which kinds of institution report what, and the age groups)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from cases.forms import CasesSettingsForm
+from cases.services.settings import age_groups_for, settings_for, settings_save
+from krat import access
+from krat.forms import add_errors
+from krat.periods import current_period
+
+
+@login_required
+def home(request: HttpRequest, slug: str) -> HttpResponse:
+    county = access.county_for_user(request.user, slug)
+    period = current_period(county)
+    if period is None:
+        return render(request, "cases/no_period.html", {"county": county})
+    return redirect("cases:victims", pk=period.pk)
+
+
+@login_required
+def settings_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    county = access.county_for_user(request.user, slug, manage=True)
+    settings = settings_for(county)
+    groups = age_groups_for(county)
+    form = CasesSettingsForm(
+        request.POST or None,
+        instance=settings,
+        initial={"age_bounds": ", ".join(str(g.min_age) for g in groups)},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            settings_save(
+                settings=form.save(commit=False),
+                expected_version=form.cleaned_data["version"],
+                bounds=form.cleaned_data["age_bounds"],
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("The period data settings were saved."))
+            return redirect("cases:settings", slug=county.slug)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "cases/settings.html", {"county": county, "form": form}, status=status)

@@ -1,0 +1,145 @@
+"""The employment pages: the period's summary, an institution's grid (locked by its stamp),
+its spreadsheet import and template, and the export."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from cases import access as cases_access
+from cases import sheets
+from cases.choices import DataKind
+from cases.forms import EmploymentFormSet
+from cases.models import EmploymentFunnel
+from cases.selectors.employment import employment_summary
+from cases.services.employment import employment_save, employment_stamp
+from cases.services.settings import age_groups_for
+from cases.views.common import _context, _suppressed_for
+from cases.views.exports import _export, _export_mode, _log_export
+from cases.views.imports import _upload
+from krat import spreadsheets as xl
+
+
+@login_required
+def employment(request: HttpRequest, pk: int) -> HttpResponse:
+    period = cases_access.period_for_user(request.user, pk)
+    summary = employment_summary(period.county, period, suppressed=_suppressed_for(request, period.county))
+    return render(
+        request,
+        "cases/employment_summary.html",
+        _context(
+            request,
+            period,
+            "employment",
+            summary=summary,
+            entry=cases_access.entry_institutions(request.user, period, DataKind.EMPLOYMENT),
+        ),
+    )
+
+
+def _stamp(request: HttpRequest) -> int | None:
+    """The employment grid's lock as the page sent it (None: an old page, no check)."""
+    try:
+        return int(request.POST["stamp"])
+    except (KeyError, ValueError):
+        return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def employment_entry(request: HttpRequest, pk: int, institution: int) -> HttpResponse:
+    period = cases_access.period_for_user(request.user, pk)
+    institution = cases_access.institution_for_entry(request.user, period, institution, DataKind.EMPLOYMENT)
+    age_groups = [g for g in age_groups_for(period.county) if g.is_working_age]
+    formset = EmploymentFormSet(
+        request.POST or None,
+        queryset=EmploymentFunnel.objects.filter(period=period, institution=institution).select_related(
+            "age_group"
+        ),
+        form_kwargs={"age_groups": age_groups},
+    )
+    errors = []
+    if request.method == "POST":
+        if period.is_closed:
+            raise PermissionDenied
+        if formset.is_valid():
+            rows = []
+            for form in formset.forms:
+                if not form.has_changed() and form.instance.pk is None:
+                    continue
+                if formset.can_delete and formset._should_delete_form(form):
+                    continue
+                rows.append(form.save(commit=False))
+            try:
+                employment_save(
+                    period=period, institution=institution, rows=rows, expected_stamp=_stamp(request)
+                )
+            except ValidationError as error:
+                errors = error.messages
+            else:
+                messages.success(request, _("The employment figures were saved."))
+                return redirect("cases:employment_entry", pk=period.pk, institution=institution.pk)
+    comparison = employment_summary(period.county, period, suppressed=False, institution=institution)
+    return render(
+        request,
+        "cases/employment_entry.html",
+        _context(
+            request,
+            period,
+            "employment",
+            formset=formset,
+            stamp=_stamp(request)
+            if request.method == "POST"
+            else employment_stamp(period=period, institution=institution),
+            institution=institution,
+            errors=errors,
+            comparison=comparison,
+            stage_labels=[EmploymentFunnel._meta.get_field(s).verbose_name for s in EmploymentFunnel.STAGES],
+        ),
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def employment_import(request: HttpRequest, pk: int, institution: int) -> HttpResponse:
+    period = cases_access.period_for_user(request.user, pk)
+    institution = cases_access.institution_for_entry(request.user, period, institution, DataKind.EMPLOYMENT)
+    age_groups = age_groups_for(period.county)
+
+    def handle(data: bytes) -> int:
+        return sheets.employment_import(data, period=period, institution=institution, age_groups=age_groups)
+
+    return _upload(
+        request,
+        period,
+        handle,
+        reverse("cases:employment_entry", args=[period.pk, institution.pk]),
+        section="employment",
+        institution=institution,
+        template_url=reverse("cases:employment_template", args=[period.pk]),
+    )
+
+
+@login_required
+def employment_template(request: HttpRequest, pk: int) -> HttpResponse:
+    period = cases_access.period_for_user(request.user, pk)
+    template = sheets.employment_template_for(age_groups_for(period.county))
+    return xl.xlsx_response(xl.template_bytes(template), "punesim-model.xlsx")
+
+
+@login_required
+def employment_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    period = cases_access.period_for_user(request.user, pk)
+    suppressed, institution = _export_mode(request, period.county)
+    summary = employment_summary(period.county, period, suppressed=suppressed, institution=institution)
+    headers, rows = sheets.employment_export_rows(summary)
+    response = _export(fmt, f"punesim-{period.pk}", _("Employment"), headers, rows)
+    _log_export(request, period, _("Employment"), suppressed)
+    return response

@@ -1,0 +1,41 @@
+"""What every export shares: who gets exact figures or hidden small numbers, the CSV or
+Excel response, and the download log entry."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+
+from cases.selectors.exact import sees_exact
+from krat import spreadsheets as xl
+from krat.audit import log_download
+
+
+def _export_mode(request, county) -> tuple[bool, object]:
+    """(suppressed, institution): the secretariat and the chair choose shared (hidden small
+    numbers) or internal; a representative exports its own institution's figures exact;
+    observers export hidden small numbers."""
+    user = request.user
+    if sees_exact(user, county):
+        return request.GET.get("shared") == "1", None
+    if user.is_representative:
+        return False, user.institution
+    return True, None
+
+
+def _export(fmt: str, name: str, sheet_title: str, headers, rows, extra_sheets=()) -> HttpResponse:
+    if fmt == "csv":
+        return xl.csv_response(headers, rows, f"{name}.csv")
+    if fmt == "xlsx":
+        book = [xl.Sheet(title=sheet_title, headers=headers, rows=rows), *extra_sheets]
+        return xl.xlsx_response(xl.workbook_bytes(book), f"{name}.xlsx")
+    raise Http404
+
+
+def _log_export(request: HttpRequest, period, what: str, suppressed: bool) -> None:
+    log_download(
+        request,
+        county=period.county,
+        what=_("%(what)s, %(period)s") % {"what": what, "period": period.label},
+        suppressed=suppressed,
+    )

@@ -1,0 +1,169 @@
+"""The pages of children in street situations: the period's summary with the list of
+interventions, an intervention's form (new or edited), the import and template, and the export."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from cases import access as cases_access
+from cases import sheets
+from cases.choices import DataKind
+from cases.forms import StreetInterventionForm
+from cases.models import StreetIntervention
+from cases.selectors.street import intervention_list, intervention_queryset, street_children_summary
+from cases.services.settings import age_groups_for
+from cases.services.street import intervention_save
+from cases.views.common import _context, _suppressed_for
+from cases.views.exports import _export, _export_mode, _log_export
+from cases.views.imports import _upload
+from krat import spreadsheets as xl
+from krat.forms import add_errors
+
+LIST_PAGE = 50
+
+
+@login_required
+def street(request: HttpRequest, pk: int) -> HttpResponse:
+    period = cases_access.period_for_user(request.user, pk)
+    suppressed = _suppressed_for(request, period.county)
+    summary = street_children_summary(period.county, period, suppressed=suppressed)
+    entry = cases_access.entry_institutions(request.user, period, DataKind.STREET_CHILDREN)
+    own = page = institution = None
+    if not suppressed or entry:
+        # A busy county records hundreds a period: the list comes LIST_PAGE at a time.
+        institution = entry[0] if suppressed else None
+        page = Paginator(intervention_queryset(period.county, period, institution), LIST_PAGE).get_page(
+            request.GET.get("faqja")
+        )
+        own = page.object_list
+    return render(
+        request,
+        "cases/street_summary.html",
+        _context(
+            request,
+            period,
+            "street",
+            summary=summary,
+            entry=entry,
+            interventions=own,
+            page=page,
+            listed_for=institution,  # the list's institution (None: all), for the kept fragment
+        ),
+    )
+
+
+def _street_form_view(request, period, intervention: StreetIntervention, institutions) -> HttpResponse:
+    age_groups = age_groups_for(period.county)
+    counts = {(c.sex, c.age_group_id): c.count for c in intervention.counts.all()} if intervention.pk else {}
+    form = StreetInterventionForm(
+        request.POST or None,
+        instance=intervention,
+        county=period.county,
+        age_groups=age_groups,
+        institutions=institutions if len(institutions) > 1 else None,
+        counts=counts,
+    )
+    if request.method == "POST" and form.is_valid():
+        record = form.save(commit=False)
+        if not record.institution_id:
+            record.institution = institutions[0]
+        try:
+            record = intervention_save(
+                intervention=record, counts=form.counts(), expected_version=form.cleaned_data.get("version")
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("The intervention was saved."))
+            return redirect("cases:street", pk=record.period_id)
+    return render(
+        request,
+        "cases/street_form.html",
+        _context(request, period, "street", form=form, intervention=intervention),
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def street_create(request: HttpRequest, pk: int) -> HttpResponse:
+    period = cases_access.period_for_user(request.user, pk)
+    institutions = cases_access.entry_institutions(request.user, period, DataKind.STREET_CHILDREN)
+    if not institutions or period.is_closed:
+        raise PermissionDenied
+    intervention = StreetIntervention(county=period.county, period=period)
+    return _street_form_view(request, period, intervention, institutions)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def street_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    intervention = cases_access.intervention_for_user(request.user, pk)
+    if intervention.period.is_closed and request.method == "POST":
+        raise PermissionDenied
+    return _street_form_view(request, intervention.period, intervention, [intervention.institution])
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def street_import(request: HttpRequest, pk: int) -> HttpResponse:
+    period = cases_access.period_for_user(request.user, pk)
+    institutions = cases_access.entry_institutions(request.user, period, DataKind.STREET_CHILDREN)
+    if not institutions:
+        raise PermissionDenied
+    chosen = institutions[0]
+    if len(institutions) > 1 and request.POST.get("institution"):
+        chosen = next((i for i in institutions if str(i.pk) == request.POST["institution"]), None)
+        if chosen is None:
+            raise PermissionDenied
+    age_groups = age_groups_for(period.county)
+
+    def handle(data: bytes) -> int:
+        return sheets.street_import(data, county=period.county, institution=chosen, age_groups=age_groups)
+
+    return _upload(
+        request,
+        period,
+        handle,
+        reverse("cases:street", args=[period.pk]),
+        section="street",
+        institutions=institutions if len(institutions) > 1 else None,
+        template_url=reverse("cases:street_template", args=[period.pk]),
+    )
+
+
+@login_required
+def street_template(request: HttpRequest, pk: int) -> HttpResponse:
+    period = cases_access.period_for_user(request.user, pk)
+    template = sheets.street_template_for(period.county, age_groups_for(period.county))
+    return xl.xlsx_response(xl.template_bytes(template), "femije-model.xlsx")
+
+
+@login_required
+def street_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    period = cases_access.period_for_user(request.user, pk)
+    suppressed, institution = _export_mode(request, period.county)
+    if institution is not None:
+        # A representative's own interventions, exact; never the county's small numbers.
+        interventions = intervention_list(period.county, period, institution=institution)
+        headers, rows = sheets.interventions_rows(interventions)
+        response = _export(fmt, f"femije-{period.pk}", _("Interventions"), headers, rows)
+        _log_export(request, period, _("Children in street situations"), False)
+        return response
+    summary = street_children_summary(period.county, period, suppressed=suppressed)
+    headers, rows = sheets.street_export_rows(summary)
+    extra = []
+    if not suppressed:
+        list_headers, list_rows = sheets.interventions_rows(intervention_list(period.county, period))
+        extra = [xl.Sheet(title=_("Interventions"), headers=list_headers, rows=list_rows)]
+    response = _export(fmt, f"femije-{period.pk}", _("Children"), headers, rows, extra)
+    _log_export(request, period, _("Children in street situations"), suppressed)
+    return response

@@ -1,0 +1,132 @@
+"""The victims pages: the period's summary, an institution's grid with its outlier warnings,
+its spreadsheet import and template, and the export."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from cases import access as cases_access
+from cases import sheets
+from cases.choices import DataKind
+from cases.forms import VictimGridForm
+from cases.selectors.grids import victim_grid_values
+from cases.selectors.victims import victims_summary
+from cases.services.settings import age_groups_for
+from cases.services.victims import outlier_warnings, victim_grid_save
+from cases.views.common import _context, _suppressed_for
+from cases.views.exports import _export, _export_mode, _log_export
+from cases.views.imports import _upload
+from krat import access
+from krat import spreadsheets as xl
+from krat.forms import add_errors
+
+
+@login_required
+def victims(request: HttpRequest, pk: int) -> HttpResponse:
+    period = cases_access.period_for_user(request.user, pk)
+    summary = victims_summary(period.county, period, suppressed=_suppressed_for(request, period.county))
+    return render(
+        request,
+        "cases/victims_summary.html",
+        _context(
+            request,
+            period,
+            "victims",
+            summary=summary,
+            entry=cases_access.entry_institutions(request.user, period, DataKind.VICTIMS),
+            can_manage=access.can_manage_county(request.user, period.county),
+        ),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def victims_entry(request: HttpRequest, pk: int, institution: int) -> HttpResponse:
+    period = cases_access.period_for_user(request.user, pk)
+    institution = cases_access.institution_for_entry(request.user, period, institution, DataKind.VICTIMS)
+    age_groups = age_groups_for(period.county)
+    stored = victim_grid_values(period=period, institution=institution)
+    form = VictimGridForm(request.POST or None, age_groups=age_groups, stored=stored)
+    warnings = []
+    if request.method == "POST":
+        if period.is_closed:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                warnings = victim_grid_save(
+                    period=period, institution=institution, grids=form.grids, versions=form.versions()
+                )
+            except ValidationError as error:
+                add_errors(form, error)
+            else:
+                messages.success(request, _("The victims grid was saved."))
+                for warning in warnings:
+                    messages.warning(request, warning.message)
+                return redirect("cases:victims_entry", pk=period.pk, institution=institution.pk)
+    else:
+        totals = {status: grid["total"] for status, grid in stored.items()}
+        warnings = outlier_warnings(period=period, institution=institution, totals=totals)
+    comparison = victims_summary(period.county, period, suppressed=False, institution=institution)
+    return render(
+        request,
+        "cases/victims_entry.html",
+        _context(
+            request,
+            period,
+            "victims",
+            form=form,
+            institution=institution,
+            warnings=warnings,
+            comparison=comparison,
+        ),
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def victims_import(request: HttpRequest, pk: int, institution: int) -> HttpResponse:
+    period = cases_access.period_for_user(request.user, pk)
+    institution = cases_access.institution_for_entry(request.user, period, institution, DataKind.VICTIMS)
+    age_groups = age_groups_for(period.county)
+
+    def handle(data: bytes) -> int:
+        grids = sheets.victims_import(data, age_groups)
+        for warning in victim_grid_save(period=period, institution=institution, grids=grids):
+            messages.warning(request, warning.message)
+        return sum(len(g.cells) + 2 for g in grids.values()) // len(grids)
+
+    return _upload(
+        request,
+        period,
+        handle,
+        reverse("cases:victims_entry", args=[period.pk, institution.pk]),
+        section="victims",
+        institution=institution,
+        template_url=reverse("cases:victims_template", args=[period.pk]),
+    )
+
+
+@login_required
+def victims_template(request: HttpRequest, pk: int) -> HttpResponse:
+    period = cases_access.period_for_user(request.user, pk)
+    data = sheets.victims_template(age_groups_for(period.county))
+    return xl.xlsx_response(data, "viktima-model.xlsx")
+
+
+@login_required
+def victims_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    period = cases_access.period_for_user(request.user, pk)
+    suppressed, institution = _export_mode(request, period.county)
+    summary = victims_summary(period.county, period, suppressed=suppressed, institution=institution)
+    headers, rows = sheets.victims_export_rows(summary)
+    response = _export(fmt, f"viktima-{period.pk}", _("Victims"), headers, rows)
+    _log_export(request, period, _("Victims"), suppressed)
+    return response
