@@ -12,7 +12,8 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from cases import access as cases_access
-from cases.selectors import sees_exact, street_children_summary
+from cases.selectors.exact import sees_exact
+from cases.selectors.street import street_children_summary
 from krat.api.base import KratViewSet
 from krat.suppression import Cell
 
@@ -77,7 +78,7 @@ def _labelled(items: list[dict]) -> list[dict]:
 
 
 def street_summary_payload(summary: dict) -> dict:
-    """The page's summary (cases.selectors.street_children_summary) as JSON-ready data."""
+    """The page's summary (cases.selectors.street.street_children_summary) as JSON-ready data."""
     compared = {}
     for index, key in ((1, "previous"), (2, "year_earlier")):
         info, total = summary[key], summary["total"][index]
