@@ -10,7 +10,7 @@ from cases.models import AgeGroup
 from krat.models import County
 
 
-def _age_groups(county: County) -> list[AgeGroup]:
+def county_age_groups(county: County) -> list[AgeGroup]:
     from cases.services.settings import age_groups_for
 
     return age_groups_for(county)

@@ -49,7 +49,7 @@ def _comparison(period: ReportingPeriod) -> Comparison:
     )
 
 
-def _period_info(period: ReportingPeriod | None) -> dict | None:
+def period_info(period: ReportingPeriod | None) -> dict | None:
     if period is None:
         return None
     return {"pk": period.pk, "label": period.label, "start": period.start_date, "end": period.end_date}

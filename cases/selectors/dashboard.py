@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from cases.choices import VictimStatus
 from cases.models import EmploymentFunnel, VictimReport
 from cases.selectors.exact import sees_exact
-from cases.selectors.street import _street_totals
+from cases.selectors.street import street_totals
 from krat.selectors import DashboardPanel
 from krat.suppression import present
 
@@ -24,7 +24,7 @@ def dashboard_panel(*, user, county, period) -> DashboardPanel:
         victims=Sum("total", filter=Q(status=VictimStatus.VICTIM)),
         potential=Sum("total", filter=Q(status=VictimStatus.POTENTIAL)),
     )
-    street = _street_totals(county, period)
+    street = street_totals(county, period)
     employed = EmploymentFunnel.objects.filter(county=county, period=period).aggregate(
         received=Sum("received"), employed=Sum("employed")
     )

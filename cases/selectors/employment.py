@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from cases.choices import UNKNOWN, DataKind, Sex, VulnerableGroup
 from cases.models import AgeGroup, EmploymentFunnel
-from cases.selectors.age_groups import _age_groups
-from cases.selectors.comparison import _period_info, comparison_periods
+from cases.selectors.age_groups import county_age_groups
+from cases.selectors.comparison import comparison_periods, period_info
 from cases.selectors.reporting import reporting_institutions
 from krat import charts
 from krat.freshness import kept
@@ -117,7 +117,7 @@ def employment_summary(
     qs = EmploymentFunnel.objects.filter(county=county, period=period)
     if institution is not None:
         qs = qs.filter(institution=institution)
-    dims = employment_breakdowns(_age_groups(county))
+    dims = employment_breakdowns(county_age_groups(county))
     rows = qs.only("group", "sex", "age_group", *EmploymentFunnel.STAGES)
     cells = employment_cells(employment_sums(rows), dims, k, suppressed=suppressed)
 
@@ -165,9 +165,9 @@ def employment_summary(
     )
     return {
         "kind": DataKind.EMPLOYMENT.value,
-        "period": _period_info(period),
-        "previous": _period_info(comparison.previous),
-        "year_earlier": _period_info(comparison.year_earlier),
+        "period": period_info(period),
+        "previous": period_info(comparison.previous),
+        "year_earlier": period_info(comparison.year_earlier),
         "suppressed": suppressed,
         "k": k,
         "stages": stages,

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 
 from cases.choices import UNKNOWN, Accompanied, DataKind, Sex, StreetAction, StreetActivity
 from cases.models import StreetIntervention
-from cases.selectors.age_groups import _age_groups
-from cases.selectors.comparison import _period_info, comparison_periods
+from cases.selectors.age_groups import county_age_groups
+from cases.selectors.comparison import comparison_periods, period_info
 from krat import charts
 from krat.freshness import kept
 from krat.models import County, Institution, ReportingPeriod
@@ -29,7 +29,7 @@ def _months(period: ReportingPeriod) -> list[tuple[int, int]]:
     return months
 
 
-def _street_totals(county: County, period: ReportingPeriod | None) -> dict | None:
+def street_totals(county: County, period: ReportingPeriod | None) -> dict | None:
     if period is None:
         return None
     return StreetIntervention.objects.filter(county=county, period=period).aggregate(
@@ -38,7 +38,7 @@ def _street_totals(county: County, period: ReportingPeriod | None) -> dict | Non
 
 
 def _street_totals_of(county: County, periods: list[ReportingPeriod | None]) -> list[dict | None]:
-    """`_street_totals` of each period (None stays None), in one query whatever their number."""
+    """`street_totals` of each period (None stays None), in one query whatever their number."""
     ids = [p.pk for p in periods if p is not None]
     found = {}
     if ids:
@@ -87,7 +87,7 @@ def street_children_summary(county: County, period: ReportingPeriod, *, suppress
         .values("sex", "age_group_id")
         .annotate(n=Sum("count"))
     }
-    groups = [g for g in _age_groups(county) if g.is_child]
+    groups = [g for g in county_age_groups(county) if g.is_child]
     total = sum(r["children"] for r in rows)
     months = _months(period)
     by_month = dict.fromkeys(months, 0)
@@ -166,9 +166,9 @@ def street_children_summary(county: County, period: ReportingPeriod, *, suppress
 
     return {
         "kind": DataKind.STREET_CHILDREN.value,
-        "period": _period_info(period),
-        "previous": _period_info(previous.previous),
-        "year_earlier": _period_info(previous.year_earlier),
+        "period": period_info(period),
+        "previous": period_info(previous.previous),
+        "year_earlier": period_info(previous.year_earlier),
         "suppressed": suppressed,
         "k": k,
         "interventions": len(rows),

@@ -10,8 +10,8 @@ from django.db.models import Avg, Sum
 
 from cases.choices import Citizenship, Country, DataKind, Dimension, VictimStatus
 from cases.models import VictimCount, VictimReport
-from cases.selectors.age_groups import _age_groups
-from cases.selectors.comparison import _period_info, comparison_periods
+from cases.selectors.age_groups import county_age_groups
+from cases.selectors.comparison import comparison_periods, period_info
 from cases.selectors.reporting import reporting_institutions
 from krat.freshness import kept
 from krat.models import County, Institution, ReportingPeriod
@@ -31,7 +31,7 @@ def earlier_victim_means(*, period: ReportingPeriod, institution: Institution) -
 def victim_categories(county: County) -> dict[str, list[tuple[str, str]]]:
     from cases.services.victims import victim_categories
 
-    return victim_categories(_age_groups(county))
+    return victim_categories(county_age_groups(county))
 
 
 def victim_grid_shown(stored: dict, categories: dict, k: int, *, suppressed: bool) -> list[dict]:
@@ -173,9 +173,9 @@ def victims_summary(
         )
     return {
         "kind": DataKind.VICTIMS.value,
-        "period": _period_info(period),
-        "previous": _period_info(comparison.previous),
-        "year_earlier": _period_info(comparison.year_earlier),
+        "period": period_info(period),
+        "previous": period_info(comparison.previous),
+        "year_earlier": period_info(comparison.year_earlier),
         "suppressed": suppressed,
         "k": k,
         "statuses": statuses,

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 
 from cases.choices import DataKind
 from cases.models import EmploymentFunnel
-from cases.services.reporting import _forget_reported, check_writable
+from cases.selectors.reporting import forget_reported
+from cases.services.reporting import check_writable
 from krat.concurrency import StaleEditError
 from krat.models import Institution, ReportingPeriod
 
@@ -94,5 +95,5 @@ def employment_save(
         for row in rows:
             row.pk = None
             row.save()
-    _forget_reported(period, DataKind.EMPLOYMENT)
+    forget_reported(period, DataKind.EMPLOYMENT)
     return list(rows)

@@ -26,9 +26,3 @@ def check_writable(*, period: ReportingPeriod, institution: Institution, data: s
         raise ValidationError(
             _("Institutions of this kind do not report these figures."), code="kind_not_allowed"
         )
-
-
-def _forget_reported(period: ReportingPeriod, data: str) -> None:
-    from cases.selectors.reporting import forget_reported
-
-    forget_reported(period, data)

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 
 from cases.choices import MAX_COUNT, DataKind
 from cases.models import StreetChildCount, StreetIntervention
-from cases.services.reporting import _forget_reported, may_report
+from cases.selectors.reporting import forget_reported
+from cases.services.reporting import may_report
 from cases.services.settings import age_groups_for
 from krat.concurrency import StaleEditError
 from krat.models import County, Institution, ReportingPeriod
@@ -113,7 +114,7 @@ def intervention_save(
                 StreetChildCount.objects.create(
                     intervention=intervention, sex=sex, age_group_id=group_id, count=count
                 )
-    _forget_reported(intervention.period, DataKind.STREET_CHILDREN)
+    forget_reported(intervention.period, DataKind.STREET_CHILDREN)
     return intervention
 
 

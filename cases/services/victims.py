@@ -22,7 +22,8 @@ from cases.choices import (
     VictimStatus,
 )
 from cases.models import AgeGroup, VictimCount, VictimReport
-from cases.services.reporting import _forget_reported, check_writable
+from cases.selectors.reporting import forget_reported
+from cases.services.reporting import check_writable
 from cases.services.settings import age_groups_for
 from krat.concurrency import StaleEditError
 from krat.models import Institution, ReportingPeriod
@@ -220,7 +221,7 @@ def victim_grid_save(
                 elif cell.count != count:
                     cell.count = count
                     cell.save()
-    _forget_reported(period, DataKind.VICTIMS)
+    forget_reported(period, DataKind.VICTIMS)
     return outlier_warnings(
         period=period, institution=institution, totals={s: g.total for s, g in grids.items()}
     )

@@ -12,7 +12,7 @@ def _periods(county):
     return list(county.periods.order_by("-start_date").only("pk", "label", "start_date", "county"))
 
 
-def _context(request, period, section: str, **extra) -> dict:
+def page_context(request, period, section: str, **extra) -> dict:
     return {
         "county": period.county,
         "period": period,
@@ -23,5 +23,5 @@ def _context(request, period, section: str, **extra) -> dict:
     }
 
 
-def _suppressed_for(request, county) -> bool:
+def suppressed_for(request, county) -> bool:
     return not sees_exact(request.user, county)

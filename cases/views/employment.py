@@ -20,20 +20,20 @@ from cases.models import EmploymentFunnel
 from cases.selectors.employment import employment_summary
 from cases.services.employment import employment_save, employment_stamp
 from cases.services.settings import age_groups_for
-from cases.views.common import _context, _suppressed_for
-from cases.views.exports import _export, _export_mode, _log_export
-from cases.views.imports import _upload
+from cases.views.common import page_context, suppressed_for
+from cases.views.exports import export_mode, export_response, log_export
+from cases.views.imports import upload_page
 from krat import spreadsheets as xl
 
 
 @login_required
 def employment(request: HttpRequest, pk: int) -> HttpResponse:
     period = cases_access.period_for_user(request.user, pk)
-    summary = employment_summary(period.county, period, suppressed=_suppressed_for(request, period.county))
+    summary = employment_summary(period.county, period, suppressed=suppressed_for(request, period.county))
     return render(
         request,
         "cases/employment_summary.html",
-        _context(
+        page_context(
             request,
             period,
             "employment",
@@ -89,7 +89,7 @@ def employment_entry(request: HttpRequest, pk: int, institution: int) -> HttpRes
     return render(
         request,
         "cases/employment_entry.html",
-        _context(
+        page_context(
             request,
             period,
             "employment",
@@ -116,7 +116,7 @@ def employment_import(request: HttpRequest, pk: int, institution: int) -> HttpRe
     def handle(data: bytes) -> int:
         return sheets.employment_import(data, period=period, institution=institution, age_groups=age_groups)
 
-    return _upload(
+    return upload_page(
         request,
         period,
         handle,
@@ -137,9 +137,9 @@ def employment_template(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def employment_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     period = cases_access.period_for_user(request.user, pk)
-    suppressed, institution = _export_mode(request, period.county)
+    suppressed, institution = export_mode(request, period.county)
     summary = employment_summary(period.county, period, suppressed=suppressed, institution=institution)
     headers, rows = sheets.employment_export_rows(summary)
-    response = _export(fmt, f"punesim-{period.pk}", _("Employment"), headers, rows)
-    _log_export(request, period, _("Employment"), suppressed)
+    response = export_response(fmt, f"punesim-{period.pk}", _("Employment"), headers, rows)
+    log_export(request, period, _("Employment"), suppressed)
     return response

@@ -11,7 +11,7 @@ from krat import spreadsheets as xl
 from krat.audit import log_download
 
 
-def _export_mode(request, county) -> tuple[bool, object]:
+def export_mode(request, county) -> tuple[bool, object]:
     """(suppressed, institution): the secretariat and the chair choose shared (hidden small
     numbers) or internal; a representative exports its own institution's figures exact;
     observers export hidden small numbers."""
@@ -23,7 +23,7 @@ def _export_mode(request, county) -> tuple[bool, object]:
     return True, None
 
 
-def _export(fmt: str, name: str, sheet_title: str, headers, rows, extra_sheets=()) -> HttpResponse:
+def export_response(fmt: str, name: str, sheet_title: str, headers, rows, extra_sheets=()) -> HttpResponse:
     if fmt == "csv":
         return xl.csv_response(headers, rows, f"{name}.csv")
     if fmt == "xlsx":
@@ -32,7 +32,7 @@ def _export(fmt: str, name: str, sheet_title: str, headers, rows, extra_sheets=(
     raise Http404
 
 
-def _log_export(request: HttpRequest, period, what: str, suppressed: bool) -> None:
+def log_export(request: HttpRequest, period, what: str, suppressed: bool) -> None:
     log_download(
         request,
         county=period.county,

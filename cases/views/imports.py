@@ -10,11 +10,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from cases.forms import UploadForm
-from cases.views.common import _context
+from cases.views.common import page_context
 from krat import spreadsheets as xl
 
 
-def _upload(request, period, handle, back: str, **extra) -> HttpResponse:
+def upload_page(request, period, handle, back: str, **extra) -> HttpResponse:
     """The shared import flow: a file in, everything saved or every problem listed."""
     form = UploadForm(request.POST or None, request.FILES or None)
     problems = []
@@ -36,6 +36,6 @@ def _upload(request, period, handle, back: str, **extra) -> HttpResponse:
     return render(
         request,
         "cases/import.html",
-        _context(request, period, extra.pop("section"), form=form, problems=problems, back=back, **extra),
+        page_context(request, period, extra.pop("section"), form=form, problems=problems, back=back, **extra),
         status=400 if request.method == "POST" else 200,
     )

@@ -21,9 +21,9 @@ from cases.models import StreetIntervention
 from cases.selectors.street import intervention_list, intervention_queryset, street_children_summary
 from cases.services.settings import age_groups_for
 from cases.services.street import intervention_save
-from cases.views.common import _context, _suppressed_for
-from cases.views.exports import _export, _export_mode, _log_export
-from cases.views.imports import _upload
+from cases.views.common import page_context, suppressed_for
+from cases.views.exports import export_mode, export_response, log_export
+from cases.views.imports import upload_page
 from krat import spreadsheets as xl
 from krat.forms import add_errors
 
@@ -33,7 +33,7 @@ LIST_PAGE = 50
 @login_required
 def street(request: HttpRequest, pk: int) -> HttpResponse:
     period = cases_access.period_for_user(request.user, pk)
-    suppressed = _suppressed_for(request, period.county)
+    suppressed = suppressed_for(request, period.county)
     summary = street_children_summary(period.county, period, suppressed=suppressed)
     entry = cases_access.entry_institutions(request.user, period, DataKind.STREET_CHILDREN)
     own = page = institution = None
@@ -47,7 +47,7 @@ def street(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "cases/street_summary.html",
-        _context(
+        page_context(
             request,
             period,
             "street",
@@ -87,7 +87,7 @@ def _street_form_view(request, period, intervention: StreetIntervention, institu
     return render(
         request,
         "cases/street_form.html",
-        _context(request, period, "street", form=form, intervention=intervention),
+        page_context(request, period, "street", form=form, intervention=intervention),
         status=400 if request.method == "POST" else 200,
     )
 
@@ -129,7 +129,7 @@ def street_import(request: HttpRequest, pk: int) -> HttpResponse:
     def handle(data: bytes) -> int:
         return sheets.street_import(data, county=period.county, institution=chosen, age_groups=age_groups)
 
-    return _upload(
+    return upload_page(
         request,
         period,
         handle,
@@ -150,13 +150,13 @@ def street_template(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def street_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     period = cases_access.period_for_user(request.user, pk)
-    suppressed, institution = _export_mode(request, period.county)
+    suppressed, institution = export_mode(request, period.county)
     if institution is not None:
         # A representative's own interventions, exact; never the county's small numbers.
         interventions = intervention_list(period.county, period, institution=institution)
         headers, rows = sheets.interventions_rows(interventions)
-        response = _export(fmt, f"femije-{period.pk}", _("Interventions"), headers, rows)
-        _log_export(request, period, _("Children in street situations"), False)
+        response = export_response(fmt, f"femije-{period.pk}", _("Interventions"), headers, rows)
+        log_export(request, period, _("Children in street situations"), False)
         return response
     summary = street_children_summary(period.county, period, suppressed=suppressed)
     headers, rows = sheets.street_export_rows(summary)
@@ -164,6 +164,6 @@ def street_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     if not suppressed:
         list_headers, list_rows = sheets.interventions_rows(intervention_list(period.county, period))
         extra = [xl.Sheet(title=_("Interventions"), headers=list_headers, rows=list_rows)]
-    response = _export(fmt, f"femije-{period.pk}", _("Children"), headers, rows, extra)
-    _log_export(request, period, _("Children in street situations"), suppressed)
+    response = export_response(fmt, f"femije-{period.pk}", _("Children"), headers, rows, extra)
+    log_export(request, period, _("Children in street situations"), suppressed)
     return response

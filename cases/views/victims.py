@@ -20,9 +20,9 @@ from cases.selectors.grids import victim_grid_values
 from cases.selectors.victims import victims_summary
 from cases.services.settings import age_groups_for
 from cases.services.victims import outlier_warnings, victim_grid_save
-from cases.views.common import _context, _suppressed_for
-from cases.views.exports import _export, _export_mode, _log_export
-from cases.views.imports import _upload
+from cases.views.common import page_context, suppressed_for
+from cases.views.exports import export_mode, export_response, log_export
+from cases.views.imports import upload_page
 from krat import access
 from krat import spreadsheets as xl
 from krat.forms import add_errors
@@ -31,11 +31,11 @@ from krat.forms import add_errors
 @login_required
 def victims(request: HttpRequest, pk: int) -> HttpResponse:
     period = cases_access.period_for_user(request.user, pk)
-    summary = victims_summary(period.county, period, suppressed=_suppressed_for(request, period.county))
+    summary = victims_summary(period.county, period, suppressed=suppressed_for(request, period.county))
     return render(
         request,
         "cases/victims_summary.html",
-        _context(
+        page_context(
             request,
             period,
             "victims",
@@ -77,7 +77,7 @@ def victims_entry(request: HttpRequest, pk: int, institution: int) -> HttpRespon
     return render(
         request,
         "cases/victims_entry.html",
-        _context(
+        page_context(
             request,
             period,
             "victims",
@@ -103,7 +103,7 @@ def victims_import(request: HttpRequest, pk: int, institution: int) -> HttpRespo
             messages.warning(request, warning.message)
         return sum(len(g.cells) + 2 for g in grids.values()) // len(grids)
 
-    return _upload(
+    return upload_page(
         request,
         period,
         handle,
@@ -124,9 +124,9 @@ def victims_template(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def victims_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     period = cases_access.period_for_user(request.user, pk)
-    suppressed, institution = _export_mode(request, period.county)
+    suppressed, institution = export_mode(request, period.county)
     summary = victims_summary(period.county, period, suppressed=suppressed, institution=institution)
     headers, rows = sheets.victims_export_rows(summary)
-    response = _export(fmt, f"viktima-{period.pk}", _("Victims"), headers, rows)
-    _log_export(request, period, _("Victims"), suppressed)
+    response = export_response(fmt, f"viktima-{period.pk}", _("Victims"), headers, rows)
+    log_export(request, period, _("Victims"), suppressed)
     return response
