@@ -298,7 +298,6 @@ class MeetingRecord:
     decisions: list[Decision]
     pending: list[Decision]
     summary: MeetingSummary
-    attachments: list
 
 
 @kept("meetings.meeting_record")
@@ -311,7 +310,6 @@ def meeting_record(meeting: Meeting) -> MeetingRecord:
         decisions=decisions,
         pending=pending,
         summary=meeting_summary(meeting, agenda=agenda, decisions=decisions, pending=pending),
-        attachments=list(meeting.attachments.all()),
     )
 
 

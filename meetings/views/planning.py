@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -95,18 +96,20 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for_user(request.user, pk)
     user, county = request.user, meeting.county
-    record = selectors.meeting_record(meeting)
+    # The record is read only when the page's kept part (per reader) is not: the template
+    # calls these functions when it renders that part.
+    record = SimpleLazyObject(lambda: selectors.meeting_record(meeting))
     return render(
         request,
         "meetings/meeting_detail.html",
         {
             "county": county,
             "meeting": meeting,
-            "summary": record.summary,
-            "agenda": record.agenda,
-            "decisions": [(d, can_update_decision_status(user, d)) for d in record.decisions],
-            "pending": [(d, can_update_decision_status(user, d)) for d in record.pending],
-            "attachments": record.attachments,
+            "summary": lambda: record.summary,
+            "agenda": lambda: record.agenda,
+            "decisions": lambda: [(d, can_update_decision_status(user, d)) for d in record.decisions],
+            "pending": lambda: [(d, can_update_decision_status(user, d)) for d in record.pending],
+            "attachments": meeting.attachments.all(),
             "can_manage": access.can_manage_county(user, county),
             "can_chair": access.can_chair(user, county),
             "can_read_history": access.can_read_history(user, county),

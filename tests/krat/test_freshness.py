@@ -232,3 +232,20 @@ def test_the_system_check_refuses_a_stamp_store_it_cannot_write(settings, tmp_pa
     # Django resets its caches when CACHES changes, and again when the fixture restores it.
     settings.CACHES = {**settings.CACHES, "stamps": {**settings.CACHES["stamps"], "LOCATION": str(blocked)}}
     assert [e.id for e in data_stamp_is_writable(None)] == ["krat.E001"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_reader_keeps_their_own_meeting_page(client):
+    from tests.meetings.factories import DecisionFactory, MeetingFactory
+    from tests.world import build_world
+
+    world = build_world()
+    decision = DecisionFactory(meeting=MeetingFactory(county=world.own), responsible=world.own_institution)
+    url = reverse("meetings:detail", args=[decision.meeting.pk])
+    follow_up = reverse("meetings:decision_status", args=[decision.pk])
+    pages = {}
+    for role in ("representative", "observer", "representative", "observer"):
+        client.force_login(world.users[role])
+        pages[role] = client.get(url).content.decode()
+    assert follow_up in pages["representative"]
+    assert follow_up not in pages["observer"]
