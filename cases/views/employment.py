@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -29,7 +30,9 @@ from krat import spreadsheets as xl
 @login_required
 def employment(request: HttpRequest, pk: int) -> HttpResponse:
     period = cases_access.period_for_user(request.user, pk)
-    summary = employment_summary(period.county, period, suppressed=suppressed_for(request, period.county))
+    suppressed = suppressed_for(request, period.county)
+    # Read only when the page's kept tables are not (they are kept per version, see the template).
+    summary = SimpleLazyObject(lambda: employment_summary(period.county, period, suppressed=suppressed))
     return render(
         request,
         "cases/employment_summary.html",
@@ -38,6 +41,7 @@ def employment(request: HttpRequest, pk: int) -> HttpResponse:
             period,
             "employment",
             summary=summary,
+            suppressed=suppressed,
             entry=cases_access.entry_institutions(request.user, period, DataKind.EMPLOYMENT),
         ),
     )

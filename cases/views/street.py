@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -34,7 +35,8 @@ LIST_PAGE = 50
 def street(request: HttpRequest, pk: int) -> HttpResponse:
     period = cases_access.period_for_user(request.user, pk)
     suppressed = suppressed_for(request, period.county)
-    summary = street_children_summary(period.county, period, suppressed=suppressed)
+    # Read only when the page's kept tables are not (they are kept per version, see the template).
+    summary = SimpleLazyObject(lambda: street_children_summary(period.county, period, suppressed=suppressed))
     entry = cases_access.entry_institutions(request.user, period, DataKind.STREET_CHILDREN)
     own = page = institution = None
     if not suppressed or entry:
@@ -52,6 +54,7 @@ def street(request: HttpRequest, pk: int) -> HttpResponse:
             period,
             "street",
             summary=summary,
+            suppressed=suppressed,
             entry=entry,
             interventions=own,
             page=page,
@@ -158,7 +161,8 @@ def street_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         response = export_response(fmt, f"femije-{period.pk}", _("Interventions"), headers, rows)
         log_export(request, period, _("Children in street situations"), False)
         return response
-    summary = street_children_summary(period.county, period, suppressed=suppressed)
+    # Read only when the page's kept tables are not (they are kept per version, see the template).
+    summary = SimpleLazyObject(lambda: street_children_summary(period.county, period, suppressed=suppressed))
     headers, rows = sheets.street_export_rows(summary)
     extra = []
     if not suppressed:

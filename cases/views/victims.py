@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -31,7 +32,9 @@ from krat.forms import add_errors
 @login_required
 def victims(request: HttpRequest, pk: int) -> HttpResponse:
     period = cases_access.period_for_user(request.user, pk)
-    summary = victims_summary(period.county, period, suppressed=suppressed_for(request, period.county))
+    suppressed = suppressed_for(request, period.county)
+    # Read only when the page's kept tables are not (they are kept per version, see the template).
+    summary = SimpleLazyObject(lambda: victims_summary(period.county, period, suppressed=suppressed))
     return render(
         request,
         "cases/victims_summary.html",
@@ -40,6 +43,7 @@ def victims(request: HttpRequest, pk: int) -> HttpResponse:
             period,
             "victims",
             summary=summary,
+            suppressed=suppressed,
             entry=cases_access.entry_institutions(request.user, period, DataKind.VICTIMS),
             can_manage=access.can_manage_county(request.user, period.county),
         ),
