@@ -20,18 +20,9 @@ from krat.models import County, Institution, ReportingPeriod
 from krat.suppression import Cell, Line, present
 
 STAGE_LABELS = {name: EmploymentFunnel._meta.get_field(name).verbose_name for name in EmploymentFunnel.STAGES}
-FUNNEL = [
-    "received",
-    "interviewed",
-    "assessed",
-    "ready",
-    "needs_training",
-    "not_employable",
-    "referred_vacancy",
-    "referred_training",
-    "employed",
-    "completed_training",
-]
+# The stages in the funnel's order: after the interview, "assessed" (the sum of the three
+# assessment outcomes that follow it) is shown before them.
+FUNNEL = [*EmploymentFunnel.STAGES[:2], "assessed", *EmploymentFunnel.STAGES[2:]]
 
 
 def _stage_label(stage: str) -> str:

@@ -1,8 +1,16 @@
 """What every period page shares: its context (the county's periods to switch between, the
-section, the legend of hidden numbers) and whether the reader sees small numbers hidden."""
+section, the legend of hidden numbers), whether the reader sees small numbers hidden, and
+the shape of a summary page."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
+
+from cases import access as cases_access
 from cases.selectors.exact import sees_exact
 from krat.suppression import LEGEND
 
@@ -25,3 +33,26 @@ def page_context(request, period, section: str, **extra) -> dict:
 
 def suppressed_for(request, county) -> bool:
     return not sees_exact(request.user, county)
+
+
+def summary_page(
+    request: HttpRequest, period, *, section: str, data: str, read_summary: Callable, **extra
+) -> HttpResponse:
+    """A period's summary of `data` (`cases/<section>_summary.html`), with the reader's entry
+    links. The summary is read only when the page's kept tables are not (they are kept per
+    version: `suppressed`)."""
+    suppressed = suppressed_for(request, period.county)
+    summary = SimpleLazyObject(lambda: read_summary(period.county, period, suppressed=suppressed))
+    return render(
+        request,
+        f"cases/{section}_summary.html",
+        page_context(
+            request,
+            period,
+            section,
+            summary=summary,
+            suppressed=suppressed,
+            entry=cases_access.entry_institutions(request.user, period, data),
+            **extra,
+        ),
+    )

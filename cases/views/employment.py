@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -21,7 +20,7 @@ from cases.models import EmploymentFunnel
 from cases.selectors.employment import employment_summary
 from cases.services.employment import employment_save, employment_stamp
 from cases.services.settings import age_groups_for
-from cases.views.common import page_context, suppressed_for
+from cases.views.common import page_context, summary_page
 from cases.views.exports import export_mode, export_response, log_export
 from cases.views.imports import upload_page
 from krat import spreadsheets as xl
@@ -30,20 +29,8 @@ from krat import spreadsheets as xl
 @login_required
 def employment(request: HttpRequest, pk: int) -> HttpResponse:
     period = cases_access.period_for_user(request.user, pk)
-    suppressed = suppressed_for(request, period.county)
-    # Read only when the page's kept tables are not (they are kept per version, see the template).
-    summary = SimpleLazyObject(lambda: employment_summary(period.county, period, suppressed=suppressed))
-    return render(
-        request,
-        "cases/employment_summary.html",
-        page_context(
-            request,
-            period,
-            "employment",
-            summary=summary,
-            suppressed=suppressed,
-            entry=cases_access.entry_institutions(request.user, period, DataKind.EMPLOYMENT),
-        ),
+    return summary_page(
+        request, period, section="employment", data=DataKind.EMPLOYMENT, read_summary=employment_summary
     )
 
 

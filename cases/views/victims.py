@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -21,7 +20,7 @@ from cases.selectors.grids import victim_grid_values
 from cases.selectors.victims import victims_summary
 from cases.services.settings import age_groups_for
 from cases.services.victims import outlier_warnings, victim_grid_save
-from cases.views.common import page_context, suppressed_for
+from cases.views.common import page_context, summary_page
 from cases.views.exports import export_mode, export_response, log_export
 from cases.views.imports import upload_page
 from krat import access
@@ -32,21 +31,13 @@ from krat.forms import add_errors
 @login_required
 def victims(request: HttpRequest, pk: int) -> HttpResponse:
     period = cases_access.period_for_user(request.user, pk)
-    suppressed = suppressed_for(request, period.county)
-    # Read only when the page's kept tables are not (they are kept per version, see the template).
-    summary = SimpleLazyObject(lambda: victims_summary(period.county, period, suppressed=suppressed))
-    return render(
+    return summary_page(
         request,
-        "cases/victims_summary.html",
-        page_context(
-            request,
-            period,
-            "victims",
-            summary=summary,
-            suppressed=suppressed,
-            entry=cases_access.entry_institutions(request.user, period, DataKind.VICTIMS),
-            can_manage=access.can_manage_county(request.user, period.county),
-        ),
+        period,
+        section="victims",
+        data=DataKind.VICTIMS,
+        read_summary=victims_summary,
+        can_manage=access.can_manage_county(request.user, period.county),
     )
 
 
