@@ -8,10 +8,12 @@ choice made with the language button (kept in a cookie) changes the language.
 import time
 
 from django.conf import settings
+from django.http import JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 
 class AlbanianFirstLocaleMiddleware(LocaleMiddleware):
@@ -43,6 +45,9 @@ class TwoFactorMiddleware:
         if user.is_authenticated and not user.is_verified():
             target = self._holding_page(request, user)
             if target and not self._is_open(request):
+                if self._is_api(request):  # a program cannot follow a redirect to a form
+                    message = _("Finish the two-factor log-in in the browser first.")
+                    return JsonResponse({"detail": message}, status=403)
                 return redirect(target)
         return self.get_response(request)
 
@@ -54,6 +59,13 @@ class TwoFactorMiddleware:
                 return "two_factor_verify"
             request.session[self.NO_DEVICE] = True
         return "two_factor_enrol" if two_factor.is_required(user) else None
+
+    @staticmethod
+    def _is_api(request) -> bool:
+        try:
+            return resolve(request.path_info).app_name == "api"
+        except Resolver404:
+            return False
 
     def _is_open(self, request) -> bool:
         try:

@@ -159,3 +159,15 @@ def test_a_token_waits_while_the_county_requires_two_factor_and_its_owner_has_no
     rep = world.users["representative"]  # the requirement is the secretariat's and the chair's
     _token, key = token_create(user=rep, name="TIMS")
     assert client.get(INSTITUTIONS, HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_browser_session_held_at_two_factor_gets_json_from_the_api(client, world):
+    """A script riding a browser session cannot follow the redirect to the code form."""
+    world.own.require_two_factor = True
+    world.own.save()
+    client.force_login(world.users["secretariat"])
+    response = client.get(INSTITUTIONS)
+    assert response.status_code == 403
+    assert response.json()["detail"] == "Përfundoni fillimisht hyrjen me dy hapa në shfletues."
+    assert client.get(reverse("krat:dashboard", args=[world.own.slug])).url == reverse("two_factor_enrol")
