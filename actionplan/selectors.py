@@ -23,7 +23,6 @@ from actionplan.models import (
     ProgressComment,
     activity_state,
 )
-from krat.freshness import kept
 from krat.models import County, ReportingPeriod
 from krat.selectors import DashboardPanel
 
@@ -266,7 +265,6 @@ def plan_progress(county: County, *, period: ReportingPeriod, today: datetime.da
     }
 
 
-@kept("actionplan.plan_overview")
 def plan_overview(plan: ActionPlan, period: ReportingPeriod | None) -> dict:
     """The overview page's tallies and charts of the plan as of `period`, as of today."""
     summary = summarise(plan_state_rows(plan, period=period, today=timezone.localdate()))

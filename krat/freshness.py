@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import hashlib
 import re
 import secrets
 from collections.abc import Callable, Hashable, Iterable
@@ -88,7 +89,7 @@ def notice_writes(execute, sql, params, many, context):
     connection = context["connection"]
     if is_data_write(sql) and not _has_uncommitted_writes(connection):
         # robust: a stamp store that fails is logged and never turns a committed save into an
-        # error page (the system check krat.E001 refuses to start with a store it cannot write).
+        # error page (the system check krat.E001 fails `check` and `migrate` on such a store).
         transaction.on_commit(_new_stamp, using=connection.alias, robust=True)
     return result
 
@@ -136,16 +137,11 @@ def fresh(parts: Iterable[Hashable], build: Callable[[], T], *, using: str = DEF
     """What `build()` returned for `parts`, kept until the next committed write."""
     if _has_uncommitted_writes(connections[using]):
         return build()
-    key = ":".join(
-        str(part)
-        for part in (
-            "krat.fresh",
-            data_stamp(),
-            translation.get_language(),
-            timezone.localdate().isoformat(),
-            *parts,
-        )
+    named = "\x1f".join(
+        str(part) for part in (data_stamp(), translation.get_language(), timezone.localdate(), *parts)
     )
+    # Parts may carry a query string: the key is its digest, short and safe for any cache.
+    key = "krat.fresh:" + hashlib.sha256(named.encode()).hexdigest()
     kept = caches["default"]
     value = kept.get(key)
     if value is None:

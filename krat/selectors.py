@@ -10,7 +10,6 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.module_loading import import_string
 
 from krat.choices import Position
-from krat.freshness import kept
 from krat.models import County, Institution, ReportingPeriod, User
 from krat.periods import current_period
 
@@ -80,7 +79,6 @@ class Dashboard:
     panels: list[DashboardPanel]
 
 
-@kept("krat.dashboard")
 def dashboard(*, user: User, county: County) -> Dashboard:
     members = list(county.institutions.filter(is_table_member=True, is_active=True).order_by("name"))
     period = current_period(county)

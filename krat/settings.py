@@ -38,9 +38,14 @@ DEBUG = env_bool("DEBUG")
 # Under pytest the suite gets fast hashing, in-memory e-mail and a throwaway key.
 TESTING = env_bool("KRAT_TESTING") or "pytest" in sys.modules
 
+# Commands that only read the code and write source files never sign anything: they run
+# without a key, as the workplace's checks run `manage.py makemigrations --check` bare.
+SOURCE_COMMANDS = {"makemigrations", "makemessages", "compilemessages"}
+FOR_SOURCES = Path(sys.argv[0]).name == "manage.py" and len(sys.argv) > 1 and sys.argv[1] in SOURCE_COMMANDS
+
 SECRET_KEY = os.environ.get("SECRET_KEY") or ""
 if not SECRET_KEY:
-    if not (DEBUG or TESTING):
+    if not (DEBUG or TESTING or FOR_SOURCES):
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "insecure-development-key-never-use-in-production"  # noqa: S105
 

@@ -157,7 +157,7 @@ class Meeting(Versioned):
         found = []
         for line in filter(None, (raw.strip() for raw in self.other_invitees.splitlines())):
             name, address = parseaddr(line)
-            if "@" in address and _is_email(address):
+            if _is_email(address):
                 found.append((name.strip() or address, address))
             else:
                 found.append((line, ""))

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -135,8 +136,14 @@ def plan_overview(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "actionplan/plan_overview.html",
-        {"county": plan.county, "plan": plan, "periods": periods, "period": period}
-        | selectors.plan_overview(plan, period),
+        {
+            "county": plan.county,
+            "plan": plan,
+            "periods": periods,
+            "period": period,
+            # Read only when the kept overview (per plan and period) is not.
+            "overview": SimpleLazyObject(lambda: selectors.plan_overview(plan, period)),
+        },
     )
 
 

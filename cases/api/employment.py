@@ -17,7 +17,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.settings import api_settings
 
-from cases.api.grids import Grid, GridViewSet, shown
+from cases.api.grids import Grid, GridViewSet, ShownCountSerializer, shown
 from cases.choices import MAX_COUNT, DataKind, Sex, VulnerableGroup
 from cases.forms import EMPLOYMENT_MAX_ROWS, EmploymentRowForm
 from cases.models import EmploymentFunnel
@@ -69,18 +69,14 @@ class EmploymentRowSerializer(serializers.Serializer):
         return fields
 
 
-class StageCellSerializer(serializers.Serializer):
+class StageCellSerializer(ShownCountSerializer):
     stage = serializers.ChoiceField(choices=FUNNEL, help_text="“assessed”: the three outcomes together.")
-    count = serializers.IntegerField(allow_null=True)
-    suppressed = serializers.BooleanField()
 
 
-class BreakdownCellSerializer(serializers.Serializer):
+class BreakdownCellSerializer(ShownCountSerializer):
     breakdown = serializers.ChoiceField(choices=BREAKDOWNS)
     category = serializers.CharField(help_text="A group, a sex, an age group's id, or “unknown”.")
     stage = serializers.ChoiceField(choices=STAGES)
-    count = serializers.IntegerField(allow_null=True)
-    suppressed = serializers.BooleanField()
 
 
 class EmploymentGridSerializer(serializers.Serializer):

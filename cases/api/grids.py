@@ -21,7 +21,7 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins
+from rest_framework import mixins, serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
@@ -43,6 +43,13 @@ GRID_KEY = OpenApiParameter(
 def shown(cell: Cell) -> dict:
     """A count as the reader may see it: `null` with `suppressed: true` when hidden."""
     return {"count": None if cell.hidden else cell.value, "suppressed": cell.hidden}
+
+
+class ShownCountSerializer(serializers.Serializer):
+    """The schema of `shown`."""
+
+    count = serializers.IntegerField(allow_null=True, help_text="null when hidden from you (see suppressed).")
+    suppressed = serializers.BooleanField()
 
 
 @dataclass(frozen=True)

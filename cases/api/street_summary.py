@@ -12,18 +12,13 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from cases import access as cases_access
+from cases.api.grids import ShownCountSerializer, shown
 from cases.selectors.exact import sees_exact
 from cases.selectors.street import street_children_summary
 from krat.api.base import KratViewSet
-from krat.suppression import Cell
 
 
-class CountSerializer(serializers.Serializer):
-    count = serializers.IntegerField(allow_null=True, help_text="null when hidden from you (see suppressed).")
-    suppressed = serializers.BooleanField()
-
-
-class LabelledCountSerializer(CountSerializer):
+class LabelledCountSerializer(ShownCountSerializer):
     label = serializers.CharField()
 
 
@@ -33,20 +28,20 @@ class MonthSerializer(LabelledCountSerializer):
 
 class ComparedSerializer(serializers.Serializer):
     period = serializers.IntegerField(allow_null=True)
-    children = CountSerializer(allow_null=True)
+    children = ShownCountSerializer(allow_null=True)
     interventions = serializers.IntegerField(allow_null=True)
 
 
 class SexRowSerializer(serializers.Serializer):
     sex = serializers.CharField()
-    by_age_group = CountSerializer(many=True)
-    total = CountSerializer()
+    by_age_group = ShownCountSerializer(many=True)
+    total = ShownCountSerializer()
 
 
 class RepeatedOriginSerializer(serializers.Serializer):
     municipality = serializers.CharField()
     interventions = serializers.IntegerField()
-    children = CountSerializer()
+    children = ShownCountSerializer()
 
 
 class StreetSummarySerializer(serializers.Serializer):
@@ -54,7 +49,7 @@ class StreetSummarySerializer(serializers.Serializer):
     suppressed = serializers.BooleanField(help_text="Whether small numbers are hidden from you.")
     threshold = serializers.IntegerField(help_text="Counts from 1 to threshold − 1 are hidden.")
     interventions = serializers.IntegerField()
-    children = CountSerializer()
+    children = ShownCountSerializer()
     previous = ComparedSerializer(help_text="The previous period (period null: none).")
     year_earlier = ComparedSerializer(help_text="The same period a year earlier (period null: none).")
     by_month = MonthSerializer(many=True)
@@ -65,16 +60,12 @@ class StreetSummarySerializer(serializers.Serializer):
     by_accompanied = LabelledCountSerializer(many=True)
     age_groups = serializers.ListField(child=serializers.CharField())
     by_sex_and_age = SexRowSerializer(many=True)
-    by_age = CountSerializer(many=True)
+    by_age = ShownCountSerializer(many=True)
     repeated_origins = RepeatedOriginSerializer(many=True)
 
 
-def _count(cell: Cell) -> dict:
-    return {"count": None if cell.hidden else cell.value, "suppressed": bool(cell.hidden)}
-
-
 def _labelled(items: list[dict]) -> list[dict]:
-    return [{"label": str(item["label"]), **_count(item["value"])} for item in items]
+    return [{"label": str(item["label"]), **shown(item["value"])} for item in items]
 
 
 def street_summary_payload(summary: dict) -> dict:
@@ -84,7 +75,7 @@ def street_summary_payload(summary: dict) -> dict:
         info, total = summary[key], summary["total"][index]
         compared[key] = {
             "period": info["pk"] if info else None,
-            "children": _count(total) if total is not None else None,
+            "children": shown(total) if total is not None else None,
             "interventions": summary["interventions_compare"][index],
         }
     return {
@@ -92,10 +83,10 @@ def street_summary_payload(summary: dict) -> dict:
         "suppressed": summary["suppressed"],
         "threshold": summary["k"],
         "interventions": summary["interventions"],
-        "children": _count(summary["total"][0]),
+        "children": shown(summary["total"][0]),
         **compared,
         "by_month": [
-            {"label": str(m["label"]), "tourist_season": m["season"], **_count(m["value"])}
+            {"label": str(m["label"]), "tourist_season": m["season"], **shown(m["value"])}
             for m in summary["by_month"]
         ],
         "by_place": _labelled(summary["by_place"]),
@@ -107,17 +98,17 @@ def street_summary_payload(summary: dict) -> dict:
         "by_sex_and_age": [
             {
                 "sex": str(row["label"]),
-                "by_age_group": [_count(c) for c in row["values"]],
-                "total": _count(row["total"]),
+                "by_age_group": [shown(c) for c in row["values"]],
+                "total": shown(row["total"]),
             }
             for row in summary["sex_age"]
         ],
-        "by_age": [_count(c) for c in summary["age_totals"]],
+        "by_age": [shown(c) for c in summary["age_totals"]],
         "repeated_origins": [
             {
                 "municipality": o["name"],
                 "interventions": o["interventions"],
-                "children": _count(o["children"]),
+                "children": shown(o["children"]),
             }
             for o in summary["repeated_origins"]
         ],
