@@ -7,13 +7,17 @@ class KratConfig(AppConfig):
     verbose_name = _("KRAT: the table's core")
 
     def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
         from krat import (
             checks,  # noqa: F401 - registers the system checks
             freshness,
             history,
+            search,
         )
         from krat.models import County, Institution, ReportingPeriod, User
 
+        connection_created.connect(search.register_sqlite_functions, dispatch_uid="krat_fold")
         freshness.install()  # notice data writes on every connection (krat/freshness.py)
 
         history.register(County, county_of=lambda county: county)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from krat.freshness import kept
 from krat.ical import CalendarEvent, calendar_bytes
 from krat.models import County, Institution, ReportingPeriod, User
+from krat.search import fold
 from krat.selectors import DashboardPanel, members_at
 from meetings.choices import FINISHED_DECISION_STATUSES, AttendanceStatus, MeetingStatus
 from meetings.models import AgendaItem, Attendance, Decision, Meeting
@@ -32,21 +33,22 @@ class MeetingFilters:
 def meeting_list(county: County, filters: MeetingFilters | None = None) -> QuerySet[Meeting]:
     """The county's meetings, newest first, with their decision counts.
 
-    The search is a bounded `icontains` over titles, minutes, agenda discussion and
+    The search is a bounded match, case- and diacritic-insensitive (`krat.search`: "femijet"
+    finds "Fëmijët"), over titles, minutes, agenda discussion and
     decisions; it runs alike on SQLite and PostgreSQL.
     """
     filters = filters or MeetingFilters()
     meetings = Meeting.objects.filter(county=county)
     if filters.q:
-        q = filters.q[:MAX_SEARCH_LENGTH]
+        q = fold(filters.q[:MAX_SEARCH_LENGTH])
         matching = Meeting.objects.filter(
-            Q(title__icontains=q)
-            | Q(introduction__icontains=q)
-            | Q(chair_remarks__icontains=q)
-            | Q(place__icontains=q)
-            | Q(agenda_items__title__icontains=q)
-            | Q(agenda_items__discussion__icontains=q)
-            | Q(decisions__text__icontains=q),
+            Q(title__folded__contains=q)
+            | Q(introduction__folded__contains=q)
+            | Q(chair_remarks__folded__contains=q)
+            | Q(place__folded__contains=q)
+            | Q(agenda_items__title__folded__contains=q)
+            | Q(agenda_items__discussion__folded__contains=q)
+            | Q(decisions__text__folded__contains=q),
             county=county,
         ).values("pk")
         meetings = meetings.filter(pk__in=matching)

@@ -292,6 +292,30 @@ class TestSearch:
 
         assert found(q="BASHKËRENDIMI") == {one}
         assert found(q="situatë rruge") == {two}
+
+    def test_search_ignores_case_and_diacritics_on_both_databases(self, world):
+        """Keyboards without ë and ç: "femijet" finds "Fëmijët", and so does "FËMIJËT"."""
+        meeting = MeetingFactory(county=world.own, title="Fëmijët në situatë rruge, Çështje")
+        MeetingFactory(county=world.own, title="Punësimi")
+
+        def found(q):
+            return set(selectors.meeting_list(world.own, selectors.MeetingFilters(q=q)))
+
+        for typed in ("femijet", "FËMIJËT", "FEMIJET", "fëmijët", "ceshtje", "ÇËSHTJE", "situate rruge"):
+            assert found(typed) == {meeting}, typed
+        assert found("femijetx") == set()
+        assert found("%") == set()  # a LIKE wildcard typed is a character, not "anything"
+        assert found("_") == set()
+
+    def test_search_keeps_the_rest_of_the_filters(self, world):
+        one = MeetingFactory(county=world.own, chair_remarks="bashkërendimi i punës")
+        two = MeetingFactory(county=world.own, starts_at=aware(datetime.date(2019, 2, 1)), body=Body.PLENARY)
+        AgendaItemFactory(meeting=two, position=1, discussion="Fëmijët në situatë rruge")
+        DecisionFactory(meeting=two, responsible=world.other_institution, text="Kalendari i aktiviteteve")
+
+        def found(**kwargs):
+            return set(selectors.meeting_list(world.own, selectors.MeetingFilters(**kwargs)))
+
         assert found(q="kalendari") == {two}
         assert found(year=2019) == {two}
         assert found(body=Body.PLENARY) == {two}
