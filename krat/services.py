@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from krat import access
 from krat.concurrency import save_versioned
 from krat.models import County, Institution, ReportingPeriod, User
 
@@ -20,9 +23,24 @@ def county_settings_save(*, county: County, expected_version: int | None) -> Cou
     return save_versioned(county, expected_version=expected_version)
 
 
-def person_save(*, person: User, expected_version: int | None, password: str | None) -> User:
-    """Create or update a person; a new password is hashed, never stored as typed."""
+def person_save(*, person: User, expected_version: int | None, password: str | None, by: User) -> User:
+    """Create or update a representative or county observer as `by`; a new password is
+    hashed, never stored as typed.
+
+    The account as stored must be one `by` may manage (a chair, a secretariat, an
+    administrator is refused however the request was made), and so must the account as
+    it will be saved: no other role, no administration-site rights, no other county.
+    """
     with transaction.atomic():
+        if person.pk is not None:
+            stored = User.objects.select_for_update(of=("self",)).select_related("county").get(pk=person.pk)
+            if not access.can_manage_person(by, stored):
+                raise PermissionDenied
+        if not access.can_manage_person(by, person):
+            if person.role not in access.COUNTY_MANAGED_ROLES:
+                message = _("This role is given by an administrator, not on the people pages.")
+                raise ValidationError({"role": ValidationError(message, code="role_not_managed")})
+            raise PermissionDenied
         if password:
             person.set_password(password)
         return save_versioned(person, expected_version=expected_version)

@@ -1,6 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -14,10 +14,16 @@ def _success_url(person: User) -> str:
     return reverse("krat:person_list", args=[person.county.slug])
 
 
-def _save_person(person, form):
-    return services.person_save(
-        person=person, expected_version=form.cleaned_data["version"], password=form.new_password()
-    )
+def _saver(request: HttpRequest):
+    def save(person, form):
+        return services.person_save(
+            person=person,
+            expected_version=form.cleaned_data["version"],
+            password=form.new_password(),
+            by=request.user,
+        )
+
+    return save
 
 
 @login_required
@@ -42,7 +48,7 @@ def person_create(request: HttpRequest, slug: str) -> HttpResponse:
     return record_form_view(
         request,
         form=PersonForm(request.POST or None, county=county),
-        save=_save_person,
+        save=_saver(request),
         template="krat/person_form.html",
         success_message=_("The person was saved."),
         success_url=_success_url,
@@ -52,13 +58,11 @@ def person_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    person = get_object_or_404(User.objects.select_related("county"), pk=pk, county__isnull=False)
-    access.require_readable(request.user, person.county)
-    access.require(access.can_manage_county(request.user, person.county))
+    person = access.person_for_manager(request.user, pk)
     return record_form_view(
         request,
         form=PersonForm(request.POST or None, instance=person, county=person.county),
-        save=_save_person,
+        save=_saver(request),
         template="krat/person_form.html",
         success_message=_("The person was saved."),
         success_url=_success_url,
