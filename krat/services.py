@@ -46,6 +46,34 @@ def person_save(*, person: User, expected_version: int | None, password: str | N
         return save_versioned(person, expected_version=expected_version)
 
 
+def person_unlock(*, person: User, by: User) -> int:
+    """Forget `person`'s failed log-ins, so that a lock on them lifts now; `by` is the
+    secretariat of their county (or a superuser), and only for accounts it manages.
+
+    Every kind of lock on the person goes (everywhere and at each address), with their
+    failures' share of an address's count; a lock on an address for other user names stays.
+    The unlock is kept in the person's change history, with who did it. Returns how many
+    attempt rows were forgotten.
+    """
+    from axes.handlers.proxy import AxesProxyHandler
+
+    with transaction.atomic():
+        stored = User.objects.select_for_update(of=("self",)).select_related("county").get(pk=person.pk)
+        if not access.can_manage_person(by, stored):
+            raise PermissionDenied
+        forgotten = AxesProxyHandler.reset_attempts(username=stored.username)
+        if not forgotten:
+            raise ValidationError(
+                _("No failed log-in is recorded for this person."), code="nothing_to_unlock"
+            )
+        # simple-history writes a history row on save; saving the unchanged row (its version
+        # too, so an open edit form stays valid) records the unlock and its author.
+        stored._change_reason = _("Log-in unlocked: the failed attempts were forgotten.")
+        stored._history_user = by
+        stored.save(update_fields=["version"])
+    return forgotten
+
+
 @transaction.atomic
 def counties_load() -> int:
     """Create Albania's twelve counties and sixty-one municipalities; existing ones stay.

@@ -180,7 +180,8 @@ AUTH_PASSWORD_VALIDATORS = [
 #   person's limit because a prefecture's staff may share one public address behind its
 #   router, and a morning of typing errors by ten people must not lock the building out.
 # - the window, 30 minutes: long enough to make guessing slow, short enough that someone
-#   locked by their own typing errors waits half an hour, not a morning.
+#   locked by their own typing errors waits half an hour, not a morning. The secretariat can
+#   unlock a representative or observer of its county sooner (their page, "Unlock log-in").
 KRAT_LOGIN_LIMITS = {
     ("username", "ip_address"): env_int("KRAT_LOGIN_LIMIT_PERSON_AT_ADDRESS", 5),
     ("username",): env_int("KRAT_LOGIN_LIMIT_PERSON", 20),

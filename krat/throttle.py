@@ -8,7 +8,8 @@ address would let a stranger guess long at one person. The maintainers' advice f
 different limits is a handler of one's own (jazzband/django-axes#661): `LoginThrottle`
 reads each kind's limit from KRAT_LOGIN_LIMITS and leaves everything else to axes.
 
-The same arithmetic tells a locked-out person until when (`lockout_response`).
+The same arithmetic tells a locked-out person until when (`lockout_response`) and the
+secretariat whether a person's log-in is locked (`person_login_state`).
 """
 
 from __future__ import annotations
@@ -136,3 +137,40 @@ def lockout_response(
     if until is not None:
         response["Retry-After"] = str(max(0, int((until - timezone.now()).total_seconds())))
     return response
+
+
+@dataclass(frozen=True)
+class LoginState:
+    """A person's failed log-ins in the window, as their page shows it to the secretariat.
+
+    `until` is set while the person is locked out, everywhere or at some address."""
+
+    failures: int
+    until: datetime.datetime | None
+
+    @property
+    def window_minutes(self) -> int:
+        return int(window().total_seconds() // 60)
+
+
+def person_login_state(username: str, *, now: datetime.datetime | None = None) -> LoginState | None:
+    """The failed log-ins recorded for `username` in the window, or None if there are none.
+
+    The person's own locks only: everywhere, and at each address they were tried from. One
+    query; the rows are few, since failures made while locked are not recorded.
+    """
+    threshold = (now or timezone.now()) - window()
+    rows = list(
+        AccessAttempt.objects.filter(username=username, attempt_time__gte=threshold).values_list(
+            "ip_address", "attempt_time", "failures_since_start"
+        )
+    )
+    if not rows:
+        return None
+    by_address: dict[str | None, list[Attempt]] = {}
+    for address, when, count in rows:
+        by_address.setdefault(address, []).append((when, count))
+    locks = [lock_for(("username",), [(when, count) for _address, when, count in rows])]
+    locks += [lock_for(("username", "ip_address"), attempts) for attempts in by_address.values()]
+    until = max((lock.until for lock in locks if lock.holds), default=None)
+    return LoginState(failures=sum(count for _address, _when, count in rows), until=until)

@@ -1,10 +1,13 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from krat import access, selectors, services
+from krat import access, selectors, services, throttle
 from krat.forms import PersonForm
 from krat.models import User
 from krat.views.common import record_form_view
@@ -66,5 +69,22 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
         template="krat/person_form.html",
         success_message=_("The person was saved."),
         success_url=_success_url,
-        context={"county": person.county, "person": person},
+        context={
+            "county": person.county,
+            "person": person,
+            "login_state": throttle.person_login_state(person.username),
+        },
     )
+
+
+@login_required
+@require_POST
+def person_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+    person = access.person_for_manager(request.user, pk)
+    try:
+        services.person_unlock(person=person, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(person)s can log in again.") % {"person": person})
+    return redirect("krat:person_edit", person.pk)

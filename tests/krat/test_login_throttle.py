@@ -3,7 +3,8 @@
 Three kinds of lock, each with its own limit (krat/settings.py, krat/throttle.py): one
 person at one address, one person from any address, one address whatever the user name.
 Behind the reverse proxy the address is the forwarded one, but only when a proxy is
-configured. A locked-out person sees until when.
+configured. A locked-out person sees until when; the secretariat can unlock its county's
+representatives and observers.
 """
 
 import datetime
@@ -11,13 +12,14 @@ import datetime
 import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from krat import throttle
+from krat import services, throttle
 from krat.settings import client_address_settings
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, UserFactory
 
 PAIR = settings.KRAT_LOGIN_LIMITS[("username", "ip_address")]
 PERSON = settings.KRAT_LOGIN_LIMITS[("username",)]
@@ -149,3 +151,104 @@ class TestTheLockedOutPage:
         assert not throttle.lock_for(("username", "ip_address"), attempts[1:]).holds
         heavy = [(start, 1), (start + datetime.timedelta(minutes=5), PERSON)]
         assert throttle.lock_for(("username",), heavy).until == heavy[1][0] + settings.AXES_COOLOFF_TIME
+
+
+def lock_out(username, address=OFFICE):
+    for _ in range(PAIR):
+        log_in(username, "e-gabuar", address=address)
+    assert log_in(username, address=address).status_code == 429
+
+
+class TestUnlock:
+    def test_the_secretariat_unlocks_a_representative_of_its_county(self, world, client):
+        person = world.users["representative"]
+        lock_out(person.username)
+        log_in("dikush.tjeter", "e-gabuar", address=OFFICE)
+        client.force_login(world.users["secretariat"])
+        page = client.get(reverse("krat:person_edit", args=[person.pk])).content.decode()
+        assert reverse("krat:person_unlock", args=[person.pk]) in page
+        response = client.post(reverse("krat:person_unlock", args=[person.pk]))
+        assert response.status_code == 302
+        assert response.url == reverse("krat:person_edit", args=[person.pk])
+        entry = person.history.order_by("-history_date").first()
+        assert entry.history_user == world.users["secretariat"]
+        assert entry.history_change_reason
+        assert entry.version == person.version  # an open edit form of the person stays valid
+        assert logged_in(log_in(person.username, address=OFFICE))
+        assert AccessAttempt.objects.filter(username="dikush.tjeter").exists()  # others' stay
+
+    def test_the_unlock_shows_in_the_persons_history(self, world, client):
+        person = world.users["observer"]
+        lock_out(person.username)
+        services.person_unlock(person=person, by=world.users["secretariat"])
+        client.force_login(world.users["secretariat"])
+        page = client.get(reverse("krat:record_history", args=["krat.user", person.pk])).content.decode()
+        assert "Hyrja u zhbllokua" in page
+
+    def test_the_persons_page_says_until_when(self, world, client):
+        person = world.users["representative"]
+        lock_out(person.username)
+        state = throttle.person_login_state(person.username)
+        assert state.failures == PAIR
+        assert state.until is not None
+        client.force_login(world.users["secretariat"])
+        page = client.get(reverse("krat:person_edit", args=[person.pk])).content.decode()
+        assert f"{timezone.localtime(state.until):%d.%m.%Y %H:%M}" in page
+
+    def test_no_button_when_nothing_is_recorded(self, world, client):
+        person = world.users["representative"]
+        client.force_login(world.users["secretariat"])
+        page = client.get(reverse("krat:person_edit", args=[person.pk])).content.decode()
+        assert reverse("krat:person_unlock", args=[person.pk]) not in page
+        assert throttle.person_login_state(person.username) is None
+
+    def test_another_countys_secretariat_gets_not_found(self, world, client):
+        person = world.users["representative"]
+        lock_out(person.username)
+        client.force_login(world.users["other_secretariat"])
+        assert client.post(reverse("krat:person_unlock", args=[person.pk])).status_code == 404
+        with pytest.raises(PermissionDenied):
+            services.person_unlock(person=person, by=world.users["other_secretariat"])
+        assert log_in(person.username, address=OFFICE).status_code == 429
+
+    def test_the_chair_is_not_the_secretariats_to_unlock(self, world, client):
+        chair = world.users["chair"]
+        lock_out(chair.username)
+        client.force_login(world.users["secretariat"])
+        assert client.post(reverse("krat:person_unlock", args=[chair.pk])).status_code == 403
+        with pytest.raises(PermissionDenied):
+            services.person_unlock(person=chair, by=world.users["secretariat"])
+        assert log_in(chair.username, address=OFFICE).status_code == 429
+
+    @pytest.mark.parametrize("role", ["representative", "observer", "chair"])
+    def test_nobody_else_unlocks(self, world, client, role):
+        person = world.users["other_representative"]
+        lock_out(person.username)
+        client.force_login(world.users[role])
+        assert client.post(reverse("krat:person_unlock", args=[person.pk])).status_code == 403
+        assert log_in(person.username, address=OFFICE).status_code == 429
+
+    @pytest.mark.parametrize("method", ["get", "head", "put", "patch", "delete"])
+    def test_only_a_post_unlocks(self, world, client, method):
+        person = world.users["representative"]
+        lock_out(person.username)
+        client.force_login(world.users["secretariat"])
+        assert getattr(client, method)(reverse("krat:person_unlock", args=[person.pk])).status_code == 405
+        assert log_in(person.username, address=OFFICE).status_code == 429
+
+    def test_nothing_to_unlock_is_said_and_nothing_is_written(self, world, client):
+        person = world.users["representative"]
+        before = person.history.count()
+        with pytest.raises(ValidationError):
+            services.person_unlock(person=person, by=world.users["secretariat"])
+        client.force_login(world.users["secretariat"])
+        response = client.post(reverse("krat:person_unlock", args=[person.pk]), follow=True)
+        assert "Nuk është regjistruar asnjë hyrje e dështuar" in response.content.decode()
+        assert person.history.count() == before
+
+    def test_an_administrator_account_is_never_unlocked_from_the_people_pages(self, world, client):
+        staff = UserFactory(username="it.durres", role="observer", county=world.own, is_staff=True)
+        lock_out(staff.username)
+        client.force_login(world.users["secretariat"])
+        assert client.post(reverse("krat:person_unlock", args=[staff.pk])).status_code == 403
+        assert log_in(staff.username, address=OFFICE).status_code == 429

@@ -98,6 +98,8 @@ class TestTheSecretariatCannotChangeOtherAccounts:
             expected = 404 if label in NOT_FOUND else 403
             assert response.status_code == expected, (label, method, response.status_code)
             assert snapshot(person) == before, label
+            unlock = client.post(reverse("krat:person_unlock", args=[person.pk]))
+            assert unlock.status_code == expected, (label, "unlock", unlock.status_code)
 
     def test_a_representative_cannot_be_promoted(self, world, client):
         client.force_login(world.users["secretariat"])
