@@ -19,6 +19,7 @@ core_patterns = [
     path("qarqe/<slug:slug>/persona/", people.person_list, name="person_list"),
     path("qarqe/<slug:slug>/persona/e-re/", people.person_create, name="person_create"),
     path("persona/<int:pk>/ndrysho/", people.person_edit, name="person_edit"),
+    path("persona/<int:pk>/zhblloko/", people.person_unlock, name="person_unlock"),
     path("qarqe/<slug:slug>/periudha/", periods.period_list, name="period_list"),
     path("qarqe/<slug:slug>/periudha/e-re/", periods.period_create, name="period_create"),
     path("periudha/<int:pk>/ndrysho/", periods.period_edit, name="period_edit"),

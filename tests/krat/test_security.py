@@ -105,7 +105,7 @@ class TestTwoFactor:
 class TestAccounts:
     def test_repeated_failures_lock_the_account_out(self, world, client):
         user = world.users["observer"]
-        for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        for _attempt in range(settings.KRAT_LOGIN_LIMITS[("username", "ip_address")]):
             password_login(client, user, password="wrong")
         response = password_login(client, user)  # even the right password now
         assert response.status_code == 429
