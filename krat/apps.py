@@ -32,3 +32,33 @@ class KratConfig(AppConfig):
         from krat.models import PeriodReport
 
         history.register(PeriodReport, county_of=lambda report: report.period.county)
+
+        from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from krat import portability
+        from krat.models import (
+            ApiToken,
+            DownloadLog,
+            FinalReport,
+            PartNothingToReport,
+            SubmissionReminder,
+        )
+
+        # What travels in a county's archive (`export_county`); its people's two-factor devices too.
+        portability.register(
+            County,
+            Institution,
+            ReportingPeriod,
+            PeriodReport,
+            User,
+            TOTPDevice,
+            StaticDevice,
+            StaticToken,
+            ApiToken,
+            DownloadLog,
+            FinalReport,
+            PeriodSubmission,
+            PartNothingToReport,
+            SubmissionReminder,
+        )

@@ -345,6 +345,11 @@ if TESTING:
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     AXES_ENABLED = env_bool("AXES_ENABLED", True)
 
+# `import_county` refuses an archive with more entries, or more bytes once unpacked (the zip's
+# header is checked first, the bytes are counted again as they are read).
+KRAT_ARCHIVE_MAX_ENTRIES = env_int("KRAT_ARCHIVE_MAX_ENTRIES", 5000)
+KRAT_ARCHIVE_MAX_BYTES = env_int("KRAT_ARCHIVE_MAX_BYTES", 2 * 1024**3)
+
 # Each app's demo records: a callable (county) -> None, run by `manage.py load_demo` in order.
 KRAT_DEMO_LOADERS = ["actionplan.demo.load", "meetings.demo.load", "cases.demo.load"]  # plans before meetings
 
