@@ -1,8 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from krat import services
+from krat.api.tokens import tokens_revoke_all
 from krat.models import (
     County,
     DownloadLog,
@@ -42,8 +46,24 @@ class ReportingPeriodAdmin(SimpleHistoryAdmin):
     list_select_related = ["county"]
 
 
+class KratAdminPasswordChangeForm(AdminPasswordChangeForm):
+    """The admin's password page saves through `krat.services.person_password_set`, so the
+    person's API tokens go with the old password (also when the password is switched off)."""
+
+    def save(self, commit=True):
+        if not commit:
+            return super().save(commit=False)
+        if self.cleaned_data["set_usable_password"]:
+            return services.person_password_set(person=self.user, password=self.cleaned_data["password1"])
+        with transaction.atomic():
+            user = super().save()
+            tokens_revoke_all(user=user)
+        return user
+
+
 @admin.register(User)
 class KratUserAdmin(UserAdmin, SimpleHistoryAdmin):
+    change_password_form = KratAdminPasswordChangeForm
     list_display = ["username", "first_name", "last_name", "role", "county", "institution", "is_active"]
     list_filter = ["role", "county", "is_active", "is_superuser"]
     list_select_related = ["county", "institution"]

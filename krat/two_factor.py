@@ -21,6 +21,7 @@ from django_otp import user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from krat.api.tokens import tokens_revoke_all
 from krat.choices import Role
 from krat.models import User
 
@@ -76,6 +77,7 @@ def enrolment_confirm(*, request: HttpRequest, token: str) -> list[str]:
     device.confirmed = True
     device.save()
     otp_login(request, device)
+    tokens_revoke_all(user=user)  # a token made before may be in the hands of whoever had the old factor
     return recovery_codes_renew(user=user)
 
 

@@ -1,15 +1,17 @@
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from krat import two_factor
+from krat import services, two_factor
 from krat.forms import add_errors
 
 
@@ -96,3 +98,14 @@ def disable(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(request, _("Two-factor log-in is off."))
     return redirect("security")
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change page, saving through `krat.services.person_password_set`
+    (which revokes the person's API tokens). Other sessions end as in Django: their
+    stored password hash no longer matches; this one is kept."""
+
+    def form_valid(self, form):
+        services.person_password_set(person=form.user, password=form.cleaned_data["new_password1"])
+        update_session_auth_hash(self.request, form.user)
+        return HttpResponseRedirect(self.get_success_url())
