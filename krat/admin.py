@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
 from simple_history.admin import SimpleHistoryAdmin
 
 from krat import services
@@ -13,9 +14,15 @@ from krat.models import (
     Institution,
     Municipality,
     PeriodSubmission,
+    RecoveryCodeDevice,
     ReportingPeriod,
     User,
 )
+
+# Recovery codes are kept hashed (krat.models.two_factor); django-otp's static device
+# would let the admin type codes in clear, so it is not offered.
+if admin.site.is_registered(StaticDevice):
+    admin.site.unregister(StaticDevice)
 
 
 @admin.register(County)
@@ -91,4 +98,22 @@ class DownloadLogAdmin(admin.ModelAdmin):
         return False  # the log is only ever added to
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RecoveryCodeDevice)
+class RecoveryCodeDeviceAdmin(admin.ModelAdmin):
+    """Shows who has recovery codes and lets staff remove them (a person who lost them
+    enrols again); the codes themselves are hashes and are never shown or typed here."""
+
+    list_display = ["user", "created_at", "last_used_at"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "user__last_name"]
+    fields = ["user", "name", "created_at", "last_used_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

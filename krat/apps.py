@@ -1,8 +1,10 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
 class KratConfig(AppConfig):
+    default = True  # this module holds two configs; this one is krat's
     name = "krat"
     verbose_name = _("KRAT: the table's core")
 
@@ -32,3 +34,10 @@ class KratConfig(AppConfig):
         from krat.models import PeriodReport
 
         history.register(PeriodReport, county_of=lambda report: report.period.county)
+
+
+class KratAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin with `krat.admin_site.KratAdminSite` as `admin.site`."""
+
+    default = False
+    default_site = "krat.admin_site.KratAdminSite"
