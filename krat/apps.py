@@ -1,8 +1,10 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
 class KratConfig(AppConfig):
+    default = True  # this module holds two configs; this one is krat's
     name = "krat"
     verbose_name = _("KRAT: the table's core")
 
@@ -33,7 +35,6 @@ class KratConfig(AppConfig):
 
         history.register(PeriodReport, county_of=lambda report: report.period.county)
 
-        from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
         from krat import portability
@@ -42,6 +43,8 @@ class KratConfig(AppConfig):
             DownloadLog,
             FinalReport,
             PartNothingToReport,
+            RecoveryCode,
+            RecoveryCodeDevice,
             SubmissionReminder,
         )
 
@@ -53,8 +56,8 @@ class KratConfig(AppConfig):
             PeriodReport,
             User,
             TOTPDevice,
-            StaticDevice,
-            StaticToken,
+            RecoveryCodeDevice,
+            RecoveryCode,
             ApiToken,
             DownloadLog,
             FinalReport,
@@ -62,3 +65,10 @@ class KratConfig(AppConfig):
             PartNothingToReport,
             SubmissionReminder,
         )
+
+
+class KratAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin with `krat.admin_site.KratAdminSite` as `admin.site`."""
+
+    default = False
+    default_site = "krat.admin_site.KratAdminSite"

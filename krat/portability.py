@@ -73,6 +73,8 @@ REFERENCE_MODELS: dict[type[models.Model], str] = {County: "slug", Municipality:
 NOT_EXPORTED: dict[str, str] = {
     "admin.logentry": "The Django admin's own log names records by their text; the history keeps the changes.",
     "krat.municipality": "Reference data of load_counties, the same everywhere: links name it, import looks it up.",
+    "otp_static.staticdevice": "Replaced by krat.recoverycodedevice (hashed codes); migration krat 0010 empties it.",
+    "otp_static.statictoken": "Plain-text recovery codes of the old storage: never written again, never exported.",
 }
 # The county's fields that `load_counties` sets: an import leaves them as they are here.
 COUNTY_IDENTITY = {"name", "slug"}

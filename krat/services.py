@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from krat import access
+from krat.api.tokens import tokens_revoke_all
 from krat.concurrency import save_versioned
 from krat.models import County, Institution, ReportingPeriod, User
 
@@ -43,7 +44,25 @@ def person_save(*, person: User, expected_version: int | None, password: str | N
             raise PermissionDenied
         if password:
             person.set_password(password)
-        return save_versioned(person, expected_version=expected_version)
+        person = save_versioned(person, expected_version=expected_version)
+        if password:
+            tokens_revoke_all(user=person)
+        return person
+
+
+@transaction.atomic
+def person_password_set(*, person: User, password: str) -> User:
+    """Give `person` a new password, as they or an administrator typed it.
+
+    Every page of KRAT that changes a password comes here or through `person_save`
+    (the person's own change page, the admin's password page, the secretariat's person
+    form): the person's API tokens are revoked with the old password, since whoever
+    knew that may have made or copied them.
+    """
+    person.set_password(password)
+    person.save(update_fields=["password"])
+    tokens_revoke_all(user=person)
+    return person
 
 
 def person_unlock(*, person: User, by: User) -> int:

@@ -71,7 +71,7 @@ urlpatterns = [
         name="login",
     ),
     path("dalje/", auth_views.LogoutView.as_view(), name="logout"),
-    path("fjalekalimi/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("fjalekalimi/", security.PasswordChangeView.as_view(), name="password_change"),
     path("fjalekalimi/u-ndryshua/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("siguria/", security.security, name="security"),
     path("siguria/aktivizo/", security.enrol, name="two_factor_enrol"),

@@ -8,9 +8,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import totp
-from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from krat.models import RecoveryCodeDevice
 from tests.factories import PASSWORD
 
 
@@ -57,7 +57,7 @@ class TestTwoFactor:
         # A failed try throttles: even a right code is refused straight after it...
         assert client.post(reverse("two_factor_verify"), {"token": codes[0]}).status_code == 400
         # ...and accepted once the pause has passed.
-        StaticDevice.objects.filter(user=user).update(
+        RecoveryCodeDevice.objects.filter(user=user).update(
             throttling_failure_timestamp=timezone.now() - datetime.timedelta(minutes=5)
         )
         assert client.post(reverse("two_factor_verify"), {"token": codes[0]}).status_code == 302
