@@ -8,7 +8,8 @@ from collections.abc import Callable
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import authenticate, update_session_auth_hash
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -16,9 +17,11 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.debug import sensitive_variables
 from django.views.decorators.http import require_POST
 
 from krat import services, two_factor
@@ -128,10 +131,43 @@ def disable(request: HttpRequest) -> HttpResponse:
     return redirect("security")
 
 
+class ThrottledPasswordChangeForm(auth_forms.PasswordChangeForm):
+    """Django's form, with the old password checked through `authenticate()`.
+
+    Django's own check (`user.check_password`) bypasses the log-in throttle, so whoever
+    holds a stolen session could guess the old password without limit and then change it.
+    Through `authenticate()` each wrong guess counts as a failed log-in of the person, and
+    a locked person is refused here as at the log-in page.
+    """
+
+    def __init__(self, user, *args, request: HttpRequest, **kwargs):
+        self.request = request
+        super().__init__(user, *args, **kwargs)
+
+    @method_decorator(sensitive_variables("old_password"))
+    def clean_old_password(self) -> str:
+        old_password = self.cleaned_data["old_password"]
+        authenticated = authenticate(self.request, username=self.user.get_username(), password=old_password)
+        if getattr(self.request, "axes_locked_out", False):
+            raise ValidationError(
+                _("Too many wrong passwords. Try again later, or ask the secretariat to unlock you."),
+                code="locked_out",
+            )
+        if authenticated is None or authenticated.pk != self.user.pk:
+            raise ValidationError(self.error_messages["password_incorrect"], code="password_incorrect")
+        return old_password
+
+
 class PasswordChangeView(auth_views.PasswordChangeView):
     """Django's password change page, saving through `krat.services.person_password_set`
     (which revokes the person's API tokens). Other sessions end as in Django: their
-    stored password hash no longer matches; this one is kept."""
+    stored password hash no longer matches; this one is kept. The old password is
+    checked through the log-in throttle (`ThrottledPasswordChangeForm`)."""
+
+    form_class = ThrottledPasswordChangeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
 
     def form_valid(self, form):
         services.person_password_set(person=form.user, password=form.cleaned_data["new_password1"])
