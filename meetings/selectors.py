@@ -77,6 +77,19 @@ def meeting_list(county: County, filters: MeetingFilters | None = None) -> Query
     )
 
 
+def meetings_in_slot(
+    *, county: County, body: str, starts_at: datetime.datetime, exclude_pk: int | None
+) -> list[Meeting]:
+    """The county's other meetings of `body` at the same date and time, cancelled ones
+    aside: what a new meeting there would duplicate."""
+    return list(
+        Meeting.objects.filter(county=county, body=body, starts_at=starts_at)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .exclude(pk=exclude_pk)
+        .order_by("pk")
+    )
+
+
 def meeting_years(county: County) -> list[int]:
     return sorted(
         {d.year for d in Meeting.objects.filter(county=county).dates("starts_at", "year")}, reverse=True
