@@ -195,7 +195,8 @@ class AttachmentForm(forms.Form):
 
 
 class AttendanceForm(forms.Form):
-    """One status and one name per institution, plus the guests."""
+    """One status and one name per institution, plus the guests. `rows` are
+    `selectors.AttendanceSheetRow`s, which carry the values the sheet opens with."""
 
     # The meeting's version: the sheet is locked like an edit of the meeting. Optional, so
     # a post without it (an old page) records as before, without the check.
@@ -206,19 +207,20 @@ class AttendanceForm(forms.Form):
         self.fields["version"].initial = version
         self.rows = rows
         choices = [("", _("not recorded")), *AttendanceStatus.choices]
-        for institution, record in rows:
+        for row in rows:
+            institution = row.institution
             self.fields[f"status_{institution.pk}"] = forms.ChoiceField(
                 label=institution.name,
                 choices=choices,
                 required=False,
-                initial=record.status if record else "",
+                initial=row.status,
                 widget=forms.Select(attrs={"class": "form-select"}),
             )
             self.fields[f"attendee_{institution.pk}"] = forms.CharField(
                 label=_("Who came from %(institution)s") % {"institution": institution.name},
                 max_length=200,
                 required=False,
-                initial=record.attendee if record else "",
+                initial=row.attendee,
                 widget=forms.TextInput(attrs={"class": "form-control"}),
             )
         self.fields["guests"] = forms.CharField(
@@ -231,8 +233,8 @@ class AttendanceForm(forms.Form):
 
     def table(self):
         return [
-            (institution, self[f"status_{institution.pk}"], self[f"attendee_{institution.pk}"])
-            for institution, _record in self.rows
+            (row.institution, self[f"status_{row.institution.pk}"], self[f"attendee_{row.institution.pk}"])
+            for row in self.rows
         ]
 
 

@@ -130,16 +130,19 @@ def members_of_meeting(meeting: Meeting) -> list[Institution]:
 
 @dataclass
 class AttendanceLine:
-    """Who of the table's members came, in a form that prints as one sentence."""
+    """Who of the table's members came, in a form that prints as one sentence.
+
+    Only what was recorded is said: a member recorded absent is listed as absent; a
+    member nobody recorded is listed as not recorded, never as absent.
+    """
 
     members_total: int
     members_present: int
     present: list[tuple[str, str]]  # (institution, who came), members and others
     absent: list[str]
     excused: list[str]
+    unrecorded: list[str]  # members with no attendance record
     recorded: bool
-    report_period: str = ""  # the period whose reports are due, if the meeting falls in one
-    without_report: list[str] = field(default_factory=list)
 
 
 def attendance_line(
@@ -150,8 +153,6 @@ def attendance_line(
     present = [(a.institution.name, a.attendee) for a in attendances if a.status == AttendanceStatus.PRESENT]
     excused = [a.institution.name for a in attendances if a.status == AttendanceStatus.EXCUSED]
     absent = [a.institution.name for a in attendances if a.status == AttendanceStatus.ABSENT]
-    # A member with no record did not come either: it is listed as absent.
-    absent += [m.name for m in members if m.pk not in by_institution]
     members_present = sum(
         1 for a in attendances if a.status == AttendanceStatus.PRESENT and a.institution_id in member_ids
     )
@@ -159,8 +160,9 @@ def attendance_line(
         members_total=len(members),
         members_present=members_present,
         present=sorted(present),
-        absent=sorted(set(absent)),
+        absent=sorted(absent),
         excused=sorted(excused),
+        unrecorded=sorted(m.name for m in members if m.pk not in by_institution),
         recorded=bool(attendances),
     )
 
@@ -233,19 +235,11 @@ def _decision_row(decision: Decision, *, with_meeting: bool = False) -> Decision
     )
 
 
-def _with_reports(line: AttendanceLine, meeting: Meeting, members: list[Institution]) -> AttendanceLine:
-    """Adds which members have not submitted the report of the meeting's period: the
-    period linked to the meeting, else the one its date falls in."""
-    from krat.submissions.selectors import institutions_without_report
-
-    period = meeting.period if meeting.period_id else meeting_period(meeting)
-    if period is not None:
-        line.report_period = period.label
-        line.without_report = [i.name for i in institutions_without_report(period, members)]
-    return line
-
-
 def meeting_period(meeting: Meeting) -> ReportingPeriod | None:
+    """The reporting period the meeting belongs to: the one linked to it, else the one its
+    date falls in."""
+    if meeting.period_id:
+        return meeting.period
     return ReportingPeriod.objects.filter(
         county_id=meeting.county_id, start_date__lte=meeting.date, end_date__gte=meeting.date
     ).first()
@@ -267,6 +261,7 @@ def meeting_summary(
     pending = pending_decisions(meeting) if pending is None else pending
     attendances = list(meeting.attendances.select_related("institution"))
     members = members_of_meeting(meeting)
+    period = meeting_period(meeting)
     chair: User | None = meeting.chair
     return MeetingSummary(
         pk=meeting.pk,
@@ -282,7 +277,7 @@ def meeting_summary(
         ends_at=timezone.localtime(meeting.ends_at) if meeting.ends_at else None,
         place=meeting.place,
         action_plan_label=meeting.action_plan_name,
-        period_label=meeting.period.label if meeting.period_id else "",
+        period_label=period.label if period else "",
         status=meeting.status,
         status_label=meeting.get_status_display(),
         introduction=meeting.introduction,
@@ -295,7 +290,7 @@ def meeting_summary(
         ],
         decisions=[_decision_row(d) for d in decisions],
         pending=[_decision_row(d, with_meeting=True) for d in pending],
-        attendance=_with_reports(attendance_line(meeting, attendances, members), meeting, members),
+        attendance=attendance_line(meeting, attendances, members),
         invited=sorted(i.name for i in meeting.invited_institutions.all()),
         other_invitees=meeting.other_invitee_list,
         guests=meeting.guest_list,
@@ -347,15 +342,34 @@ def meeting_calendar(meeting: Meeting) -> bytes:
     )
 
 
-def attendance_rows(meeting: Meeting) -> list[tuple[Institution, Attendance | None]]:
+@dataclass(frozen=True)
+class AttendanceSheetRow:
+    """One institution of the attendance sheet, with the values the sheet opens with."""
+
+    institution: Institution
+    status: str  # "" = not recorded
+    attendee: str
+
+
+def attendance_rows(meeting: Meeting) -> list[AttendanceSheetRow]:
     """Each institution whose attendance can be recorded: the members, the invited and
-    any already recorded, with its current record."""
+    any already recorded. A sheet never saved starts from the invitations (an invited
+    institution opens as present, the others as not recorded); a saved one opens as saved."""
     recorded = {a.institution_id: a for a in meeting.attendances.select_related("institution")}
+    invited = {i.pk: i for i in meeting.invited_institutions.all()}
     institutions = {i.pk: i for i in members_of_meeting(meeting)}
-    institutions.update({i.pk: i for i in meeting.invited_institutions.all()})
+    institutions.update(invited)
     institutions.update({a.institution_id: a.institution for a in recorded.values()})
-    ordered = sorted(institutions.values(), key=lambda i: i.name)
-    return [(i, recorded.get(i.pk)) for i in ordered]
+    rows = []
+    for institution in sorted(institutions.values(), key=lambda i: i.name):
+        record = recorded.get(institution.pk)
+        if record is not None:
+            status, attendee = record.status, record.attendee
+        else:
+            starts_present = not recorded and institution.pk in invited
+            status, attendee = (AttendanceStatus.PRESENT if starts_present else ""), ""
+        rows.append(AttendanceSheetRow(institution, status, attendee))
+    return rows
 
 
 def decisions_for_export(county: County, filters: MeetingFilters | None = None) -> list[Decision]:

@@ -9,7 +9,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from meetings.choices import Body, MeetingStatus
+from meetings import services
+from meetings.choices import AttendanceStatus, Body, MeetingStatus
 from meetings.models import Meeting
 from tests.meetings.factories import DecisionFactory, MeetingFactory, aware
 
@@ -109,3 +110,118 @@ def test_pending_decisions_name_their_meeting_by_title_and_date(world, client):
         page = flat(client.get(reverse(name, args=[later.pk])).content.decode())
         assert re.search(r"Takimi i prillit,? \(?25\.04\.2018\)? Programi i masave", page), name
         assert re.search(r"Takim i jashtëzakonshëm,? \(?25\.04\.2018\)? Kalendari", page), name
+
+
+# --- 4. The summary says only what was recorded -------------------------------------------------
+
+
+class TestSummarySaysWhatWasRecorded:
+    @pytest.fixture
+    def held(self, world):
+        """Three members: the police came, the labour office was recorded absent, the third
+        (the prefecture) was left "not recorded"."""
+        from tests.factories import InstitutionFactory
+
+        prefecture = InstitutionFactory(county=world.own, name="Prefektura e Qarkut Durrës")
+        meeting = MeetingFactory(county=world.own, period=world.period, title="Takimi i prillit")
+        services.attendance_record(
+            meeting=meeting,
+            rows=[
+                services.AttendanceRow(world.own_institution, AttendanceStatus.PRESENT, "Arben Krasniqi"),
+                services.AttendanceRow(world.other_institution, AttendanceStatus.ABSENT),
+            ],
+        )
+        return meeting, prefecture
+
+    def pages(self, client, meeting) -> list[str]:
+        from tests.meetings.test_seed_summary import pdftotext
+
+        summary = flat(client.get(reverse("meetings:summary", args=[meeting.pk])).content.decode())
+        pdf = pdftotext(client.get(reverse("meetings:summary_pdf", args=[meeting.pk])).content)
+        return [summary, pdf]
+
+    def test_absence_prints_only_where_it_was_recorded(self, world, client, held):
+        meeting, _prefecture = held
+        client.force_login(world.users["observer"])
+        for text in self.pages(client, meeting):
+            assert "Morën pjesë 1 nga 3 institucionet anëtare." in text
+            assert "Nuk morën pjesë: Zyra e Punës Durrës." in text
+            # The member nobody recorded is not said to have stayed away, only not recorded.
+            assert "Pjesëmarrja nuk u regjistrua për: Prefektura e Qarkut Durrës." in text
+            assert (
+                "Nuk morën pjesë: Prefektura" not in text and "Prefektura e Qarkut Durrës, Zyra" not in text
+            )
+
+    def test_the_minutes_print_the_period_but_no_line_on_missing_reports(self, world, client, held):
+        meeting, _prefecture = held
+        client.force_login(world.users["observer"])
+        for text in self.pages(client, meeting):
+            assert "Periudha raportuese: Janar – Prill 2018" in text
+            assert "dorëzuar raportin" not in text
+
+    def test_the_period_is_found_from_the_date_when_the_meeting_names_none(self, world, client, held):
+        meeting, _prefecture = held
+        Meeting.objects.filter(pk=meeting.pk).update(period=None)
+        client.force_login(world.users["observer"])
+        for text in self.pages(client, meeting):
+            assert "Periudha raportuese: Janar – Prill 2018" in text
+
+
+class TestAttendanceForm:
+    @pytest.fixture
+    def invited(self, world):
+        from tests.factories import InstitutionFactory
+
+        uninvited = InstitutionFactory(county=world.own, name="Bashkia Shijak")  # a member, not invited
+        meeting = MeetingFactory(county=world.own, title="Takimi i prillit")
+        meeting.invited_institutions.set([world.own_institution, world.other_institution])
+        return meeting, uninvited
+
+    def selected(self, html: str, institution) -> str:
+        select = re.search(rf'<select[^>]* name="status_{institution.pk}".*?</select>', html, re.S).group(0)
+        chosen = re.search(r'<option value="([^"]*)"[^>]*selected', select)
+        return chosen.group(1) if chosen else ""
+
+    def test_the_invited_start_as_present_the_others_as_not_recorded(self, world, secretariat, invited):
+        meeting, uninvited = invited
+        page = secretariat.get(reverse("meetings:attendance", args=[meeting.pk])).content.decode()
+        assert self.selected(page, world.own_institution) == AttendanceStatus.PRESENT
+        assert self.selected(page, world.other_institution) == AttendanceStatus.PRESENT
+        assert self.selected(page, uninvited) == ""
+        # The page says what a row left "not recorded" means.
+        assert "nuk shënohet as i pranishëm as i munguar" in flat(page)
+
+    def test_a_saved_sheet_opens_as_saved_not_as_the_invitations(self, world, secretariat, invited):
+        meeting, _uninvited = invited
+        services.attendance_record(
+            meeting=meeting, rows=[services.AttendanceRow(world.other_institution, AttendanceStatus.EXCUSED)]
+        )
+        page = secretariat.get(reverse("meetings:attendance", args=[meeting.pk])).content.decode()
+        assert self.selected(page, world.other_institution) == AttendanceStatus.EXCUSED
+        assert self.selected(page, world.own_institution) == ""  # left unrecorded on purpose
+
+    def test_all_present_in_one_click_then_save(self, world, secretariat, invited):
+        meeting, uninvited = invited
+        url = reverse("meetings:attendance", args=[meeting.pk])
+        data = {
+            "version": meeting.version,
+            "status_" + str(world.own_institution.pk): "",
+            "status_" + str(world.other_institution.pk): "excused",
+            "status_" + str(uninvited.pk): "",
+            "attendee_" + str(world.own_institution.pk): "Arben Krasniqi",
+            "all_present": "1",
+        }
+        response = secretariat.post(url, data)
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert {
+            self.selected(page, i) for i in (world.own_institution, world.other_institution, uninvited)
+        } == {AttendanceStatus.PRESENT}
+        assert "Arben Krasniqi" in page  # what was typed stays
+        assert not meeting.attendances.exists()  # nothing saved until Save
+        data.pop("all_present")
+        data.update(
+            {f"status_{i.pk}": "present" for i in (world.own_institution, world.other_institution, uninvited)}
+        )
+        assert secretariat.post(url, data).status_code == 302
+        assert meeting.attendances.filter(status=AttendanceStatus.PRESENT).count() == 3
