@@ -4,7 +4,7 @@ WeasyPrint never reach the database."""
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, fields
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -15,8 +15,8 @@ from krat.ical import CalendarEvent, calendar_bytes
 from krat.models import County, Institution, ReportingPeriod, User
 from krat.search import fold
 from krat.selectors import DashboardPanel, members_at
-from meetings.choices import FINISHED_DECISION_STATUSES, AttendanceStatus, MeetingStatus
-from meetings.models import AgendaItem, Attendance, Decision, Meeting
+from meetings.choices import FINISHED_DECISION_STATUSES, AttendanceStatus, Body, DecisionStatus, MeetingStatus
+from meetings.models import AgendaItem, Attendance, Decision, Meeting, MinutesVersion
 
 MAX_LIST = 100
 MAX_SEARCH_LENGTH = 100
@@ -181,14 +181,22 @@ class DecisionRow:
     responsible: str
     due_date: datetime.date | None
     status: str
-    status_label: str
     meeting_date: datetime.date | None = None
     meeting_title: str = ""
+
+    @property
+    def status_label(self) -> str:
+        return str(DecisionStatus(self.status).label)
 
 
 @dataclass
 class MeetingSummary:
-    """Everything the printed summary shows, as plain data."""
+    """Everything the printed summary shows, as plain data.
+
+    It holds codes, not labels (those follow the reader's language), and it is what the
+    approved minutes store (`as_data`, `from_data`): a field added later needs a default,
+    so that the versions stored before it still load.
+    """
 
     pk: int
     county_name: str
@@ -197,7 +205,7 @@ class MeetingSummary:
     prefecture_address: str
     logo_url: str
     title: str
-    body_label: str
+    body: str
     date: datetime.date
     starts_at: datetime.datetime
     ends_at: datetime.datetime | None
@@ -205,7 +213,6 @@ class MeetingSummary:
     action_plan_label: str
     period_label: str
     status: str
-    status_label: str
     introduction: str
     chair_name: str
     chair_title: str
@@ -220,7 +227,56 @@ class MeetingSummary:
     is_approved: bool
     approved_by: str
     approved_at: datetime.datetime | None
-    extra: dict = field(default_factory=dict)
+
+    @property
+    def body_label(self) -> str:
+        return str(Body(self.body).label)
+
+    @property
+    def status_label(self) -> str:
+        return str(MeetingStatus(self.status).label)
+
+    def as_data(self) -> dict:
+        """The summary as JSON-ready data (dates as ISO text once encoded)."""
+        return asdict(self)
+
+    @classmethod
+    def from_data(cls, data: dict) -> MeetingSummary:
+        """The summary `as_data` gave, back as it was."""
+
+        def day(value: str | None) -> datetime.date | None:
+            return datetime.date.fromisoformat(value) if value else None
+
+        def moment(value: str | None) -> datetime.datetime | None:
+            return timezone.localtime(datetime.datetime.fromisoformat(value)) if value else None
+
+        def decision(row: dict) -> DecisionRow:
+            row = _known(DecisionRow, row)
+            return DecisionRow(
+                **{**row, "due_date": day(row["due_date"]), "meeting_date": day(row["meeting_date"])}
+            )
+
+        values = _known(cls, data)
+        attendance = _known(AttendanceLine, data["attendance"])
+        attendance["present"] = [tuple(pair) for pair in attendance["present"]]
+        values.update(
+            date=day(data["date"]),
+            starts_at=moment(data["starts_at"]),
+            ends_at=moment(data["ends_at"]),
+            approved_at=moment(data["approved_at"]),
+            agenda=[AgendaRow(**_known(AgendaRow, row)) for row in data["agenda"]],
+            decisions=[decision(row) for row in data["decisions"]],
+            pending=[decision(row) for row in data["pending"]],
+            attendance=AttendanceLine(**attendance),
+        )
+        return cls(**values)
+
+
+def _known(kind: type, data: dict) -> dict:
+    """The items of `data` that are fields of the dataclass `kind` (a field since removed
+    is ignored)."""
+    names = {f.name for f in fields(kind)}
+    return {key: value for key, value in data.items() if key in names}
 
 
 def _decision_row(decision: Decision, *, with_meeting: bool = False) -> DecisionRow:
@@ -229,7 +285,6 @@ def _decision_row(decision: Decision, *, with_meeting: bool = False) -> Decision
         responsible=decision.responsible.name,
         due_date=decision.due_date,
         status=decision.status,
-        status_label=decision.get_status_display(),
         meeting_date=decision.meeting.date if with_meeting else None,
         meeting_title=decision.meeting.title if with_meeting else "",
     )
@@ -271,7 +326,7 @@ def meeting_summary(
         prefecture_address=county.prefecture_address,
         logo_url=county.logo.url if county.logo else "",
         title=meeting.title,
-        body_label=meeting.get_body_display(),
+        body=meeting.body,
         date=meeting.date,
         starts_at=timezone.localtime(meeting.starts_at),
         ends_at=timezone.localtime(meeting.ends_at) if meeting.ends_at else None,
@@ -279,7 +334,6 @@ def meeting_summary(
         action_plan_label=meeting.action_plan_name,
         period_label=period.label if period else "",
         status=meeting.status,
-        status_label=meeting.get_status_display(),
         introduction=meeting.introduction,
         chair_name=(chair.get_full_name() or chair.username) if chair else "",
         chair_title=chair.job_title if chair else "",
@@ -298,6 +352,28 @@ def meeting_summary(
         approved_by=str(meeting.approved_by) if meeting.approved_by_id else "",
         approved_at=meeting.approved_at,
     )
+
+
+def current_minutes(meeting: Meeting) -> MinutesVersion | None:
+    """The approved minutes stored for a meeting whose minutes are approved (None for a
+    draft, or for minutes approved before versions were stored)."""
+    if not meeting.is_locked:
+        return None
+    return meeting.minutes_versions.filter(reopened_at__isnull=True).first()
+
+
+def minutes_versions(meeting: Meeting) -> list[MinutesVersion]:
+    """Every approved version of the meeting's minutes, newest first, without their bytes."""
+    return list(
+        meeting.minutes_versions.defer("pdf", "summary")
+        .select_related("approved_by", "reopened_by")
+        .order_by("-number")
+    )
+
+
+def frozen_summary(version: MinutesVersion) -> MeetingSummary:
+    """The summary as it was approved in `version`."""
+    return MeetingSummary.from_data(version.summary)
 
 
 @dataclass

@@ -225,3 +225,196 @@ class TestAttendanceForm:
         )
         assert secretariat.post(url, data).status_code == 302
         assert meeting.attendances.filter(status=AttendanceStatus.PRESENT).count() == 3
+
+
+# --- 3. Approved minutes are frozen -------------------------------------------------------------
+
+
+def pdf_text(data: bytes) -> str:
+    from tests.meetings.test_seed_summary import pdftotext
+
+    assert data.startswith(b"%PDF")
+    return pdftotext(data)
+
+
+@pytest.fixture
+def forty_pending(world):
+    """An approved meeting carrying 40 open decisions of an earlier one."""
+    earlier = MeetingFactory(
+        county=world.own, title="Takimi i janarit", starts_at=aware(datetime.date(2018, 1, 20))
+    )
+    decisions = [
+        DecisionFactory(meeting=earlier, responsible=world.own_institution, text=f"Detyra e hershme nr. {n}")
+        for n in range(1, 41)
+    ]
+    meeting = MeetingFactory(
+        county=world.own,
+        chair=world.users["chair"],
+        title="Takimi i prillit",
+        starts_at=aware(datetime.date(2018, 4, 25)),
+    )
+    services.minutes_approve(meeting=meeting, user=world.users["chair"])
+    return meeting, decisions
+
+
+def close(decisions) -> None:
+    from meetings.choices import DecisionStatus
+
+    for decision in decisions:
+        decision.status = DecisionStatus.DONE
+        services.decision_update_status(decision=decision, expected_version=decision.version)
+
+
+def pending_rows(text: str) -> int:
+    return len(re.findall(r"Detyra e hershme nr\. \d+", text))
+
+
+class TestApprovedMinutesAreFrozen:
+    def test_the_pdf_is_byte_identical_after_earlier_decisions_are_closed(self, world, client, forty_pending):
+        meeting, decisions = forty_pending
+        client.force_login(world.users["observer"])
+        url = reverse("meetings:summary_pdf", args=[meeting.pk])
+        before = client.get(url).content
+        assert pending_rows(pdf_text(before)) == 40
+        close(decisions[:3])
+        after = client.get(url).content
+        assert after == before  # 40 rows, not 37
+        # The print page and the English PDF show the same frozen 40 rows.
+        page = flat(client.get(reverse("meetings:summary", args=[meeting.pk])).content.decode())
+        assert pending_rows(page) == 40
+        assert pending_rows(pdf_text(client.get(url + "?lang=en").content)) == 40
+        # The meeting's own page is where the follow-up lives: it shows today's 37.
+        detail = flat(client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode())
+        assert pending_rows(detail) == 37
+
+    def test_a_later_meeting_still_carries_the_decisions_open_today(self, world, client, forty_pending):
+        _meeting, decisions = forty_pending
+        close(decisions[:3])
+        later = MeetingFactory(
+            county=world.own, title="Takimi i shtatorit", starts_at=aware(datetime.date(2018, 9, 20))
+        )
+        client.force_login(world.users["secretariat"])
+        text = pdf_text(client.get(reverse("meetings:summary_pdf", args=[later.pk])).content)
+        assert pending_rows(text) == 37
+
+
+class TestMinutesVersions:
+    @pytest.fixture
+    def approved(self, world):
+        meeting = MeetingFactory(
+            county=world.own,
+            chair=world.users["chair"],
+            title="Takimi i prillit",
+            chair_remarks="Versioni i parë.",
+        )
+        services.minutes_approve(meeting=meeting, user=world.users["chair"])
+        return meeting
+
+    def test_approval_stores_the_pdf_with_its_checksum_and_data(self, world, approved):
+        import hashlib
+
+        version = approved.minutes_versions.get()
+        assert (version.number, version.is_current, version.language) == (1, True, "sq")
+        assert version.approved_by == world.users["chair"] and version.approved_at == approved.approved_at
+        pdf = bytes(version.pdf)
+        assert version.sha256 == hashlib.sha256(pdf).hexdigest() and version.size == len(pdf)
+        assert "Versioni i parë." in pdf_text(pdf)
+        assert version.summary["chair_remarks"] == "Versioni i parë."
+
+    def test_reopening_keeps_the_old_version_and_approving_again_makes_a_new_one(
+        self, world, client, approved
+    ):
+        meeting = approved
+        first = meeting.minutes_versions.get()
+        first_pdf = bytes(first.pdf)
+        services.minutes_reopen(
+            meeting=meeting, user=world.users["chair"], reason="Gabim në emrin e institucionit"
+        )
+        meeting.refresh_from_db()
+        meeting.chair_remarks = "Versioni i dytë."
+        services.minutes_save(meeting=meeting, expected_version=meeting.version)
+        services.minutes_approve(meeting=meeting, user=world.users["chair"])
+
+        first.refresh_from_db()
+        assert not first.is_current
+        assert (first.reopened_by, first.reopen_reason) == (
+            world.users["chair"],
+            "Gabim në emrin e institucionit",
+        )
+        second = meeting.minutes_versions.get(number=2)
+        assert second.is_current
+        # The current summary is the second; the first is kept, byte for byte, for every reader.
+        client.force_login(world.users["representative"])
+        assert "Versioni i dytë." in pdf_text(
+            client.get(reverse("meetings:summary_pdf", args=[meeting.pk])).content
+        )
+        old = client.get(reverse("meetings:minutes_version_pdf", args=[first.pk]))
+        assert old.status_code == 200 and old.content == first_pdf
+        assert "permbledhja-2018-04-25-v1.pdf" in old["Content-Disposition"]
+        assert "Versioni i parë." in pdf_text(
+            client.get(reverse("meetings:minutes_version_pdf", args=[first.pk]) + "?lang=en").content
+        )
+        page = flat(client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode())
+        assert "Versioni 2 (PDF)" in page and "Versioni 1 (PDF)" in page
+        assert "Gabim në emrin e institucionit" in page
+
+    def test_another_countys_reader_gets_not_found(self, world, client, approved):
+        version = approved.minutes_versions.get()
+        client.force_login(world.users["other_secretariat"])
+        assert client.get(reverse("meetings:minutes_version_pdf", args=[version.pk])).status_code == 404
+        client.logout()
+        response = client.get(reverse("meetings:minutes_version_pdf", args=[version.pk]))
+        assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+    def test_a_stored_pdf_that_no_longer_matches_its_checksum_is_not_sent(self, world, client, approved):
+        from meetings.models import MinutesVersion
+
+        MinutesVersion.objects.filter(meeting=approved).update(pdf=b"%PDF-1.7 altered")
+        client.force_login(world.users["chair"])
+        response = client.get(reverse("meetings:summary_pdf", args=[approved.pk]))
+        assert response.status_code == 500
+        assert b"altered" not in response.content
+
+    def test_the_database_keeps_one_current_version_and_reopens_only_with_a_reason(self, world, approved):
+        from django.db import IntegrityError, transaction
+
+        from meetings.models import MinutesVersion
+
+        version = approved.minutes_versions.get()
+        twin = MinutesVersion(
+            meeting=approved,
+            number=2,
+            approved_by=world.users["chair"],
+            approved_at=approved.approved_at,
+            summary={},
+        )
+        twin.store(b"%PDF")
+        with pytest.raises(IntegrityError), transaction.atomic():
+            twin.save()
+        with pytest.raises(IntegrityError), transaction.atomic():
+            MinutesVersion.objects.filter(pk=version.pk).update(reopened_at=approved.approved_at)
+
+    def test_approving_twice_stores_nothing_more(self, world, approved):
+        from django.core.exceptions import ValidationError
+
+        with pytest.raises(ValidationError):
+            services.minutes_approve(meeting=Meeting.objects.get(pk=approved.pk), user=world.users["chair"])
+        assert approved.minutes_versions.count() == 1
+
+    def test_minutes_approved_before_versions_are_stored_once_by_the_command(self, world):
+        import io
+
+        from django.core.management import call_command
+        from django.utils import timezone
+
+        from meetings.choices import MinutesStatus
+
+        legacy = MeetingFactory(
+            county=world.own,
+            minutes_status=MinutesStatus.APPROVED,
+            approved_by=world.users["chair"],
+            approved_at=timezone.now(),
+        )
+        for _run in range(2):
+            call_command("store_approved_minutes", stdout=io.StringIO())
+        assert legacy.minutes_versions.count() == 1
