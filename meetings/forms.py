@@ -81,8 +81,11 @@ class MeetingForm(CountyScopedForm):
     def clean(self):
         cleaned = super().clean()
         starts_at = cleaned.get("starts_at")
-        if starts_at and cleaned.get("body") and not cleaned.get("confirm_duplicate"):
-            self._warn_of_duplicates(cleaned["body"], starts_at)
+        body = cleaned.get("body")
+        # An edit that leaves the slot as it was is not asked again (it was confirmed once).
+        moved = not self.instance.pk or (body, starts_at) != (self.instance.body, self.instance.starts_at)
+        if starts_at and body and moved and not cleaned.get("confirm_duplicate"):
+            self._warn_of_duplicates(body, starts_at)
         if starts_at and not cleaned.get("period"):
             day = starts_at.date() if isinstance(starts_at, datetime.datetime) else starts_at
             cleaned["period"] = (

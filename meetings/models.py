@@ -390,6 +390,9 @@ class MinutesVersion(StoredPdf):
         User, on_delete=models.PROTECT, related_name="+", null=True, blank=True, verbose_name=_("reopened by")
     )
     reopen_reason = models.CharField(_("reason for reopening"), max_length=100, blank=True)
+    # The reopening (and any removal) is kept; the document and its data, which never
+    # change, are not copied into every history row.
+    history = HistoricalRecords(excluded_fields=["pdf", "summary"])
 
     class Meta:
         verbose_name = _("approved minutes version")

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 from django.conf import settings
 
 from meetings.models import Attachment, MinutesVersion
 from tests.access import UrlCase
-from tests.meetings.factories import AgendaItemFactory, DecisionFactory, MeetingFactory
+from tests.meetings.factories import AgendaItemFactory, DecisionFactory, MeetingFactory, aware
 from tests.world import COUNTY_READERS, MANAGERS, World
 
 ACCESS_FILE = "meetings/access-matrix/regullorja.pdf"
@@ -28,7 +29,12 @@ def build(world: World) -> None:
         title="Rregullorja", file=ACCESS_FILE, original_name="regullorja.pdf", **common
     )
     # A stored version of approved minutes (its own meeting, so the one above stays open).
-    approved = MeetingFactory(county=world.own, title="Takimi i miratuar", chair=world.users["chair"])
+    approved = MeetingFactory(
+        county=world.own,
+        title="Takimi i miratuar",
+        chair=world.users["chair"],
+        starts_at=aware(datetime.date(2018, 4, 26)),
+    )
     version = MinutesVersion(
         meeting=approved,
         number=1,

@@ -341,6 +341,7 @@ class TestMinutesVersions:
             world.users["chair"],
             "Gabim në emrin e institucionit",
         )
+        assert first.history.filter(history_type="~").get().reopen_reason == "Gabim në emrin e institucionit"
         second = meeting.minutes_versions.get(number=2)
         assert second.is_current
         # The current summary is the second; the first is kept, byte for byte, for every reader.
@@ -418,3 +419,17 @@ class TestMinutesVersions:
         for _run in range(2):
             call_command("store_approved_minutes", stdout=io.StringIO())
         assert legacy.minutes_versions.count() == 1
+
+
+def test_an_edit_that_keeps_a_confirmed_slot_is_not_asked_again(world, secretariat):
+    first = MeetingFactory(
+        county=world.own, title="Takimi i prillit", starts_at=aware(datetime.date(2018, 4, 25))
+    )
+    second = MeetingFactory(
+        county=world.own, title="Takimi i dytë", starts_at=first.starts_at
+    )  # confirmed once
+    response = secretariat.post(
+        reverse("meetings:edit", args=[second.pk]),
+        plan(world, title="Takimi i dytë, i ndryshuar", version=second.version),
+    )
+    assert response.status_code == 302
