@@ -7,13 +7,28 @@ class ActionplanConfig(AppConfig):
     verbose_name = _("Action plan")
 
     def ready(self) -> None:
-        from actionplan.models import ActionPlan, Activity, ActivityProgress, AwarenessEvent
-        from krat import history
+        from actionplan.models import (
+            ActionPlan,
+            Activity,
+            ActivityProgress,
+            AwarenessEvent,
+            Objective,
+            Pillar,
+            ProgressComment,
+            TargetGroup,
+        )
+        from krat import history, portability
 
         history.register(ActionPlan, county_of=lambda plan: plan.county)
         history.register(Activity, county_of=lambda activity: activity.plan.county)
         history.register(ActivityProgress, county_of=lambda progress: progress.activity.plan.county)
         history.register(AwarenessEvent, county_of=lambda event: event.county)
+
+        portability.register(
+            ActionPlan, Pillar, Objective, Activity, ActivityProgress, ProgressComment, AwarenessEvent
+        )
+        # Target groups are one fixed list in every installation: events name them by code.
+        portability.register_reference(TargetGroup, field="code")
 
         from actionplan import submission_parts
 

@@ -15,6 +15,18 @@ class CasesConfig(AppConfig):
         register(models.StreetIntervention, county_of=lambda record: record.county)
         register(models.EmploymentFunnel, county_of=lambda record: record.county)
 
+        from krat import portability
+
+        portability.register(
+            models.CasesSettings,
+            models.AgeGroup,
+            models.VictimReport,
+            models.VictimCount,
+            models.StreetIntervention,
+            models.StreetChildCount,
+            models.EmploymentFunnel,
+        )
+
         from cases import submission_parts
 
         submission_parts.register()

@@ -49,6 +49,30 @@ def can_manage_county(user: User, county: County) -> bool:
     return user.role == Role.SECRETARIAT and user.county_id == county.pk
 
 
+# The accounts the people pages make and change: a county's representatives and observers.
+# The secretariat, the chair and national observers are made by a superuser in the
+# administration site, so that the person who prepares a report cannot give themselves (or
+# a colleague) the power to sign it, nor take over the account of the person who signs.
+COUNTY_MANAGED_ROLES = (Role.REPRESENTATIVE, Role.OBSERVER)
+
+
+def is_county_managed(person: User) -> bool:
+    """Whether `person`'s account is one a county's people pages may change at all:
+    a representative or county observer who holds no administration-site rights."""
+    return (
+        person.county_id is not None
+        and person.role in COUNTY_MANAGED_ROLES
+        and not person.is_staff
+        and not person.is_superuser
+    )
+
+
+def can_manage_person(user: User, person: User) -> bool:
+    """Edit, deactivate, set the password of, or unlock `person`: the secretariat of their
+    county (or a superuser standing in), for accounts of the roles it manages only."""
+    return is_county_managed(person) and can_manage_county(user, person.county)
+
+
 def can_read_whole_county(user: User, county: County) -> bool:
     """Secretariat, chair and observers read everything; representatives what is shared."""
     return can_read_county(user, county) and user.role != Role.REPRESENTATIVE
@@ -80,6 +104,20 @@ def county_for_user(user: User, slug: str, *, manage: bool = False) -> County:
 def require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied
+
+
+def person_for_manager(user: User, pk: int) -> User:
+    """The person `pk` for a page that changes their account: 404 when their county is not
+    the user's to see (or they have none), 403 when the user may see them but not change
+    this account (a chair, a secretariat colleague, an administrator)."""
+    from krat.models import User
+
+    person = get_object_or_404(
+        User.objects.select_related("county", "institution"), pk=pk, county__isnull=False
+    )
+    require_readable(user, person.county)
+    require(can_manage_person(user, person))
+    return person
 
 
 def require_readable(user: User, county: County) -> None:

@@ -1,17 +1,28 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
 from simple_history.admin import SimpleHistoryAdmin
 
+from krat import services
+from krat.api.tokens import tokens_revoke_all
 from krat.models import (
     County,
     DownloadLog,
     Institution,
     Municipality,
     PeriodSubmission,
+    RecoveryCodeDevice,
     ReportingPeriod,
     User,
 )
+
+# Recovery codes are kept hashed (krat.models.two_factor); django-otp's static device
+# would let the admin type codes in clear, so it is not offered.
+if admin.site.is_registered(StaticDevice):
+    admin.site.unregister(StaticDevice)
 
 
 @admin.register(County)
@@ -42,8 +53,24 @@ class ReportingPeriodAdmin(SimpleHistoryAdmin):
     list_select_related = ["county"]
 
 
+class KratAdminPasswordChangeForm(AdminPasswordChangeForm):
+    """The admin's password page saves through `krat.services.person_password_set`, so the
+    person's API tokens go with the old password (also when the password is switched off)."""
+
+    def save(self, commit=True):
+        if not commit:
+            return super().save(commit=False)
+        if self.cleaned_data["set_usable_password"]:
+            return services.person_password_set(person=self.user, password=self.cleaned_data["password1"])
+        with transaction.atomic():
+            user = super().save()
+            tokens_revoke_all(user=user)
+        return user
+
+
 @admin.register(User)
 class KratUserAdmin(UserAdmin, SimpleHistoryAdmin):
+    change_password_form = KratAdminPasswordChangeForm
     list_display = ["username", "first_name", "last_name", "role", "county", "institution", "is_active"]
     list_filter = ["role", "county", "is_active", "is_superuser"]
     list_select_related = ["county", "institution"]
@@ -71,4 +98,22 @@ class DownloadLogAdmin(admin.ModelAdmin):
         return False  # the log is only ever added to
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RecoveryCodeDevice)
+class RecoveryCodeDeviceAdmin(admin.ModelAdmin):
+    """Shows who has recovery codes and lets staff remove them (a person who lost them
+    enrols again); the codes themselves are hashes and are never shown or typed here."""
+
+    list_display = ["user", "created_at", "last_used_at"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "user__last_name"]
+    fields = ["user", "name", "created_at", "last_used_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

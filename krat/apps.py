@@ -1,8 +1,10 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
 class KratConfig(AppConfig):
+    default = True  # this module holds two configs; this one is krat's
     name = "krat"
     verbose_name = _("KRAT: the table's core")
 
@@ -32,3 +34,41 @@ class KratConfig(AppConfig):
         from krat.models import PeriodReport
 
         history.register(PeriodReport, county_of=lambda report: report.period.county)
+
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from krat import portability
+        from krat.models import (
+            ApiToken,
+            DownloadLog,
+            FinalReport,
+            PartNothingToReport,
+            RecoveryCode,
+            RecoveryCodeDevice,
+            SubmissionReminder,
+        )
+
+        # What travels in a county's archive (`export_county`); its people's two-factor devices too.
+        portability.register(
+            County,
+            Institution,
+            ReportingPeriod,
+            PeriodReport,
+            User,
+            TOTPDevice,
+            RecoveryCodeDevice,
+            RecoveryCode,
+            ApiToken,
+            DownloadLog,
+            FinalReport,
+            PeriodSubmission,
+            PartNothingToReport,
+            SubmissionReminder,
+        )
+
+
+class KratAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin with `krat.admin_site.KratAdminSite` as `admin.site`."""
+
+    default = False
+    default_site = "krat.admin_site.KratAdminSite"

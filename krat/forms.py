@@ -7,7 +7,7 @@ from django.contrib.auth.forms import SetPasswordMixin
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from krat.choices import Role
+from krat.access import COUNTY_MANAGED_ROLES
 from krat.concurrency import VersionedFormMixin
 from krat.models import County, Institution, ReportingPeriod, User
 
@@ -84,9 +84,11 @@ class CountySettingsForm(VersionedFormMixin, forms.ModelForm):
 
 
 class PersonForm(SetPasswordMixin, CountyScopedForm):
-    """A person of the county, as the secretariat manages them.
+    """A representative or county observer, as the secretariat manages them.
 
-    Only county roles can be given here; national observers are made in the admin.
+    Only the roles of `krat.access.COUNTY_MANAGED_ROLES` can be given here: the secretariat,
+    the chair and national observers are made by a superuser in the administration site.
+    The form has no county, staff or superuser field, so posting one changes nothing.
     """
 
     password1, password2 = SetPasswordMixin.create_password_fields(
@@ -110,7 +112,7 @@ class PersonForm(SetPasswordMixin, CountyScopedForm):
 
     def __init__(self, *args, county: County, **kwargs):
         super().__init__(*args, county=county, **kwargs)
-        self.fields["role"].choices = [(r.value, r.label) for r in Role if r != Role.NATIONAL_OBSERVER]
+        self.fields["role"].choices = [(r.value, r.label) for r in COUNTY_MANAGED_ROLES]
         self.fields["role"].required = True
         self.fields["institution"].queryset = county.institutions.filter(is_active=True)
         self.fields["first_name"].required = True

@@ -55,6 +55,7 @@ IGNORED_TABLES = (
     "otp_",
     "krat_downloadlog",
     "krat_apitoken",
+    "krat_recoverycode",  # and krat_recoverycodedevice: second factors
 )
 _WRITE = re.compile(
     r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?)\s+"?([\w.]+)', re.IGNORECASE

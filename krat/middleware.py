@@ -25,16 +25,18 @@ class AlbanianFirstLocaleMiddleware(LocaleMiddleware):
 
 
 class TwoFactorMiddleware:
-    """Holds a signed-in person at the code prompt (or at enrolment, when their county
-    requires it) until the session is verified. Only the pages needed to get there,
-    to log out and to switch language stay open.
+    """Holds a signed-in person at the code prompt (or at enrolment, when it is required
+    of them) until the session is verified. Only the page they are held at, log-out,
+    the language switch and the health check stay open: a session held at the code
+    prompt never reaches enrolment, where a password alone could set up a new device.
 
     A session found without a device is marked, so later requests ask the database
-    nothing; whether the county requires two-factor log-in is read from the county
-    loaded with the user, so switching the requirement on takes effect at once.
+    nothing (a device made later, by enrolling, ends every other session of the
+    person); whether two-factor log-in is required is read from the user and the
+    county loaded with them, so switching the requirement on takes effect at once.
     """
 
-    OPEN_URL_NAMES = {"two_factor_verify", "two_factor_enrol", "logout", "set_language", "login", "health"}
+    ALWAYS_OPEN = {"logout", "set_language", "login", "health"}
     NO_DEVICE = "krat_two_factor_no_device"
 
     def __init__(self, get_response):
@@ -44,7 +46,7 @@ class TwoFactorMiddleware:
         user = request.user
         if user.is_authenticated and not user.is_verified():
             target = self._holding_page(request, user)
-            if target and not self._is_open(request):
+            if target and not self._is_open(request, target):
                 if self._is_api(request):  # a program cannot follow a redirect to a form
                     message = _("Finish the two-factor log-in in the browser first.")
                     return JsonResponse({"detail": message}, status=403)
@@ -67,12 +69,15 @@ class TwoFactorMiddleware:
         except Resolver404:
             return False
 
-    def _is_open(self, request) -> bool:
+    def _is_open(self, request, target: str) -> bool:
+        if request.path_info.startswith(settings.STATIC_URL):
+            return True
         try:
-            name = resolve(request.path_info).url_name
+            # The namespaced name: the admin's "admin:login" is not the site's "login".
+            name = resolve(request.path_info).view_name
         except Resolver404:
-            name = None
-        return name in self.OPEN_URL_NAMES or request.path_info.startswith(settings.STATIC_URL)
+            return False
+        return name == target or name in self.ALWAYS_OPEN
 
 
 class IdleSessionMiddleware:

@@ -1,13 +1,19 @@
 """Move one county's complete data between installations: `export_county` / `import_county`.
 
-A county's data is every row of every model that reaches `County` through a chain of
-foreign keys (found from `apps.get_models()`, so a new model is never forgotten), the
-change history of those rows, and the files their file fields name. The archive is a
-zip of JSON (Django's "python" serialisation, one file per model) and the media files.
+What travels is declared, never guessed. Each app names the models whose rows belong to a
+county with `register(...)` in its `AppConfig.ready()` (the core names its own and the
+two-factor devices); the change history of those models travels with them. A model that
+reaches a county and is neither declared nor listed in `NOT_EXPORTED` with its reason fails
+tests/security/test_portability.py. The archive is a zip of JSON (Django's "python"
+serialisation, one file per model) and the media files the rows name.
 
-Shared reference rows are not copied but matched by a natural field on import: the
-county itself and the municipalities by name/slug (they come from `load_counties`), content
-types, permissions and groups by their natural keys, target groups by their code.
+Reference data is the same in every installation and an import never writes it: the counties
+and municipalities of `load_counties`, and the shared lists apps declare with
+`register_reference` (target groups). An archive names such a row by a unique field (a
+county's slug, a municipality's name, a target group's code) and import looks it up. The one
+exception is the archive's own county: its settings (letterhead, small-number threshold,
+tourist season, two-factor rule) are the county's data and are restored; its name and slug
+stay as `load_counties` made them.
 
 People are exported with their password hashes and two-factor devices: they are needed for
 the people to sign in after a restore. Treat the archive like the database itself.
@@ -15,40 +21,97 @@ the people to sign in after a restore. Treat the archive like the database itsel
 Primary keys are kept, so links, the history and the download log keep pointing at the
 same records; import therefore needs a database where the county has no data yet and none
 of the archive's keys is taken (after `migrate` and `load_counties`), and it refuses otherwise.
+
+An archive is hostile input, whoever wrote it (there is no signature that would let one
+skip a check). Before anything is written, import checks the zip (entry count, declared and
+actual sizes, names, links), every row (a declared model; its county, directly or through
+its links; every link; people's roles) and every file (a safe name, shipped, not already
+there). Rows are inserted, never updated, in one transaction; files are created, never
+replaced. A refusal raises `ImportRefused` with a translated message and leaves nothing:
+the transaction is rolled back and the files already written are removed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import hashlib
 import json
+import lzma
+import os
+import posixpath
+import stat
+import tempfile
 import zipfile
+import zlib
 from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
-from django.apps import apps
+from django.conf import settings
 from django.core import serializers
-from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.exceptions import ImproperlyConfigured, SuspiciousFileOperation, ValidationError
+from django.core.files import File
 from django.core.files.storage import default_storage
+from django.core.files.utils import validate_file_name
 from django.core.management.color import no_style
+from django.core.serializers.base import DeserializationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, models, transaction
+from django.db import DatabaseError, connection, models, transaction
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalChanges
 
-from krat.models import County, Municipality
+from krat.choices import COUNTY_ROLES
+from krat.models import County, Municipality, User
 
 FORMAT = 1
-# Rows that `load_counties` creates in every installation: matched, never inserted.
+# Shared rows every installation has, named in an archive by a unique field. Apps add theirs
+# with `register_reference`.
 REFERENCE_MODELS: dict[type[models.Model], str] = {County: "slug", Municipality: "name"}
-# Models that reach a county but are deliberately left out, with the reason.
+# Models that reach a county but do not travel, with the reason.
 NOT_EXPORTED: dict[str, str] = {
     "admin.logentry": "The Django admin's own log names records by their text; the history keeps the changes.",
+    "krat.municipality": "Reference data of load_counties, the same everywhere: links name it, import looks it up.",
+    "otp_static.staticdevice": "Replaced by krat.recoverycodedevice (hashed codes); migration krat 0010 empties it.",
+    "otp_static.statictoken": "Plain-text recovery codes of the old storage: never written again, never exported.",
 }
+# The county's fields that `load_counties` sets: an import leaves them as they are here.
+COUNTY_IDENTITY = {"name", "slug"}
+CHUNK = 1024 * 1024
+
+_portable: dict[str, type[models.Model]] = {}
+
+
+def register(*models_: type[models.Model]) -> None:
+    """Declare models whose rows belong to a county and travel in its archive, history included.
+
+    Called from an `AppConfig.ready()`; a model that reaches no county cannot be declared,
+    since import could not check whose rows it holds.
+    """
+    for model in models_:
+        if is_historical(model) or county_path(model) is None:
+            raise ImproperlyConfigured(
+                f"{model._meta.label} reaches no county: it cannot travel in an archive."
+            )
+        _portable[model._meta.label_lower] = model
+
+
+def register_reference(model: type[models.Model], *, field: str) -> None:
+    """Declare a shared list (the same rows in every installation): a link to one of its rows
+    travels as the row's value of `field`, a unique field, and import only looks it up."""
+    if not model._meta.get_field(field).unique:
+        raise ImproperlyConfigured(f"{model._meta.label}.{field} must be unique to name a reference row.")
+    REFERENCE_MODELS[model] = field
 
 
 def is_historical(model: type[models.Model]) -> bool:
     return issubclass(model, HistoricalChanges)
+
+
+def history_model(model: type[models.Model]) -> type[models.Model] | None:
+    manager = getattr(model._meta, "simple_history_manager_attribute", None)
+    return getattr(model, manager).model if manager else None
 
 
 def _forward_fks(model: type[models.Model]) -> list[models.ForeignKey]:
@@ -82,17 +145,24 @@ def county_path(model: type[models.Model]) -> str | None:
     return None
 
 
+def _owner_field(model: type[models.Model]) -> str:
+    """The first link on the way to the county: a row whose owner is empty belongs to none."""
+    return county_path(model).split("__")[0]
+
+
 def county_models() -> list[type[models.Model]]:
-    """Every non-historical model whose rows belong to a county, in dependency order."""
-    found = [
-        m
-        for m in apps.get_models()
-        if not is_historical(m)
-        and not m._meta.proxy
-        and m._meta.label_lower not in NOT_EXPORTED
-        and county_path(m) is not None
-    ]
-    return _dependency_order(found)
+    """Every declared model whose rows belong to a county, in dependency order."""
+    return _dependency_order(list(_portable.values()))
+
+
+def _archive_models() -> dict[str, type[models.Model]]:
+    """Every model an archive may hold rows of, by label: the declared ones and their history."""
+    allowed = {}
+    for model in county_models():
+        allowed[model._meta.label_lower] = model
+        if historical := history_model(model):
+            allowed[historical._meta.label_lower] = historical
+    return allowed
 
 
 def _dependency_order(found: list[type[models.Model]]) -> list[type[models.Model]]:
@@ -121,89 +191,19 @@ def county_rows(model: type[models.Model], county: County) -> models.QuerySet:
     return model._default_manager.filter(**{lookup: county.pk}).order_by("pk")
 
 
-# --- turning rows into portable dicts ----------------------------------------------------------
+def _travels(model: type[models.Model]) -> bool:
+    return model in REFERENCE_MODELS or model._meta.label_lower in _portable
 
 
-class _References:
-    """Translates keys of shared reference rows into natural values and back."""
-
-    def __init__(self, exported: set[type[models.Model]]):
-        self.exported = exported
-        self._cache: dict[tuple[type[models.Model], object], object] = {}
-
-    @staticmethod
-    def _unique_field(model: type[models.Model]) -> str | None:
-        if model in REFERENCE_MODELS:
-            return REFERENCE_MODELS[model]
-        for field in model._meta.concrete_fields:
-            if field.unique and not field.primary_key:
-                return field.name
-        return None
-
-    def is_reference(self, model: type[models.Model]) -> bool:
-        return model in REFERENCE_MODELS or model not in self.exported
-
-    def to_natural(self, model: type[models.Model], pk):
-        if pk is None or not self.is_reference(model):
-            return pk
-        key = (model, pk)
-        if key not in self._cache:
-            obj = model._default_manager.get(pk=pk)
-            if hasattr(obj, "natural_key") and hasattr(model._default_manager, "get_by_natural_key"):
-                self._cache[key] = {"natural": list(obj.natural_key())}
-            elif name := self._unique_field(model):
-                self._cache[key] = {name: getattr(obj, name)}
-            else:
-                self._cache[key] = {"pk": pk}
-        return self._cache[key]
-
-    def to_pk(self, model: type[models.Model], value):
-        if value is None or not isinstance(value, dict):
-            return value
-        if "natural" in value:
-            return model._default_manager.get_by_natural_key(*value["natural"]).pk
-        return model._default_manager.get(**value).pk
-
-
-def _relation_targets(model: type[models.Model]) -> dict[str, tuple[type[models.Model], bool]]:
-    """Field name → (related model, is many-to-many) for the serialised relations."""
-    targets = {f.name: (f.related_model, False) for f in _forward_fks(model)}
+def portable_fields(model: type[models.Model]) -> dict[str, models.Field]:
+    """The fields an archive row of `model` carries, by name: every serialised field but the
+    primary key, and only those links whose target travels or is reference data (a county's
+    people hold no groups or permissions: the application grants nothing through them)."""
+    found = {f.name: f for f in model._meta.concrete_fields if f.serialize}
     for f in model._meta.many_to_many:
         if f.remote_field.through._meta.auto_created:
-            targets[f.name] = (f.related_model, True)
-    return targets
-
-
-def _portable(model: type[models.Model], queryset, refs: _References) -> list[dict]:
-    rows = serializers.serialize("python", queryset)
-    targets = _relation_targets(model)
-    for row in rows:
-        for name, (target, many) in targets.items():
-            if name not in row["fields"]:
-                continue
-            value = row["fields"][name]
-            row["fields"][name] = (
-                [refs.to_natural(target, v) for v in value] if many else refs.to_natural(target, value)
-            )
-        if model in REFERENCE_MODELS:
-            row["pk"] = refs.to_natural(model, row["pk"])
-        elif is_historical(model) and model.instance_type in REFERENCE_MODELS:
-            row["fields"]["id"] = refs.to_natural(model.instance_type, row["fields"]["id"])
-        row.pop("model", None)
-    return rows
-
-
-def _drop_outside_links(model, rows: list[dict], kept: dict[type[models.Model], set]) -> None:
-    """An optional link to a record outside the county (a superuser who approved minutes)
-    is left empty: that record does not travel with the county."""
-    for field in _forward_fks(model):
-        target = field.related_model
-        if not field.null or target not in kept or target is model:
-            continue
-        for row in rows:
-            value = row["fields"].get(field.name)
-            if value is not None and value not in kept[target]:
-                row["fields"][field.name] = None
+            found[f.name] = f
+    return {name: f for name, f in found.items() if not f.is_relation or _travels(f.related_model)}
 
 
 def _file_names(model: type[models.Model], queryset) -> set[str]:
@@ -214,42 +214,136 @@ def _file_names(model: type[models.Model], queryset) -> set[str]:
     return names
 
 
+# --- export ------------------------------------------------------------------------------------
+
+
+def _kept_rows(exported: list[type[models.Model]], county: County) -> dict[type[models.Model], set]:
+    """The keys of the rows that travel, per model.
+
+    A row travels when it belongs to the county and each of its required links reaches a
+    row that travels too; a download by a national observer, say, stays behind, since the
+    observer is no person of the county. Repeated until nothing more drops out.
+    """
+    kept: dict[type[models.Model], set] = {County: {county.pk}}
+    links: dict[type[models.Model], tuple[list[models.ForeignKey], list[tuple]]] = {}
+    for model in exported:
+        if model is County:
+            continue
+        required = [f for f in _forward_fks(model) if not f.null and _travels(f.related_model)]
+        required = [
+            f for f in required if f.related_model not in REFERENCE_MODELS or f.related_model is County
+        ]
+        rows = list(county_rows(model, county).values_list("pk", *[f.attname for f in required]))
+        kept[model] = {row[0] for row in rows}
+        links[model] = (required, rows)
+    changed = True
+    while changed:
+        changed = False
+        for model, (required, rows) in links.items():
+            for pk, *values in rows:
+                if pk in kept[model] and any(
+                    value not in kept.get(f.related_model, ())
+                    for f, value in zip(required, values, strict=True)
+                ):
+                    kept[model].discard(pk)
+                    changed = True
+    return kept
+
+
+class _Naturals:
+    """Turns the keys of reference rows into the unique value that names them everywhere."""
+
+    def __init__(self, county: County):
+        self.county = county
+        self._names: dict[type[models.Model], dict] = {}
+
+    def natural(self, model: type[models.Model], pk) -> dict | None:
+        if model is County:
+            return {"slug": self.county.slug} if pk == self.county.pk else None
+        field = REFERENCE_MODELS[model]
+        if model not in self._names:
+            self._names[model] = dict(model._default_manager.values_list("pk", field))
+        # A history row may name a reference row deleted since: the link is left empty.
+        return {field: self._names[model][pk]} if pk in self._names[model] else None
+
+
+def _export_link(field: models.Field, value, kept, naturals: _Naturals):
+    """A link as the archive writes it: a key of a travelling row, a reference's natural
+    value, or nothing when it points at a record that does not travel with the county."""
+    target = field.related_model
+    if field.many_to_many:
+        converted = [_export_link_one(target, v, kept, naturals) for v in value]
+        return [v for v in converted if v is not None]
+    return _export_link_one(target, value, kept, naturals)
+
+
+def _export_link_one(target, value, kept, naturals: _Naturals):
+    if value is None:
+        return None
+    if target in REFERENCE_MODELS:
+        return naturals.natural(target, value)
+    return value if value in kept.get(target, ()) else None
+
+
+def _portable_rows(model, queryset, kept, naturals: _Naturals) -> list[dict]:
+    rows = serializers.serialize("python", queryset)
+    fields = portable_fields(model)
+    for row in rows:
+        row.pop("model", None)
+        values = row["fields"]
+        for name in list(values):
+            if name not in fields:
+                del values[name]
+            elif fields[name].is_relation:
+                values[name] = _export_link(fields[name], values[name], kept, naturals)
+        if model is County:
+            row["pk"] = naturals.natural(County, row["pk"])
+        elif is_historical(model) and model.instance_type is County:
+            values["id"] = naturals.natural(County, values["id"])
+    return rows
+
+
 @dataclass
 class CountyData:
-    """A county's rows as portable dicts, by model label, and the names of its files."""
+    """A county's rows as portable dicts, by model label, the names of its files, and how many
+    rows of each model stayed behind because they need a record outside the county."""
 
     rows: dict[str, list[dict]]
     files: set[str]
+    left_out: dict[str, int]
 
 
 def county_data(county: County) -> CountyData:
     """Collect the county's rows (and their history) in load order."""
     exported = county_models()
-    refs = _References(set(exported))
-    rows: dict[str, list[dict]] = {}
-    files: set[str] = set()
-    kept: dict[type[models.Model], set] = {}
+    kept = _kept_rows(exported, county)
+    naturals = _Naturals(county)
+    data = CountyData(rows={}, files=set(), left_out={})
     for model in exported:
         queryset = county_rows(model, county)
-        rows[model._meta.label_lower] = _portable(model, queryset, refs)
-        if model not in REFERENCE_MODELS:
-            kept[model] = {row["pk"] for row in rows[model._meta.label_lower]}
-            _drop_outside_links(model, rows[model._meta.label_lower], kept)
-        files |= _file_names(model, queryset)
-        manager = getattr(model._meta, "simple_history_manager_attribute", None)
-        if manager:
-            historical = getattr(model, manager).model
+        dropped = set(queryset.values_list("pk", flat=True)) - kept[model]
+        if dropped:
+            queryset = queryset.exclude(pk__in=dropped)
+            data.left_out[model._meta.label_lower] = len(dropped)
+        data.rows[model._meta.label_lower] = _portable_rows(model, queryset, kept, naturals)
+        data.files |= _file_names(model, queryset)
+        if historical := history_model(model):
             past = historical._default_manager.filter(id__in=queryset.values("pk")).order_by("history_id")
-            rows[historical._meta.label_lower] = _portable(historical, past, refs)
-            files |= _file_names(historical, past)
-    return CountyData(rows=rows, files=files)
+            data.rows[historical._meta.label_lower] = _portable_rows(historical, past, kept, naturals)
+            data.files |= _file_names(historical, past)
+    return data
 
 
-# --- the archive -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Exported:
+    """What `export_county` wrote: rows per model, and rows left behind per model."""
+
+    rows: dict[str, int]
+    left_out: dict[str, int]
 
 
-def export_county(county: County, target) -> dict[str, int]:
-    """Write the county's archive to `target` (a path or a binary file); return row counts."""
+def export_county(county: County, target) -> Exported:
+    """Write the county's archive to `target` (a path or a binary file)."""
     data = county_data(county)
     manifest = {
         "format": FORMAT,
@@ -264,12 +358,14 @@ def export_county(county: County, target) -> dict[str, int]:
         for name in sorted(data.files):
             if not default_storage.exists(name):
                 continue
-            with default_storage.open(name, "rb") as handle:
-                content = handle.read()
-            manifest["files"][name] = hashlib.sha256(content).hexdigest()
-            archive.writestr(f"media/{name}", content)
+            digest = hashlib.sha256()
+            with default_storage.open(name, "rb") as source, archive.open(f"media/{name}", "w") as member:
+                while chunk := source.read(CHUNK):
+                    digest.update(chunk)
+                    member.write(chunk)
+            manifest["files"][name] = digest.hexdigest()
         archive.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
-    return {label: len(rows) for label, rows in data.rows.items()}
+    return Exported(rows={label: len(rows) for label, rows in data.rows.items()}, left_out=data.left_out)
 
 
 class _Encoder(DjangoJSONEncoder):
@@ -281,105 +377,622 @@ class _Encoder(DjangoJSONEncoder):
         return super().default(o)
 
 
+# --- import: reading the zip -------------------------------------------------------------------
+
+
 class ImportRefused(ValidationError):
-    pass
+    """An archive that import_county does not load; the message says why."""
 
 
-def _model(label: str) -> type[models.Model]:
-    return apps.get_model(label)
+def _refuse(message, code: str, **params) -> ImportRefused:
+    return ImportRefused(message, code=code, params=params)
+
+
+def _shown(value) -> str:
+    """A value of the archive, cut short enough to quote in a message."""
+    text = str(value)
+    return text if len(text) <= 120 else text[:119] + "…"
+
+
+def _is_safe_path(name: str) -> bool:
+    """A relative path in its one normal spelling that stays inside the folder it is put in."""
+    if not isinstance(name, str) or not name or "\\" in name or "\x00" in name or name.startswith("/"):
+        return False
+    if posixpath.normpath(name) != name or ":" in name.split("/")[0]:
+        return False
+    try:
+        validate_file_name(name, allow_relative_path=True)
+    except SuspiciousFileOperation:
+        return False
+    return True
+
+
+# What a damaged or hostile zip member raises while it is read.
+_DAMAGED = (
+    zipfile.BadZipFile,
+    zlib.error,
+    lzma.LZMAError,
+    EOFError,
+    NotImplementedError,
+    OSError,
+    ValueError,
+)
+
+
+class _Archive:
+    """The zip, read as hostile input.
+
+    The entry count and the sizes the zip declares are checked before any member is read;
+    the bytes are counted again while they are read, so a member that expands past what its
+    header says, or past the cap, is refused however its header lies.
+    """
+
+    def __init__(self, archive: zipfile.ZipFile):
+        self.zip = archive
+        self.limit = settings.KRAT_ARCHIVE_MAX_BYTES
+        self.used = 0
+        entries = archive.infolist()
+        if len(entries) > settings.KRAT_ARCHIVE_MAX_ENTRIES:
+            raise _refuse(
+                _("The archive holds %(count)s entries; at most %(limit)s are accepted."),
+                "too_many_entries",
+                count=len(entries),
+                limit=settings.KRAT_ARCHIVE_MAX_ENTRIES,
+            )
+        self.members: dict[str, zipfile.ZipInfo] = {}
+        for info in entries:
+            self._check_entry(info)
+            self.members[info.filename] = info
+        if sum(info.file_size for info in entries) > self.limit:
+            raise self._too_large()
+
+    def _check_entry(self, info: zipfile.ZipInfo) -> None:
+        name = info.filename
+        if info.is_dir():
+            raise _refuse(
+                _("The archive holds an entry that does not belong in it: “%(name)s”."),
+                "unexpected_entry",
+                name=_shown(name),
+            )
+        if not _is_safe_path(name):
+            raise _refuse(
+                _("The archive holds an entry with an unsafe name: “%(name)s”."),
+                "unsafe_name",
+                name=_shown(name),
+            )
+        mode = info.external_attr >> 16  # the Unix file type, when the zip was made on Unix
+        if stat.S_ISLNK(mode):
+            raise _refuse(_("The archive holds a symbolic link: “%(name)s”."), "symlink", name=_shown(name))
+        if stat.S_IFMT(mode) not in (0, stat.S_IFREG):  # a device, a pipe: nothing an export writes
+            raise _refuse(
+                _("The archive holds an entry that does not belong in it: “%(name)s”."),
+                "unexpected_entry",
+                name=_shown(name),
+            )
+        if name in self.members:
+            raise _refuse(
+                _("The archive holds the entry “%(name)s” twice."), "duplicate_entry", name=_shown(name)
+            )
+        if info.flag_bits & 0x1:  # encrypted: nothing of ours is
+            raise self._damaged(name)
+
+    def _too_large(self) -> ImportRefused:
+        return _refuse(
+            _("The archive unpacks to more than %(limit)s bytes; at most that is accepted."),
+            "too_large",
+            limit=self.limit,
+        )
+
+    @staticmethod
+    def _damaged(name: str) -> ImportRefused:
+        return _refuse(_("The archive is damaged: “%(name)s” cannot be read."), "damaged", name=_shown(name))
+
+    def require(self, name: str) -> zipfile.ZipInfo:
+        if name not in self.members:
+            raise _refuse(_("The archive lacks the entry “%(name)s”."), "missing_entry", name=_shown(name))
+        return self.members[name]
+
+    def chunks(self, name: str) -> Iterator[bytes]:
+        info = self.require(name)
+        read = 0
+        try:
+            with self.zip.open(info) as handle:
+                while chunk := handle.read(CHUNK):
+                    read += len(chunk)
+                    self.used += len(chunk)
+                    # CPython's zipfile stops at the declared size itself; counted here all the same.
+                    if read > info.file_size:
+                        raise _refuse(
+                            _(
+                                "The entry “%(name)s” holds more than its header says; the archive was refused."
+                            ),
+                            "size_mismatch",
+                            name=_shown(name),
+                        )
+                    if self.used > self.limit:
+                        raise self._too_large()
+                    yield chunk
+        except _DAMAGED as error:
+            raise self._damaged(name) from error
+
+    def json(self, name: str):
+        content = b"".join(self.chunks(name))
+        try:
+            return json.loads(content)
+        except (ValueError, RecursionError) as error:
+            raise self._damaged(name) from error
+
+
+# --- import: checking the rows -----------------------------------------------------------------
+
+
+@dataclass
+class _Table:
+    model: type[models.Model]
+    rows: list[dict]
+
+
+@dataclass
+class _Plan:
+    """What an archive would write, checked: tables in load order and files with checksums."""
+
+    county: County
+    tables: list[_Table]
+    files: dict[str, str]
+
+
+def _check_manifest(reader: _Archive) -> tuple[County, list[str], dict[str, str]]:
+    manifest = reader.json("manifest.json")
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        found = manifest.get("format") if isinstance(manifest, dict) else None
+        raise _refuse(_("Unknown archive format %(format)s."), "format", format=_shown(found))
+    slug, labels, files = manifest.get("county"), manifest.get("models"), manifest.get("files")
+    if (
+        not isinstance(slug, str)
+        or not isinstance(labels, list)
+        or not all(isinstance(label, str) for label in labels)
+        or len(set(labels)) != len(labels)
+        or not isinstance(files, dict)
+        or not all(isinstance(digest, str) for digest in files.values())
+    ):
+        raise reader._damaged("manifest.json")
+    try:
+        county = County.objects.get(slug=slug)
+    except County.DoesNotExist as missing:
+        raise _refuse(
+            _("The county “%(slug)s” does not exist here; run `manage.py load_counties` first."),
+            "no_county",
+            slug=_shown(slug),
+        ) from missing
+    allowed = _archive_models()
+    for label in labels:
+        if label not in allowed:
+            raise _refuse(
+                _("The archive holds rows of “%(model)s”, which is not part of a county's data."),
+                "unknown_model",
+                model=_shown(label),
+            )
+    for name in files:
+        if not _is_safe_path(name):
+            raise _refuse(
+                _("The archive names a file with an unsafe name: “%(name)s”."),
+                "unsafe_name",
+                name=_shown(name),
+            )
+    expected = (
+        {"manifest.json"} | {f"data/{label}.json" for label in labels} | {f"media/{name}" for name in files}
+    )
+    for name in reader.members:
+        if name not in expected:
+            raise _refuse(
+                _("The archive holds an entry that does not belong in it: “%(name)s”."),
+                "unexpected_entry",
+                name=_shown(name),
+            )
+    for name in expected:
+        reader.require(name)
+    return county, labels, files
+
+
+class _RowChecker:
+    """Checks every row of an archive against the county it is for, and turns its links into
+    this installation's keys. Raises ImportRefused at the first row that does not belong."""
+
+    def __init__(self, county: County, tables: dict[str, Any]):
+        self.county = county
+        self.allowed = _archive_models()
+        self.tables = tables
+        self.keys: dict[type[models.Model], set] = {}
+        self._references: dict[tuple[type[models.Model], str], Any] = {}
+
+    def _invalid(self, model, pk, name) -> ImportRefused:
+        return _refuse(
+            _("Row %(pk)s of “%(model)s” has an invalid value in “%(field)s”."),
+            "invalid_value",
+            pk=_shown(pk),
+            model=model._meta.label_lower,
+            field=_shown(name),
+        )
+
+    def _outside(self, model, pk, name) -> ImportRefused:
+        return _refuse(
+            _(
+                "Row %(pk)s of “%(model)s” links through “%(field)s” to a record that is not part of the county “%(county)s”."
+            ),
+            "outside_county",
+            pk=_shown(pk),
+            model=model._meta.label_lower,
+            field=name,
+            county=self.county.slug,
+        )
+
+    def check(self) -> list[_Table]:
+        checked: dict[type[models.Model], list[dict]] = {}
+        for label, rows in self.tables.items():
+            model = self.allowed[label]
+            if not isinstance(rows, list) or not all(
+                isinstance(row, dict) and set(row) == {"pk", "fields"} and isinstance(row["fields"], dict)
+                for row in rows
+            ):
+                raise _refuse(
+                    _("The archive's table “%(model)s” is not in the expected form."),
+                    "bad_table",
+                    model=label,
+                )
+            checked[model] = rows
+        for model, rows in checked.items():
+            if model is not County:
+                self.keys[model] = self._keys(model, rows)
+        for model, rows in checked.items():
+            if model is County:
+                self._check_county(rows)
+                continue
+            for row in rows:
+                self._check_row(model, row)
+        order = []
+        for model in county_models():
+            for candidate in (model, history_model(model)):
+                if candidate in checked:
+                    order.append(_Table(model=candidate, rows=checked[candidate]))
+        return order
+
+    def _keys(self, model, rows: list[dict]) -> set:
+        keys = set()
+        for row in rows:
+            try:
+                if isinstance(row["pk"], bool | dict | list) or row["pk"] is None:
+                    raise ValidationError("")
+                row["pk"] = model._meta.pk.to_python(row["pk"])
+            except ValidationError as error:
+                raise self._invalid(model, row["pk"], "pk") from error
+            if row["pk"] in keys:
+                raise _refuse(
+                    _("Row %(pk)s of “%(model)s” appears twice in the archive."),
+                    "duplicate_row",
+                    pk=row["pk"],
+                    model=model._meta.label_lower,
+                )
+            keys.add(row["pk"])
+        return keys
+
+    def _check_county(self, rows: list[dict]) -> None:
+        """The one county row is the archive's own county: other counties are reference data."""
+        for row in rows:
+            if row["pk"] != {"slug": self.county.slug}:
+                other = row["pk"].get("slug", row["pk"]) if isinstance(row["pk"], dict) else row["pk"]
+                raise _refuse(
+                    _("The archive may hold only the county “%(county)s” itself; it also holds “%(other)s”."),
+                    "other_county",
+                    county=self.county.slug,
+                    other=_shown(other),
+                )
+            fields = portable_fields(County)
+            for name in row["fields"]:
+                if name not in fields:
+                    raise self._foreign_field(County, row["pk"], name)
+        if len(rows) > 1:
+            raise _refuse(
+                _("Row %(pk)s of “%(model)s” appears twice in the archive."),
+                "duplicate_row",
+                pk=self.county.slug,
+                model="krat.county",
+            )
+
+    def _foreign_field(self, model, pk, name) -> ImportRefused:
+        return _refuse(
+            _("Row %(pk)s of “%(model)s” has the field “%(field)s”, which does not travel in an archive."),
+            "unknown_field",
+            pk=_shown(pk),
+            model=model._meta.label_lower,
+            field=_shown(name),
+        )
+
+    def _check_row(self, model, row: dict) -> None:
+        fields = portable_fields(model)
+        values = row["fields"]
+        for name, value in values.items():
+            field = fields.get(name)
+            if field is None:
+                raise self._foreign_field(model, row["pk"], name)
+            if field.many_to_many:
+                if not isinstance(value, list):
+                    raise self._invalid(model, row["pk"], name)
+                values[name] = [self._link(model, row["pk"], field, item, nullable=False) for item in value]
+            elif field.is_relation:
+                values[name] = self._link(model, row["pk"], field, value, nullable=field.null)
+        if is_historical(model):
+            self._check_history_of(model, row)
+        else:
+            owner = _owner_field(model)
+            if values.get(owner) is None:
+                raise self._outside(model, row["pk"], owner)
+        if model is User:
+            self._check_person(row)
+
+    def _link(self, model, pk, field: models.Field, value, *, nullable: bool):
+        """The local key a link of the archive stands for, or a refusal."""
+        if value is None:
+            if nullable:
+                return None
+            raise self._invalid(model, pk, field.name)
+        target = field.related_model
+        if target is County:
+            if value != {"slug": self.county.slug}:
+                raise self._outside(model, pk, field.name)
+            return self.county.pk
+        if target in REFERENCE_MODELS:
+            return self._reference(model, pk, field.name, target, value)
+        if isinstance(value, bool | dict | list):
+            raise self._invalid(model, pk, field.name)
+        try:
+            key = target._meta.pk.to_python(value)
+        except ValidationError as error:
+            raise self._invalid(model, pk, field.name) from error
+        if key not in self.keys.get(target, ()):
+            raise self._outside(model, pk, field.name)
+        return key
+
+    def _reference(self, model, pk, name: str, target, value):
+        natural = REFERENCE_MODELS[target]
+        if not isinstance(value, dict) or set(value) != {natural} or not isinstance(value[natural], str):
+            raise self._invalid(model, pk, name)
+        cache_key = (target, value[natural])
+        if cache_key not in self._references:
+            self._references[cache_key] = (
+                target._default_manager.filter(**{natural: value[natural]})
+                .values_list("pk", flat=True)
+                .first()
+            )
+        if self._references[cache_key] is None:
+            raise _refuse(
+                _("Row %(pk)s of “%(model)s” names “%(value)s” in “%(field)s”, which does not exist here."),
+                "unknown_reference",
+                pk=_shown(pk),
+                model=model._meta.label_lower,
+                value=_shown(value[natural]),
+                field=name,
+            )
+        return self._references[cache_key]
+
+    def _check_history_of(self, model, row: dict) -> None:
+        """A history row must be the history of a record the archive brings."""
+        record = row["fields"].get("id")
+        if model.instance_type is County:
+            belongs = record == {"slug": self.county.slug}
+            if belongs:
+                row["fields"]["id"] = self.county.pk
+        else:
+            try:
+                if isinstance(record, bool | dict | list):
+                    raise ValidationError("")
+                row["fields"]["id"] = model.instance_type._meta.pk.to_python(record)
+            except ValidationError:
+                belongs = False
+            else:
+                belongs = row["fields"]["id"] in self.keys.get(model.instance_type, ())
+        if not belongs:
+            raise _refuse(
+                _("History row %(pk)s of “%(model)s” belongs to a record that is not in the archive."),
+                "foreign_history",
+                pk=row["pk"],
+                model=model._meta.label_lower,
+            )
+
+    def _check_person(self, row: dict) -> None:
+        """Only people of the county travel: never a superuser, staff or a national observer."""
+        values = row["fields"]
+        try:
+            superuser = User._meta.get_field("is_superuser").to_python(values.get("is_superuser", False))
+            staff = User._meta.get_field("is_staff").to_python(values.get("is_staff", False))
+        except ValidationError as error:
+            raise self._invalid(User, row["pk"], "is_superuser") from error
+        if superuser or staff or values.get("role") not in COUNTY_ROLES:
+            raise _refuse(
+                _(
+                    "The person “%(username)s” in the archive is a superuser, staff, a national observer "
+                    "or has no role in the county; such accounts are never imported."
+                ),
+                "person_not_of_county",
+                username=_shown(values.get("username", row["pk"])),
+            )
+
+
+def _check_files(plan: _Plan) -> None:
+    """Every file a row names is shipped and new here, and every shipped file is named.
+
+    An old name kept only in the history need not be shipped (the file may be gone), but it
+    must not name a file that exists here, which would be somebody else's.
+    """
+    named: set[str] = set()
+    for table in plan.tables:
+        file_fields = [f.name for f in table.model._meta.concrete_fields if isinstance(f, models.FileField)]
+        for row in table.rows:
+            for name in file_fields:
+                value = row["fields"].get(name)
+                if value in (None, ""):
+                    continue
+                if not _is_safe_path(value):
+                    raise _refuse(
+                        _("The archive names a file with an unsafe name: “%(name)s”."),
+                        "unsafe_name",
+                        name=_shown(value),
+                    )
+                named.add(value)
+                if value in plan.files:
+                    continue
+                if not is_historical(table.model):
+                    raise _refuse(
+                        _("The file “%(name)s” named by “%(model)s” is not in the archive."),
+                        "file_missing",
+                        name=_shown(value),
+                        model=table.model._meta.label_lower,
+                    )
+                if default_storage.exists(value):
+                    raise _file_exists(value)
+    for name in plan.files:
+        if name not in named:
+            raise _refuse(
+                _("The archive holds an entry that does not belong in it: “%(name)s”."),
+                "unexpected_entry",
+                name=_shown(f"media/{name}"),
+            )
+        if default_storage.exists(name):
+            raise _file_exists(name)
+
+
+def _file_exists(name: str) -> ImportRefused:
+    return _refuse(
+        _("The file “%(name)s” already exists here; an import never replaces a file."),
+        "file_exists",
+        name=_shown(name),
+    )
+
+
+# --- import: writing ---------------------------------------------------------------------------
 
 
 def import_county(source) -> County:
-    """Load an archive written by `export_county` into this database; refuse if that would
-    mix with existing data. Everything is one transaction: a failure leaves nothing."""
-    with zipfile.ZipFile(source) as archive:
-        manifest = json.loads(archive.read("manifest.json"))
-        if manifest.get("format") != FORMAT:
-            raise ImportRefused(
-                "Unknown archive format %(format)s.", params={"format": manifest.get("format")}
-            )
+    """Load an archive written by `export_county` into this database; refuse anything that is
+    not the county's own data, or that would mix with data already here. Everything is one
+    transaction and files are only created: a refusal or a failure leaves nothing."""
+    try:
+        archive = zipfile.ZipFile(source)
+    except (zipfile.BadZipFile, ValueError) as error:
+        raise _refuse(
+            _("This is not a county archive (a zip file written by export_county)."), "not_an_archive"
+        ) from error
+    with archive:
+        reader = _Archive(archive)
+        county, labels, files = _check_manifest(reader)
+        tables = {label: reader.json(f"data/{label}.json") for label in labels}
+        plan = _Plan(county=county, tables=_RowChecker(county, tables).check(), files=files)
+        _refuse_if_taken(county, plan.tables)
+        _check_files(plan)
+        written = _Written(files=[], folders=[])
         try:
-            county = County.objects.get(slug=manifest["county"])
-        except County.DoesNotExist as missing:
-            raise ImportRefused(
-                "The county “%(slug)s” does not exist here; run `manage.py load_counties` first.",
-                params={"slug": manifest["county"]},
-            ) from missing
-        tables = {label: json.loads(archive.read(f"data/{label}.json")) for label in manifest["models"]}
-        files = {name: archive.read(f"media/{name}") for name in manifest["files"]}
-    for name, content in files.items():
-        if hashlib.sha256(content).hexdigest() != manifest["files"][name]:
-            raise ImportRefused("The file %(name)s is damaged in the archive.", params={"name": name})
-
-    exported = {_model(label) for label in tables if not is_historical(_model(label))}
-    refs = _References(exported)
-    with transaction.atomic():
-        _refuse_if_taken(county, tables)
-        loaded: list[type[models.Model]] = []
-        for label, rows in tables.items():
-            model = _model(label)
-            if model in REFERENCE_MODELS:
-                _update_reference(model, rows, refs)
-                continue
-            if is_historical(model) and model.instance_type in REFERENCE_MODELS:
-                # The history read from the archive replaces the one `load_counties` began.
-                model._default_manager.filter(id=county.pk).delete()
-            _load_rows(model, rows, refs)
-            loaded.append(model)
-        _reset_sequences(loaded)
-        for name, content in files.items():
-            if default_storage.exists(name):
-                default_storage.delete(name)
-            default_storage.save(name, ContentFile(content))
+            with transaction.atomic():
+                _write_rows(plan)
+                for name in sorted(plan.files):
+                    _write_file(reader, name, plan.files[name], written)
+        except DatabaseError as error:  # a deferred constraint, checked at commit
+            written.remove()
+            raise _refuse(
+                _("The archive's rows break a rule of the database: %(error)s"),
+                "database",
+                error=_shown(error),
+            ) from error
+        except BaseException:
+            written.remove()
+            raise
     return county
 
 
-def _refuse_if_taken(county: County, tables: dict[str, list[dict]]) -> None:
-    for label, rows in tables.items():
-        model = _model(label)
-        if model in REFERENCE_MODELS or is_historical(model):
+def _write_rows(plan: _Plan) -> None:
+    county = plan.county
+    if any(t.model is County.history.model for t in plan.tables):
+        # The history read from the archive replaces the one `load_counties` began here.
+        County.history.model._default_manager.filter(id=county.pk).delete()
+    loaded: list[type[models.Model]] = []
+    for table in plan.tables:
+        if table.model is County:
+            _restore_county(county, table.rows)
             continue
-        if county_rows(model, county).exists():
-            raise ImportRefused(
-                "The county “%(county)s” already has data here (%(model)s); import needs an empty county.",
-                params={"county": county.slug, "model": label},
+        _insert_rows(table)
+        loaded.append(table.model)
+    _reset_sequences(loaded)
+
+
+def _refuse_if_taken(county: County, tables: list[_Table]) -> None:
+    for table in tables:
+        model, label = table.model, table.model._meta.label_lower
+        if model is County:
+            continue
+        if not is_historical(model) and county_rows(model, county).exists():
+            raise _refuse(
+                _("The county “%(county)s” already has data here (%(model)s); import needs an empty county."),
+                "county_has_data",
+                county=county.slug,
+                model=label,
             )
-        taken = model._default_manager.filter(pk__in=[row["pk"] for row in rows])
-        if taken.exists():
-            raise ImportRefused(
-                "Records of %(model)s with the archive's keys already exist here; import into an empty database.",
-                params={"model": label},
-            )
+        keys = [row["pk"] for row in table.rows]
+        rows = model._default_manager.all()
+        if model is County.history.model:  # the county's own history here is replaced
+            rows = rows.exclude(id=county.pk)
+        for start in range(0, len(keys), 500):
+            if rows.filter(pk__in=keys[start : start + 500]).exists():
+                raise _refuse(
+                    _(
+                        "Records of %(model)s with the archive's keys already exist here; import into an empty database."
+                    ),
+                    "keys_taken",
+                    model=label,
+                )
 
 
-def _natural_fields(model, row: dict, refs: _References) -> dict:
-    fields = dict(row["fields"])
-    for name, (target, many) in _relation_targets(model).items():
-        if name in fields:
-            value = fields[name]
-            fields[name] = [refs.to_pk(target, v) for v in value] if many else refs.to_pk(target, value)
-    if is_historical(model) and model.instance_type in REFERENCE_MODELS:
-        fields["id"] = refs.to_pk(model.instance_type, fields["id"])
-    return fields
-
-
-def _update_reference(model, rows: list[dict], refs: _References) -> None:
+def _restore_county(county: County, rows: list[dict]) -> None:
+    """The county's own settings; its name and slug stay as `load_counties` made them."""
+    values = {}
     for row in rows:
-        pk = refs.to_pk(model, row["pk"])
-        fields = _natural_fields(model, row, refs)
-        obj = model._default_manager.get(pk=pk)
-        for name, value in fields.items():
-            field = model._meta.get_field(name)
-            if not field.many_to_many:
-                setattr(obj, field.attname, field.to_python(value))
-        obj.save()
+        for name, value in row["fields"].items():
+            if name in COUNTY_IDENTITY:
+                continue
+            field = County._meta.get_field(name)
+            try:
+                values[field.attname] = field.to_python(value)
+            except ValidationError as error:
+                raise _refuse(
+                    _("Row %(pk)s of “%(model)s” has an invalid value in “%(field)s”."),
+                    "invalid_value",
+                    pk=county.slug,
+                    model="krat.county",
+                    field=name,
+                ) from error
+    if values:
+        County.objects.filter(pk=county.pk).update(**values)
 
 
-def _load_rows(model, rows: list[dict], refs: _References) -> None:
-    label = model._meta.label_lower
-    payload = [{"model": label, "pk": row["pk"], "fields": _natural_fields(model, row, refs)} for row in rows]
-    for obj in serializers.deserialize("python", payload):
-        obj.save()  # raw: no signals write history; the archive's history is loaded as is
+def _insert_rows(table: _Table) -> None:
+    label = table.model._meta.label_lower
+    payload = [{"model": label, "pk": row["pk"], "fields": row["fields"]} for row in table.rows]
+    try:
+        for obj in serializers.deserialize("python", payload):
+            # Inserted, never updated: a key taken since the check fails instead of overwriting.
+            # Raw: no signals write history; the archive's history is loaded as is.
+            obj.save(force_insert=True)
+    except (DeserializationError, ValidationError) as error:
+        raise _refuse(
+            _("The archive's rows of “%(model)s” cannot be read: %(error)s"),
+            "bad_rows",
+            model=label,
+            error=_shown(error),
+        ) from error
+    except DatabaseError as error:
+        raise _refuse(
+            _("The archive's rows of “%(model)s” break a rule of the database: %(error)s"),
+            "database",
+            model=label,
+            error=_shown(error),
+        ) from error
 
 
 def _reset_sequences(loaded: list[type[models.Model]]) -> None:
@@ -388,6 +1001,57 @@ def _reset_sequences(loaded: list[type[models.Model]]) -> None:
         with connection.cursor() as cursor:
             for sql in statements:
                 cursor.execute(sql)
+
+
+@dataclass
+class _Written:
+    """The files and folders an import created, to remove when it fails."""
+
+    files: list[str]
+    folders: list[str]
+
+    def remove(self) -> None:
+        for name in self.files:
+            default_storage.delete(name)
+        for folder in sorted(self.folders, key=len, reverse=True):
+            # Not empty (somebody else's file arrived meanwhile) or gone: left alone.
+            with contextlib.suppress(OSError):
+                os.rmdir(default_storage.path(folder))
+
+
+def _write_file(reader: _Archive, name: str, digest: str, written: _Written) -> None:
+    """Copy one file out of the archive, counting and checking it, into a name that is new."""
+    with tempfile.SpooledTemporaryFile(max_size=settings.FILE_UPLOAD_MAX_MEMORY_SIZE) as buffer:
+        found = hashlib.sha256()
+        for chunk in reader.chunks(f"media/{name}"):
+            found.update(chunk)
+            buffer.write(chunk)
+        if found.hexdigest() != digest:
+            raise _refuse(
+                _("The file %(name)s is damaged in the archive."), "file_damaged", name=_shown(name)
+            )
+        buffer.seek(0)
+        written.folders.extend(_new_folders(name))
+        # The storage never replaces a file: a name taken since the check is saved under another.
+        saved = default_storage.save(name, File(buffer, name=posixpath.basename(name)))
+        written.files.append(saved)
+        if saved != name:
+            raise _file_exists(name)
+
+
+def _new_folders(name: str) -> list[str]:
+    """The folders that saving `name` will create."""
+    folders = []
+    parent = posixpath.dirname(name)
+    while parent:
+        try:
+            if os.path.isdir(default_storage.path(parent)):
+                break
+        except NotImplementedError:  # a storage without folders
+            return []
+        folders.append(parent)
+        parent = posixpath.dirname(parent)
+    return folders
 
 
 def canonical_dump(county: County) -> dict[str, list[dict]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -53,7 +54,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if (DEBUG or TES
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "krat.apps.KratAdminConfig",  # django.contrib.admin whose site asks for the second factor
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -161,13 +162,73 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Login throttling: five failures lock the username from that address for an hour.
-AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# --- Log-in throttling (django-axes; krat/throttle.py gives each kind of lock its own limit).
+# Failed log-ins are counted over a sliding window of KRAT_LOGIN_WINDOW_MINUTES; a kind of
+# lock holds while its failures in the window reach its limit, and lifts, at a time the
+# locked-out page shows, when enough of them have aged out of the window.
+# - one person at one address, 5: the owner's own typing errors, or a stranger guessing
+#   from one machine. A stranger's five guesses lock only the stranger's address for that
+#   person, never the chair at their own desk.
+# - one person from any address, 20: many addresses guessing one person's password (a
+#   botnet, or someone hopping between networks) get 20 guesses per window, then the person
+#   is locked everywhere. It is four times the first limit, so a stranger needs at least four
+#   addresses to lock the chair out; and since failures made while locked are not counted
+#   (AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT), a locked stranger who keeps trying does
+#   not add to it. 20 guesses per 30 minutes is about a thousand a day, against passwords
+#   of at least ten characters that are not on the common-password list.
+# - one address, any user name, 30: one password tried on many user names. Higher than the
+#   person's limit because a prefecture's staff may share one public address behind its
+#   router, and a morning of typing errors by ten people must not lock the building out.
+# - the window, 30 minutes: long enough to make guessing slow, short enough that someone
+#   locked by their own typing errors waits half an hour, not a morning. The secretariat can
+#   unlock a representative or observer of its county sooner (their page, "Unlock log-in").
+KRAT_LOGIN_LIMITS = {
+    ("username", "ip_address"): env_int("KRAT_LOGIN_LIMIT_PERSON_AT_ADDRESS", 5),
+    ("username",): env_int("KRAT_LOGIN_LIMIT_PERSON", 20),
+    ("ip_address",): env_int("KRAT_LOGIN_LIMIT_ADDRESS", 30),
+}
+if min(KRAT_LOGIN_LIMITS.values()) < 1:
+    raise ImproperlyConfigured("Each KRAT_LOGIN_LIMIT_* must be at least 1.")
+AXES_LOCKOUT_PARAMETERS = [list(kind) for kind in KRAT_LOGIN_LIMITS]
+AXES_HANDLER = "krat.throttle.LoginThrottle"
+# axes' own single limit only backs up the handler's per-kind ones: it is the highest of
+# them, so whatever it locks one of those locked first.
+AXES_FAILURE_LIMIT = max(KRAT_LOGIN_LIMITS.values())
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("KRAT_LOGIN_WINDOW_MINUTES", 30))
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+AXES_LOCKOUT_CALLABLE = "krat.throttle.lockout_response"  # the page says until when
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+
+
+def client_address_settings(trusted_proxies: int) -> tuple[tuple[str, ...], int | None]:
+    """Where axes, through django-ipware, reads a client's address: the META keys in order
+    (AXES_IPWARE_META_PRECEDENCE_ORDER) and the proxies listed in the header
+    (AXES_IPWARE_PROXY_COUNT).
+
+    With no trusted proxy, from the connection alone: an X-Forwarded-For header is the
+    client's own word and is ignored, so nobody escapes a lock by inventing addresses.
+    Behind `trusted_proxies` reverse proxies of ours (1 for the documented nginx or Apache),
+    from X-Forwarded-For counted from its right end, where our proxies wrote: the entry
+    `trusted_proxies` places from the right is the address our outermost proxy saw connect;
+    anything a client wrote further left is never read.
+    """
+    if trusted_proxies < 0:
+        raise ImproperlyConfigured("KRAT_TRUSTED_PROXY_COUNT cannot be negative.")
+    if trusted_proxies == 0:
+        return ("REMOTE_ADDR",), None
+    # ipware counts the proxies listed inside the header; the last of ours is not in it
+    # (it is the connection, REMOTE_ADDR).
+    return ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"), trusted_proxies - 1
+
+
+KRAT_TRUSTED_PROXY_COUNT = env_int("KRAT_TRUSTED_PROXY_COUNT", 0)
+AXES_IPWARE_META_PRECEDENCE_ORDER, AXES_IPWARE_PROXY_COUNT = client_address_settings(KRAT_TRUSTED_PROXY_COUNT)
+# Non-strict: a client behind its own office proxy, which adds an entry of its own to the
+# left, is still read at the address that reached ours, not thrown together with everyone
+# at the proxy's address.
+IPWARE_STRICT = False
 
 # Two-factor log-in (TOTP): the issuer name shown in authenticator apps.
 OTP_TOTP_ISSUER = "KRAT"
@@ -283,6 +344,11 @@ if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     AXES_ENABLED = env_bool("AXES_ENABLED", True)
+
+# `import_county` refuses an archive with more entries, or more bytes once unpacked (the zip's
+# header is checked first, the bytes are counted again as they are read).
+KRAT_ARCHIVE_MAX_ENTRIES = env_int("KRAT_ARCHIVE_MAX_ENTRIES", 5000)
+KRAT_ARCHIVE_MAX_BYTES = env_int("KRAT_ARCHIVE_MAX_BYTES", 2 * 1024**3)
 
 # Each app's demo records: a callable (county) -> None, run by `manage.py load_demo` in order.
 KRAT_DEMO_LOADERS = ["actionplan.demo.load", "meetings.demo.load", "cases.demo.load"]  # plans before meetings

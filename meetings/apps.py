@@ -8,8 +8,12 @@ class MeetingsConfig(AppConfig):
 
     def ready(self) -> None:
         from krat import history
-        from meetings.models import AgendaItem, Decision, Meeting
+        from meetings.models import AgendaItem, Attachment, Attendance, Decision, Meeting
 
         history.register(Meeting, county_of=lambda meeting: meeting.county)
         history.register(AgendaItem, county_of=lambda item: item.meeting.county)
         history.register(Decision, county_of=lambda decision: decision.meeting.county)
+
+        from krat import portability
+
+        portability.register(Meeting, AgendaItem, Attendance, Decision, Attachment)

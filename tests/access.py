@@ -61,6 +61,9 @@ CORE_CASES: dict[str, UrlCase] = {
     "krat:person_list": UrlCase(allowed=WHOLE_COUNTY_READERS, kwargs=_own_slug),
     "krat:person_create": UrlCase(allowed=MANAGERS, kwargs=_own_slug),
     "krat:person_edit": UrlCase(allowed=MANAGERS, kwargs=lambda w: {"pk": w.users["representative"].pk}),
+    "krat:person_unlock": UrlCase(
+        allowed=MANAGERS, method="post", ok_status=302, kwargs=lambda w: {"pk": w.users["representative"].pk}
+    ),
     "krat:period_list": UrlCase(allowed=COUNTY_READERS, kwargs=_own_slug),
     "krat:period_create": UrlCase(allowed=MANAGERS, kwargs=_own_slug),
     "krat:period_edit": UrlCase(allowed=MANAGERS, kwargs=lambda w: {"pk": w.period.pk}),

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime
 
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from krat import two_factor
-from krat.api.tokens import token_user
+from krat.api.tokens import token_find
 
 # last_used_at is written at most this often, not on every request.
 USE_STAMP_EVERY = datetime.timedelta(minutes=1)
@@ -29,10 +30,15 @@ class TokenAuthentication(authentication.BaseAuthentication):
             key = header[1].decode()
         except UnicodeError:
             raise exceptions.AuthenticationFailed(_("The token is not valid.")) from None
-        found = token_user(key)
-        if found is None:
+        token = token_find(key)
+        if token is None or token.revoked or not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("The token is not valid."))
-        user, token = found
+        if token.is_expired:
+            raise exceptions.AuthenticationFailed(
+                gettext("The token expired on %(date)s. Make a new one on your Security page.")
+                % {"date": formats.date_format(timezone.localtime(token.expires_at), "SHORT_DATE_FORMAT")}
+            )
+        user = token.user
         if two_factor.is_required(user) and not two_factor.is_enrolled(user):
             # The browser holds this person at enrolment; their token waits as well (it may
             # predate the county's requirement, so it never came from a verified session).

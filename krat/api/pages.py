@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from csp.constants import SELF, UNSAFE_INLINE
 from csp.decorators import csp_update
 from django import forms
@@ -12,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from drf_spectacular.views import SpectacularRedocView
@@ -28,6 +30,18 @@ class TokenForm(forms.Form):
         max_length=100,
         help_text=gettext_lazy("Which system uses it, such as “TIMS”."),
     )
+    lifetime = forms.TypedChoiceField(
+        label=gettext_lazy("Valid for"),
+        choices=[
+            (days, ngettext_lazy("%(days)d day", "%(days)d days", "days") % {"days": days})
+            for days in tokens.LIFETIME_DAYS
+        ],
+        coerce=int,
+        initial=90,
+        required=False,
+        empty_value=90,  # a form sent without the choice gets the default
+        help_text=gettext_lazy("After this the token opens nothing; make a new one in time."),
+    )
 
 
 @never_cache
@@ -37,7 +51,11 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
     new_key = None
     if request.method == "POST" and form.is_valid():
         try:
-            _token, new_key = tokens.token_create(user=request.user, name=form.cleaned_data["name"])
+            _token, new_key = tokens.token_create(
+                user=request.user,
+                name=form.cleaned_data["name"],
+                lifetime=datetime.timedelta(days=form.cleaned_data["lifetime"]),
+            )
         except ValidationError as error:
             add_errors(form, error)
         else:

@@ -13,6 +13,7 @@ from krat.models.submission import (
     SubmissionReminder,
     SubmissionState,
 )
+from krat.models.two_factor import RecoveryCode, RecoveryCodeDevice
 from krat.models.user import User
 
 __all__ = [
@@ -25,6 +26,8 @@ __all__ = [
     "PartNothingToReport",
     "PeriodReport",
     "PeriodSubmission",
+    "RecoveryCode",
+    "RecoveryCodeDevice",
     "ReminderStep",
     "ReportingPeriod",
     "SubmissionReminder",

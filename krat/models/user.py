@@ -100,5 +100,12 @@ class User(Versioned, AbstractUser):
         return self.role == Role.REPRESENTATIVE
 
     @property
+    def is_county_managed(self) -> bool:
+        """Whether the county's people pages may change this account (`krat.access`)."""
+        from krat.access import is_county_managed
+
+        return is_county_managed(self)
+
+    @property
     def is_national(self) -> bool:
         return self.role == Role.NATIONAL_OBSERVER or (self.is_superuser and not self.county_id)

@@ -1,10 +1,13 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from krat import access, selectors, services
+from krat import access, selectors, services, throttle
 from krat.forms import PersonForm
 from krat.models import User
 from krat.views.common import record_form_view
@@ -14,10 +17,16 @@ def _success_url(person: User) -> str:
     return reverse("krat:person_list", args=[person.county.slug])
 
 
-def _save_person(person, form):
-    return services.person_save(
-        person=person, expected_version=form.cleaned_data["version"], password=form.new_password()
-    )
+def _saver(request: HttpRequest):
+    def save(person, form):
+        return services.person_save(
+            person=person,
+            expected_version=form.cleaned_data["version"],
+            password=form.new_password(),
+            by=request.user,
+        )
+
+    return save
 
 
 @login_required
@@ -42,7 +51,7 @@ def person_create(request: HttpRequest, slug: str) -> HttpResponse:
     return record_form_view(
         request,
         form=PersonForm(request.POST or None, county=county),
-        save=_save_person,
+        save=_saver(request),
         template="krat/person_form.html",
         success_message=_("The person was saved."),
         success_url=_success_url,
@@ -52,15 +61,30 @@ def person_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    person = get_object_or_404(User.objects.select_related("county"), pk=pk, county__isnull=False)
-    access.require_readable(request.user, person.county)
-    access.require(access.can_manage_county(request.user, person.county))
+    person = access.person_for_manager(request.user, pk)
     return record_form_view(
         request,
         form=PersonForm(request.POST or None, instance=person, county=person.county),
-        save=_save_person,
+        save=_saver(request),
         template="krat/person_form.html",
         success_message=_("The person was saved."),
         success_url=_success_url,
-        context={"county": person.county, "person": person},
+        context={
+            "county": person.county,
+            "person": person,
+            "login_state": throttle.person_login_state(person.username),
+        },
     )
+
+
+@login_required
+@require_POST
+def person_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+    person = access.person_for_manager(request.user, pk)
+    try:
+        services.person_unlock(person=person, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(person)s can log in again.") % {"person": person})
+    return redirect("krat:person_edit", person.pk)

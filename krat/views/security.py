@@ -1,15 +1,30 @@
+"""The Security pages: two-factor log-in (enrol, verify, recovery codes, switch off) and
+the password change."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import authenticate, update_session_auth_hash
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.debug import sensitive_variables
 from django.views.decorators.http import require_POST
 
-from krat import two_factor
+from krat import services, two_factor
 from krat.forms import add_errors
 
 
@@ -23,6 +38,21 @@ class CodeForm(forms.Form):
     )
 
 
+def code_first(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A page that changes the second factor: a session that gave only the password,
+    of a person who has a device, is sent to the code prompt (GET or POST alike), and
+    comes back here after it. Checked here, not only by the middleware."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if two_factor.needs_code(request.user):
+            back = request.path if request.method == "GET" else reverse("security")
+            return redirect_to_login(back, login_url=reverse("two_factor_verify"))
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapped)
+
+
 @login_required
 def security(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -33,7 +63,7 @@ def security(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@code_first
 def enrol(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -44,7 +74,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Two-factor log-in is on."))
             return render(request, "krat/security_recovery_codes.html", {"codes": codes})
-    device = two_factor.pending_device(request.user)
+    device = two_factor.pending_device(request=request)
     return render(
         request,
         "krat/security_enrol.html",
@@ -53,6 +83,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
             "qr_code": two_factor.qr_code_data_uri(device),
             "secret": two_factor.secret_for_typing(device),
             "required": two_factor.is_required(request.user),
+            "enrolled": two_factor.is_enrolled(request.user),
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -77,22 +108,68 @@ def verify(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@code_first
 @require_POST
 def recovery_codes(request: HttpRequest) -> HttpResponse:
-    if not two_factor.is_enrolled(request.user):
+    try:
+        codes = two_factor.recovery_codes_renew(request=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
         return redirect("security")
-    codes = two_factor.recovery_codes_renew(user=request.user)
     return render(request, "krat/security_recovery_codes.html", {"codes": codes})
 
 
-@login_required
+@code_first
 @require_POST
 def disable(request: HttpRequest) -> HttpResponse:
     try:
-        two_factor.disable(user=request.user)
+        two_factor.disable(request=request)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Two-factor log-in is off."))
     return redirect("security")
+
+
+class ThrottledPasswordChangeForm(auth_forms.PasswordChangeForm):
+    """Django's form, with the old password checked through `authenticate()`.
+
+    Django's own check (`user.check_password`) bypasses the log-in throttle, so whoever
+    holds a stolen session could guess the old password without limit and then change it.
+    Through `authenticate()` each wrong guess counts as a failed log-in of the person, and
+    a locked person is refused here as at the log-in page.
+    """
+
+    def __init__(self, user, *args, request: HttpRequest, **kwargs):
+        self.request = request
+        super().__init__(user, *args, **kwargs)
+
+    @method_decorator(sensitive_variables("old_password"))
+    def clean_old_password(self) -> str:
+        old_password = self.cleaned_data["old_password"]
+        authenticated = authenticate(self.request, username=self.user.get_username(), password=old_password)
+        if getattr(self.request, "axes_locked_out", False):
+            raise ValidationError(
+                _("Too many wrong passwords. Try again later, or ask the secretariat to unlock you."),
+                code="locked_out",
+            )
+        if authenticated is None or authenticated.pk != self.user.pk:
+            raise ValidationError(self.error_messages["password_incorrect"], code="password_incorrect")
+        return old_password
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change page, saving through `krat.services.person_password_set`
+    (which revokes the person's API tokens). Other sessions end as in Django: their
+    stored password hash no longer matches; this one is kept. The old password is
+    checked through the log-in throttle (`ThrottledPasswordChangeForm`)."""
+
+    form_class = ThrottledPasswordChangeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
+    def form_valid(self, form):
+        services.person_password_set(person=form.user, password=form.cleaned_data["new_password1"])
+        update_session_auth_hash(self.request, form.user)
+        return HttpResponseRedirect(self.get_success_url())

@@ -36,6 +36,8 @@ def test_a_write_to_a_data_table_counts(sql):
         'UPDATE "otp_totp_totpdevice" SET "last_t" = %s',
         'INSERT INTO "krat_downloadlog" ("what") VALUES (%s)',
         'UPDATE "krat_apitoken" SET "last_used_at" = %s',
+        'DELETE FROM "krat_recoverycode" WHERE "id" = %s',
+        'UPDATE "krat_recoverycodedevice" SET "throttling_failure_count" = %s',
         "SAVEPOINT s1",
     ],
 )

@@ -8,9 +8,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import totp
-from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from krat.models import RecoveryCodeDevice
 from tests.factories import PASSWORD
 
 
@@ -57,7 +57,7 @@ class TestTwoFactor:
         # A failed try throttles: even a right code is refused straight after it...
         assert client.post(reverse("two_factor_verify"), {"token": codes[0]}).status_code == 400
         # ...and accepted once the pause has passed.
-        StaticDevice.objects.filter(user=user).update(
+        RecoveryCodeDevice.objects.filter(user=user).update(
             throttling_failure_timestamp=timezone.now() - datetime.timedelta(minutes=5)
         )
         assert client.post(reverse("two_factor_verify"), {"token": codes[0]}).status_code == 302
@@ -105,7 +105,7 @@ class TestTwoFactor:
 class TestAccounts:
     def test_repeated_failures_lock_the_account_out(self, world, client):
         user = world.users["observer"]
-        for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        for _attempt in range(settings.KRAT_LOGIN_LIMITS[("username", "ip_address")]):
             password_login(client, user, password="wrong")
         response = password_login(client, user)  # even the right password now
         assert response.status_code == 429
@@ -130,6 +130,27 @@ class TestAccounts:
         assert response.status_code == 302
         assert laptop.get(dashboard).status_code == 200
         assert phone.get(dashboard).status_code == 302
+
+    def test_the_old_password_on_the_change_page_is_throttled_like_a_log_in(self, world, client):
+        """A stolen session cannot guess the old password without limit and then change it."""
+        user = world.users["observer"]
+        client.force_login(user)
+        url = reverse("password_change")
+        new = "Nje-tjeter-fjalekalim-9"
+        limit = settings.KRAT_LOGIN_LIMITS[("username", "ip_address")]
+        statuses = [
+            client.post(
+                url, {"old_password": f"guess-{n}", "new_password1": new, "new_password2": new}
+            ).status_code
+            for n in range(limit)
+        ]
+        assert statuses[:-1] == [200] * (limit - 1)  # the form says the old password is wrong
+        assert statuses[-1] == 429  # the last guess locks, as at the log-in page
+        response = client.post(url, {"old_password": PASSWORD, "new_password1": new, "new_password2": new})
+        assert response.status_code == 429  # even the right password, while locked
+        assert "Shumë përpjekje të dështuara" in response.content.decode()
+        user.refresh_from_db()
+        assert user.check_password(PASSWORD)
 
     def test_idle_sessions_expire_and_use_keeps_them_alive(self, world, client):
         from django.contrib.sessions.models import Session

@@ -26,6 +26,8 @@ WITHOUT_HISTORY = {
     "krat.submissionreminder": "append-only log of reminders sent",
     "krat.finalreport": "a finalised report version is never changed or deleted; a new one is a new row",
     "krat.apitoken": "a credential, revoked by a flag and never deleted; it holds only a hash",
+    "krat.recoverycodedevice": "a second-factor device, like django-otp's own (kept out of the history: it is a credential)",
+    "krat.recoverycode": "a salted hash of a one-time code, deleted when used: a history would keep spent credentials",
 }
 PROJECT_APPS = {"krat", "meetings", "actionplan", "cases"}
 

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from krat.portability import ImportRefused, import_county
 
@@ -6,7 +7,8 @@ from krat.portability import ImportRefused, import_county
 class Command(BaseCommand):
     help = (
         "Load a county written by export_county into this database (after migrate and "
-        "load_counties). Refuses when the county already has data here."
+        "load_counties). Refuses when the county already has data here, and anything in the "
+        "archive that is not that county's own data."
     )
 
     def add_arguments(self, parser):
@@ -17,4 +19,6 @@ class Command(BaseCommand):
             county = import_county(file)
         except ImportRefused as refused:
             raise CommandError(" ".join(refused.messages)) from refused
-        self.stdout.write(f"Imported {county} from {file}.")
+        except OSError as error:  # no such file, not readable
+            raise CommandError(str(error)) from error
+        self.stdout.write(_("Imported %(county)s from %(file)s.") % {"county": county, "file": file})
