@@ -29,6 +29,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.utils import timezone, translation
 from django.utils.formats import date_format, get_format
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ERROR_CODES
@@ -301,7 +302,7 @@ def is_formula_like(value: Any) -> bool:
 
 def _plain(value: Any) -> Any:
     """A value as a cell holds it: lazy and safe strings as text, aware datetimes local and naive."""
-    if hasattr(value, "__html__") or type(value).__name__ == "__proxy__":
+    if isinstance(value, Promise) or hasattr(value, "__html__"):
         return str(value)
     if isinstance(value, datetime.datetime) and timezone.is_aware(value):
         return timezone.make_naive(value)
@@ -316,8 +317,8 @@ def write_cell(cell, value: Any) -> None:
     Excel keeps it text even when somebody edits it. The value keeps no apostrophe.
     """
     value = _plain(value)
-    if value is None:
-        return
+    if value is None or value == "":
+        return  # an empty cell, not an empty text
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"
