@@ -106,9 +106,9 @@ class MeetingForm(CountyScopedForm):
             return
         field = self.fields["confirm_duplicate"]
         field.widget = forms.CheckboxInput()
-        field.help_text = _("Tick it only if both meetings really take place.")
+        # The warning heads the form; the tick sits beside Save, marked too.
         self.add_error(
-            "confirm_duplicate",
+            None,
             ValidationError(
                 _(
                     "The %(body)s already has a meeting at %(when)s: “%(title)s”. Is this the same "
@@ -122,6 +122,10 @@ class MeetingForm(CountyScopedForm):
                     "confirm": field.label,
                 },
             ),
+        )
+        self.add_error(
+            "confirm_duplicate",
+            ValidationError(_("Tick it only if both meetings really take place."), code="duplicate"),
         )
 
 
