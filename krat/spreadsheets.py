@@ -43,8 +43,8 @@ MAX_COMPRESSION_RATIO = 100
 MAX_ZIP_ENTRIES = 200
 MAX_ROWS = 5000
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-DATE_CELL_FORMAT = "DD.MM.YYYY"
-DATETIME_CELL_FORMAT = "DD.MM.YYYY HH:MM"
+DATE_CELL_FORMAT = "dd.mm.yyyy"
+DATETIME_CELL_FORMAT = "dd.mm.yyyy hh:mm"
 
 
 # --- Parsing one cell -----------------------------------------------------------------
