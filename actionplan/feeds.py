@@ -19,6 +19,8 @@ from actionplan.models import AwarenessEvent
 from krat import ical
 from krat.models import County
 
+DEFAULT_DURATION = datetime.timedelta(hours=2)
+
 
 def _uid(event: AwarenessEvent, county: County) -> str:
     """Stable across downloads, so calendar programs update an event instead of adding it twice."""
@@ -44,8 +46,12 @@ def _public_event(item: AwarenessEvent, county: County) -> ical.CalendarEvent:
     zone = ZoneInfo(settings.TIME_ZONE)
     if item.start_time:
         start = datetime.datetime.combine(item.date, item.start_time, tzinfo=zone)
-        end_time = item.end_time or (start + datetime.timedelta(hours=2)).time()
-        end = datetime.datetime.combine(item.date, end_time, tzinfo=zone)
+        if item.end_time:
+            end = datetime.datetime.combine(item.date, item.end_time, tzinfo=zone)
+        else:
+            # Two hours by default, added to the moment (not to the time of day), so that
+            # an event starting at 23:00 ends at 01:00 the next day.
+            end = start + DEFAULT_DURATION
     else:
         start, end = item.date, item.date + datetime.timedelta(days=1)
     lines = [item.description] if item.description else []

@@ -3,11 +3,11 @@ in the same shape, so an exported plan can be edited and imported again."""
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl.utils import get_column_letter
@@ -62,13 +62,13 @@ def template_example(plan: ActionPlan) -> list[list]:
             "Sesione informuese për nxënësit për rreziqet e trafikimit",
             "Zyra Vendore Arsimore",
             "Drejtoria Vendore e Policisë; Njësia për Mbrojtjen e Fëmijëve",
-            f"01.02.{plan.year}",
-            f"30.06.{plan.year}",
+            datetime.date(plan.year, 2, 1),
+            datetime.date(plan.year, 6, 30),
             "Sesione të zhvilluara",
             10,
             "sesione",
-            "",
-            "",
+            None,
+            None,
         ]
     ]
 
@@ -170,12 +170,13 @@ def plan_import(*, plan: ActionPlan, data: bytes) -> int:
 
 def _number(value: Decimal | None):
     if value is None:
-        return ""
+        return None
     return int(value) if value == value.to_integral_value() else float(value)
 
 
 def plan_export(plan: ActionPlan) -> bytes:
-    """The plan's activities in the import template's shape (dates as 25.04.2018)."""
+    """The plan's activities in the import template's shape: dates are date cells shown as
+    25.04.2018, amounts are numbers, text stays text (see `krat.spreadsheets`)."""
     activities = (
         plan.activities.select_related("objective__pillar", "lead_institution")
         .prefetch_related("partners")
@@ -189,8 +190,8 @@ def plan_export(plan: ActionPlan) -> bytes:
             activity.description,
             activity.lead_institution.name,
             "; ".join(sorted((p.name for p in activity.partners.all()), key=str.casefold)),
-            date_format(activity.start_date, "d.m.Y"),
-            date_format(activity.deadline, "d.m.Y"),
+            activity.start_date,
+            activity.deadline,
             activity.indicator,
             _number(activity.target),
             activity.unit,

@@ -52,8 +52,8 @@ LOGINS = [
     ),
     DemoLogin(
         "kryetari",
-        "Shyqyri",
-        "Ballgjini",
+        "Agron",
+        "Meçaj",
         Role.CHAIR,
         "Prefektura e Qarkut Durrës",
         Position.REPRESENTATIVE,

@@ -27,6 +27,14 @@ class CalendarEvent:
     status: str = ""  # e.g. CONFIRMED
     sequence: int = 0  # raise it when the event changes, so calendars take the change
 
+    def __post_init__(self) -> None:
+        # A calendar program shows an event that ends before it starts nowhere or at the
+        # wrong time; every producer (meetings, the awareness feed) is held to it here.
+        if isinstance(self.start, datetime.datetime) != isinstance(self.end, datetime.datetime):
+            raise ValueError(f"{self.uid}: start and end must both be dates or both datetimes")
+        if self.end <= self.start:
+            raise ValueError(f"{self.uid}: the end ({self.end}) must come after the start ({self.start})")
+
 
 def calendar_bytes(
     events: Iterable[CalendarEvent], *, name: str = "", now: datetime.datetime | None = None

@@ -4,8 +4,14 @@ Import is all-or-nothing by design: `read_rows` returns every row parsed, or rai
 `SpreadsheetError` listing every problem with its cell ("C7: …"), and the caller saves
 nothing. It refuses what a person could not have meant or what could hurt the server:
 another template, extra columns, merged cells, formulas, oversized or over-compressed
-files (zip bombs). Export neutralises cells that a spreadsheet program would run as a
-formula (= + - @), so data typed by one user cannot attack another user's computer.
+files (zip bombs).
+
+Export writes data, not text: dates are date cells, numbers are numbers, and text is a
+text cell. Text that a spreadsheet program would run as a formula (= + - @) cannot
+attack another user's computer: in XLSX the cell's type says "text" (and its style keeps
+it text when edited), so the value is stored as typed, with no visible apostrophe; in
+CSV, which has no types, it gets the quote prefix. This module is the one formula guard
+of every export.
 """
 
 from __future__ import annotations
@@ -21,9 +27,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.formats import date_format, get_format
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -34,6 +43,8 @@ MAX_COMPRESSION_RATIO = 100
 MAX_ZIP_ENTRIES = 200
 MAX_ROWS = 5000
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+DATE_CELL_FORMAT = "dd.mm.yyyy"
+DATETIME_CELL_FORMAT = "dd.mm.yyyy hh:mm"
 
 
 # --- Parsing one cell -----------------------------------------------------------------
@@ -44,6 +55,9 @@ Parser = Callable[[Any], Any]
 def text(max_length: int = 500) -> Parser:
     def parse(value: Any) -> str:
         result = "" if value is None else str(value).strip()
+        if result.startswith("'") and result[1:].startswith(FORMULA_PREFIXES):
+            # The apostrophe that exports made before text cells were used; not the data.
+            result = result[1:]
         if len(result) > max_length:
             raise ValidationError(
                 _("At most %(limit)d characters, this has %(count)d."),
@@ -281,21 +295,50 @@ def read_rows(data: bytes, template: SheetTemplate) -> list[Row]:
 # --- Export ------------------------------------------------------------------------------
 
 
-def safe_cell(value: Any) -> Any:
-    """A value as it may go into a spreadsheet: text that a program would run as a
-    formula gets a leading apostrophe, numbers and dates pass unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    if value is None:
-        return ""
+def is_formula_like(value: Any) -> bool:
+    """Text that a spreadsheet program would run as a formula if it took it as typed."""
+    return isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
+
+
+def _plain(value: Any) -> Any:
+    """A value as a cell holds it: lazy and safe strings as text, aware datetimes local and naive."""
+    if isinstance(value, Promise) or hasattr(value, "__html__"):
+        return str(value)
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        return timezone.make_naive(value)
     return value
+
+
+def write_cell(cell, value: Any) -> None:
+    """Put `value` into an openpyxl cell as data: a date cell, a number or a text cell.
+
+    openpyxl takes a string starting with "=" as a formula and "#N/A" as an error; a
+    text cell is set explicitly instead, and marked with the quote-prefix style so that
+    Excel keeps it text even when somebody edits it. The value keeps no apostrophe.
+    """
+    value = _plain(value)
+    if value is None or value == "":
+        return  # an empty cell, not an empty text
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
+        if is_formula_like(value) or value in ERROR_CODES:
+            cell.quotePrefix = True
+    elif isinstance(value, datetime.datetime):
+        cell.number_format = DATETIME_CELL_FORMAT
+    elif isinstance(value, datetime.date):
+        cell.number_format = DATE_CELL_FORMAT
 
 
 @dataclass
 class Sheet:
+    """One sheet of an export: a header row, then rows of plain values (text, numbers,
+    dates, None). `widths` sets columns' widths; otherwise they follow the headers."""
+
     title: str
     headers: Sequence[Any]
     rows: Iterable[Sequence[Any]]
+    widths: Sequence[int] = ()
 
 
 def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
@@ -303,16 +346,17 @@ def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
     workbook.remove(workbook.active)
     for sheet in sheets:
         worksheet = workbook.create_sheet(title=str(sheet.title)[:31])
-        worksheet.append([str(h) for h in sheet.headers])
-        for cell in worksheet[1]:
+        for column, header in enumerate(sheet.headers, start=1):
+            cell = worksheet.cell(row=1, column=column)
+            write_cell(cell, str(header))
             cell.font = Font(bold=True)
             cell.fill = PatternFill("solid", fgColor="F2DCDB")
-        for row in sheet.rows:
-            worksheet.append([safe_cell(v if not hasattr(v, "__html__") else str(v)) for v in row])
+        for row_number, row in enumerate(sheet.rows, start=2):
+            for column, value in enumerate(row, start=1):
+                write_cell(worksheet.cell(row=row_number, column=column), value)
         for index, header in enumerate(sheet.headers, start=1):
-            worksheet.column_dimensions[get_column_letter(index)].width = max(
-                12, min(60, len(str(header)) + 4)
-            )
+            width = sheet.widths[index - 1] if index <= len(sheet.widths) else len(str(header)) + 4
+            worksheet.column_dimensions[get_column_letter(index)].width = max(12, min(70, width))
         worksheet.freeze_panes = "A2"
     if not sheets:
         workbook.create_sheet(title="—")
@@ -339,11 +383,34 @@ def xlsx_response(content: bytes, filename: str) -> HttpResponse:
     return _download(content, filename, XLSX_CONTENT_TYPE)
 
 
+def csv_value(value: Any, *, decimal_separator: str) -> str:
+    """A value as CSV text: risky text with the quote prefix (CSV has no cell types),
+    numbers with the reader's decimal separator, dates as 25.04.2018."""
+    value = _plain(value)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, Decimal | float):
+        return str(value).replace(".", decimal_separator)
+    if isinstance(value, datetime.datetime):
+        return date_format(value, "d.m.Y H:i")
+    if isinstance(value, datetime.date):
+        return date_format(value, "d.m.Y")
+    if is_formula_like(value):
+        return "'" + value
+    return str(value)
+
+
 def csv_response(headers: Sequence[Any], rows: Iterable[Sequence[Any]], filename: str) -> HttpResponse:
+    """A CSV file as the reader's Excel opens it: in Albanian (decimal comma) the fields
+    are separated by ";", as Excel with Albanian settings expects; in English by ","."""
+    decimal_separator = get_format("DECIMAL_SEPARATOR")
+    delimiter = ";" if decimal_separator == "," else ","
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, delimiter=delimiter)
     writer.writerow([str(h) for h in headers])
     for row in rows:
-        writer.writerow([safe_cell(v) for v in row])
+        writer.writerow([csv_value(v, decimal_separator=decimal_separator) for v in row])
     # A byte-order mark lets Excel open the UTF-8 file with ë and ç intact.
     return _download("\ufeff" + buffer.getvalue(), filename, "text/csv; charset=utf-8")

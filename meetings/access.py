@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 
 from krat import access
 from krat.models import User
-from meetings.models import AgendaItem, Attachment, Decision, Meeting
+from meetings.models import AgendaItem, Attachment, Decision, Meeting, MinutesVersion
 
 
 def meeting_for_user(user: User, pk: int, *, manage: bool = False, chair: bool = False) -> Meeting:
@@ -56,3 +56,10 @@ def attachment_for_user(user: User, pk: int, *, manage: bool = False) -> Attachm
     if manage:
         access.require(access.can_manage_county(user, attachment.meeting.county))
     return attachment
+
+
+def minutes_version_for_user(user: User, pk: int) -> MinutesVersion:
+    """A stored version of approved minutes: whoever may read the meeting may read it."""
+    version = get_object_or_404(MinutesVersion.objects.select_related("meeting__county"), pk=pk)
+    access.require_readable(user, version.meeting.county)
+    return version

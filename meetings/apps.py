@@ -8,7 +8,7 @@ class MeetingsConfig(AppConfig):
 
     def ready(self) -> None:
         from krat import history
-        from meetings.models import AgendaItem, Attachment, Attendance, Decision, Meeting
+        from meetings.models import AgendaItem, Attachment, Attendance, Decision, Meeting, MinutesVersion
 
         history.register(Meeting, county_of=lambda meeting: meeting.county)
         history.register(AgendaItem, county_of=lambda item: item.meeting.county)
@@ -16,4 +16,4 @@ class MeetingsConfig(AppConfig):
 
         from krat import portability
 
-        portability.register(Meeting, AgendaItem, Attendance, Decision, Attachment)
+        portability.register(Meeting, AgendaItem, Attendance, Decision, Attachment, MinutesVersion)

@@ -17,7 +17,7 @@ from meetings.models import AgendaItem, Decision, Meeting
 
 # Demo attendance (the seed lists nobody by name): who came for the institutions with demo logins.
 ATTENDEES = {
-    "Prefektura e Qarkut Durrës": "Shyqyri Ballgjini, Sekretar i Përgjithshëm",
+    "Prefektura e Qarkut Durrës": "Agron Meçaj, Sekretar i Përgjithshëm",
     "Drejtoria Vendore e Policisë Durrës": "Arben Krasniqi",
     "Zyra e Punës Durrës": "Mirela Leka",
     "Drejtoria Rajonale e Shërbimit Social Shtetëror Durrës": "Blerina Dervishi",

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from actionplan.models import ActionPlan
@@ -12,6 +14,7 @@ from krat.choices import Role
 from krat.concurrency import VersionedFormMixin
 from krat.forms import CountyScopedForm, DateInput
 from krat.models import ReportingPeriod, User
+from meetings import selectors
 from meetings.choices import AttendanceStatus, Body
 from meetings.models import AgendaItem, Decision, Meeting
 from meetings.uploads import CONTENT_TYPES
@@ -23,7 +26,14 @@ class DateTimeInput(forms.DateTimeInput):
 
 
 class MeetingForm(CountyScopedForm):
-    """The plan of a meeting. The reporting period is found from the date when left empty."""
+    """The plan of a meeting. The reporting period is found from the date when left empty.
+
+    A meeting of the same body at the same date and time as another is a step of its own:
+    the form warns, names the other meeting and shows the "create anyway" tick, which
+    stays hidden until then.
+    """
+
+    confirm_duplicate = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     class Meta:
         model = Meeting
@@ -64,10 +74,18 @@ class MeetingForm(CountyScopedForm):
         self.fields["ends_at"].input_formats = ["%d.%m.%Y %H:%M", "%Y-%m-%d %H:%M"]
         if not self.instance.pk:
             self.fields["body"].initial = Body.TECHNICAL_TABLE
+        self.fields["confirm_duplicate"].label = (
+            _("Create anyway") if not self.instance.pk else _("Save anyway")
+        )
 
     def clean(self):
         cleaned = super().clean()
         starts_at = cleaned.get("starts_at")
+        body = cleaned.get("body")
+        # An edit that leaves the slot as it was is not asked again (it was confirmed once).
+        moved = not self.instance.pk or (body, starts_at) != (self.instance.body, self.instance.starts_at)
+        if starts_at and body and moved and not cleaned.get("confirm_duplicate"):
+            self._warn_of_duplicates(body, starts_at)
         if starts_at and not cleaned.get("period"):
             day = starts_at.date() if isinstance(starts_at, datetime.datetime) else starts_at
             cleaned["period"] = (
@@ -79,6 +97,36 @@ class MeetingForm(CountyScopedForm):
             cleaned["action_plan"] = self.fields["action_plan"].queryset.filter(year=year).first()
             self.instance.action_plan = cleaned["action_plan"]
         return cleaned
+
+    def _warn_of_duplicates(self, body: str, starts_at: datetime.datetime) -> None:
+        others = selectors.meetings_in_slot(
+            county=self.instance.county, body=body, starts_at=starts_at, exclude_pk=self.instance.pk
+        )
+        if not others:
+            return
+        field = self.fields["confirm_duplicate"]
+        field.widget = forms.CheckboxInput()
+        # The warning heads the form; the tick sits beside Save, marked too.
+        self.add_error(
+            None,
+            ValidationError(
+                _(
+                    "The %(body)s already has a meeting at %(when)s: “%(title)s”. Is this the same "
+                    "meeting? If not, tick “%(confirm)s”."
+                ),
+                code="duplicate",
+                params={
+                    "body": others[0].get_body_display(),
+                    "when": f"{timezone.localtime(starts_at):%d.%m.%Y %H:%M}",
+                    "title": others[0].title,
+                    "confirm": field.label,
+                },
+            ),
+        )
+        self.add_error(
+            "confirm_duplicate",
+            ValidationError(_("Tick it only if both meetings really take place."), code="duplicate"),
+        )
 
 
 class AgendaItemForm(VersionedFormMixin, forms.ModelForm):
@@ -154,7 +202,8 @@ class AttachmentForm(forms.Form):
 
 
 class AttendanceForm(forms.Form):
-    """One status and one name per institution, plus the guests."""
+    """One status and one name per institution, plus the guests. `rows` are
+    `selectors.AttendanceSheetRow`s, which carry the values the sheet opens with."""
 
     # The meeting's version: the sheet is locked like an edit of the meeting. Optional, so
     # a post without it (an old page) records as before, without the check.
@@ -165,19 +214,20 @@ class AttendanceForm(forms.Form):
         self.fields["version"].initial = version
         self.rows = rows
         choices = [("", _("not recorded")), *AttendanceStatus.choices]
-        for institution, record in rows:
+        for row in rows:
+            institution = row.institution
             self.fields[f"status_{institution.pk}"] = forms.ChoiceField(
                 label=institution.name,
                 choices=choices,
                 required=False,
-                initial=record.status if record else "",
+                initial=row.status,
                 widget=forms.Select(attrs={"class": "form-select"}),
             )
             self.fields[f"attendee_{institution.pk}"] = forms.CharField(
                 label=_("Who came from %(institution)s") % {"institution": institution.name},
                 max_length=200,
                 required=False,
-                initial=record.attendee if record else "",
+                initial=row.attendee,
                 widget=forms.TextInput(attrs={"class": "form-control"}),
             )
         self.fields["guests"] = forms.CharField(
@@ -190,8 +240,8 @@ class AttendanceForm(forms.Form):
 
     def table(self):
         return [
-            (institution, self[f"status_{institution.pk}"], self[f"attendee_{institution.pk}"])
-            for institution, _record in self.rows
+            (row.institution, self[f"status_{row.institution.pk}"], self[f"attendee_{row.institution.pk}"])
+            for row in self.rows
         ]
 
 

@@ -12,6 +12,7 @@ import datetime
 from email.utils import parseaddr
 
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import validate_email
 from django.db import models
 from django.db.models import Q
@@ -20,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from krat.models import County, Institution, ReportingPeriod, User
-from krat.models.base import Versioned
+from krat.models.base import StoredPdf, Versioned
 from meetings.choices import (
     FINISHED_DECISION_STATUSES,
     AttendanceStatus,
@@ -360,6 +361,72 @@ class Decision(Versioned):
             )
         if errors:
             raise ValidationError(errors)
+
+
+class MinutesVersion(StoredPdf):
+    """The summary of a meeting as the chair approved it: the signed Albanian PDF, byte
+    for byte with its checksum (`StoredPdf`), and the data it was printed from, from which
+    the page and the English PDF are shown. What it lists — the pending decisions of
+    earlier meetings above all — never changes after approval.
+
+    Reopening the minutes closes the current version with its reason (the only change a
+    row ever gets; its document and data stay as they are); approving again stores the
+    next version. At most one version per meeting is current.
+    """
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, related_name="minutes_versions", verbose_name=_("meeting")
+    )
+    number = models.PositiveIntegerField(_("version number"))
+    approved_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("approved by")
+    )
+    approved_at = models.DateTimeField(_("approved at"))
+    stored_at = models.DateTimeField(_("stored at"), auto_now_add=True)
+    language = models.CharField(_("language"), max_length=8, default="sq")
+    summary = models.JSONField(_("summary data"), encoder=DjangoJSONEncoder)
+    reopened_at = models.DateTimeField(_("reopened at"), null=True, blank=True)
+    reopened_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", null=True, blank=True, verbose_name=_("reopened by")
+    )
+    reopen_reason = models.CharField(_("reason for reopening"), max_length=100, blank=True)
+    # The reopening (and any removal) is kept; the document and its data, which never
+    # change, are not copied into every history row.
+    history = HistoricalRecords(excluded_fields=["pdf", "summary"])
+
+    class Meta:
+        verbose_name = _("approved minutes version")
+        verbose_name_plural = _("approved minutes versions")
+        ordering = ["meeting", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "number"],
+                name="%(app_label)s_%(class)s_one_per_number",
+                violation_error_message=_("This version of the minutes already exists."),
+            ),
+            models.UniqueConstraint(
+                fields=["meeting"],
+                condition=Q(reopened_at__isnull=True),
+                name="%(app_label)s_%(class)s_one_current",
+                violation_error_message=_("The meeting already has approved minutes."),
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1), name="%(app_label)s_%(class)s_number_from_one"
+            ),
+            models.CheckConstraint(
+                condition=Q(reopened_at__isnull=True, reopened_by__isnull=True, reopen_reason="")
+                | (Q(reopened_at__isnull=False, reopened_by__isnull=False) & ~Q(reopen_reason="")),
+                name="%(app_label)s_%(class)s_reopened_with_reason",
+                violation_error_message=_("Reopened minutes need who reopened them, when and why."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} · v{self.number}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.reopened_at is None
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:

@@ -1,9 +1,10 @@
 """The model meeting of 25.04.2018 (../shared/seeds/), as the application holds it.
 
-The texts are the prefecture's own, kept as written. The seed names no formal decisions
-and no attendance list: the three decisions below restate what the meeting agreed
-(a programme of measures before the tourist season, a meeting with the cities the
-children come from, the calendar of awareness activities).
+The texts are the prefecture's own, kept as written but for one thing: the chair's real
+name is replaced by an invented one (Agron Meçaj), so that the demo names no real person.
+The seed names no formal decisions and no attendance list: the three decisions below
+restate what the meeting agreed (a programme of measures before the tourist season, a
+meeting with the cities the children come from, the calendar of awareness activities).
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ AGENDA = [
         "Drejtoria Rajonale e Shërbimit Social Shtetëror Durrës",
         "Fëmijët në situatë rruge ishte një aspekt i ndjeshëm që u diskutua në këtë tryezë teknike. Në "
         "sezonin turistik ky fenomen theksohet për shkak edhe të fluksit të fëmijëve që lypin të ardhur "
-        "nga qytete të tjera. Për këtë arsye gjatë fjalës së tij z. Ballgjini vuri në dukje se ky "
+        "nga qytete të tjera. Për këtë arsye gjatë fjalës së tij z. Meçaj vuri në dukje se ky "
         "feneomen nuk duhet të përsëritet dhe për këtë duhet një program masash që para fillimit të "
         "sezonit turistik ku të përfshihet dhe një takim me strukturat e qyteteve nga të cilat vijnë "
         "këta fëmijë.",
@@ -61,7 +62,7 @@ AGENDA = [
 ]
 
 CHAIR_REMARKS = (
-    "Sekretari i Përgjithshëm Z. Shyqyri Ballgjini në cilësinë e kryetarit të Tryezës Teknike në "
+    "Sekretari i Përgjithshëm Z. Agron Meçaj në cilësinë e kryetarit të Tryezës Teknike në "
     "fjalën e tij bëri një përmbledhje dhe një vlerësim të situatës në qarkun tonë për këtë periudhë, "
     "duke theksuar përpjekjet e vazhdushme që janë bërë nga të gjitha strukturat anëtare në luftën "
     "kundër trafikimit të personave. Ai theksoj së çelësi i suksesit qëndron në bashkërendimin dhe "

@@ -4,7 +4,7 @@ WeasyPrint never reach the database."""
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, fields
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -15,8 +15,8 @@ from krat.ical import CalendarEvent, calendar_bytes
 from krat.models import County, Institution, ReportingPeriod, User
 from krat.search import fold
 from krat.selectors import DashboardPanel, members_at
-from meetings.choices import FINISHED_DECISION_STATUSES, AttendanceStatus, MeetingStatus
-from meetings.models import AgendaItem, Attendance, Decision, Meeting
+from meetings.choices import FINISHED_DECISION_STATUSES, AttendanceStatus, Body, DecisionStatus, MeetingStatus
+from meetings.models import AgendaItem, Attendance, Decision, Meeting, MinutesVersion
 
 MAX_LIST = 100
 MAX_SEARCH_LENGTH = 100
@@ -77,6 +77,19 @@ def meeting_list(county: County, filters: MeetingFilters | None = None) -> Query
     )
 
 
+def meetings_in_slot(
+    *, county: County, body: str, starts_at: datetime.datetime, exclude_pk: int | None
+) -> list[Meeting]:
+    """The county's other meetings of `body` at the same date and time, cancelled ones
+    aside: what a new meeting there would duplicate."""
+    return list(
+        Meeting.objects.filter(county=county, body=body, starts_at=starts_at)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .exclude(pk=exclude_pk)
+        .order_by("pk")
+    )
+
+
 def meeting_years(county: County) -> list[int]:
     return sorted(
         {d.year for d in Meeting.objects.filter(county=county).dates("starts_at", "year")}, reverse=True
@@ -117,16 +130,19 @@ def members_of_meeting(meeting: Meeting) -> list[Institution]:
 
 @dataclass
 class AttendanceLine:
-    """Who of the table's members came, in a form that prints as one sentence."""
+    """Who of the table's members came, in a form that prints as one sentence.
+
+    Only what was recorded is said: a member recorded absent is listed as absent; a
+    member nobody recorded is listed as not recorded, never as absent.
+    """
 
     members_total: int
     members_present: int
     present: list[tuple[str, str]]  # (institution, who came), members and others
     absent: list[str]
     excused: list[str]
+    unrecorded: list[str]  # members with no attendance record
     recorded: bool
-    report_period: str = ""  # the period whose reports are due, if the meeting falls in one
-    without_report: list[str] = field(default_factory=list)
 
 
 def attendance_line(
@@ -137,8 +153,6 @@ def attendance_line(
     present = [(a.institution.name, a.attendee) for a in attendances if a.status == AttendanceStatus.PRESENT]
     excused = [a.institution.name for a in attendances if a.status == AttendanceStatus.EXCUSED]
     absent = [a.institution.name for a in attendances if a.status == AttendanceStatus.ABSENT]
-    # A member with no record did not come either: it is listed as absent.
-    absent += [m.name for m in members if m.pk not in by_institution]
     members_present = sum(
         1 for a in attendances if a.status == AttendanceStatus.PRESENT and a.institution_id in member_ids
     )
@@ -146,8 +160,9 @@ def attendance_line(
         members_total=len(members),
         members_present=members_present,
         present=sorted(present),
-        absent=sorted(set(absent)),
+        absent=sorted(absent),
         excused=sorted(excused),
+        unrecorded=sorted(m.name for m in members if m.pk not in by_institution),
         recorded=bool(attendances),
     )
 
@@ -166,14 +181,22 @@ class DecisionRow:
     responsible: str
     due_date: datetime.date | None
     status: str
-    status_label: str
     meeting_date: datetime.date | None = None
     meeting_title: str = ""
+
+    @property
+    def status_label(self) -> str:
+        return str(DecisionStatus(self.status).label)
 
 
 @dataclass
 class MeetingSummary:
-    """Everything the printed summary shows, as plain data."""
+    """Everything the printed summary shows, as plain data.
+
+    It holds codes, not labels (those follow the reader's language), and it is what the
+    approved minutes store (`as_data`, `from_data`): a field added later needs a default,
+    so that the versions stored before it still load.
+    """
 
     pk: int
     county_name: str
@@ -182,7 +205,7 @@ class MeetingSummary:
     prefecture_address: str
     logo_url: str
     title: str
-    body_label: str
+    body: str
     date: datetime.date
     starts_at: datetime.datetime
     ends_at: datetime.datetime | None
@@ -190,7 +213,6 @@ class MeetingSummary:
     action_plan_label: str
     period_label: str
     status: str
-    status_label: str
     introduction: str
     chair_name: str
     chair_title: str
@@ -205,7 +227,56 @@ class MeetingSummary:
     is_approved: bool
     approved_by: str
     approved_at: datetime.datetime | None
-    extra: dict = field(default_factory=dict)
+
+    @property
+    def body_label(self) -> str:
+        return str(Body(self.body).label)
+
+    @property
+    def status_label(self) -> str:
+        return str(MeetingStatus(self.status).label)
+
+    def as_data(self) -> dict:
+        """The summary as JSON-ready data (dates as ISO text once encoded)."""
+        return asdict(self)
+
+    @classmethod
+    def from_data(cls, data: dict) -> MeetingSummary:
+        """The summary `as_data` gave, back as it was."""
+
+        def day(value: str | None) -> datetime.date | None:
+            return datetime.date.fromisoformat(value) if value else None
+
+        def moment(value: str | None) -> datetime.datetime | None:
+            return timezone.localtime(datetime.datetime.fromisoformat(value)) if value else None
+
+        def decision(row: dict) -> DecisionRow:
+            row = _known(DecisionRow, row)
+            return DecisionRow(
+                **{**row, "due_date": day(row["due_date"]), "meeting_date": day(row["meeting_date"])}
+            )
+
+        values = _known(cls, data)
+        attendance = _known(AttendanceLine, data["attendance"])
+        attendance["present"] = [tuple(pair) for pair in attendance["present"]]
+        values.update(
+            date=day(data["date"]),
+            starts_at=moment(data["starts_at"]),
+            ends_at=moment(data["ends_at"]),
+            approved_at=moment(data["approved_at"]),
+            agenda=[AgendaRow(**_known(AgendaRow, row)) for row in data["agenda"]],
+            decisions=[decision(row) for row in data["decisions"]],
+            pending=[decision(row) for row in data["pending"]],
+            attendance=AttendanceLine(**attendance),
+        )
+        return cls(**values)
+
+
+def _known(kind: type, data: dict) -> dict:
+    """The items of `data` that are fields of the dataclass `kind` (a field since removed
+    is ignored)."""
+    names = {f.name for f in fields(kind)}
+    return {key: value for key, value in data.items() if key in names}
 
 
 def _decision_row(decision: Decision, *, with_meeting: bool = False) -> DecisionRow:
@@ -214,25 +285,16 @@ def _decision_row(decision: Decision, *, with_meeting: bool = False) -> Decision
         responsible=decision.responsible.name,
         due_date=decision.due_date,
         status=decision.status,
-        status_label=decision.get_status_display(),
         meeting_date=decision.meeting.date if with_meeting else None,
         meeting_title=decision.meeting.title if with_meeting else "",
     )
 
 
-def _with_reports(line: AttendanceLine, meeting: Meeting, members: list[Institution]) -> AttendanceLine:
-    """Adds which members have not submitted the report of the meeting's period: the
-    period linked to the meeting, else the one its date falls in."""
-    from krat.submissions.selectors import institutions_without_report
-
-    period = meeting.period if meeting.period_id else meeting_period(meeting)
-    if period is not None:
-        line.report_period = period.label
-        line.without_report = [i.name for i in institutions_without_report(period, members)]
-    return line
-
-
 def meeting_period(meeting: Meeting) -> ReportingPeriod | None:
+    """The reporting period the meeting belongs to: the one linked to it, else the one its
+    date falls in."""
+    if meeting.period_id:
+        return meeting.period
     return ReportingPeriod.objects.filter(
         county_id=meeting.county_id, start_date__lte=meeting.date, end_date__gte=meeting.date
     ).first()
@@ -254,6 +316,7 @@ def meeting_summary(
     pending = pending_decisions(meeting) if pending is None else pending
     attendances = list(meeting.attendances.select_related("institution"))
     members = members_of_meeting(meeting)
+    period = meeting_period(meeting)
     chair: User | None = meeting.chair
     return MeetingSummary(
         pk=meeting.pk,
@@ -263,15 +326,14 @@ def meeting_summary(
         prefecture_address=county.prefecture_address,
         logo_url=county.logo.url if county.logo else "",
         title=meeting.title,
-        body_label=meeting.get_body_display(),
+        body=meeting.body,
         date=meeting.date,
         starts_at=timezone.localtime(meeting.starts_at),
         ends_at=timezone.localtime(meeting.ends_at) if meeting.ends_at else None,
         place=meeting.place,
         action_plan_label=meeting.action_plan_name,
-        period_label=meeting.period.label if meeting.period_id else "",
+        period_label=period.label if period else "",
         status=meeting.status,
-        status_label=meeting.get_status_display(),
         introduction=meeting.introduction,
         chair_name=(chair.get_full_name() or chair.username) if chair else "",
         chair_title=chair.job_title if chair else "",
@@ -282,7 +344,7 @@ def meeting_summary(
         ],
         decisions=[_decision_row(d) for d in decisions],
         pending=[_decision_row(d, with_meeting=True) for d in pending],
-        attendance=_with_reports(attendance_line(meeting, attendances, members), meeting, members),
+        attendance=attendance_line(meeting, attendances, members),
         invited=sorted(i.name for i in meeting.invited_institutions.all()),
         other_invitees=meeting.other_invitee_list,
         guests=meeting.guest_list,
@@ -290,6 +352,28 @@ def meeting_summary(
         approved_by=str(meeting.approved_by) if meeting.approved_by_id else "",
         approved_at=meeting.approved_at,
     )
+
+
+def current_minutes(meeting: Meeting) -> MinutesVersion | None:
+    """The approved minutes stored for a meeting whose minutes are approved (None for a
+    draft, or for minutes approved before versions were stored)."""
+    if not meeting.is_locked:
+        return None
+    return meeting.minutes_versions.filter(reopened_at__isnull=True).first()
+
+
+def minutes_versions(meeting: Meeting) -> list[MinutesVersion]:
+    """Every approved version of the meeting's minutes, newest first, without their bytes."""
+    return list(
+        meeting.minutes_versions.defer("pdf", "summary")
+        .select_related("approved_by", "reopened_by")
+        .order_by("-number")
+    )
+
+
+def frozen_summary(version: MinutesVersion) -> MeetingSummary:
+    """The summary as it was approved in `version`."""
+    return MeetingSummary.from_data(version.summary)
 
 
 @dataclass
@@ -334,15 +418,34 @@ def meeting_calendar(meeting: Meeting) -> bytes:
     )
 
 
-def attendance_rows(meeting: Meeting) -> list[tuple[Institution, Attendance | None]]:
+@dataclass(frozen=True)
+class AttendanceSheetRow:
+    """One institution of the attendance sheet, with the values the sheet opens with."""
+
+    institution: Institution
+    status: str  # "" = not recorded
+    attendee: str
+
+
+def attendance_rows(meeting: Meeting) -> list[AttendanceSheetRow]:
     """Each institution whose attendance can be recorded: the members, the invited and
-    any already recorded, with its current record."""
+    any already recorded. A sheet never saved starts from the invitations (an invited
+    institution opens as present, the others as not recorded); a saved one opens as saved."""
     recorded = {a.institution_id: a for a in meeting.attendances.select_related("institution")}
+    invited = {i.pk: i for i in meeting.invited_institutions.all()}
     institutions = {i.pk: i for i in members_of_meeting(meeting)}
-    institutions.update({i.pk: i for i in meeting.invited_institutions.all()})
+    institutions.update(invited)
     institutions.update({a.institution_id: a.institution for a in recorded.values()})
-    ordered = sorted(institutions.values(), key=lambda i: i.name)
-    return [(i, recorded.get(i.pk)) for i in ordered]
+    rows = []
+    for institution in sorted(institutions.values(), key=lambda i: i.name):
+        record = recorded.get(institution.pk)
+        if record is not None:
+            status, attendee = record.status, record.attendee
+        else:
+            starts_present = not recorded and institution.pk in invited
+            status, attendee = (AttendanceStatus.PRESENT if starts_present else ""), ""
+        rows.append(AttendanceSheetRow(institution, status, attendee))
+    return rows
 
 
 def decisions_for_export(county: County, filters: MeetingFilters | None = None) -> list[Decision]:

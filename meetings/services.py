@@ -9,13 +9,13 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from krat.concurrency import StaleEditError, save_versioned
 from krat.models import Institution, User
 from meetings.choices import AttendanceStatus, MeetingStatus, MinutesStatus
-from meetings.models import AgendaItem, Attachment, Attendance, Decision, Meeting
+from meetings.models import AgendaItem, Attachment, Attendance, Decision, Meeting, MinutesVersion
 from meetings.uploads import validate_upload
 
 
@@ -140,10 +140,13 @@ def decision_update_status(*, decision: Decision, expected_version: int | None) 
     return save_versioned(decision, expected_version=expected_version, fields=["status", "status_note"])
 
 
+@transaction.atomic
 def minutes_approve(*, meeting: Meeting, user: User) -> Meeting:
-    """The chair approves the minutes, which locks them."""
-    _require_held(meeting, _("Only the minutes of a meeting that was held can be approved."))
-    if meeting.is_locked:
+    """The chair approves the minutes, which locks them and stores their summary as the
+    next version (`minutes_store`): what was approved is what prints from then on."""
+    stored = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _require_held(stored, _("Only the minutes of a meeting that was held can be approved."))
+    if stored.is_locked:
         raise ValidationError(_("The minutes are already approved."), code="already_approved")
     meeting.minutes_status = MinutesStatus.APPROVED
     meeting.approved_at = timezone.now()
@@ -152,12 +155,46 @@ def minutes_approve(*, meeting: Meeting, user: User) -> Meeting:
     meeting.full_clean()
     meeting._change_reason = _("Minutes approved")
     meeting.save()
+    minutes_store(meeting=meeting)
     return meeting
 
 
+def minutes_store(*, meeting: Meeting) -> MinutesVersion:
+    """Store the summary of approved minutes as their next version: the Albanian PDF with
+    its checksum, and the data it was printed from.
+
+    Called on approval; also, once, for minutes approved before versions were stored
+    (`manage.py store_approved_minutes`), which then keep what they print that day.
+    """
+    from krat.pdf import render_pdf
+    from meetings.selectors import meeting_summary
+
+    if not meeting.is_locked or meeting.approved_by_id is None:
+        raise ValidationError(_("Only approved minutes are stored."), code="not_approved")
+    if meeting.minutes_versions.filter(reopened_at__isnull=True).exists():
+        raise ValidationError(_("The minutes are already approved."), code="already_approved")
+    summary = meeting_summary(meeting)
+    with translation.override("sq"):
+        pdf = render_pdf("pdf/meeting_summary.html", {"summary": summary})
+    number = (meeting.minutes_versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    version = MinutesVersion(
+        meeting=meeting,
+        number=number,
+        approved_by=meeting.approved_by,
+        approved_at=meeting.approved_at,
+        language="sq",
+        summary=summary.as_data(),
+    )
+    version.store(pdf)
+    version.full_clean()
+    version.save()
+    return version
+
+
+@transaction.atomic
 def minutes_reopen(*, meeting: Meeting, user: User, reason: str) -> Meeting:
-    """The chair reopens approved minutes for a change; the reason stays in the history
-    beside the approved version."""
+    """The chair reopens approved minutes for a change. The stored version is kept, closed
+    with who reopened it, when and why; the reason also stays in the meeting's history."""
     if not meeting.is_locked:
         raise ValidationError(
             _("The minutes are not approved, so there is nothing to reopen."), code="not_locked"
@@ -167,6 +204,11 @@ def minutes_reopen(*, meeting: Meeting, user: User, reason: str) -> Meeting:
         raise ValidationError(
             {"reason": ValidationError(_("Say why the approved minutes must change."), code="no_reason")}
         )
+    now = timezone.now()
+    for version in meeting.minutes_versions.select_for_update().filter(reopened_at__isnull=True):
+        version.reopened_at, version.reopened_by, version.reopen_reason = now, user, reason[:100]
+        version.full_clean()
+        version.save(update_fields=["reopened_at", "reopened_by", "reopen_reason"])
     meeting.minutes_status = MinutesStatus.DRAFT
     meeting.approved_at = None
     meeting.approved_by = None

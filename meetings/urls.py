@@ -26,6 +26,7 @@ urlpatterns = [
     path("<int:pk>/takimi.ics", views.meeting_ics, name="ics"),
     path("<int:pk>/permbledhja/", views.summary_print, name="summary"),
     path("<int:pk>/permbledhja.pdf", views.summary_pdf, name="summary_pdf"),
+    path("procesverbali/<int:pk>.pdf", views.minutes_version_pdf, name="minutes_version_pdf"),
     path("<int:pk>/dokumente/i-ri/", views.attachment_create, name="attachment_add"),
     path("dokumente/<int:pk>/", views.attachment_download, name="attachment"),
     path("dokumente/<int:pk>/fshi/", views.attachment_delete, name="attachment_delete"),

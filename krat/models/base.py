@@ -1,5 +1,7 @@
 """Abstract bases shared by domain models."""
 
+import hashlib
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -15,3 +17,34 @@ class Versioned(models.Model):
 
     class Meta:
         abstract = True
+
+
+class StoredPdf(models.Model):
+    """A signed document kept exactly as it was made: the PDF's bytes and their SHA-256.
+
+    The bytes live in the database (not under MEDIA_ROOT): they can only leave through a
+    permission-checked download view, they are backed up and rolled back with the rest
+    of the data, and a few hundred kilobytes per version is small. `sha256` is checked
+    on every download (`krat.pdf.stored_pdf_response`). Used by finalised period reports
+    and approved minutes.
+    """
+
+    sha256 = models.CharField(_("SHA-256 checksum"), max_length=64)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    pdf = models.BinaryField(_("PDF"))
+
+    class Meta:
+        abstract = True
+
+    @staticmethod
+    def checksum(data: bytes) -> str:
+        return hashlib.sha256(data).hexdigest()
+
+    def store(self, data: bytes) -> None:
+        """Set the bytes with their checksum and size."""
+        self.pdf, self.sha256, self.size = data, self.checksum(data), len(data)
+
+    @property
+    def is_intact(self) -> bool:
+        """The stored bytes still match the checksum taken when they were stored."""
+        return self.checksum(bytes(self.pdf)) == self.sha256

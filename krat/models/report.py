@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from krat.models.base import Versioned
+from krat.models.base import StoredPdf, Versioned
 from krat.models.period import ReportingPeriod
 
 
@@ -43,14 +41,10 @@ class PeriodReport(Versioned):
         return str(self.period)
 
 
-class FinalReport(models.Model):
-    """A finalised coordination report: the PDF exactly as the chair finalised it.
-
-    The bytes live in the database (not under MEDIA_ROOT): they can only leave through
-    the permission-checked download view, they are backed up and rolled back with the
-    rest of the period's data, and a few hundred kilobytes per version is small.
-    `sha256` is checked on every download. Rows are never changed after creation.
-    """
+class FinalReport(StoredPdf):
+    """A finalised coordination report: the PDF exactly as the chair finalised it
+    (`StoredPdf`: bytes and checksum, checked on every download). Rows are never changed
+    after creation."""
 
     period = models.ForeignKey(
         ReportingPeriod,
@@ -71,9 +65,6 @@ class FinalReport(models.Model):
     )
     shared = models.BooleanField(_("for sharing outside the table"), default=False)
     language = models.CharField(_("language"), max_length=8, default="sq")
-    sha256 = models.CharField(_("SHA-256 checksum"), max_length=64)
-    size = models.PositiveIntegerField(_("size in bytes"))
-    pdf = models.BinaryField(_("PDF"))
 
     class Meta:
         verbose_name = _("finalised report")
@@ -97,12 +88,3 @@ class FinalReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period} · v{self.number}"
-
-    @staticmethod
-    def checksum(data: bytes) -> str:
-        return hashlib.sha256(data).hexdigest()
-
-    @property
-    def is_intact(self) -> bool:
-        """The stored bytes still match the checksum taken when they were finalised."""
-        return self.checksum(bytes(self.pdf)) == self.sha256

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from krat.spreadsheets import Sheet, workbook_bytes
@@ -19,8 +18,9 @@ def _column_heads(columns: list[dict | None]) -> list[str]:
     return [f"{head} ({c['label']})" if c else head for head, c in zip(heads, columns, strict=True)]
 
 
-def _day(value) -> str:
-    return date_format(value, "SHORT_DATE_FORMAT") if value else ""
+def _day(value):
+    """A date as a date cell (shown 25.04.2018), or an empty cell."""
+    return value or None
 
 
 def report_sheets(report: dict) -> list[Sheet]:
@@ -187,22 +187,23 @@ def report_workbook(report: dict) -> bytes:
 
 
 def national_workbook(report: dict) -> bytes:
+    """One row per county. Submissions are two numbers (reports submitted, member
+    institutions), not the text "3/13", so that a reader can sum and divide them."""
     labels = report["labels"]
-    keys = list(labels)
+    keys = [k for k in labels if k != "submissions"]
     return workbook_bytes(
         [
             Sheet(
                 title=_("Counties"),
-                headers=[_("County"), _("Period"), *[labels[k] for k in keys]],
+                headers=[
+                    _("County"),
+                    _("Period"),
+                    _("Reports submitted"),
+                    _("Member institutions"),
+                    *[labels[k] for k in keys],
+                ],
                 rows=[
-                    [
-                        r["county"],
-                        r["period"],
-                        *[
-                            f"{r['submissions']}/{r['members']}" if k == "submissions" else _shown(r[k])
-                            for k in keys
-                        ],
-                    ]
+                    [r["county"], r["period"], r["submissions"], r["members"], *[_shown(r[k]) for k in keys]]
                     for r in report["rows"]
                 ],
             )

@@ -239,17 +239,3 @@ def dashboard_panel(*, user: User, county: County, period: ReportingPeriod | Non
     return DashboardPanel(
         title=str(_("Period reports")), template="krat/submission_panel.html", context=context
     )
-
-
-def institutions_without_report(
-    period: ReportingPeriod, institutions: list[Institution]
-) -> list[Institution]:
-    """Those of `institutions` that have not submitted their report for `period` (one query)."""
-    done = set(
-        PeriodSubmission.objects.filter(
-            period=period,
-            institution__in=institutions,
-            state__in=[SubmissionState.SUBMITTED, SubmissionState.APPROVED],
-        ).values_list("institution_id", flat=True)
-    )
-    return [institution for institution in institutions if institution.pk not in done]

@@ -6,6 +6,7 @@ from meetings.views.documents import (
     attachment_download,
     invitation_pdf,
     meeting_ics,
+    minutes_version_pdf,
     summary_pdf,
     summary_print,
 )
@@ -54,6 +55,7 @@ __all__ = [
     "minutes_approve",
     "minutes_edit",
     "minutes_reopen",
+    "minutes_version_pdf",
     "summary_pdf",
     "summary_print",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.http import content_disposition_header
@@ -15,8 +15,9 @@ from django.views.decorators.http import require_POST
 from krat.audit import log_download
 from krat.pdf import pdf_response, render_pdf
 from meetings import selectors, services
-from meetings.access import attachment_for_user, meeting_for_user
+from meetings.access import attachment_for_user, meeting_for_user, minutes_version_for_user
 from meetings.forms import AttachmentForm
+from meetings.models import MinutesVersion
 from meetings.views.common import detail_url, document_language
 
 
@@ -41,25 +42,65 @@ def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def summary_print(request: HttpRequest, pk: int) -> HttpResponse:
+    """The summary to print. For approved minutes it is the approved version's data, as
+    stored; otherwise the summary as the records stand."""
     meeting = meeting_for_user(request.user, pk)
+    version = selectors.current_minutes(meeting)
+    summary = selectors.frozen_summary(version) if version else selectors.meeting_summary(meeting)
     language = document_language(request)
     with translation.override(language):
         return render(
             request,
             "meetings/meeting_summary.html",
-            {"summary": selectors.meeting_summary(meeting), "document_language": language},
+            {"summary": summary, "version": version, "document_language": language},
         )
 
 
 @login_required
 def summary_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The summary as a PDF: for approved minutes, the stored version's document."""
     meeting = meeting_for_user(request.user, pk)
+    version = selectors.current_minutes(meeting)
+    if version is not None:
+        return _version_pdf(request, version)
     with translation.override(document_language(request)):
         pdf = render_pdf("pdf/meeting_summary.html", {"summary": selectors.meeting_summary(meeting)})
     log_download(
         request, county=meeting.county, what=_("Meeting summary, %(meeting)s") % {"meeting": meeting}
     )
     return pdf_response(pdf, f"permbledhja-{meeting.date:%Y-%m-%d}.pdf")
+
+
+@login_required
+def minutes_version_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """One approved version of the minutes, current or reopened since."""
+    return _version_pdf(request, minutes_version_for_user(request.user, pk))
+
+
+def _version_pdf(request: HttpRequest, version: MinutesVersion) -> HttpResponse:
+    """The stored PDF in its own language, byte for byte once its checksum is verified;
+    in another language, printed from the version's stored data."""
+    meeting = version.meeting
+    language = document_language(request)
+    if language == version.language:
+        pdf = bytes(version.pdf)
+        if version.checksum(pdf) != version.sha256:
+            return HttpResponseServerError(
+                _(
+                    "The stored minutes no longer match their checksum; they were not sent. Tell the administrator."
+                )
+            )
+    else:
+        with translation.override(language):
+            pdf = render_pdf("pdf/meeting_summary.html", {"summary": selectors.frozen_summary(version)})
+    log_download(
+        request,
+        county=meeting.county,
+        what=_("Approved minutes, version %(number)d, %(meeting)s")
+        % {"number": version.number, "meeting": meeting},
+    )
+    suffix = "" if language == version.language else f"-{language}"
+    return pdf_response(pdf, f"permbledhja-{meeting.date:%Y-%m-%d}-v{version.number}{suffix}.pdf")
 
 
 @login_required

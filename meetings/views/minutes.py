@@ -14,6 +14,7 @@ from krat.forms import add_errors
 from krat.views.common import record_form_view
 from meetings import selectors, services
 from meetings.access import agenda_item_for_user, decision_for_user, meeting_for_user
+from meetings.choices import AttendanceStatus
 from meetings.forms import (
     AgendaItemForm,
     AttendanceForm,
@@ -71,9 +72,16 @@ def agenda_item_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def attendance_edit(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for_user(request.user, pk, manage=True)
     rows = selectors.attendance_rows(meeting)
-    form = AttendanceForm(request.POST or None, rows=rows, guests=meeting.guests, version=meeting.version)
+    data = request.POST or None
+    if data is not None and "all_present" in data:
+        # One click marks every row present; nothing is saved until the sheet is.
+        data = data.copy()
+        for row in rows:
+            data[f"status_{row.institution.pk}"] = AttendanceStatus.PRESENT
+        messages.info(request, _("Every institution is marked present. Change the exceptions, then save."))
+    form = AttendanceForm(data, rows=rows, guests=meeting.guests, version=meeting.version)
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and "all_present" not in request.POST:
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -81,11 +89,11 @@ def attendance_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     meeting=meeting,
                     rows=[
                         services.AttendanceRow(
-                            institution=institution,
-                            status=data[f"status_{institution.pk}"],
-                            attendee=data[f"attendee_{institution.pk}"],
+                            institution=row.institution,
+                            status=data[f"status_{row.institution.pk}"],
+                            attendee=data[f"attendee_{row.institution.pk}"],
                         )
-                        for institution, _record in rows
+                        for row in rows
                     ],
                     guests=data["guests"],
                     expected_version=data["version"],

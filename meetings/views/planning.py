@@ -110,6 +110,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "decisions": lambda: [(d, can_update_decision_status(user, d)) for d in record.decisions],
             "pending": lambda: [(d, can_update_decision_status(user, d)) for d in record.pending],
             "attachments": meeting.attachments.all(),
+            "versions": selectors.minutes_versions(meeting),
             "can_manage": access.can_manage_county(user, county),
             "can_chair": access.can_chair(user, county),
             "can_read_history": access.can_read_history(user, county),

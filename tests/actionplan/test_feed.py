@@ -79,3 +79,25 @@ def test_the_feed_holds_planned_and_held_events_and_never_internal_notes(client,
 
 def test_the_feed_of_an_unknown_county_is_404(client):
     assert client.get(reverse("actionplan:event_feed", args=["askund"])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("start_time", "expected_end"),
+    [
+        # Two hours after an evening start is the next morning, never earlier the same day.
+        (datetime.time(23), datetime.datetime(2018, 7, 15, 1)),
+        (datetime.time(22, 30), datetime.datetime(2018, 7, 15, 0, 30)),
+        (datetime.time(10), datetime.datetime(2018, 7, 14, 12)),
+    ],
+)
+def test_an_event_without_an_end_ends_after_it_starts_across_midnight(
+    client, county, start_time, expected_end
+):
+    EventFactory(county=county, title="Natë në plazh", date=datetime.date(2018, 7, 14), start_time=start_time)
+    calendar = Calendar.from_ical(client.get(reverse("actionplan:event_feed", args=["durres"])).content)
+    (event,) = calendar.walk("VEVENT")
+    zone = ZoneInfo("Europe/Tirane")
+    start, end = event.decoded("dtstart"), event.decoded("dtend")
+    assert start == datetime.datetime.combine(datetime.date(2018, 7, 14), start_time, tzinfo=zone)
+    assert end == expected_end.replace(tzinfo=zone)
+    assert end > start

@@ -317,6 +317,16 @@ def test_the_database_refuses_people_reached_on_an_event_not_held(county):
         event.save()
 
 
+def test_an_event_that_ends_before_it_starts_is_refused_by_the_form_and_the_database(county):
+    form = event_form(county, start_time="23:00", end_time="01:00")
+    assert not form.is_valid()
+    assert form.non_field_errors() == ["The event must end after it starts."]
+    event = EventFactory(county=county, start_time=datetime.time(23))
+    event.end_time = datetime.time(1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        event.save()
+
+
 def test_an_organiser_municipality_or_activity_of_another_county_is_refused(county):
     other = CountyFactory()
     event = EventFactory.build(

@@ -137,10 +137,35 @@ def test_the_template_and_the_export_have_the_import_shape_and_round_trip(plan):
         "Sesione në shkolla",
         "Policia Durrës",
         "Njësia për Mbrojtjen e Fëmijëve; Zyra e Punës Durrës",
-        "01.02.2018",
-        "30.06.2018",
+        datetime.datetime(2018, 2, 1),
+        datetime.datetime(2018, 6, 30),
     )
     # Importing the export into an empty plan of the same year gives the same activities.
     plan.activities.all().delete()
     assert plan_import(plan=plan, data=exported) == 2
     assert plan.activities.count() == 2
+
+
+def test_the_export_writes_dates_as_date_cells_and_numbers_as_numbers(plan):
+    plan_import(plan=plan, data=workbook(GOOD))
+    sheet = load_workbook(io.BytesIO(plan_export(plan))).active
+    row = next(sheet.iter_rows(min_row=2))
+    start, deadline, target, budget = row[6], row[7], row[9], row[11]
+    assert start.is_date and start.number_format.lower() == "dd.mm.yyyy"
+    assert deadline.is_date and deadline.value == datetime.datetime(2018, 6, 30)
+    assert (target.value, target.data_type) == (10, "n")
+    assert (budget.value, budget.data_type) == (25000, "n")
+
+
+def test_text_that_looks_like_a_formula_survives_export_and_import_unchanged(plan):
+    """Re-importing the export once stored a leading apostrophe for good."""
+    plan_import(plan=plan, data=workbook(GOOD[:1]))
+    plan.activities.update(description="-Sesione në shkolla", indicator="+10% nxënës", unit="=sesione")
+    for _round in range(2):
+        plan_import(plan=plan, data=plan_export(plan))
+    activity = plan.activities.get()
+    assert (activity.description, activity.indicator, activity.unit) == (
+        "-Sesione në shkolla",
+        "+10% nxënës",
+        "=sesione",
+    )

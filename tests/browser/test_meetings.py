@@ -26,7 +26,7 @@ def test_plan_record_approve_and_print_the_seed_meeting(
     page.get_by_label("Titulli").fill(seed.TITLE)
     page.get_by_label("Data dhe ora").fill("25.04.2018 10:00")
     page.get_by_label("Vendi").fill(seed.PLACE)
-    page.get_by_label("Kryesuesi").select_option(label="Shyqyri Ballgjini")
+    page.get_by_label("Kryesuesi").select_option(label="Agron Meçaj")
     # The 2018 plan is not kept in this county's application: it is named instead.
     page.get_by_label("Plan tjetër veprimi").fill(seed.ACTION_PLAN)
     page.get_by_label("Zyra e Punës Durrës").check()
@@ -120,3 +120,52 @@ def test_a_representative_reads_but_cannot_edit_the_minutes(demo, sign_in, live_
     page.get_by_role("button", name="Ruaj").click()
     expect(page.get_by_text("Statusi i vendimit u ruajt.")).to_be_visible()
     expect(page.get_by_text("Programi është në hartim.")).to_be_visible()
+
+
+def test_an_approved_meetings_pdf_stays_byte_identical_when_a_decision_is_closed_later(
+    demo, sign_in, sign_out, live_server
+):
+    """The September meeting carries the seed meeting's open decisions; the chair approves
+    it, then the social service closes one of them: the approved PDF does not change."""
+    import datetime
+
+    from django.utils import timezone
+
+    from krat.models import User
+    from meetings import services
+    from meetings.selectors import pending_decisions
+
+    meetings_demo.load(county=demo)
+    september = Meeting(
+        county=demo,
+        title="Takimi i shtatorit",
+        starts_at=timezone.make_aware(datetime.datetime(2018, 9, 20, 10)),
+        chair=User.objects.get(username="kryetari"),
+    )
+    services.meeting_save(meeting=september, expected_version=None)
+    services.meeting_set_status(meeting=september, status="held")
+    assert len(pending_decisions(september)) == 2
+
+    page = sign_in("kryetari")
+    page.goto(live_server.url + reverse("meetings:detail", args=[september.pk]))
+    page.get_by_role("button", name="Mirato procesverbalin").click()
+    expect(page.get_by_text("Procesverbali u miratua dhe u kyç.")).to_be_visible()
+    expect(page.get_by_role("link", name="Versioni 1 (PDF)")).to_be_visible()
+    pdf_url = live_server.url + reverse("meetings:summary_pdf", args=[september.pk])
+    before = page.request.get(pdf_url).body()
+    assert before.startswith(b"%PDF")
+    sign_out()
+
+    page = sign_in("sherbimi.social")
+    seed_meeting = Meeting.objects.get(county=demo, title=seed.TITLE, starts_at__year=2018)
+    page.goto(live_server.url + reverse("meetings:detail", args=[seed_meeting.pk]))
+    page.get_by_role("link", name="Përditëso statusin").click()
+    page.get_by_role("combobox", name=re.compile(r"^Statusi")).select_option("done")
+    page.get_by_role("button", name="Ruaj").click()
+    expect(page.get_by_text("Statusi i vendimit u ruajt.")).to_be_visible()
+    assert len(pending_decisions(september)) == 1
+
+    after = page.request.get(pdf_url).body()
+    assert after == before
+    version_url = reverse("meetings:minutes_version_pdf", args=[september.minutes_versions.get().pk])
+    assert page.request.get(live_server.url + version_url).body() == before

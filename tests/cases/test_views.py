@@ -142,6 +142,19 @@ def test_exports_shared_internal_and_own(world, login):
     assert observer[1][3] == "9"
 
 
+def test_the_albanian_csv_opens_in_albanian_excel(world, login):
+    """Semicolons between fields, as Excel with Albanian settings (decimal comma) expects."""
+    save_victims(world.period, world.own_institution, 2)
+    client = login(world.users["secretariat"])
+    client.cookies["django_language"] = "sq"
+    text = client.get(reverse("cases:victims_export", args=[world.period.pk, "csv"])).content.decode(
+        "utf-8-sig"
+    )
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert rows[0][:3] == ["Statusi", "Ndarja", "Kategoria"]
+    assert rows[1][3] == "2"
+
+
 def test_observer_exports_hide_small_cells(world, login):
     save_victims(world.period, world.own_institution, 5, sex={"female": 1, "male": 4})
     response = login(world.users["observer"]).get(

@@ -200,3 +200,23 @@ class TestIcal:
         assert str(event["summary"]) == "Takim me Tryezën Teknike"
         assert event.decoded("dtstart") == start
         assert str(calendar["version"]) == "2.0"
+
+    @pytest.mark.parametrize(
+        ("start", "end"),
+        [
+            (
+                datetime.datetime(2018, 7, 14, 23, tzinfo=datetime.UTC),
+                datetime.datetime(2018, 7, 14, 1, tzinfo=datetime.UTC),
+            ),
+            (
+                datetime.datetime(2018, 7, 14, 23, tzinfo=datetime.UTC),
+                datetime.datetime(2018, 7, 14, 23, tzinfo=datetime.UTC),
+            ),
+            (datetime.date(2018, 7, 14), datetime.date(2018, 7, 14)),
+            # DTSTART and DTEND are of one value type (RFC 5545, 3.8.2.2).
+            (datetime.date(2018, 7, 14), datetime.datetime(2018, 7, 15, 1, tzinfo=datetime.UTC)),
+        ],
+    )
+    def test_an_event_that_ends_before_it_starts_is_refused(self, start, end):
+        with pytest.raises(ValueError, match="end"):
+            CalendarEvent(uid="x@krat", start=start, end=end, summary="X")

@@ -279,6 +279,33 @@ def test_the_national_report_has_a_row_per_county(world, client):
     assert client.get(reverse("krat:national_report", args=["jo-date"])).status_code == 404
 
 
+def test_the_national_workbook_writes_submissions_as_two_numbers(world, client):
+    """Not "1/2" as text: the reports submitted and the member institutions, each a number."""
+    make_submission(world.period, world.own_institution, SubmissionState.SUBMITTED)
+    client.force_login(world.users["national_observer"])
+    response = client.get(
+        reverse("krat:national_report_xlsx", args=[world.period.start_date.isoformat()]) + "?lang=en"
+    )
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    header = [c.value for c in sheet[1]]
+    rows = {row[0].value: dict(zip(header, row, strict=True)) for row in sheet.iter_rows(min_row=2)}
+    own = rows["Durrës"]
+    assert own["Reports submitted"].value == 1 and own["Reports submitted"].data_type == "n"
+    assert own["Member institutions"].value == 2 and own["Member institutions"].data_type == "n"
+    assert rows["Vlorë"]["Reports submitted"].value == 0
+    assert not any(isinstance(c.value, str) and re.fullmatch(r"\d+/\d+", c.value) for r in sheet for c in r)
+
+
+def test_the_report_workbook_writes_dates_as_date_cells(world, client):
+    make_submission(world.period, world.own_institution, SubmissionState.SUBMITTED)
+    client.force_login(world.users["secretariat"])
+    response = client.get(reverse("krat:report_xlsx", args=[world.period.pk]) + "?ndarje=0")
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]  # institutions
+    submitted = next(row[2] for row in sheet.iter_rows(min_row=2) if row[0].value == "Policia Durrës")
+    assert submitted.is_date and submitted.number_format.lower() == "dd.mm.yyyy"
+    assert submitted.value.date() == world.period.deadline
+
+
 def test_the_shared_street_chart_draws_no_small_number(world):
     from tests.cases.factories import intervention
 

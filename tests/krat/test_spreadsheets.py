@@ -2,8 +2,10 @@ import csv
 import datetime
 import io
 import zipfile
+from decimal import Decimal
 
 import pytest
+from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
 from krat import spreadsheets as xl
@@ -114,24 +116,84 @@ def test_too_many_rows_are_refused():
     assert problems(data) == [f"At most {xl.MAX_ROWS} rows can be imported at once."]
 
 
-def test_exports_neutralise_formulas_but_keep_numbers():
-    content = xl.workbook_bytes(
-        [xl.Sheet("Vendime", ["Teksti", "Numri"], [['=HYPERLINK("x")', -3], ["@SUM", 4]])]
-    )
+def sheet_xml(content: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        return archive.read("xl/worksheets/sheet1.xml").decode()
+
+
+# Text a spreadsheet program would run as a formula, or read as an error or a number.
+RISKY = ['=HYPERLINK("http://x","y")', "-2+3", "+355 69 000 0000", "@SUM(A1)", "#N/A", "=1"]
+
+
+def test_exports_keep_risky_text_as_text_cells_without_an_apostrophe():
+    content = xl.workbook_bytes([xl.Sheet("Vendime", ["Teksti", "Numri"], [[text, -3] for text in RISKY])])
+    xml = sheet_xml(content)
+    # No formula anywhere: each risky text is an inline string, marked to stay text when edited.
+    assert "<f>" not in xml and "<f " not in xml
+    assert xml.count('t="inlineStr"') == len(RISKY) + 2  # the two headers too
     sheet = load_workbook(io.BytesIO(content)).active
-    assert [[c.value for c in row] for row in sheet.iter_rows()] == [
-        ["Teksti", "Numri"],
-        ['\'=HYPERLINK("x")', -3],
-        ["'@SUM", 4],
-    ]
+    rows = list(sheet.iter_rows(min_row=2))
+    assert [row[0].value for row in rows] == RISKY
+    assert all(row[0].quotePrefix for row in rows)
+    # Numbers stay numbers, negative ones included.
+    assert [(row[1].value, row[1].data_type) for row in rows] == [(-3, "n")] * len(RISKY)
 
 
-def test_csv_export_is_utf8_with_a_bom_and_neutralised():
-    response = xl.csv_response(["Emri"], [["-2+3"], ["Fëmijë"]], "te-dhena.csv")
+def test_exports_write_dates_as_date_cells_and_numbers_as_numbers():
+    content = xl.workbook_bytes(
+        [
+            xl.Sheet(
+                "Të dhëna",
+                ["Data", "Numri", "Shuma", "Pa vlerë"],
+                [[datetime.date(2018, 4, 25), 13, Decimal("2500.50"), None]],
+            )
+        ]
+    )
+    date, count, amount, empty = next(load_workbook(io.BytesIO(content)).active.iter_rows(min_row=2))
+    assert date.is_date and date.value == datetime.datetime(2018, 4, 25)
+    assert date.number_format.lower() == "dd.mm.yyyy"
+    assert (count.value, count.data_type) == (13, "n")
+    assert (amount.value, amount.data_type) == (2500.5, "n")
+    assert empty.value is None
+
+
+def test_an_exported_apostrophe_of_an_older_export_is_not_imported():
+    """Files exported before text cells were used carry "'" before risky text."""
+    rows = xl.read_rows(workbook([["'-1.1", "ngo", 1], ["'=x", "ngo", 2]]), TEMPLATE)
+    assert [row.values["code"] for row in rows] == ["-1.1", "=x"]
+
+
+def csv_rows(response, delimiter):
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=delimiter))
+
+
+def test_csv_for_an_albanian_reader_uses_semicolons_and_a_decimal_comma():
+    rows = [["-2+3", Decimal("3.5"), 1200, datetime.date(2018, 4, 25)], ["Fëmijë; të rinj", 0.25, -4, None]]
+    with translation.override("sq"):
+        response = xl.csv_response(["Emri", "Mesatarja", "Numri", "Data"], rows, "te-dhena.csv")
     text = response.content.decode("utf-8")
     assert text.startswith("\ufeff")
-    assert list(csv.reader(io.StringIO(text.lstrip("\ufeff")))) == [["Emri"], ["'-2+3"], ["Fëmijë"]]
+    assert text.splitlines()[0] == "\ufeffEmri;Mesatarja;Numri;Data"
+    assert csv_rows(response, ";") == [
+        ["Emri", "Mesatarja", "Numri", "Data"],
+        # The quote prefix is how CSV blocks a formula; a number is never prefixed.
+        ["'-2+3", "3,5", "1200", "25.04.2018"],
+        ["Fëmijë; të rinj", "0,25", "-4", ""],
+    ]
     assert response["Content-Disposition"] == 'attachment; filename="te-dhena.csv"'
+
+
+def test_csv_for_an_english_reader_uses_commas_and_a_decimal_point():
+    with translation.override("en"):
+        response = xl.csv_response(["Name", "Mean"], [["=1+1", Decimal("3.5")]], "data.csv")
+    assert csv_rows(response, ",") == [["Name", "Mean"], ["'=1+1", "3.5"]]
+
+
+def test_one_formula_guard_serves_every_export():
+    import meetings.export
+
+    assert not hasattr(meetings.export, "safe_cell")
+    assert not hasattr(meetings.export, "FORMULA_STARTS")
 
 
 def test_the_template_download_has_the_header_row():

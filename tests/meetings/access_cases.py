@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 from django.conf import settings
 
-from meetings.models import Attachment
+from meetings.models import Attachment, MinutesVersion
 from tests.access import UrlCase
-from tests.meetings.factories import AgendaItemFactory, DecisionFactory, MeetingFactory
+from tests.meetings.factories import AgendaItemFactory, DecisionFactory, MeetingFactory, aware
 from tests.world import COUNTY_READERS, MANAGERS, World
 
 ACCESS_FILE = "meetings/access-matrix/regullorja.pdf"
@@ -27,6 +28,23 @@ def build(world: World) -> None:
     world.extra["attachment"] = Attachment.objects.create(
         title="Rregullorja", file=ACCESS_FILE, original_name="regullorja.pdf", **common
     )
+    # A stored version of approved minutes (its own meeting, so the one above stays open).
+    approved = MeetingFactory(
+        county=world.own,
+        title="Takimi i miratuar",
+        chair=world.users["chair"],
+        starts_at=aware(datetime.date(2018, 4, 26)),
+    )
+    version = MinutesVersion(
+        meeting=approved,
+        number=1,
+        approved_by=world.users["chair"],
+        approved_at=approved.starts_at,
+        summary={},
+    )
+    version.store(b"%PDF-1.4\n%%EOF\n")
+    version.save()
+    world.extra["minutes_version"] = version
     # The one the delete case removes: its file is not there, so nothing shared is lost.
     world.extra["attachment_to_delete"] = Attachment.objects.create(
         title="Prezantimi", file="meetings/access-matrix/missing.pdf", original_name="p.pdf", **common
@@ -70,6 +88,7 @@ CASES: dict[str, UrlCase] = {
     "meetings:ics": UrlCase(allowed=COUNTY_READERS, kwargs=_meeting),
     "meetings:summary": UrlCase(allowed=COUNTY_READERS, kwargs=_meeting),
     "meetings:summary_pdf": UrlCase(allowed=COUNTY_READERS, kwargs=_meeting),
+    "meetings:minutes_version_pdf": UrlCase(allowed=COUNTY_READERS, kwargs=_pk("minutes_version")),
     "meetings:attachment_add": UrlCase(allowed=MANAGERS, kwargs=_meeting),
     "meetings:attachment": UrlCase(allowed=COUNTY_READERS, kwargs=_pk("attachment")),
     "meetings:attachment_delete": UrlCase(

@@ -396,8 +396,10 @@ class TestExport:
         sheet = load_workbook(io.BytesIO(response.content)).active
         rows = list(sheet.iter_rows(values_only=True))
         assert rows[0][3] == "Vendimi"
-        assert [r[3] for r in rows[1:]] == ['\'=HYPERLINK("http://x","y")', "Kalendari i aktiviteteve"]
+        assert [r[3] for r in rows[1:]] == ['=HYPERLINK("http://x","y")', "Kalendari i aktiviteteve"]
+        assert sheet["D2"].data_type == "s" and sheet["D2"].quotePrefix  # text, never run
         assert rows[1][4] == "Policia Durrës"
+        assert sheet["A2"].is_date and sheet["A2"].number_format.lower() == "dd.mm.yyyy"
 
     def test_the_list_searches_and_filters(self, world, as_role, meeting):
         MeetingFactory(
