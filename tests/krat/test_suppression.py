@@ -66,7 +66,9 @@ def test_suppress_one_and_threshold():
 
 
 def test_cells_name_their_figure_for_the_audit():
-    cells = sup.present({"a": 1, "b": 4, "t": 5}, [sup.Line(["a", "b"], "t")], 3, suppressed=True, name=("v", 7))
+    cells = sup.present(
+        {"a": 1, "b": 4, "t": 5}, [sup.Line(["a", "b"], "t")], 3, suppressed=True, name=("v", 7)
+    )
     assert cells["a"].key == (("v", 7), "a")
     assert sup.present({"a": 1}, [], 3, suppressed=False, name=("v", 7))["a"].key == (("v", 7), "a")
 
@@ -80,7 +82,7 @@ def test_issue_total_4_women_small_men_x_does_not_give_women_away():
     assert ("sex", "f") in {c.key for c in audit_failures(today, {("sex", "f"), ("sex", "m")})}
     hidden = sup.protect(today)
     assert audit_failures(today, hidden) == []
-    total, parts = sup.suppress_breakdowns(4, {"sex": {"f": 1, "m": 3, "u": 0}}, 3)
+    _total, parts = sup.suppress_breakdowns(4, {"sex": {"f": 1, "m": 3, "u": 0}}, 3)
     assert str(parts["sex"]["f"]) == "< 3"
 
 
@@ -184,7 +186,9 @@ def test_the_same_figures_give_the_same_pattern():
 
 def test_the_attacker_range_is_exact_and_open_above():
     figures = breakdown_figures(10, {"sex": {"f": 1, "m": 9, "u": 0}}, 3)
-    marks = {key: figures.mark(key, key in {("sex", "f"), ("sex", "m"), "total"}) for key in figures.published}
+    marks = {
+        key: figures.mark(key, key in {("sex", "f"), ("sex", "m"), "total"}) for key in figures.published
+    }
     attacker = disclosure.Attacker(figures, marks, disclosure.OBSERVER)
     assert attacker.range(("sex", "f")) == (0, 2)
     assert attacker.range("total") == (3, None)  # "x" with an "x" below it: no upper limit
@@ -224,7 +228,7 @@ def _brute_range(figures, marks, key, limit):
     k=st.integers(min_value=2, max_value=4),
 )
 def test_the_solver_finds_the_attackers_exact_range(parts, hide, k):
-    figures = breakdown_figures(sum(parts), {"d": {i: n for i, n in enumerate(parts)}}, k)
+    figures = breakdown_figures(sum(parts), {"d": dict(enumerate(parts))}, k)
     keys = list(figures.values)
     hidden = {key for key, h in zip(keys, hide, strict=False) if h}
     marks = {key: figures.mark(key, key in hidden) for key in figures.published}
@@ -281,7 +285,9 @@ breakdowns = st.dictionaries(
 
 
 @settings(max_examples=60, deadline=None)
-@given(parts=breakdowns, k=st.integers(min_value=2, max_value=5), institutions=st.integers(1, 3), data=st.data())
+@given(
+    parts=breakdowns, k=st.integers(min_value=2, max_value=5), institutions=st.integers(1, 3), data=st.data()
+)
 def test_no_reader_bounds_a_hidden_cell_of_linked_breakdowns_beyond_its_mark(parts, k, institutions, data):
     # Every breakdown adds up to the same total, the difference in "unknown"; the people are
     # spread over the institutions one by one, each keeping its breakdowns consistent.
@@ -290,7 +296,9 @@ def test_no_reader_bounds_a_hidden_cell_of_linked_breakdowns_beyond_its_mark(par
     for dimension, counts in parts.items():
         shaped[dimension] = {str(i): c for i, c in enumerate(counts)}
         shaped[dimension]["unknown"] = total - sum(counts)
-    people = {dimension: [p for p, n in counts.items() for _ in range(n)] for dimension, counts in shaped.items()}
+    people = {
+        dimension: [p for p, n in counts.items() for _ in range(n)] for dimension, counts in shaped.items()
+    }
     contributions: dict = {}
     for person in range(total):
         owner = f"inst{data.draw(st.integers(0, institutions - 1))}"
