@@ -81,6 +81,11 @@ def exact(value: int, key: Hashable = None) -> Cell:
     return Cell(value=value, text=str(value), key=key)
 
 
+def withheld(value: int, key: Hashable = None) -> Cell:
+    """A count not published to this reader at all (another institution's own figures)."""
+    return Cell(value=value, hidden=True, text=SECONDARY_MARK, key=key)
+
+
 def is_small(value: int, k: int) -> bool:
     return 0 < value < k
 
