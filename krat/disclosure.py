@@ -35,8 +35,8 @@ counts nobody, so what a reader learns of it is allowed (zeros are hidden only s
 figures and the lines, already say more than that (three "< 3" parts under a total
 marked "x" cannot add up to more than 6), the criterion asks for what they allow: the
 range is compared with the *baseline* range in which every visible number is replaced
-by an unknown. So the publication of numbers never narrows a hidden figure beyond what
-its marks say, and hiding every figure always meets the criterion — which is what makes
+by an unknown (and what the publication's rules reveal, `Figures.known`, forgotten). So
+the publication of numbers never narrows a hidden figure beyond what its marks say, and hiding every figure always meets the criterion — which is what makes
 `krat.suppression.protect` always end.
 
 Out of scope, as in the literature: an attacker who reverse-engineers which pattern the
@@ -48,7 +48,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import highspy
 import numpy as np
@@ -399,9 +399,11 @@ class Judge:
         self._baseline: Attacker | None = None
 
     def baseline(self) -> Attacker:
+        """The same reader facing the marks alone: every visible number unknown, and
+        nothing of what the publication's rules reveal (`Figures.known`)."""
         if self._baseline is None:
             alone = {key: mark for key, mark in self.marks.items() if isinstance(mark, str)}
-            self._baseline = Attacker(self.figures, alone, self.reader, self.memo)
+            self._baseline = Attacker(replace(self.figures, known={}), alone, self.reader, self.memo)
         return self._baseline
 
     def check(self, key: Hashable) -> Check:

@@ -174,8 +174,8 @@ def protect(figures: Figures, readers: Sequence[Reader] | None = None) -> set:
                 passed.add((reader.name, key))
             if failure is not None:
                 break
-        if failure is None:
-            return hidden
+        if failure is None or len(hidden) == len(published):
+            return hidden  # (the second only if `known` breaks the proof: the audit says so)
         hidden.add(_complement(figures, hidden, failure, costs, neighbours, memo, witnesses, marks))
 
 

@@ -269,11 +269,19 @@ def street_categories(period: ReportingPeriod, county: dict, child_groups) -> di
     }
 
 
+def _repeats(values: dict, origin: str, k: int) -> bool:
+    """An origin "repeats" (listed with its interventions) when it was met in two or more
+    interventions and its children are not few: listing an origin whose children are
+    fewer than k would say "at least 2" of a count shown "< k"."""
+    return values[("int", "origin", origin)] >= 2 and values[("origin", origin)] >= k
+
+
 def _street_figures(period: ReportingPeriod, county: County, own: dict, child_groups) -> Figures:
     sums: dict = {}
     for figures in own.values():
         for key, n in figures.items():
             _add(sums, key, n)
+    k = county.small_number_threshold
     categories = street_categories(period, sums, child_groups)
     values = {"total": sums.get("total", 0), "interventions": sums.get("interventions", 0)}
     lines, unpublished, known = [], set(), {}
@@ -290,12 +298,14 @@ def _street_figures(period: ReportingPeriod, county: County, own: dict, child_gr
         for option in options:
             children, interventions = (dimension, option), ("int", dimension, option)
             bounds += [AtMost([interventions], [children]), AtMost([children], [interventions], MAX_COUNT)]
-            repeated = dimension == "origin" and option != UNKNOWN and values[interventions] >= 2
+            repeated = dimension == "origin" and option != UNKNOWN and _repeats(values, option, k)
             if not repeated:
                 unpublished.add(interventions)
-            if dimension == "origin" and option != UNKNOWN:
-                # The origins that repeat are listed: the others were met once.
-                known[interventions] = (2, None) if repeated else (1, 1)
+            if repeated:
+                known[interventions] = (2, None)
+            elif dimension == "origin" and option != UNKNOWN and values[children] >= k:
+                # Not listed although its children are not few: met once.
+                known[interventions] = (1, 1)
             elif dimension in LISTED_WHEN_MET:
                 known[interventions] = (1, None)
     ages = categories["age"]

@@ -16,6 +16,7 @@ from cases.selectors.figures import STREET, period_cells, street_months
 from krat import charts
 from krat.freshness import kept
 from krat.models import County, Institution, ReportingPeriod
+from krat.suppression import exact
 
 
 def intervention_list(county: County, period: ReportingPeriod, institution: Institution | None = None):
@@ -59,11 +60,18 @@ def street_children_summary(county: County, period: ReportingPeriod, *, suppress
         title=_("Children in street situations by month"),
         highlight=season,
     )
-    # The origins met in two or more interventions; their interventions are published.
+    # The origins met in two or more interventions (for sharing, those whose children are
+    # not few: `cases.selectors.figures._repeats`), with their interventions.
     repeated = [
-        {"name": name, "interventions": cells[("int", "origin", name)], "children": cells[("origin", name)]}
+        {
+            "name": name,
+            "interventions": cells.get(("int", "origin", name))
+            or exact(figures.values[("int", "origin", name)]),
+            "children": cells[("origin", name)],
+        }
         for name in origins
         if ("int", "origin", name) in cells
+        or (not suppressed and name != UNKNOWN and figures.values[("int", "origin", name)] >= 2)
     ]
 
     def label_of(choices, value):

@@ -206,6 +206,15 @@ def _employment(county: County, period: ReportingPeriod, shared: bool) -> dict:
     return data
 
 
+def period_data_sections(county: County, period: ReportingPeriod, *, shared: bool) -> dict:
+    """Sections 5–7 of the report: the period's figures with their comparisons and charts."""
+    return {
+        "victims": _victims(county, period, shared),
+        "street": _street(county, period, shared),
+        "employment": _employment(county, period, shared),
+    }
+
+
 # --- 8. Awareness -----------------------------------------------------------------------------------
 
 
@@ -383,9 +392,7 @@ def period_report(
         },
         "institutions": _institutions(period, today),
         "meetings": _meetings(county, period),
-        "victims": _victims(county, period, shared),
-        "street": _street(county, period, shared),
-        "employment": _employment(county, period, shared),
+        **period_data_sections(county, period, shared=shared),
         "awareness": _awareness(county, period, shared),
         "plan": _plan(county, period, today),
         "annex": _annex(period),
