@@ -35,8 +35,8 @@ counts nobody, so what a reader learns of it is allowed (zeros are hidden only s
 figures and the lines, already say more than that (three "< 3" parts under a total
 marked "x" cannot add up to more than 6), the criterion asks for what they allow: the
 range is compared with the *baseline* range in which every visible number is replaced
-by an unknown (and what the publication's rules reveal, `Figures.known`, forgotten). So
-the publication of numbers never narrows a hidden figure beyond what its marks say, and hiding every figure always meets the criterion — which is what makes
+by an unknown. So the publication of numbers never narrows a hidden figure beyond what
+its marks (and the page's layout, `Figures.known`) say, and hiding every figure always meets the criterion — which is what makes
 `krat.suppression.protect` always end.
 
 Out of scope, as in the literature: an attacker who reverse-engineers which pattern the
@@ -48,7 +48,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import highspy
 import numpy as np
@@ -125,6 +125,11 @@ def readers_of(figures: Figures) -> list[Reader]:
     reported too (a representative of the only reporting institution reads their own)."""
     readers = [OBSERVER]
     reporting = sorted(figures.contributions, key=repr)
+    for institution in reporting:  # an institution's own figures obey the lines too
+        own = figures.contributions[institution]
+        for line in figures.lines:
+            if sum(own.get(key, 0) for key in line.parts) != own.get(line.total, 0):
+                raise ValueError(f"{institution}'s figures do not add up along {line}")
     for institution in reporting:
         own = {key: n for key, n in figures.contributions[institution].items() if n}
         if own and len(reporting) > 1:
@@ -160,6 +165,7 @@ class Attacker:
         self.memo = {} if memo is None else memo
         self.witnesses = witnesses
         self.found: list[dict] = []  # the solutions this attacker found (witnesses for later)
+        self._problems: dict = {}
         self.cap = _cap(figures)
         k = figures.k
         # Bounds of the others' part (the county figure less the reader's own).
@@ -278,7 +284,9 @@ class Attacker:
     def _extreme(self, key: Hashable, *, minimise: bool) -> int:
         """The others' part's minimum or maximum at `key`; the solution is kept as a witness."""
         root = self.group_of[key]
-        keys, index, problem = self._problem(root)
+        if root not in self._problems:
+            self._problems[root] = self._problem(root)
+        keys, index, problem = self._problems[root]
         memo_key = (problem, index[key], minimise)
         if memo_key not in self.memo:
             self.memo[memo_key] = _solve(problem, index[key], minimise)
@@ -399,11 +407,12 @@ class Judge:
         self._baseline: Attacker | None = None
 
     def baseline(self) -> Attacker:
-        """The same reader facing the marks alone: every visible number unknown, and
-        nothing of what the publication's rules reveal (`Figures.known`)."""
+        """The same reader facing the marks alone: every visible number unknown (what the
+        page's layout says, `Figures.known`, stays: hiding cannot take it back, and the
+        layouts are chosen so that it never narrows a small count)."""
         if self._baseline is None:
             alone = {key: mark for key, mark in self.marks.items() if isinstance(mark, str)}
-            self._baseline = Attacker(replace(self.figures, known={}), alone, self.reader, self.memo)
+            self._baseline = Attacker(self.figures, alone, self.reader, self.memo)
         return self._baseline
 
     def check(self, key: Hashable) -> Check:

@@ -154,6 +154,7 @@ def protect(figures: Figures, readers: Sequence[Reader] | None = None) -> set:
             )
     readers = [r for r in (readers_of(figures) if readers is None else readers) if r.others]
     costs, neighbours = _costs(figures), _neighbours(figures)
+    _lines_first(figures, hidden, costs)
     memo: dict = {}
     witnesses: dict[str, list[dict]] = {reader.name: [] for reader in readers}
     passed: set = set()
@@ -177,6 +178,38 @@ def protect(figures: Figures, readers: Sequence[Reader] | None = None) -> set:
         if failure is None or len(hidden) == len(published):
             return hidden  # (the second only if `known` breaks the proof: the audit says so)
         hidden.add(_complement(figures, hidden, failure, costs, neighbours, memo, witnesses, marks))
+
+
+def _lines_first(figures: Figures, hidden: set, costs: dict) -> None:
+    """The step every pattern needs, without the solver: a line whose only hidden figure is
+    a count gives it away by subtraction, so one more of its figures is hidden — the
+    cheapest part with room to move the count over 1..k−1 (down by k−1−v, up by v−1),
+    else the cheapest non-zero part, else the total. Each step hides one more figure."""
+    k, values = figures.k, figures.values
+    published = set(figures.published)
+
+    def room(key: Hashable) -> tuple[int, float]:  # (down, up) a hidden figure can move
+        value = values[key]
+        return (value, k - 1 - value) if value < k else (value - k, float("inf"))
+
+    changed = True
+    while changed:
+        changed = False
+        for line in figures.lines:
+            members = [key for key in (*line.parts, line.total) if key in published]
+            alone = [key for key in members if key in hidden]
+            if len(alone) != 1 or values[alone[0]] == 0 or len(members) < len(line.parts) + 1:
+                continue
+            value = values[alone[0]]
+            parts = sorted(
+                (key for key in line.parts if key not in hidden and values[key] > 0), key=costs.__getitem__
+            )
+            roomy = [key for key in parts if room(key)[0] >= k - 1 - value and room(key)[1] >= value - 1]
+            choice = (roomy or parts or [line.total])[0]
+            if choice in hidden:
+                continue
+            hidden.add(choice)
+            changed = True
 
 
 def _complement(figures, hidden: set, failure, costs, neighbours, memo, witnesses, marks):

@@ -39,6 +39,8 @@ from krat.models import County, Institution, ReportingPeriod
 from krat.suppression import Cell, cells_of, protect
 
 VICTIMS, STREET, EMPLOYMENT = "victims", "street", "employment"
+#: The foreign victims of the countries with fewer than k, together (for sharing).
+OTHER_COUNTRIES = "other_countries"
 
 
 def protected(figures: Figures, *, suppressed: bool) -> dict[Hashable, Cell]:
@@ -99,9 +101,9 @@ def victim_figures(
 ) -> dict[int, Figures]:
     """The victims figures of each period (both statuses), two queries for all of them.
 
-    Keys: (status, "total"), (status, "referred"), (status, dimension, category) and
-    (status, "country", code) for the countries with foreign victims (the others are
-    known zeros: they are not listed, so each listed one has at least one victim).
+    Keys: (status, "total"), (status, "referred"), (status, dimension, category),
+    (status, "country", code) — published for sharing only for a country with k or more,
+    the others together under (status, "other_countries").
     """
     by_pk = _periods_by_pk(periods)
     if not by_pk:
@@ -140,7 +142,8 @@ def _victim_figures(
         for key, n in figures.items():
             _add(sums, key, n)
     values: dict = {}
-    lines, bounds, known = [], [], {}
+    lines, bounds, known, unpublished = [], [], {}, set()
+    k = county.small_number_threshold
     foreign = (Dimension.CITIZENSHIP.value, Citizenship.FOREIGN.value)
     for status in VictimStatus.values:
         total, referred = (status, "total"), (status, "referred")
@@ -151,20 +154,26 @@ def _victim_figures(
             keys = [(status, dimension, category) for category in categories]
             values.update({key: sums.get(key, 0) for key in keys})
             lines.append(Line(keys, total))
-        countries = [
-            (status, Dimension.COUNTRY.value, code)
-            for code in Country.values
-            if sums.get((status, Dimension.COUNTRY.value, code))
-        ]
-        values.update({key: sums[key] for key in countries})
-        known.update(dict.fromkeys(countries, (1, None)))
-        lines.append(Line(countries, (status, *foreign)))
+        # Foreign victims by country: for sharing, a country with fewer than k is counted
+        # under "other countries" (listing it would say "at least one from there").
+        countries = [(status, Dimension.COUNTRY.value, code) for code in Country.values]
+        values.update({key: sums.get(key, 0) for key in countries})
+        few = [key for key in countries if values[key] < k]
+        other = (status, OTHER_COUNTRIES)
+        values[other] = sum(values[key] for key in few)
+        for figures in own.values():
+            figures[other] = sum(figures.get(key, 0) for key in few)
+        unpublished.update(few)
+        known.update(dict.fromkeys(few, (0, k - 1)))
+        lines.append(Line([*(key for key in countries if key not in few), other], (status, *foreign)))
+        lines.append(Line(few, other))
     return Figures(
         name=(VICTIMS, period.pk),
         values=values,
         lines=tuple(lines),
         bounds=tuple(bounds),
-        k=county.small_number_threshold,
+        k=k,
+        unpublished=frozenset(unpublished),
         contributions={inst: dict(figures) for inst, figures in own.items()},
         known=known,
     )
@@ -270,10 +279,10 @@ def street_categories(period: ReportingPeriod, county: dict, child_groups) -> di
 
 
 def _repeats(values: dict, origin: str, k: int) -> bool:
-    """An origin "repeats" (listed with its interventions) when it was met in two or more
-    interventions and its children are not few: listing an origin whose children are
-    fewer than k would say "at least 2" of a count shown "< k"."""
-    return values[("int", "origin", origin)] >= 2 and values[("origin", origin)] >= k
+    """An origin "repeats" (listed with its interventions, for sharing) when it was met in
+    k or more interventions (two at least): listing an origin met in fewer would say "at
+    least 2" of a count shown "< k" (and of its children, at least as many)."""
+    return values[("int", "origin", origin)] >= max(2, k)
 
 
 def _street_figures(period: ReportingPeriod, county: County, own: dict, child_groups) -> Figures:
@@ -302,10 +311,9 @@ def _street_figures(period: ReportingPeriod, county: County, own: dict, child_gr
             if not repeated:
                 unpublished.add(interventions)
             if repeated:
-                known[interventions] = (2, None)
-            elif dimension == "origin" and option != UNKNOWN and values[children] >= k:
-                # Not listed although its children are not few: met once.
-                known[interventions] = (1, 1)
+                known[interventions] = (max(2, k), None)
+            elif dimension == "origin" and option != UNKNOWN:
+                known[interventions] = (1, max(2, k) - 1)  # met, and not listed as repeating
             elif dimension in LISTED_WHEN_MET:
                 known[interventions] = (1, None)
     ages = categories["age"]

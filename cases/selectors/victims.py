@@ -5,12 +5,13 @@ warnings compare with."""
 from __future__ import annotations
 
 from django.db.models import Avg
+from django.utils.translation import gettext
 
 from cases.choices import Country, DataKind, Dimension, VictimStatus
 from cases.models import VictimReport
 from cases.selectors.age_groups import county_age_groups
 from cases.selectors.comparison import comparison_periods, period_info
-from cases.selectors.figures import VICTIMS, period_cells, protected, victim_figures
+from cases.selectors.figures import OTHER_COUNTRIES, VICTIMS, period_cells, protected, victim_figures
 from cases.selectors.reporting import reporting_institutions
 from krat.freshness import kept
 from krat.models import County, Institution, ReportingPeriod
@@ -70,6 +71,48 @@ def victim_grid_shown(stored: dict, categories: dict, k: int, *, suppressed: boo
     return statuses
 
 
+def _countries(status: str, shown: list, suppressed: bool) -> dict:
+    """Foreign victims by country, each period's column. Exact: every country with
+    victims. For sharing: the countries with k or more in some period shown, and "other
+    countries" (those with fewer, together); a country counted there in one period shows
+    "—" in that period's column."""
+    country = Dimension.COUNTRY.value
+
+    def listed(s) -> set[str]:
+        figures, cells = s
+        if suppressed:
+            return {key[2] for key in cells if key[:2] == (status, country)}
+        return {key[2] for key, n in figures.values.items() if key[:2] == (status, country) and n}
+
+    codes = sorted({code for s in shown if s for code in listed(s)})
+    rows = [
+        {
+            "key": code,
+            "label": str(Country(code).label),
+            "values": [
+                None
+                if s is None
+                else s[1].get((status, country, code)) or (exact(0) if not suppressed else _UNDER_OTHER)
+                for s in shown
+            ],
+        }
+        for code in codes
+    ]
+    if suppressed:
+        rows.append(
+            {
+                "key": OTHER_COUNTRIES,
+                "label": gettext("Other countries (fewer than %(k)d each)") % {"k": shown[0][0].k},
+                "values": [s[1][(status, OTHER_COUNTRIES)] if s else None for s in shown],
+            }
+        )
+    return {"key": country, "label": str(Dimension.COUNTRY.label), "rows": rows}
+
+
+#: A country's cell in a period where it is counted under "other countries".
+_UNDER_OTHER = Cell(value=0, hidden=True, text="—")
+
+
 @kept("cases.victims_summary")
 def victims_summary(
     county: County, period: ReportingPeriod, *, suppressed: bool, institution: Institution | None = None
@@ -101,27 +144,7 @@ def victims_summary(
                 for value, label in options
             ]
             dimensions.append({"key": dimension, "label": str(Dimension(dimension).label), "rows": rows})
-        countries = sorted(
-            {key[2] for s in shown if s for key in s[1] if key[:2] == (status.value, Dimension.COUNTRY.value)}
-        )
-        dimensions.append(
-            {
-                "key": Dimension.COUNTRY.value,
-                "label": str(Dimension.COUNTRY.label),
-                "rows": [
-                    {
-                        "key": code,
-                        "label": str(Country(code).label),
-                        # A country not listed for a period had no foreign victim from it then.
-                        "values": [
-                            s[1].get((status.value, Dimension.COUNTRY.value, code), exact(0)) if s else None
-                            for s in shown
-                        ],
-                    }
-                    for code in countries
-                ],
-            }
-        )
+        dimensions.append(_countries(status.value, shown, suppressed))
         statuses.append(
             {
                 "key": status.value,
