@@ -300,7 +300,7 @@ people = st.lists(
 )
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(victims=people, k=st.integers(2, 5))
 def test_random_victims_grids_reveal_nothing_to_any_reader(victims, k):
     dims = _victim_dimensions()
@@ -336,11 +336,11 @@ interventions = st.lists(
         st.sampled_from(StreetAction.values),
         st.lists(st.tuples(st.sampled_from(Sex.values), st.sampled_from(AGES)), min_size=1, max_size=3),
     ),
-    max_size=8,
+    max_size=6,
 )
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=15, deadline=None)
 @given(records=interventions, k=st.integers(2, 5))
 def test_random_street_interventions_reveal_nothing_to_any_reader(records, k):
     own: dict = {}
@@ -377,11 +377,11 @@ paths = st.lists(
         st.sampled_from(Sex.values),
         st.lists(st.integers(0, 4), min_size=9, max_size=9),
     ),
-    max_size=5,
+    max_size=3,
 )
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=15, deadline=None)
 @given(rows=paths, k=st.integers(2, 5))
 def test_random_employment_paths_reveal_nothing_to_any_reader(rows, k):
     own: dict = {}
