@@ -11,6 +11,7 @@ import datetime
 from types import SimpleNamespace
 
 import pytest
+from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -410,3 +411,54 @@ def test_random_employment_paths_reveal_nothing_to_any_reader(rows, k):
     hidden = protect(figures)
     marks = {key: figures.mark(key, key in hidden) for key in figures.published}
     assert [c for c in disclosure.audit(figures, marks) if not c.ok] == []
+
+
+# --- The audit is part of the product ----------------------------------------------------------
+
+
+def test_the_settings_page_shows_the_audit_for_observers_and_for_sharing(
+    world, client, django_assert_max_num_queries
+):
+    save_victims(world.period, world.own_institution, 4, sex={"female": 1, "male": 3})
+    intervention(world.own, world.own_institution, datetime.date(2018, 2, 1), girls=1)
+    client.force_login(world.users["secretariat"])
+    url = reverse("cases:settings", args=[world.own.slug])
+    client.get(url)  # the county's default age groups, made on first use
+    with django_assert_max_num_queries(40):
+        page = client.get(url)
+    audits = page.context["audits"]
+    assert [a.reader for a in audits] == ["observer", "sharing"]
+    assert all(a.ok and a.checks for a in audits)
+    assert 'id="suppression-audit"' in page.content.decode()
+
+
+def test_the_audit_command_prints_each_range_and_fails_on_a_leak(world, monkeypatch):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    save_victims(world.period, world.own_institution, 4, sex={"female": 1, "male": 3})
+    out = StringIO()
+    call_command(
+        "suppression_audit", county=world.own.slug, period=world.period.pk, reader="observer", stdout=out
+    )
+    text = out.getvalue()
+    assert "hidden cell(s) checked" in text and "0 reveal(s)" in text
+    assert "('victim', 'sex', 'female')" in text and "range 0..2" in text
+    # Today's pattern (zeros shown, a complement that cannot move): the command says so.
+    from cases.selectors import figures
+
+    monkeypatch.setattr(
+        figures,
+        "protect",
+        lambda f: {key for key in f.published if 0 < f.values[key] < f.k} | {("victim", "sex", "male")},
+    )
+    with pytest.raises(SystemExit) as exit_code:
+        call_command(
+            "suppression_audit",
+            county=world.own.slug,
+            period=world.period.pk,
+            reader="observer",
+            stdout=StringIO(),
+        )
+    assert exit_code.value.code == 1
