@@ -16,7 +16,7 @@ approach to cell suppression in hierarchical tables", 2002):
    audit (`krat.disclosure.Judge`) computes, for every hidden count and every reader
    (the observer, and each institution's representative with their own figures), the
    smallest and largest whole number consistent with everything published — an integer
-   linear program solved exactly by HiGHS (`scipy.optimize.milp`), the attacker's
+   linear program solved exactly by HiGHS (`highspy`, as `scipy.optimize.milp` does), the attacker's
    problem as Fischetti & Salazar-González state it (Management Science 47, 2001).
    While a hidden count's range is narrower than the criterion allows, `protect` hides
    one more count beside it, chosen with the solver (each hidden count an interval, as
