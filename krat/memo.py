@@ -28,3 +28,7 @@ def remembered(instance: object, key: str, read: Callable[[], T]) -> T:
 
 def forget(instance: object, key: str) -> None:
     instance.__dict__.get(_ATTRIBUTE, {}).pop(key, None)
+
+
+def is_remembered(instance: object, key: str) -> bool:
+    return key in instance.__dict__.get(_ATTRIBUTE, {})

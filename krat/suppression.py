@@ -1,67 +1,66 @@
-"""Small numbers stay private: small-cell and complementary suppression of counts.
+"""Small numbers stay private: which counts to hide, and how a hidden count is shown.
 
-Whatever leaves the secretariat shows a count from 1 to k−1 as "< k" (k is the county's
-`small_number_threshold`, 3 by default); 0 stays 0 (an absence reveals nobody).
+Whatever leaves the secretariat hides a count from 1 to k−1 (k is the county's
+`small_number_threshold`, 3 by default). Hiding a small count is not enough when totals
+are shown — in `girls 2, boys 7, total 9` anyone can subtract — nor when a reader has a
+solver: "two '< 3' in a line of 2" are both 1, and a representative subtracts their own
+figures from the county's. So the figures are described with what ties them
+(`krat.disclosure`: additive lines, bounds such as "every intervention met at least one
+child", the part each institution holds) and protected as statistical disclosure
+control protects frequency tables (Hundepool et al., *Statistical Disclosure Control*,
+Wiley 2012, ch. 4–5; the τ-Argus and sdcTable tools; de Wolf, "HiTaS: a heuristic
+approach to cell suppression in hierarchical tables", 2002):
 
-Hiding a small cell is not enough when totals are shown: in `girls 2, boys 7, total 9`
-anyone can subtract. So the figures are described as *lines*: additive equations
-`part + part + … = total`. A row of a table with its row total is a line, a column with
-its column total is another, the row totals with the grand total a third; the breakdowns
-of the victims grid (by sex, by age, …) are lines that share one total. A cell may sit
-in several lines (a total sits in its own line and in the line of totals above it).
+1. **Primary suppression**: every count from 1 to k−1 is hidden.
+2. **Secondary (complementary) suppression**, checked by the attacker's own method: the
+   audit (`krat.disclosure.Judge`) computes, for every hidden count and every reader
+   (the observer, and each institution's representative with their own figures), the
+   smallest and largest whole number consistent with everything published — an integer
+   linear program solved exactly by HiGHS (`highspy`, as `scipy.optimize.milp` does), the attacker's
+   problem as Fischetti & Salazar-González state it (Management Science 47, 2001).
+   While a hidden count's range is narrower than the criterion allows, `protect` hides
+   one more count beside it, chosen with the solver (each hidden count an interval, as
+   τ-Argus's protection levels treat it). It always ends, with a pattern that passes.
 
-The rule, applied until nothing changes:
+**The marks** follow the value alone, so they promise what they say and no more: a
+hidden count below k prints "< k", a hidden count of k or more prints "x". The zeros of
+a line that holds a small count are hidden with it, so "< k" never promises "at least
+one" (it means 0 to k−1); every other zero stays 0 (an absence reveals nobody). Totals stay shown
+unless hiding them is the cheapest way to protect (`_costs` tries parts first).
 
-1. Primary: every cell (totals included) whose value is 1..k−1 is hidden.
-2. Complementary: a line with exactly one hidden cell would give it away by
-   subtraction, so the smallest non-zero visible *part* of that line is hidden too
-   (ties: the first in the line); only when the line has no such part is its total
-   hidden. Zeros are never hidden: a line with exactly one hidden cell always has a
-   non-zero visible cell (if the hidden cell is a part, the total is ≥ it; if it is the
-   total, some part is non-zero), so the loop always progresses and ends.
-
-So totals are shown exactly when they cannot reveal a hidden cell: when the line they
-close has no hidden part or at least two. At the end every line has 0 or ≥ 2 hidden
-cells, so no hidden cell equals a total minus visible cells of one line.
-
-3. Across lines: subtracting within one line is not the only attack. Combining several
-   lines (a two-way table with a "bridge" between two blocks of hidden cells, say) can
-   pin a hidden cell exactly. So once rule 2 is stable, the hidden cells are solved as
-   a linear system (one equation per line, exact fractions); while some hidden cell is
-   determined by it, the smallest non-zero visible part of a line through that cell is
-   hidden too (else such a line's total, else any line's part or total), and rules 2–3
-   run again.
-
-What this does not promise: non-negativity still bounds a hidden cell between limits
-(a hidden "x" beside "< 3" in a line of 10 lies between 8 and 9); CTDC-style
-k-anonymity over whole queries is out of scope.
-
-Secondary (complementary) cells are shown as "x", not "< k": they are not small.
+`present` is the one switch the reads use: exact figures for those who see them, the
+protected pattern for everyone else.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from fractions import Fraction
 
 from django.utils.translation import gettext_lazy as _
 
+from krat.disclosure import AtMost, Figures, Judge, Line, Reader, hidden_keys, readers_of
+
+__all__ = ["AtMost", "Cell", "Figures", "Line", "present", "protect", "suppress"]
+
 SECONDARY_MARK = "x"
 LEGEND = _(
-    "“< k”: a number from 1 to k−1, hidden to protect the people counted; "
-    "“x”: hidden so that a small number cannot be worked out from the totals."
+    "“< k”: fewer than k (a number from 0 to k−1), hidden to protect the people counted; "
+    "“x”: k or more, hidden so that a small number cannot be worked out from the others."
 )
 
 
 @dataclass(frozen=True)
 class Cell:
-    """A count as it is shown: `text` is what a page, export or PDF prints."""
+    """A count as it is shown: `text` is what a page, export or PDF prints; `key` names the
+    figure in its set (`Figures.name`, key), for the audit of what a reader can obtain."""
 
     value: int
     hidden: bool = False
     primary: bool = False
     text: str = ""
+    key: Hashable = None
 
     def __str__(self) -> str:
         return self.text
@@ -71,9 +70,20 @@ class Cell:
         """The number itself when visible, else its mark (for spreadsheets)."""
         return self.text if self.hidden else self.value
 
+    @property
+    def drawn(self) -> int:
+        """The height a chart gives it: its number, or 0 when hidden (as the table shows
+        nothing more, the chart shows nothing more)."""
+        return 0 if self.hidden else self.value
 
-def exact(value: int) -> Cell:
-    return Cell(value=value, text=str(value))
+
+def exact(value: int, key: Hashable = None) -> Cell:
+    return Cell(value=value, text=str(value), key=key)
+
+
+def withheld(value: int, key: Hashable = None) -> Cell:
+    """A count not published to this reader at all (another institution's own figures)."""
+    return Cell(value=value, hidden=True, text=SECONDARY_MARK, key=key)
 
 
 def is_small(value: int, k: int) -> bool:
@@ -84,119 +94,219 @@ def small_mark(k: int) -> str:
     return f"< {k}"
 
 
-@dataclass(frozen=True)
-class Line:
-    """An additive equation: the values at `parts` sum to the value at `total`."""
+def hidden_cell(value: int, k: int, key: Hashable = None) -> Cell:
+    """A hidden count: "< k" below k (a small count, or a zero hidden beside one), else "x"."""
+    if value < k:
+        return Cell(value=value, hidden=True, primary=value > 0, text=small_mark(k), key=key)
+    return Cell(value=value, hidden=True, text=SECONDARY_MARK, key=key)
 
-    parts: Sequence[Hashable]
-    total: Hashable
+
+# --- The protection ----------------------------------------------------------------------------
 
 
-def _line_rule(values: Mapping[Hashable, int], lines: list[Line], hidden: set) -> None:
-    """Rule 2: until no line has exactly one hidden cell."""
+def _costs(figures: Figures) -> dict:
+    """What hiding each figure costs, lowest first: a part before a total (a hidden total
+    ties every line it closes), a non-zero count before a zero (a hidden zero can only
+    grow, so it rarely protects alone), then the smaller number (less information lost)."""
+    totals: dict = defaultdict(int)
+    for line in figures.lines:
+        totals[line.total] += 1
+    return {key: (totals[key], value == 0, value, repr(key)) for key, value in figures.values.items()}
+
+
+def _neighbours(figures: Figures) -> dict:
+    """The figures each figure shares a line or a bound with."""
+    found: dict = defaultdict(set)
+    groups = [[*line.parts, line.total] for line in figures.lines]
+    groups += [[*bound.small, *bound.large] for bound in figures.bounds]
+    for members in groups:
+        for key in members:
+            found[key].update(members)
+    return found
+
+
+#: Complementary candidates tried with the solver at each step (the cheapest first).
+CANDIDATES = 8
+
+
+def protect(figures: Figures, readers: Sequence[Reader] | None = None) -> set:
+    """The figures to hide so that no reader learns more than the marks say.
+
+    Primary: every count from 1 to k−1, and the zeros of every line that holds one. Then, while the audit finds a hidden figure some
+    reader can bound too narrowly (the readers in a fixed order, the figures by key), one
+    more figure is hidden: among the visible figures that share a line or a bound with it
+    or with any unknown figure tied to it, the cheapest (`_costs`) whose hiding makes
+    that figure pass and passes itself, else the one that narrows the shortfall most,
+    else the cheapest. Each step hides one more figure, and hiding every figure passes
+    (krat.disclosure's baseline), so the loop ends after at most as many steps as there
+    are figures; the same figures give the same pattern. A figure that has passed stays
+    passed: hiding more only widens the attacker's ranges and narrows the baseline.
+    """
+    k = figures.k
+    published = figures.published
+    hidden = {key for key in published if is_small(figures.values[key], k)}
+    # Zeros beside a small count are hidden with it, so "< k" never promises "at least one"
+    # (else two "< 3" in a line of 2 are both 1).
+    for line in figures.lines:
+        if any(key in hidden for key in line.parts):
+            hidden.update(
+                key for key in line.parts if figures.values[key] == 0 and key not in figures.unpublished
+            )
+    readers = [r for r in (readers_of(figures) if readers is None else readers) if r.others]
+    costs, neighbours = _costs(figures), _neighbours(figures)
+    _lines_first(figures, hidden, costs)
+    memo: dict = {}
+    witnesses: dict[str, list[dict]] = {reader.name: [] for reader in readers}
+    passed: set = set()
+    while True:
+        marks = {key: figures.mark(key, key in hidden) for key in published}
+        failure = None
+        for reader in readers:
+            judge = Judge(figures, marks, reader, memo, witnesses[reader.name])
+            for key in hidden_keys(marks):
+                if (reader.name, key) in passed:
+                    continue
+                ok = judge.passes(key)
+                witnesses[reader.name] += judge.attacker.found
+                judge.attacker.found = []
+                if not ok:
+                    failure = (reader, key)
+                    break
+                passed.add((reader.name, key))
+            if failure is not None:
+                break
+        if failure is None or len(hidden) == len(published):
+            return hidden  # (the second only if `known` breaks the proof: the audit says so)
+        hidden.add(_complement(figures, hidden, failure, costs, neighbours, memo, witnesses, marks))
+
+
+def _lines_first(figures: Figures, hidden: set, costs: dict) -> None:
+    """The step every pattern needs, without the solver: a line whose only hidden figure is
+    a count gives it away by subtraction, so one more of its figures is hidden — the
+    cheapest part with room to move the count over 1..k−1 (down by k−1−v, up by v−1),
+    else the cheapest non-zero part, else the total. Each step hides one more figure."""
+    k, values = figures.k, figures.values
+    published = set(figures.published)
+
+    def room(key: Hashable) -> tuple[int, float]:  # (down, up) a hidden figure can move
+        value = values[key]
+        return (value, k - 1 - value) if value < k else (value - k, float("inf"))
+
     changed = True
     while changed:
         changed = False
-        for line in lines:
-            members = [*line.parts, line.total]
-            if sum(1 for key in members if key in hidden) != 1:
+        for line in figures.lines:
+            members = [key for key in (*line.parts, line.total) if key in published]
+            alone = [key for key in members if key in hidden]
+            if len(alone) != 1 or values[alone[0]] == 0 or len(members) < len(line.parts) + 1:
                 continue
-            candidates = [key for key in line.parts if key not in hidden and values[key] > 0]
-            choice = min(candidates, key=lambda key: values[key]) if candidates else line.total
+            value = values[alone[0]]
+            parts = sorted(
+                (key for key in line.parts if key not in hidden and values[key] > 0), key=costs.__getitem__
+            )
+            roomy = [key for key in parts if room(key)[0] >= k - 1 - value and room(key)[1] >= value - 1]
+            choice = (roomy or parts or [line.total])[0]
+            if choice in hidden:
+                continue
             hidden.add(choice)
             changed = True
 
 
-def determined_cells(lines: Iterable[Line], hidden: set) -> list:
-    """The hidden cells that the lines pin exactly, solved together as a linear system.
-
-    Each line is the equation Σ parts − total = 0 over the hidden cells (visible ones are
-    known constants). A cell is determined exactly when its unit vector lies in the row
-    space, i.e. when the reduced row echelon form has a row that is that unit vector.
-    """
-    unknowns = sorted(hidden, key=repr)
-    index = {key: i for i, key in enumerate(unknowns)}
-    rows = []
-    for line in lines:
-        row = [Fraction(0)] * len(unknowns)
-        for key in line.parts:
-            if key in index:
-                row[index[key]] += 1
-        if line.total in index:
-            row[index[line.total]] -= 1
-        if any(row):
-            rows.append(row)
-    pivot_row = 0
-    for column in range(len(unknowns)):
-        found = next((r for r in range(pivot_row, len(rows)) if rows[r][column] != 0), None)
-        if found is None:
-            continue
-        rows[pivot_row], rows[found] = rows[found], rows[pivot_row]
-        pivot = rows[pivot_row][column]
-        rows[pivot_row] = [value / pivot for value in rows[pivot_row]]
-        for r in range(len(rows)):
-            if r != pivot_row and rows[r][column] != 0:
-                factor = rows[r][column]
-                rows[r] = [a - factor * b for a, b in zip(rows[r], rows[pivot_row], strict=True)]
-        pivot_row += 1
-    determined = []
-    for row in rows[:pivot_row]:
-        nonzero = [i for i, value in enumerate(row) if value != 0]
-        if len(nonzero) == 1:
-            determined.append(unknowns[nonzero[0]])
-    return determined
+def _complement(figures, hidden: set, failure, costs, neighbours, memo, witnesses, marks):
+    """The figure to hide next for `failure` (reader, key): see `protect`."""
+    reader, key = failure
+    attacker = Judge(figures, marks, reader, memo).attacker
+    group = set(attacker.members.get(attacker.group_of.get(key), [key]))
+    near = [other for other in figures.published if other not in hidden and neighbours[other] & group]
+    if not near:  # cannot happen (see protect); hide the cheapest visible figure rather than loop
+        near = [other for other in figures.published if other not in hidden]
+    near.sort(key=costs.__getitem__)
+    fallback = None
+    for candidate in near[:CANDIDATES]:
+        trial = hidden | {candidate}
+        trial_marks = {other: figures.mark(other, other in trial) for other in figures.published}
+        judge = Judge(figures, trial_marks, reader, memo, witnesses[reader.name])
+        # The plain rule first: a complement that needs the baseline's leniency is a last resort.
+        if judge.passes(key, relative=False):
+            if judge.passes(candidate, relative=False):
+                return candidate
+            fallback = fallback or candidate
+    return fallback or near[0]
 
 
-def hidden_keys(values: Mapping[Hashable, int], lines: Iterable[Line], k: int) -> tuple[set, set]:
-    """Which keys to hide: (primary, secondary). See the module docstring for the rules."""
-    lines = list(lines)
-    primary = {key for key, value in values.items() if is_small(value, k)}
-    hidden = set(primary)
-    while True:
-        _line_rule(values, lines, hidden)
-        determined = determined_cells(lines, hidden) if hidden else []
-        if not determined:
-            break
-        target = determined[0]
-        through = [line for line in lines if target in line.parts or target == line.total]
-        # Parts before totals (a hidden total hides more), the lines through the pinned
-        # cell before any other line.
-        choice = None
-        for scope in (through, lines):
-            for members in (lambda line: line.parts, lambda line: (line.total,)):
-                candidates = [
-                    key for line in scope for key in members(line) if key not in hidden and values[key] > 0
-                ]
-                if candidates:
-                    choice = min(candidates, key=lambda key: (values[key], repr(key)))
-                    break
-            if choice is not None:
-                break
-        if choice is None:
-            break
-        hidden.add(choice)
-    return primary, hidden - primary
+def suppress(
+    values: Mapping[Hashable, int],
+    lines: Iterable[Line],
+    k: int,
+    *,
+    bounds: Iterable[AtMost] = (),
+    name: tuple = (),
+    unpublished: Iterable[Hashable] = (),
+    contributions: Mapping[Hashable, Mapping[Hashable, int]] | None = None,
+    known: Mapping[Hashable, tuple[int, int | None]] | None = None,
+) -> dict[Hashable, Cell]:
+    """Every published value as a `Cell`, small and complementary cells hidden (`protect`)."""
+    figures = figures_of(
+        values,
+        lines,
+        k,
+        bounds=bounds,
+        name=name,
+        unpublished=unpublished,
+        contributions=contributions,
+        known=known,
+    )
+    hidden = protect(figures)
+    return cells_of(figures, hidden)
 
 
-def suppress(values: Mapping[Hashable, int], lines: Iterable[Line], k: int) -> dict[Hashable, Cell]:
-    """Every value as a `Cell`, small and complementary cells hidden."""
-    primary, secondary = hidden_keys(values, lines, k)
+def figures_of(
+    values: Mapping[Hashable, int],
+    lines: Iterable[Line],
+    k: int,
+    *,
+    bounds: Iterable[AtMost] = (),
+    name: tuple = (),
+    unpublished: Iterable[Hashable] = (),
+    contributions: Mapping[Hashable, Mapping[Hashable, int]] | None = None,
+    known: Mapping[Hashable, tuple[int, int | None]] | None = None,
+) -> Figures:
+    return Figures(
+        name=tuple(name),
+        values=dict(values),
+        lines=tuple(lines),
+        bounds=tuple(bounds),
+        k=k,
+        unpublished=frozenset(unpublished),
+        contributions=dict(contributions or {}),
+        known=dict(known or {}),
+    )
+
+
+def cells_of(figures: Figures, hidden: set) -> dict[Hashable, Cell]:
+    """The published figures as cells, `hidden` ones marked."""
     cells = {}
-    for key, value in values.items():
-        if key in primary:
-            cells[key] = Cell(value=value, hidden=True, primary=True, text=small_mark(k))
-        elif key in secondary:
-            cells[key] = Cell(value=value, hidden=True, text=SECONDARY_MARK)
-        else:
-            cells[key] = exact(value)
+    for key in figures.published:
+        value = figures.values[key]
+        full_key = (figures.name, key) if figures.name else None
+        cells[key] = hidden_cell(value, figures.k, full_key) if key in hidden else exact(value, full_key)
     return cells
 
 
-def present(values: Mapping[Hashable, int], lines: Iterable[Line], k: int, *, suppressed: bool) -> dict:
-    """`suppress` when `suppressed`, else every value exact: the one switch views use."""
+def present(
+    values: Mapping[Hashable, int], lines: Iterable[Line], k: int, *, suppressed: bool, **known
+) -> dict:
+    """`suppress` when `suppressed`, else every value exact: the one switch views use.
+    `known` passes `suppress`'s keyword arguments (bounds, name, contributions, ...)."""
     if suppressed:
-        return suppress(values, lines, k)
-    return {key: exact(value) for key, value in values.items()}
+        return suppress(values, lines, k, **known)
+    unpublished = set(known.get("unpublished", ()))
+    name = tuple(known.get("name", ()))
+    return {
+        key: exact(value, (name, key) if name else None)
+        for key, value in values.items()
+        if key not in unpublished
+    }
 
 
 # --- Convenient shapes ---------------------------------------------------------------------
@@ -288,5 +398,5 @@ def suppress_breakdowns(
 def suppress_one(value: int, k: int, *, suppressed: bool = True) -> Cell:
     """A count that stands alone (no total beside it)."""
     if suppressed and is_small(value, k):
-        return Cell(value=value, hidden=True, primary=True, text=small_mark(k))
+        return hidden_cell(value, k)
     return exact(value)

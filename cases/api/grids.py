@@ -1,10 +1,11 @@
 """What the victims and employment grids share: one resource per period and institution
 that has recorded such figures, keyed `<period id>-<institution id>`.
 
-A grid is read with the pages' small-number rules: exact for the secretariat, the chair
-and the institution's own representatives (`cases.selectors.exact.sees_exact`), with small
-numbers hidden for every other reader (a hidden count is `null` with `suppressed: true`
-beside it). It is replaced whole with PUT by those who enter it on its page
+A grid is exact for the secretariat, the chair and the institution's own representatives
+(`cases.selectors.exact.sees_exact`); every other reader gets each count withheld (`null`
+with `suppressed: true` beside it): one institution's figures, subtracted from the
+county's summary, would give another's away (issue 15), so they are published only to
+those who see them exact. It is replaced whole with PUT by those who enter it on its page
 (`cases.access.institution_for_entry`), with If-Match (428 without, 412 when stale),
 through the same rules as the page's form and the same service.
 

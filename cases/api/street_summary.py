@@ -1,7 +1,8 @@
 """The street-children summary of a period over the API (read): what the street page shows
 everyone who may read the county — the children met, by month, place, municipality of
 origin, activity, action, company, sex and age, and the origins that repeat — with small
-numbers hidden for readers who do not see exact figures. Interventions one by one are
+numbers hidden for readers who do not see exact figures (the interventions with the
+children they met: a companion count). Interventions one by one are
 `street-interventions`, for those the page lists them to."""
 
 from __future__ import annotations
@@ -29,7 +30,9 @@ class MonthSerializer(LabelledCountSerializer):
 class ComparedSerializer(serializers.Serializer):
     period = serializers.IntegerField(allow_null=True)
     children = ShownCountSerializer(allow_null=True)
-    interventions = serializers.IntegerField(allow_null=True)
+    interventions = ShownCountSerializer(
+        allow_null=True, help_text="Hidden with the children they met when those are hidden."
+    )
 
 
 class SexRowSerializer(serializers.Serializer):
@@ -40,7 +43,7 @@ class SexRowSerializer(serializers.Serializer):
 
 class RepeatedOriginSerializer(serializers.Serializer):
     municipality = serializers.CharField()
-    interventions = serializers.IntegerField()
+    interventions = ShownCountSerializer()
     children = ShownCountSerializer()
 
 
@@ -48,7 +51,7 @@ class StreetSummarySerializer(serializers.Serializer):
     period = serializers.IntegerField()
     suppressed = serializers.BooleanField(help_text="Whether small numbers are hidden from you.")
     threshold = serializers.IntegerField(help_text="Counts from 1 to threshold − 1 are hidden.")
-    interventions = serializers.IntegerField()
+    interventions = ShownCountSerializer(help_text="Hidden with the children they met when those are hidden.")
     children = ShownCountSerializer()
     previous = ComparedSerializer(help_text="The previous period (period null: none).")
     year_earlier = ComparedSerializer(help_text="The same period a year earlier (period null: none).")
@@ -76,13 +79,15 @@ def street_summary_payload(summary: dict) -> dict:
         compared[key] = {
             "period": info["pk"] if info else None,
             "children": shown(total) if total is not None else None,
-            "interventions": summary["interventions_compare"][index],
+            "interventions": shown(summary["interventions_compare"][index])
+            if summary["interventions_compare"][index] is not None
+            else None,
         }
     return {
         "period": summary["period"]["pk"],
         "suppressed": summary["suppressed"],
         "threshold": summary["k"],
-        "interventions": summary["interventions"],
+        "interventions": shown(summary["interventions"]),
         "children": shown(summary["total"][0]),
         **compared,
         "by_month": [
@@ -107,7 +112,7 @@ def street_summary_payload(summary: dict) -> dict:
         "repeated_origins": [
             {
                 "municipality": o["name"],
-                "interventions": o["interventions"],
+                "interventions": shown(o["interventions"]),
                 "children": shown(o["children"]),
             }
             for o in summary["repeated_origins"]

@@ -2,46 +2,54 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
 from cases.choices import VictimStatus
-from cases.models import EmploymentFunnel, VictimReport
+from cases.models import EmploymentFunnel, StreetIntervention, VictimReport
 from cases.selectors.exact import sees_exact
-from cases.selectors.street import street_totals
+from cases.selectors.figures import EMPLOYMENT, STREET, VICTIMS, period_cells
 from krat.selectors import DashboardPanel
-from krat.suppression import present
+from krat.suppression import exact
 
 
 def dashboard_panel(*, user, county, period) -> DashboardPanel:
-    """The dashboard's period data card: this period's totals, small numbers hidden for
-    those who do not see exact figures."""
+    """The dashboard's period data card: this period's totals, exact for those who see
+    exact figures, else as the period's pages show them (the same pattern of hidden
+    counts, `cases.selectors.figures`)."""
     if period is None:
         return DashboardPanel(title=_("Period data"), template="includes/panel_empty.html")
-    exact_view = sees_exact(user, county)
-    k = county.small_number_threshold
-    victims = VictimReport.objects.filter(county=county, period=period).aggregate(
+    figures = _exact(period) if sees_exact(user, county) else _shared(county, period)
+    return DashboardPanel(
+        title=_("Period data"), template="cases/panel.html", context={"period": period, **figures}
+    )
+
+
+def _exact(period) -> dict:
+    """Three sums: nothing is hidden, so no pattern is needed."""
+    victims = VictimReport.objects.filter(period=period).aggregate(
         victims=Sum("total", filter=Q(status=VictimStatus.VICTIM)),
         potential=Sum("total", filter=Q(status=VictimStatus.POTENTIAL)),
     )
-    street = street_totals(county, period)
-    employed = EmploymentFunnel.objects.filter(county=county, period=period).aggregate(
+    street = StreetIntervention.objects.filter(period=period).aggregate(
+        interventions=Count("pk"), children=Sum("children")
+    )
+    employment = EmploymentFunnel.objects.filter(period=period).aggregate(
         received=Sum("received"), employed=Sum("employed")
     )
+    return {key: exact(n or 0) for key, n in {**victims, **street, **employment}.items()}
 
-    def show(n):
-        return present({"n": n or 0}, [], k, suppressed=not exact_view)["n"]
 
-    return DashboardPanel(
-        title=_("Period data"),
-        template="cases/panel.html",
-        context={
-            "period": period,
-            "victims": show(victims["victims"]),
-            "potential": show(victims["potential"]),
-            "children": show(street["children"]),
-            "interventions": street["interventions"],
-            "received": show(employed["received"]),
-            "employed": show(employed["employed"]),
-        },
-    )
+def _shared(county, period) -> dict:
+    period.county = county  # the same instance: its age groups are read once for the three kinds
+    (victims,) = period_cells(VICTIMS, [period], suppressed=True)
+    (street,) = period_cells(STREET, [period], suppressed=True)
+    (employment,) = period_cells(EMPLOYMENT, [period], suppressed=True)
+    return {
+        "victims": victims[1][(VictimStatus.VICTIM.value, "total")],
+        "potential": victims[1][(VictimStatus.POTENTIAL.value, "total")],
+        "children": street[1]["total"],
+        "interventions": street[1]["interventions"],
+        "received": employment[1][("total", "received")],
+        "employed": employment[1][("total", "employed")],
+    }

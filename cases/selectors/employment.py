@@ -6,18 +6,18 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from cases.choices import UNKNOWN, DataKind, Sex, VulnerableGroup
 from cases.models import AgeGroup, EmploymentFunnel
 from cases.selectors.age_groups import county_age_groups
 from cases.selectors.comparison import comparison_periods, period_info
+from cases.selectors.figures import EMPLOYMENT, employment_figures, period_cells, protected
 from cases.selectors.reporting import reporting_institutions
 from krat import charts
 from krat.freshness import kept
 from krat.models import County, Institution, ReportingPeriod
-from krat.suppression import Cell, Line, present
+from krat.suppression import exact, withheld
 
 STAGE_LABELS = {name: EmploymentFunnel._meta.get_field(name).verbose_name for name in EmploymentFunnel.STAGES}
 # The stages in the funnel's order: after the interview, "assessed" (the sum of the three
@@ -29,26 +29,6 @@ def _stage_label(stage: str) -> str:
     if stage == "assessed":
         return _("employability assessed")
     return str(STAGE_LABELS[stage])
-
-
-def _employment_raw_of(
-    county: County, periods: list[ReportingPeriod | None], institution=None
-) -> list[dict | None]:
-    """Each period's stage totals (None for a missing period), in one query whatever their number."""
-    ids = [p.pk for p in periods if p is not None]
-    found = {}
-    if ids:
-        qs = EmploymentFunnel.objects.filter(county=county, period_id__in=ids)
-        if institution is not None:
-            qs = qs.filter(institution=institution)
-        rows = (
-            qs.order_by()
-            .values("period_id")
-            .annotate(**{stage: Sum(stage) for stage in EmploymentFunnel.STAGES})
-        )
-        found = {row.pop("period_id"): row for row in rows}
-    empty = dict.fromkeys(EmploymentFunnel.STAGES)
-    return [None if p is None else found.get(p.pk, empty) for p in periods]
 
 
 # breakdown → the field it groups by
@@ -76,9 +56,9 @@ def employment_sums(rows: Iterable[EmploymentFunnel]) -> dict[tuple[str, str, st
 
 
 def employment_cells(sums: dict, dims: dict, k: int, *, suppressed: bool) -> dict:
-    """Every figure of the employment path as a `Cell`: (stage, breakdown, category),
-    ("total", stage) and ("total", "assessed"). Each stage's breakdowns add up to its
-    total and the three outcomes to "assessed": the lines small numbers are hidden along."""
+    """Every figure of one institution's employment path as a `Cell`: (stage, breakdown,
+    category), ("total", stage) and ("total", "assessed"). With `suppressed` every count
+    is withheld: one institution's grid is published only to those who see it exact."""
     values: dict = {
         (stage, dim, str(key)): 0
         for stage in EmploymentFunnel.STAGES
@@ -89,13 +69,7 @@ def employment_cells(sums: dict, dims: dict, k: int, *, suppressed: bool) -> dic
     for stage in EmploymentFunnel.STAGES:
         values[("total", stage)] = sum(values[(stage, "sex", str(s))] for s in Sex.values)
     values[("total", "assessed")] = sum(values[("total", s)] for s in OUTCOMES)
-    lines = [
-        Line([(stage, dim, str(key)) for key in options], ("total", stage))
-        for stage in EmploymentFunnel.STAGES
-        for dim, options in dims.items()
-    ]
-    lines.append(Line([("total", s) for s in OUTCOMES], ("total", "assessed")))
-    return present(values, lines, k, suppressed=suppressed)
+    return {key: withheld(n) if suppressed else exact(n) for key, n in values.items()}
 
 
 @kept("cases.employment_summary")
@@ -103,29 +77,25 @@ def employment_summary(
     county: County, period: ReportingPeriod, *, suppressed: bool, institution: Institution | None = None
 ) -> dict:
     """The employment path of the period: each stage's total (with the comparisons), and
-    each stage by group, sex and age group; the funnel as a chart."""
-    k = county.small_number_threshold
-    qs = EmploymentFunnel.objects.filter(county=county, period=period)
-    if institution is not None:
-        qs = qs.filter(institution=institution)
+    each stage by group, sex and age group; the funnel as a chart. Each period's counts
+    are hidden by its own pattern (`cases.selectors.figures`)."""
     dims = employment_breakdowns(county_age_groups(county))
-    rows = qs.only("group", "sex", "age_group", *EmploymentFunnel.STAGES)
-    cells = employment_cells(employment_sums(rows), dims, k, suppressed=suppressed)
-
     comparison = comparison_periods(period)
-    compare = _employment_raw_of(county, comparison.periods, institution)
-
-    def compared(stage: str, raw: dict | None) -> Cell | None:
-        if raw is None:
-            return None
-        n = sum(raw[s] or 0 for s in OUTCOMES) if stage == "assessed" else raw[stage] or 0
-        return present({"n": n}, [], k, suppressed=suppressed)["n"]
-
+    periods = [period, *comparison.periods]
+    if institution is None:
+        shown = period_cells(EMPLOYMENT, periods, suppressed=suppressed)
+    else:
+        built = employment_figures(periods, institution)
+        shown = [
+            None if p is None else (built[p.pk], protected(built[p.pk], suppressed=suppressed))
+            for p in periods
+        ]
+    cells = shown[0][1]
     stages = [
         {
             "key": stage,
             "label": _stage_label(stage),
-            "values": [cells[("total", stage)]] + [compared(stage, raw) for raw in compare],
+            "values": [s[1][("total", stage)] if s else None for s in shown],
             "outcome": stage in OUTCOMES,
         }
         for stage in FUNNEL
@@ -147,11 +117,9 @@ def employment_summary(
             }
         )
     funnel_stages = [s for s in FUNNEL if s not in OUTCOMES]
+    chart_cells = [cells[("total", s)] for s in funnel_stages]
     chart = charts.funnel_chart(
-        [
-            (_stage_label(s), 0 if cells[("total", s)].hidden else cells[("total", s)].value)
-            for s in funnel_stages
-        ],
+        [(_stage_label(s), cell.drawn) for s, cell in zip(funnel_stages, chart_cells, strict=True)],
         title=_("Employment path"),
     )
     return {
@@ -160,10 +128,11 @@ def employment_summary(
         "previous": period_info(comparison.previous),
         "year_earlier": period_info(comparison.year_earlier),
         "suppressed": suppressed,
-        "k": k,
+        "k": county.small_number_threshold,
         "stages": stages,
         "breakdowns": breakdowns,
         "chart": chart,
+        "chart_cells": chart_cells,
         "has_data": cells[("total", "received")].value > 0,
         "reporting": reporting_institutions(county, period, DataKind.EMPLOYMENT),
     }

@@ -4,18 +4,18 @@ warnings compare with."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from django.db.models import Avg
+from django.utils.translation import gettext
 
-from django.db.models import Avg, Sum
-
-from cases.choices import Citizenship, Country, DataKind, Dimension, VictimStatus
-from cases.models import VictimCount, VictimReport
+from cases.choices import Country, DataKind, Dimension, VictimStatus
+from cases.models import VictimReport
 from cases.selectors.age_groups import county_age_groups
 from cases.selectors.comparison import comparison_periods, period_info
+from cases.selectors.figures import OTHER_COUNTRIES, VICTIMS, period_cells, protected, victim_figures
 from cases.selectors.reporting import reporting_institutions
 from krat.freshness import kept
 from krat.models import County, Institution, ReportingPeriod
-from krat.suppression import exact, present, suppress_breakdowns
+from krat.suppression import Cell, exact, withheld
 
 
 def earlier_victim_means(*, period: ReportingPeriod, institution: Institution) -> dict[str, float]:
@@ -37,72 +37,80 @@ def victim_categories(county: County) -> dict[str, list[tuple[str, str]]]:
 def victim_grid_shown(stored: dict, categories: dict, k: int, *, suppressed: bool) -> list[dict]:
     """An institution's stored grid (`victim_grid_values`) as a reader sees it, status by
     status: {"status", "version", "total", "referred", "cells"}, each cell
-    (dimension, category, Cell). With `suppressed`, small numbers are hidden along the
-    lines `victims_summary` uses (each breakdown adds up to the total)."""
+    (dimension, category, Cell). With `suppressed` every count is withheld: one
+    institution's grid is published only to those who see it exact (its own
+    representatives, the secretariat and the chair) — subtracted from the county's
+    summary, any of its counts would give another's away."""
     statuses = []
     for status in VictimStatus.values:
         grid = stored.get(status) or {"total": 0, "referred": 0, "cells": {}, "version": None}
-        total, referred, parts = _victim_cells(
-            grid["total"], grid["referred"], grid["cells"], categories, k, suppressed
+
+        def cell(n: int) -> Cell:
+            return withheld(n) if suppressed else exact(n)
+
+        countries = sorted(
+            code for (dimension, code), n in grid["cells"].items() if dimension == Dimension.COUNTRY and n
         )
-        countries = parts[(Dimension.CITIZENSHIP, Citizenship.FOREIGN.value)]
         statuses.append(
             {
                 "status": status,
                 "version": grid["version"],
-                "total": total,
-                "referred": referred,
+                "total": cell(grid["total"]),
+                "referred": cell(grid["referred"]),
                 "cells": [
-                    (dimension, value, parts[dimension][value])
+                    (dimension, value, cell(grid["cells"].get((dimension, value), 0)))
                     for dimension, options in categories.items()
                     for value, _label in options
                 ]
-                + [(Dimension.COUNTRY.value, code, countries[code]) for code in sorted(countries)],
+                + [
+                    (Dimension.COUNTRY.value, code, cell(grid["cells"][(Dimension.COUNTRY, code)]))
+                    for code in countries
+                ],
             }
         )
     return statuses
 
 
-def _victim_raw(county: County, period_ids: list[int], institution: Institution | None) -> tuple[dict, dict]:
-    """(totals, cells) summed over institutions: totals[(period, status)] = (total, referred),
-    cells[(period, status)][(dimension, category)] = count. Two queries."""
-    reports = VictimReport.objects.filter(county=county, period_id__in=period_ids)
-    cells_qs = VictimCount.objects.filter(report__county=county, report__period_id__in=period_ids)
-    if institution is not None:
-        reports = reports.filter(institution=institution)
-        cells_qs = cells_qs.filter(report__institution=institution)
-    totals = {
-        (row["period_id"], row["status"]): (row["total"] or 0, row["referred"] or 0)
-        for row in reports.values("period_id", "status").annotate(
-            total=Sum("total"), referred=Sum("referred")
+def _countries(status: str, shown: list, suppressed: bool) -> dict:
+    """Foreign victims by country, each period's column. Exact: every country with
+    victims. For sharing: the countries with k or more in some period shown, and "other
+    countries" (those with fewer, together); a country counted there in one period shows
+    "—" in that period's column."""
+    country = Dimension.COUNTRY.value
+
+    def listed(s) -> set[str]:
+        figures, cells = s
+        if suppressed:
+            return {key[2] for key in cells if key[:2] == (status, country)}
+        return {key[2] for key, n in figures.values.items() if key[:2] == (status, country) and n}
+
+    codes = sorted({code for s in shown if s for code in listed(s)})
+    rows = [
+        {
+            "key": code,
+            "label": str(Country(code).label),
+            "values": [
+                None
+                if s is None
+                else s[1].get((status, country, code)) or (exact(0) if not suppressed else _UNDER_OTHER)
+                for s in shown
+            ],
+        }
+        for code in codes
+    ]
+    if suppressed:
+        rows.append(
+            {
+                "key": OTHER_COUNTRIES,
+                "label": gettext("Other countries (fewer than %(k)d each)") % {"k": shown[0][0].k},
+                "values": [s[1][(status, OTHER_COUNTRIES)] if s else None for s in shown],
+            }
         )
-    }
-    cells: dict = defaultdict(dict)
-    for row in cells_qs.values("report__period_id", "report__status", "dimension", "category").annotate(
-        n=Sum("count")
-    ):
-        cells[(row["report__period_id"], row["report__status"])][(row["dimension"], row["category"])] = row[
-            "n"
-        ]
-    return totals, cells
+    return {"key": country, "label": str(Dimension.COUNTRY.label), "rows": rows}
 
 
-def _victim_cells(total: int, referred: int, cells: dict, categories: dict, k: int, suppressed: bool):
-    breakdowns = {
-        dimension: {value: cells.get((dimension, value), 0) for value, _label in options}
-        for dimension, options in categories.items()
-    }
-    countries = {code: cells.get((Dimension.COUNTRY, code), 0) for code in Country.values}
-    countries = {code: n for code, n in countries.items() if n}
-    total_cell, parts = suppress_breakdowns(
-        total,
-        breakdowns,
-        k,
-        suppressed=suppressed,
-        nested={(Dimension.CITIZENSHIP, Citizenship.FOREIGN.value): countries},
-    )
-    referred_cell = present({"r": referred}, [], k, suppressed=suppressed)["r"]
-    return total_cell, referred_cell, parts
+#: A country's cell in a period where it is counted under "other countries".
+_UNDER_OTHER = Cell(value=0, hidden=True, text="—")
 
 
 @kept("cases.victims_summary")
@@ -110,65 +118,41 @@ def victims_summary(
     county: County, period: ReportingPeriod, *, suppressed: bool, institution: Institution | None = None
 ) -> dict:
     """The period's victims figures, summed over the county's institutions (or one),
-    with the previous period and the same period a year earlier beside each figure."""
+    with the previous period and the same period a year earlier beside each figure —
+    each period's counts hidden by that period's own pattern (`cases.selectors.figures`)."""
     comparison = comparison_periods(period)
     periods = [period, *comparison.periods]
-    ids = [p.pk for p in periods if p is not None]
-    totals, cells = _victim_raw(county, ids, institution)
+    if institution is None:
+        shown = period_cells(VICTIMS, periods, suppressed=suppressed)
+    else:
+        built = victim_figures(periods, institution)
+        shown = [
+            None if p is None else (built[p.pk], protected(built[p.pk], suppressed=suppressed))
+            for p in periods
+        ]
     categories = victim_categories(county)
-    k = county.small_number_threshold
     statuses = []
     for status in VictimStatus:
-        shown = []
-        for p in periods:
-            if p is None:
-                shown.append(None)
-                continue
-            total, referred = totals.get((p.pk, status.value), (0, 0))
-            shown.append(
-                _victim_cells(total, referred, cells.get((p.pk, status.value), {}), categories, k, suppressed)
-            )
         dimensions = []
         for dimension, options in categories.items():
             rows = [
                 {
                     "key": value,
                     "label": str(label),
-                    "values": [s[2][dimension][value] if s else None for s in shown],
+                    "values": [s[1][(status.value, dimension, value)] if s else None for s in shown],
                 }
                 for value, label in options
             ]
             dimensions.append({"key": dimension, "label": str(Dimension(dimension).label), "rows": rows})
-        countries = sorted(
-            {code for s in shown if s for code in s[2][(Dimension.CITIZENSHIP, Citizenship.FOREIGN.value)]}
-        )
-        dimensions.append(
-            {
-                "key": Dimension.COUNTRY.value,
-                "label": str(Dimension.COUNTRY.label),
-                "rows": [
-                    {
-                        "key": code,
-                        "label": str(Country(code).label),
-                        "values": [
-                            s[2][(Dimension.CITIZENSHIP, Citizenship.FOREIGN.value)].get(code, exact(0))
-                            if s
-                            else None
-                            for s in shown
-                        ],
-                    }
-                    for code in countries
-                ],
-            }
-        )
+        dimensions.append(_countries(status.value, shown, suppressed))
         statuses.append(
             {
                 "key": status.value,
                 "label": str(status.label),
-                "total": [s[0] if s else None for s in shown],
-                "referred": [s[1] if s else None for s in shown],
+                "total": [s[1][(status.value, "total")] if s else None for s in shown],
+                "referred": [s[1][(status.value, "referred")] if s else None for s in shown],
                 "dimensions": dimensions,
-                "has_data": any((p.pk, status.value) in totals for p in periods[:1]),
+                "has_data": any((status.value, "total") in own for own in shown[0][0].contributions.values()),
             }
         )
     return {
@@ -177,7 +161,7 @@ def victims_summary(
         "previous": period_info(comparison.previous),
         "year_earlier": period_info(comparison.year_earlier),
         "suppressed": suppressed,
-        "k": k,
+        "k": county.small_number_threshold,
         "statuses": statuses,
         "reporting": reporting_institutions(county, period, DataKind.VICTIMS),
     }

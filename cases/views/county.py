@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from cases.forms import CasesSettingsForm
+from cases.selectors.audit import audit_period
 from cases.services.settings import age_groups_for, settings_for, settings_save
 from krat import access
 from krat.forms import add_errors
@@ -49,4 +50,12 @@ def settings_edit(request: HttpRequest, slug: str) -> HttpResponse:
             messages.success(request, _("The period data settings were saved."))
             return redirect("cases:settings", slug=county.slug)
     status = 400 if request.method == "POST" else 200
-    return render(request, "cases/settings.html", {"county": county, "form": form}, status=status)
+    period = current_period(county)
+    # What an observer and the receiver of the report for sharing can work out (issue 15).
+    audits = [audit_period(county, period, reader) for reader in ("observer", "sharing")] if period else []
+    return render(
+        request,
+        "cases/settings.html",
+        {"county": county, "form": form, "period": period, "audits": audits},
+        status=status,
+    )

@@ -10,16 +10,15 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from actionplan.choices import ActivityState, EventStatus
 from actionplan.models import Activity, AwarenessEvent
 from actionplan.selectors import plan_progress, progress_chart
-from cases.choices import VictimStatus
-from cases.models import EmploymentFunnel, StreetIntervention, VictimReport
 from cases.selectors.employment import employment_summary
+from cases.selectors.figures import headline_cells
 from cases.selectors.street import street_children_summary
 from cases.selectors.victims import victims_summary
 from krat import charts
@@ -180,7 +179,7 @@ def _victims(county: County, period: ReportingPeriod, shared: bool) -> dict:
         values = []
         for status in data["statuses"]:
             cell = status["total"][index]
-            values.append(0 if cell is None or cell.hidden else cell.value)
+            values.append(0 if cell is None else cell.drawn)
         series.append(charts.Series(name=names[index], values=values))
     chart = charts.bar_chart(
         [s["label"] for s in data["statuses"]],
@@ -197,7 +196,6 @@ def _victims(county: County, period: ReportingPeriod, shared: bool) -> dict:
 
 def _street(county: County, period: ReportingPeriod, shared: bool) -> dict:
     data = street_children_summary(county, period, suppressed=shared)
-    data["has_data"] = data["interventions"] > 0
     data["columns"] = [data["period"], data["previous"], data["year_earlier"]]
     return data
 
@@ -206,6 +204,15 @@ def _employment(county: County, period: ReportingPeriod, shared: bool) -> dict:
     data = employment_summary(county, period, suppressed=shared)
     data["columns"] = [data["period"], data["previous"], data["year_earlier"]]
     return data
+
+
+def period_data_sections(county: County, period: ReportingPeriod, *, shared: bool) -> dict:
+    """Sections 5–7 of the report: the period's figures with their comparisons and charts."""
+    return {
+        "victims": _victims(county, period, shared),
+        "street": _street(county, period, shared),
+        "employment": _employment(county, period, shared),
+    }
 
 
 # --- 8. Awareness -----------------------------------------------------------------------------------
@@ -385,9 +392,7 @@ def period_report(
         },
         "institutions": _institutions(period, today),
         "meetings": _meetings(county, period),
-        "victims": _victims(county, period, shared),
-        "street": _street(county, period, shared),
-        "employment": _employment(county, period, shared),
+        **period_data_sections(county, period, shared=shared),
         "awareness": _awareness(county, period, shared),
         "plan": _plan(county, period, today),
         "annex": _annex(period),
@@ -449,15 +454,8 @@ def national_report(start: datetime.date, *, today: datetime.date | None = None)
     def by_period(queryset, field="period_id", **aggregates):
         return {row[field]: row for row in queryset.values(field).annotate(**aggregates)}
 
-    victims = by_period(
-        VictimReport.objects.filter(period_id__in=ids),
-        victims=Sum("total", filter=Q(status=VictimStatus.VICTIM)),
-        potential=Sum("total", filter=Q(status=VictimStatus.POTENTIAL)),
-    )
-    street = by_period(StreetIntervention.objects.filter(period_id__in=ids), children=Sum("children"))
-    employment = by_period(
-        EmploymentFunnel.objects.filter(period_id__in=ids), received=Sum("received"), employed=Sum("employed")
-    )
+    # Each county's figures as its pages show them for sharing (the same hidden counts).
+    figures = headline_cells(periods)
     submissions = by_period(
         PeriodSubmission.objects.filter(
             period_id__in=ids,
@@ -503,17 +501,8 @@ def national_report(start: datetime.date, *, today: datetime.date | None = None)
     for period in periods:
         county = period.county
         k = county.small_number_threshold
-        v = victims.get(period.pk, {})
-        counts = {
-            "victims": v.get("victims") or 0,
-            "potential": v.get("potential") or 0,
-            "children": street.get(period.pk, {}).get("children") or 0,
-            "received": employment.get(period.pk, {}).get("received") or 0,
-            "employed": employment.get(period.pk, {}).get("employed") or 0,
-            "events": events[county.pk][0],
-            "reached": events[county.pk][1],
-        }
-        cells = present(counts, [], k, suppressed=True)
+        counts = {"events": events[county.pk][0], "reached": events[county.pk][1]}
+        cells = {**present(counts, [], k, suppressed=True), **figures[period.pk]}
         rows.append(
             {
                 "county": county.name,

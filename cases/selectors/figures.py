@@ -1,0 +1,465 @@
+"""The period figures as an attacker sees them, and the one pattern of hidden counts each
+period gets, whatever page, export, chart or API resource shows it.
+
+Each kind of figures of a period is one `krat.disclosure.Figures`: the county's counts,
+what ties them (every breakdown adds up to its total; every street intervention met at
+least one child; nobody is employed without being referred), which counts are never
+published, and each reporting institution's own part (a representative sees theirs
+exactly). `protected` hides what `krat.suppression.protect` chooses for it, once per
+period: the previous-period and year-earlier columns of a page are those periods' own
+patterns, so no column shows a count another page hides.
+
+Each builder reads the periods it is given in a fixed number of queries, whatever their
+number and county; the solver runs on what was read.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Hashable, Iterable
+
+from cases.choices import (
+    MAX_COUNT,
+    UNKNOWN,
+    Accompanied,
+    Citizenship,
+    Country,
+    Dimension,
+    Sex,
+    StreetAction,
+    StreetActivity,
+    VictimStatus,
+)
+from cases.models import EmploymentFunnel, StreetChildCount, VictimCount, VictimReport
+from cases.selectors.age_groups import age_groups_of
+from krat.disclosure import AtMost, Figures, Line
+from krat.memo import is_remembered, remembered
+from krat.models import County, Institution, ReportingPeriod
+from krat.suppression import Cell, cells_of, protect
+
+VICTIMS, STREET, EMPLOYMENT = "victims", "street", "employment"
+#: The foreign victims of the countries with fewer than k, together (for sharing).
+OTHER_COUNTRIES = "other_countries"
+
+
+def protected(figures: Figures, *, suppressed: bool) -> dict[Hashable, Cell]:
+    """Every published figure as a cell: the protected pattern when `suppressed`, exact
+    otherwise. The pattern depends on the figures alone (the same period, the same cells)."""
+    return cells_of(figures, protect(figures) if suppressed else set())
+
+
+def _add(target: dict, key: Hashable, n: int) -> None:
+    target[key] = target.get(key, 0) + n
+
+
+def _periods_by_pk(periods: Iterable[ReportingPeriod | None]) -> dict[int, ReportingPeriod]:
+    return {p.pk: p for p in periods if p is not None}
+
+
+def _counties(periods: dict[int, ReportingPeriod]) -> dict[int, County]:
+    """Each period's county, one instance per county: the instances the periods already
+    hold (a page's period, the national report's), the others in one query."""
+    found: dict[int, County] = {}
+    for period in periods.values():
+        if ReportingPeriod.county.is_cached(period):
+            found.setdefault(period.county_id, period.county)
+    missing = {p.county_id for p in periods.values()} - found.keys()
+    if missing:
+        found.update(County.objects.in_bulk(missing))
+    return found
+
+
+def _age_groups(counties: dict[int, County]) -> dict[int, list]:
+    """Each county's age groups, remembered on its instance (`age_groups_for`): one query
+    for those not yet read in this request."""
+    from cases.services.settings import AGE_GROUPS, age_groups_for
+
+    unread = [county for county in counties.values() if not is_remembered(county, AGE_GROUPS)]
+    if unread:
+        read = age_groups_of(unread)
+        for county in unread:
+            remembered(county, AGE_GROUPS, lambda county=county: read[county.pk])
+    return {pk: age_groups_for(county) for pk, county in counties.items()}
+
+
+# --- Victims -----------------------------------------------------------------------------------
+
+
+def victim_dimensions(age_groups) -> dict[str, list[str]]:
+    """Each breakdown's categories (the fixed ones, the county's age groups, "unknown" last)."""
+    from cases.services.victims import victim_categories
+
+    return {
+        dimension: [value for value, _label in options]
+        for dimension, options in victim_categories(age_groups).items()
+    }
+
+
+def victim_figures(
+    periods: Iterable[ReportingPeriod | None], institution: Institution | None = None
+) -> dict[int, Figures]:
+    """The victims figures of each period (both statuses), two queries for all of them.
+
+    Keys: (status, "total"), (status, "referred"), (status, dimension, category),
+    (status, "country", code) — published for sharing only for a country with k or more,
+    the others together under (status, "other_countries").
+    """
+    by_pk = _periods_by_pk(periods)
+    if not by_pk:
+        return {}
+    reports = VictimReport.objects.filter(period_id__in=by_pk)
+    cells = VictimCount.objects.filter(report__period_id__in=by_pk)
+    if institution is not None:
+        reports = reports.filter(institution=institution)
+        cells = cells.filter(report__institution=institution)
+    own: dict = defaultdict(lambda: defaultdict(dict))  # period → institution → key → n
+    for row in reports.values("period_id", "institution_id", "status", "total", "referred"):
+        mine = own[row["period_id"]][row["institution_id"]]
+        _add(mine, (row["status"], "total"), row["total"])
+        _add(mine, (row["status"], "referred"), row["referred"])
+    for row in cells.values(
+        "report__period_id", "report__institution_id", "report__status", "dimension", "category", "count"
+    ):
+        if row["count"]:
+            key = (row["report__status"], row["dimension"], row["category"])
+            _add(own[row["report__period_id"]][row["report__institution_id"]], key, row["count"])
+    counties = _counties(by_pk)
+    groups = _age_groups(counties)
+    return {
+        pk: _victim_figures(
+            period, counties[period.county_id], own[pk], victim_dimensions(groups[period.county_id])
+        )
+        for pk, period in by_pk.items()
+    }
+
+
+def _victim_figures(
+    period: ReportingPeriod, county: County, own: dict, dimensions: dict[str, list[str]]
+) -> Figures:
+    sums: dict = {}
+    for figures in own.values():
+        for key, n in figures.items():
+            _add(sums, key, n)
+    values: dict = {}
+    lines, bounds, known, unpublished = [], [], {}, set()
+    k = county.small_number_threshold
+    foreign = (Dimension.CITIZENSHIP.value, Citizenship.FOREIGN.value)
+    for status in VictimStatus.values:
+        total, referred = (status, "total"), (status, "referred")
+        values[total] = sums.get(total, 0)
+        values[referred] = sums.get(referred, 0)
+        bounds.append(AtMost([referred], [total]))
+        for dimension, categories in dimensions.items():
+            keys = [(status, dimension, category) for category in categories]
+            values.update({key: sums.get(key, 0) for key in keys})
+            lines.append(Line(keys, total))
+        # Foreign victims by country: for sharing, a country with fewer than k is counted
+        # under "other countries" (listing it would say "at least one from there").
+        countries = [(status, Dimension.COUNTRY.value, code) for code in Country.values]
+        values.update({key: sums.get(key, 0) for key in countries})
+        few = [key for key in countries if values[key] < k]
+        other = (status, OTHER_COUNTRIES)
+        values[other] = sum(values[key] for key in few)
+        for figures in own.values():
+            figures[other] = sum(figures.get(key, 0) for key in few)
+        unpublished.update(few)
+        known.update(dict.fromkeys(few, (0, k - 1)))
+        lines.append(Line([*(key for key in countries if key not in few), other], (status, *foreign)))
+        lines.append(Line(few, other))
+    return Figures(
+        name=(VICTIMS, period.pk),
+        values=values,
+        lines=tuple(lines),
+        bounds=tuple(bounds),
+        k=k,
+        unpublished=frozenset(unpublished),
+        contributions={inst: dict(figures) for inst, figures in own.items()},
+        known=known,
+    )
+
+
+# --- Children in street situations ----------------------------------------------------------------
+
+#: The breakdowns of the children whose interventions are counted too (unpublished, except
+#: the origins met in two or more interventions): each intervention sits in one category.
+STREET_DIMENSIONS = ("month", "place", "origin", "activity", "action", "accompanied")
+#: Listed only when something happened there (a place, a municipality of origin).
+LISTED_WHEN_MET = ("place", "origin")
+
+
+def street_months(period: ReportingPeriod) -> list[str]:
+    months, day = [], period.start_date.replace(day=1)
+    while day <= period.end_date:
+        months.append(f"{day.year}-{day.month:02d}")
+        day = (day + datetime.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def street_figures(periods: Iterable[ReportingPeriod | None]) -> dict[int, Figures]:
+    """The street-children figures of each period, two queries for all of them.
+
+    Keys: "total" (children), "interventions", (dimension, category) children for month,
+    place, origin (a name, or "unknown"), activity, action, accompanied, sex and age (an
+    age group's id or "unknown"), ("sa", "<sex>:<age>") for the sex × age table, and
+    ("int", dimension, category) the interventions of each category — published only for
+    the origins met in two or more interventions (the "origins that repeat").
+    """
+    by_pk = _periods_by_pk(periods)
+    if not by_pk:
+        return {}
+    # One row per child count, with its intervention (every intervention met a child).
+    counts = StreetChildCount.objects.filter(intervention__period_id__in=by_pk).values(
+        "intervention_id",
+        "intervention__period_id",
+        "intervention__institution_id",
+        "intervention__date",
+        "intervention__place",
+        "intervention__origin__name",
+        "intervention__activity",
+        "intervention__action",
+        "intervention__accompanied",
+        "intervention__children",
+        "sex",
+        "age_group_id",
+        "count",
+    )
+    counties = _counties(by_pk)
+    groups = _age_groups(counties)
+    own: dict = defaultdict(lambda: defaultdict(dict))
+    seen: set[int] = set()
+    for row in counts:
+        mine = own[row["intervention__period_id"]][row["intervention__institution_id"]]
+        if row["intervention_id"] not in seen:
+            seen.add(row["intervention_id"])
+            date, children = row["intervention__date"], row["intervention__children"]
+            categories = {
+                "month": f"{date.year}-{date.month:02d}",
+                "place": row["intervention__place"],
+                "origin": row["intervention__origin__name"] or UNKNOWN,
+                "activity": row["intervention__activity"],
+                "action": row["intervention__action"],
+                "accompanied": row["intervention__accompanied"],
+            }
+            _add(mine, "total", children)
+            _add(mine, "interventions", 1)
+            for dimension, category in categories.items():
+                _add(mine, (dimension, category), children)
+                _add(mine, ("int", dimension, category), 1)
+        if row["count"]:
+            age = str(row["age_group_id"]) if row["age_group_id"] else UNKNOWN
+            _add(mine, ("sa", f"{row['sex']}:{age}"), row["count"])
+            _add(mine, ("sex", row["sex"]), row["count"])
+            _add(mine, ("age", age), row["count"])
+    return {
+        pk: _street_figures(
+            period, counties[period.county_id], own[pk], [g for g in groups[period.county_id] if g.is_child]
+        )
+        for pk, period in by_pk.items()
+    }
+
+
+def street_categories(period: ReportingPeriod, county: dict, child_groups) -> dict[str, list[str]]:
+    """Each breakdown's categories in the order the summary shows them."""
+
+    def met(dimension: str) -> list[str]:
+        found = {key[1]: n for key, n in county.items() if isinstance(key, tuple) and key[0] == dimension}
+        return sorted(found, key=lambda name: (-found[name], name))
+
+    return {
+        "month": street_months(period),
+        "place": met("place"),
+        "origin": met("origin"),
+        "activity": list(StreetActivity.values),
+        "action": list(StreetAction.values),
+        "accompanied": list(Accompanied.values),
+        "sex": list(Sex.values),
+        "age": [str(g.pk) for g in child_groups] + [UNKNOWN],
+    }
+
+
+def _repeats(values: dict, origin: str, k: int) -> bool:
+    """An origin "repeats" (listed with its interventions, for sharing) when it was met in
+    k or more interventions (two at least): listing an origin met in fewer would say "at
+    least 2" of a count shown "< k" (and of its children, at least as many)."""
+    return values[("int", "origin", origin)] >= max(2, k)
+
+
+def _street_figures(period: ReportingPeriod, county: County, own: dict, child_groups) -> Figures:
+    sums: dict = {}
+    for figures in own.values():
+        for key, n in figures.items():
+            _add(sums, key, n)
+    k = county.small_number_threshold
+    categories = street_categories(period, sums, child_groups)
+    values = {"total": sums.get("total", 0), "interventions": sums.get("interventions", 0)}
+    lines, unpublished, known = [], set(), {}
+    bounds = [AtMost(["interventions"], ["total"]), AtMost(["total"], ["interventions"], MAX_COUNT)]
+    for dimension, options in categories.items():
+        keys = [(dimension, option) for option in options]
+        values.update({key: sums.get(key, 0) for key in keys})
+        lines.append(Line(keys, "total"))
+        if dimension not in STREET_DIMENSIONS:
+            continue
+        met = [("int", dimension, option) for option in options]
+        values.update({key: sums.get(key, 0) for key in met})
+        lines.append(Line(met, "interventions"))
+        for option in options:
+            children, interventions = (dimension, option), ("int", dimension, option)
+            bounds += [AtMost([interventions], [children]), AtMost([children], [interventions], MAX_COUNT)]
+            repeated = dimension == "origin" and option != UNKNOWN and _repeats(values, option, k)
+            if not repeated:
+                unpublished.add(interventions)
+            if repeated:
+                known[interventions] = (max(2, k), None)
+            elif dimension == "origin" and option != UNKNOWN:
+                known[interventions] = (1, max(2, k) - 1)  # met, and not listed as repeating
+            elif dimension in LISTED_WHEN_MET:
+                known[interventions] = (1, None)
+    ages = categories["age"]
+    values.update({("sa", f"{s}:{a}"): sums.get(("sa", f"{s}:{a}"), 0) for s in Sex.values for a in ages})
+    lines += [Line([("sa", f"{s}:{a}") for a in ages], ("sex", s)) for s in Sex.values]
+    lines += [Line([("sa", f"{s}:{a}") for s in Sex.values], ("age", a)) for a in ages]
+    return Figures(
+        name=(STREET, period.pk),
+        values=values,
+        lines=tuple(lines),
+        bounds=tuple(bounds),
+        k=county.small_number_threshold,
+        unpublished=frozenset(unpublished),
+        contributions={inst: dict(figures) for inst, figures in own.items()},
+        known=known,
+    )
+
+
+# --- Employment ------------------------------------------------------------------------------------
+
+
+def employment_figures(
+    periods: Iterable[ReportingPeriod | None], institution: Institution | None = None
+) -> dict[int, Figures]:
+    """The employment path of each period, one query for all of them.
+
+    Keys: (stage, breakdown, category), ("total", stage) and ("total", "assessed"); the
+    path's order (nobody interviewed without being received, …) binds every category.
+    """
+    from cases.selectors.employment import EMPLOYMENT_BREAKDOWNS, employment_breakdowns
+
+    by_pk = _periods_by_pk(periods)
+    if not by_pk:
+        return {}
+    rows = EmploymentFunnel.objects.filter(period_id__in=by_pk)
+    if institution is not None:
+        rows = rows.filter(institution=institution)
+    own: dict = defaultdict(lambda: defaultdict(dict))
+    for row in rows.values(
+        "period_id", "institution_id", *EMPLOYMENT_BREAKDOWNS.values(), *EmploymentFunnel.STAGES
+    ):
+        mine = own[row["period_id"]][row["institution_id"]]
+        for dimension, field_name in EMPLOYMENT_BREAKDOWNS.items():
+            category = UNKNOWN if row[field_name] is None else str(row[field_name])
+            for stage in EmploymentFunnel.STAGES:
+                _add(mine, (stage, dimension, category), row[stage])
+    counties = _counties(by_pk)
+    groups = _age_groups(counties)
+    return {
+        pk: _employment_figures(
+            period, counties[period.county_id], own[pk], employment_breakdowns(groups[period.county_id])
+        )
+        for pk, period in by_pk.items()
+    }
+
+
+def employment_totals(figures: dict) -> None:
+    """Add each stage's total and "assessed" to one institution's or the county's figures."""
+    from cases.selectors.employment import OUTCOMES
+
+    for stage in EmploymentFunnel.STAGES:
+        figures[("total", stage)] = sum(
+            n for key, n in figures.items() if key[0] == stage and key[1] == "sex"
+        )
+    figures[("total", "assessed")] = sum(figures[("total", s)] for s in OUTCOMES)
+
+
+def _employment_figures(period: ReportingPeriod, county: County, own: dict, dims: dict) -> Figures:
+    from cases.selectors.employment import OUTCOMES
+
+    for figures in own.values():
+        employment_totals(figures)
+    sums: dict = {}
+    for figures in own.values():
+        for key, n in figures.items():
+            _add(sums, key, n)
+    values: dict = {}
+    lines, bounds = [], []
+    for stage in EmploymentFunnel.STAGES:
+        values[("total", stage)] = sums.get(("total", stage), 0)
+        for dimension, options in dims.items():
+            keys = [(stage, dimension, str(option)) for option in options]
+            values.update({key: sums.get(key, 0) for key in keys})
+            lines.append(Line(keys, ("total", stage)))
+    values[("total", "assessed")] = sums.get(("total", "assessed"), 0)
+    lines.append(Line([("total", s) for s in OUTCOMES], ("total", "assessed")))
+    cells = [("total",)] + [
+        (dimension, str(option)) for dimension, options in dims.items() for option in options
+    ]
+    for cell in cells:
+        for smaller, larger in EmploymentFunnel.BOUNDS:
+            bounds.append(AtMost([_stage_key(stage, cell) for stage in smaller], [_stage_key(larger, cell)]))
+    return Figures(
+        name=(EMPLOYMENT, period.pk),
+        values=values,
+        lines=tuple(lines),
+        bounds=tuple(bounds),
+        k=county.small_number_threshold,
+        contributions={inst: dict(figures) for inst, figures in own.items()},
+    )
+
+
+def _stage_key(stage: str, cell: tuple) -> tuple:
+    return ("total", stage) if cell == ("total",) else (stage, *cell)
+
+
+# --- The kept patterns -------------------------------------------------------------------------------
+
+BUILDERS = {VICTIMS: victim_figures, STREET: street_figures, EMPLOYMENT: employment_figures}
+
+
+def period_cells(kind: str, periods: list[ReportingPeriod | None], *, suppressed: bool) -> list[dict | None]:
+    """Each period's cells of `kind` (None for a missing period), protected when
+    `suppressed`; the pattern is remembered on each period instance for the request."""
+    wanted = [p for p in periods if p is not None]
+    missing = [p for p in wanted if not is_remembered(p, f"cases.cells.{kind}.{suppressed}")]
+    built = BUILDERS[kind](missing) if missing else {}
+    result = []
+    for period in periods:
+        if period is None:
+            result.append(None)
+            continue
+        result.append(
+            remembered(
+                period,
+                f"cases.cells.{kind}.{suppressed}",
+                lambda period=period: (built[period.pk], protected(built[period.pk], suppressed=suppressed)),
+            )
+        )
+    return result
+
+
+def headline_cells(periods: list[ReportingPeriod]) -> dict[int, dict[str, Cell]]:
+    """The national report's figures of each county's period, hidden by each period's own
+    pattern (what the county's pages show for sharing): victims, potential victims,
+    children in street situations, people received and employed by the labour office."""
+    victims = period_cells(VICTIMS, periods, suppressed=True)
+    street = period_cells(STREET, periods, suppressed=True)
+    employment = period_cells(EMPLOYMENT, periods, suppressed=True)
+    return {
+        period.pk: {
+            "victims": v[1][(VictimStatus.VICTIM.value, "total")],
+            "potential": v[1][(VictimStatus.POTENTIAL.value, "total")],
+            "children": s[1]["total"],
+            "received": e[1][("total", "received")],
+            "employed": e[1][("total", "employed")],
+        }
+        for period, v, s, e in zip(periods, victims, street, employment, strict=True)
+    }
