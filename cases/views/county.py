@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
 
 from cases.forms import CasesSettingsForm
 from cases.services.settings import age_groups_for, settings_for, settings_save
@@ -17,6 +18,7 @@ from krat.forms import add_errors
 from krat.periods import current_period
 
 
+@require_safe
 @login_required
 def home(request: HttpRequest, slug: str) -> HttpResponse:
     county = access.county_for_user(request.user, slug)
@@ -26,6 +28,7 @@ def home(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("cases:victims", pk=period.pk)
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def settings_edit(request: HttpRequest, slug: str) -> HttpResponse:
     county = access.county_for_user(request.user, slug, manage=True)

@@ -16,7 +16,7 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from drf_spectacular.views import SpectacularRedocView
 
 from krat.api import tokens
@@ -44,6 +44,7 @@ class TokenForm(forms.Form):
     )
 
 
+@require_http_methods(["GET", "POST"])
 @never_cache
 @login_required
 def api_tokens(request: HttpRequest) -> HttpResponse:
@@ -68,8 +69,8 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
 @require_POST
+@login_required
 def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
     tokens.token_revoke(token=token)
