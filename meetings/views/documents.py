@@ -75,7 +75,7 @@ def summary_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return pdf_response(pdf, f"permbledhja-{meeting.date:%Y-%m-%d}.pdf")
 
 
-@require_http_methods(["GET", "POST"])
+@require_safe
 @login_required
 def minutes_version_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """One approved version of the minutes, current or reopened since."""
@@ -108,6 +108,7 @@ def _version_pdf(request: HttpRequest, version: MinutesVersion) -> HttpResponse:
     return pdf_response(pdf, f"permbledhja-{meeting.date:%Y-%m-%d}-v{version.number}{suffix}.pdf")
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def attachment_create(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for_user(request.user, pk, manage=True)
