@@ -3,10 +3,14 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.i18n import set_language
 
 from krat.views import audit, county, dashboard, health, history, institutions, people, periods, security
 from krat.views import report as report_views
 from krat.views import submissions as submission_views
+
+FORM_METHODS = require_http_methods(["GET", "POST"])
 
 core_patterns = [
     path("", dashboard.home, name="home"),
@@ -65,14 +69,20 @@ urlpatterns = [
     path("plani/", include("actionplan.urls")),
     path("te-dhena/", include("cases.urls")),
     path("api/v1/", include("krat.api.urls")),
+    # Django's views answer methods they do not use (a PUT redirects, or posts the form):
+    # each address takes only the methods its page uses, and 405 for the others.
     path(
         "hyrje/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        FORM_METHODS(auth_views.LoginView.as_view(redirect_authenticated_user=True)),
         name="login",
     ),
     path("dalje/", auth_views.LogoutView.as_view(), name="logout"),
-    path("fjalekalimi/", security.PasswordChangeView.as_view(), name="password_change"),
-    path("fjalekalimi/u-ndryshua/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("fjalekalimi/", FORM_METHODS(security.PasswordChangeView.as_view()), name="password_change"),
+    path(
+        "fjalekalimi/u-ndryshua/",
+        require_safe(auth_views.PasswordChangeDoneView.as_view()),
+        name="password_change_done",
+    ),
     path("siguria/", security.security, name="security"),
     path("siguria/aktivizo/", security.enrol, name="two_factor_enrol"),
     path("siguria/kodet-rezerve/", security.recovery_codes, name="two_factor_recovery_codes"),
@@ -80,7 +90,7 @@ urlpatterns = [
     path("hyrje/kodi/", security.verify, name="two_factor_verify"),
     path("siguria/api/", include("krat.api.token_urls")),
     path("gjendja/", health.health, name="health"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", require_POST(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]
 

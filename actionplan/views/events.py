@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_http_methods, require_safe
 
 from actionplan import feeds, selectors, services
 from actionplan.access import can_create_event, can_edit_event, event_for_user, event_organiser_for
@@ -39,6 +39,7 @@ def _shift(month: datetime.date, by: int) -> datetime.date:
     return datetime.date(index // 12, index % 12 + 1, 1)
 
 
+@require_safe
 @login_required
 def event_month(request: HttpRequest, slug: str) -> HttpResponse:
     county = access.county_for_user(request.user, slug)
@@ -58,6 +59,7 @@ def event_month(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@require_safe
 @login_required
 def event_list(request: HttpRequest, slug: str) -> HttpResponse:
     county = access.county_for_user(request.user, slug)
@@ -81,6 +83,7 @@ def _save_event(event, form):
     return services.event_save(event=event, expected_version=form.cleaned_data["version"])
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def event_create(request: HttpRequest, slug: str) -> HttpResponse:
     county = access.county_for_user(request.user, slug)
@@ -98,6 +101,7 @@ def event_create(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
     event = event_for_user(request.user, pk, edit=True)
@@ -113,6 +117,7 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_safe
 @login_required
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     event = event_for_user(request.user, pk)
@@ -130,7 +135,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def event_feed(request: HttpRequest, slug: str) -> HttpResponse:
     """The public calendar of a county, for Outlook and phones to subscribe to (no login)."""
     county = get_object_or_404(County, slug=slug)

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_http_methods, require_safe
 
 from actionplan import selectors, services, spreadsheet
 from actionplan.access import activity_for_user, plan_for_user, records_progress_for
@@ -35,6 +35,7 @@ def selected_period(request: HttpRequest, plan: ActionPlan, periods: list):
     return selectors.default_period(plan, periods, timezone.localdate())
 
 
+@require_safe
 @login_required
 def plan_list(request: HttpRequest, slug: str) -> HttpResponse:
     county = access.county_for_user(request.user, slug)
@@ -53,6 +54,7 @@ def _save_plan(plan, form):
     return services.plan_save(plan=plan, expected_version=form.cleaned_data["version"])
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def plan_create(request: HttpRequest, slug: str) -> HttpResponse:
     county = access.county_for_user(request.user, slug, manage=True)
@@ -72,6 +74,7 @@ def plan_create(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = plan_for_user(request.user, pk, manage=True)
@@ -86,6 +89,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_safe
 @login_required
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = plan_for_user(request.user, pk)
@@ -128,6 +132,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_safe
 @login_required
 def plan_overview(request: HttpRequest, pk: int) -> HttpResponse:
     plan = plan_for_user(request.user, pk)
@@ -150,6 +155,7 @@ def plan_overview(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Pillars and objectives --------------------------------------------------------------
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def pillar_create(request: HttpRequest, pk: int) -> HttpResponse:
     plan = plan_for_user(request.user, pk, manage=True)
@@ -167,6 +173,7 @@ def pillar_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def pillar_edit(request: HttpRequest, pk: int) -> HttpResponse:
     pillar = get_object_or_404(Pillar.objects.select_related("plan__county"), pk=pk)
@@ -184,6 +191,7 @@ def pillar_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def objective_create(request: HttpRequest, pk: int) -> HttpResponse:
     plan = plan_for_user(request.user, pk, manage=True)
@@ -200,6 +208,7 @@ def objective_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
     objective = get_object_or_404(Objective.objects.select_related("pillar"), pk=pk)
@@ -224,6 +233,7 @@ def _save_activity(activity, form):
     return services.activity_save(activity=activity, expected_version=form.cleaned_data["version"])
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def activity_create(request: HttpRequest, pk: int) -> HttpResponse:
     plan = plan_for_user(request.user, pk, manage=True)
@@ -240,6 +250,7 @@ def activity_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     activity = activity_for_user(request.user, pk, manage=True)
@@ -258,6 +269,7 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Spreadsheets ------------------------------------------------------------------------
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
     """Upload a filled template: all rows are saved, or none and every problem is listed."""
@@ -285,15 +297,15 @@ def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_safe
 @login_required
-@require_GET
 def plan_template(request: HttpRequest, pk: int) -> HttpResponse:
     plan = plan_for_user(request.user, pk, manage=True)
     return xl.xlsx_response(spreadsheet.template_file(plan), f"plani-shabllon-{plan.year}.xlsx")
 
 
+@require_safe
 @login_required
-@require_GET
 def plan_export(request: HttpRequest, pk: int) -> HttpResponse:
     plan = plan_for_user(request.user, pk)
     content = spreadsheet.plan_export(plan)

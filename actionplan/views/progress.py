@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from actionplan import selectors, services
 from actionplan.access import activity_for_user, can_comment, can_record_progress
@@ -21,6 +21,7 @@ from krat.models import ReportingPeriod
 from krat.views.common import record_form_view
 
 
+@require_safe
 @login_required
 def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     activity = activity_for_user(request.user, pk)
@@ -50,6 +51,7 @@ def _period_of(activity, period_pk: int) -> ReportingPeriod:
     return period
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def progress_edit(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
     """The lead institution records (or corrects) the activity's progress for one period."""
@@ -85,8 +87,8 @@ def progress_edit(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse
     )
 
 
-@login_required
 @require_POST
+@login_required
 def comment_add(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
     activity = activity_for_user(request.user, pk)
     partner_ids = set(activity.partners.values_list("pk", flat=True))

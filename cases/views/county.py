@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
 
 from cases.forms import CasesSettingsForm
 from cases.selectors.audit import audit_period
@@ -18,6 +19,7 @@ from krat.forms import add_errors
 from krat.periods import current_period
 
 
+@require_safe
 @login_required
 def home(request: HttpRequest, slug: str) -> HttpResponse:
     county = access.county_for_user(request.user, slug)
@@ -27,6 +29,7 @@ def home(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("cases:victims", pk=period.pk)
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def settings_edit(request: HttpRequest, slug: str) -> HttpResponse:
     county = access.county_for_user(request.user, slug, manage=True)

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from cases import access as cases_access
 from cases import sheets
@@ -26,6 +26,7 @@ from cases.views.imports import upload_page
 from krat import spreadsheets as xl
 
 
+@require_safe
 @login_required
 def employment(request: HttpRequest, pk: int) -> HttpResponse:
     period = cases_access.period_for_user(request.user, pk)
@@ -42,8 +43,8 @@ def _stamp(request: HttpRequest) -> int | None:
         return None
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
+@login_required
 def employment_entry(request: HttpRequest, pk: int, institution: int) -> HttpResponse:
     period = cases_access.period_for_user(request.user, pk)
     institution = cases_access.institution_for_entry(request.user, period, institution, DataKind.EMPLOYMENT)
@@ -97,8 +98,8 @@ def employment_entry(request: HttpRequest, pk: int, institution: int) -> HttpRes
     )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
+@login_required
 def employment_import(request: HttpRequest, pk: int, institution: int) -> HttpResponse:
     period = cases_access.period_for_user(request.user, pk)
     institution = cases_access.institution_for_entry(request.user, period, institution, DataKind.EMPLOYMENT)
@@ -118,6 +119,7 @@ def employment_import(request: HttpRequest, pk: int, institution: int) -> HttpRe
     )
 
 
+@require_safe
 @login_required
 def employment_template(request: HttpRequest, pk: int) -> HttpResponse:
     period = cases_access.period_for_user(request.user, pk)
@@ -125,6 +127,7 @@ def employment_template(request: HttpRequest, pk: int) -> HttpResponse:
     return xl.xlsx_response(xl.template_bytes(template), "punesim-model.xlsx")
 
 
+@require_safe
 @login_required
 def employment_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     period = cases_access.period_for_user(request.user, pk)

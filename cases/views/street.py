@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from cases import access as cases_access
 from cases import sheets
@@ -31,6 +31,7 @@ from krat.forms import add_errors
 LIST_PAGE = 50
 
 
+@require_safe
 @login_required
 def street(request: HttpRequest, pk: int) -> HttpResponse:
     period = cases_access.period_for_user(request.user, pk)
@@ -95,8 +96,8 @@ def _street_form_view(request, period, intervention: StreetIntervention, institu
     )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
+@login_required
 def street_create(request: HttpRequest, pk: int) -> HttpResponse:
     period = cases_access.period_for_user(request.user, pk)
     institutions = cases_access.entry_institutions(request.user, period, DataKind.STREET_CHILDREN)
@@ -106,8 +107,8 @@ def street_create(request: HttpRequest, pk: int) -> HttpResponse:
     return _street_form_view(request, period, intervention, institutions)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
+@login_required
 def street_edit(request: HttpRequest, pk: int) -> HttpResponse:
     intervention = cases_access.intervention_for_user(request.user, pk)
     if intervention.period.is_closed and request.method == "POST":
@@ -115,8 +116,8 @@ def street_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _street_form_view(request, intervention.period, intervention, [intervention.institution])
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
+@login_required
 def street_import(request: HttpRequest, pk: int) -> HttpResponse:
     period = cases_access.period_for_user(request.user, pk)
     institutions = cases_access.entry_institutions(request.user, period, DataKind.STREET_CHILDREN)
@@ -143,6 +144,7 @@ def street_import(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_safe
 @login_required
 def street_template(request: HttpRequest, pk: int) -> HttpResponse:
     period = cases_access.period_for_user(request.user, pk)
@@ -150,6 +152,7 @@ def street_template(request: HttpRequest, pk: int) -> HttpResponse:
     return xl.xlsx_response(xl.template_bytes(template), "femije-model.xlsx")
 
 
+@require_safe
 @login_required
 def street_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     period = cases_access.period_for_user(request.user, pk)

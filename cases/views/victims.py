@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from cases import access as cases_access
 from cases import sheets
@@ -28,6 +28,7 @@ from krat import spreadsheets as xl
 from krat.forms import add_errors
 
 
+@require_safe
 @login_required
 def victims(request: HttpRequest, pk: int) -> HttpResponse:
     period = cases_access.period_for_user(request.user, pk)
@@ -41,8 +42,8 @@ def victims(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
+@login_required
 def victims_entry(request: HttpRequest, pk: int, institution: int) -> HttpResponse:
     period = cases_access.period_for_user(request.user, pk)
     institution = cases_access.institution_for_entry(request.user, period, institution, DataKind.VICTIMS)
@@ -85,8 +86,8 @@ def victims_entry(request: HttpRequest, pk: int, institution: int) -> HttpRespon
     )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
+@login_required
 def victims_import(request: HttpRequest, pk: int, institution: int) -> HttpResponse:
     period = cases_access.period_for_user(request.user, pk)
     institution = cases_access.institution_for_entry(request.user, period, institution, DataKind.VICTIMS)
@@ -109,6 +110,7 @@ def victims_import(request: HttpRequest, pk: int, institution: int) -> HttpRespo
     )
 
 
+@require_safe
 @login_required
 def victims_template(request: HttpRequest, pk: int) -> HttpResponse:
     period = cases_access.period_for_user(request.user, pk)
@@ -116,6 +118,7 @@ def victims_template(request: HttpRequest, pk: int) -> HttpResponse:
     return xl.xlsx_response(data, "viktima-model.xlsx")
 
 
+@require_safe
 @login_required
 def victims_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     period = cases_access.period_for_user(request.user, pk)

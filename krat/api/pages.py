@@ -16,8 +16,9 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from drf_spectacular.views import SpectacularRedocView
+from rest_framework.permissions import AllowAny
 
 from krat.api import tokens
 from krat.forms import add_errors
@@ -44,6 +45,7 @@ class TokenForm(forms.Form):
     )
 
 
+@require_http_methods(["GET", "POST"])
 @never_cache
 @login_required
 def api_tokens(request: HttpRequest) -> HttpResponse:
@@ -68,8 +70,8 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
 @require_POST
+@login_required
 def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
     tokens.token_revoke(token=token)
@@ -84,8 +86,14 @@ DOCS_CSP = {"style-src": [SELF, UNSAFE_INLINE], "worker-src": [SELF, "blob:"]}
 
 
 @method_decorator(csp_update(DOCS_CSP), name="get")
+@method_decorator(login_required, name="get")
 class DocsView(SpectacularRedocView):
     """Redoc, served from our own static files (drf-spectacular-sidecar), without the
-    inline script and web fonts of the stock template."""
+    inline script and web fonts of the stock template.
+
+    A page for people in a browser: an anonymous visitor is sent to the log-in page, as by
+    every other page, rather than answered 401 (hence no API permission here; the schema
+    the page loads is itself for signed-in people only, SPECTACULAR_SETTINGS)."""
 
     template_name = "krat/api_docs.html"
+    permission_classes = [AllowAny]

@@ -9,8 +9,11 @@ from krat.api.pages import DocsView
 
 app_name = "api"
 
+# No root view, and no `<route>.<format>` twin of each route: the API speaks JSON (ask with
+# Accept), and a twin reaches a view with a `format` argument that its handlers do not take.
 router = DefaultRouter()
 router.include_root_view = False
+router.include_format_suffixes = False
 router.register("institutions", views.InstitutionViewSet, basename="institution")
 router.register("periods", views.PeriodViewSet, basename="period")
 router.register("submissions", views.SubmissionViewSet, basename="submission")

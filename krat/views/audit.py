@@ -2,10 +2,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from krat import access, audit
 
 
+@require_safe
 @login_required
 def download_log(request: HttpRequest, slug: str) -> HttpResponse:
     county = access.county_for_user(request.user, slug, manage=True)

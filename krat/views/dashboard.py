@@ -2,10 +2,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.functional import SimpleLazyObject
+from django.views.decorators.http import require_safe
 
 from krat import access, selectors
 
 
+@require_safe
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Send each person to their county; national readers choose one."""
@@ -17,6 +19,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 @login_required
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     county = access.county_for_user(request.user, slug)

@@ -1,8 +1,10 @@
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 
+@require_safe
 @never_cache
 def health(request: HttpRequest) -> HttpResponse:
     """For the load balancer (and the benchmark's floor): the app answers and reaches

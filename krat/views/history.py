@@ -1,10 +1,12 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 
 from krat import access, history
 
 
+@require_safe
 @login_required
 def record_history(request: HttpRequest, label: str, pk: int) -> HttpResponse:
     entry = history.registered(label)

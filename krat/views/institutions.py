@@ -3,6 +3,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
 
 from krat import access, selectors, services
 from krat.forms import InstitutionForm
@@ -18,6 +19,7 @@ def _institution_for_user(request: HttpRequest, pk: int, *, manage: bool) -> Ins
     return institution
 
 
+@require_safe
 @login_required
 def institution_list(request: HttpRequest, slug: str) -> HttpResponse:
     county = access.county_for_user(request.user, slug)
@@ -32,6 +34,7 @@ def institution_list(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@require_safe
 @login_required
 def institution_detail(request: HttpRequest, pk: int) -> HttpResponse:
     institution = _institution_for_user(request, pk, manage=False)
@@ -53,6 +56,7 @@ def _save_institution(institution, form):
     return services.institution_save(institution=institution, expected_version=form.cleaned_data["version"])
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def institution_create(request: HttpRequest, slug: str) -> HttpResponse:
     county = access.county_for_user(request.user, slug, manage=True)
@@ -67,6 +71,7 @@ def institution_create(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def institution_edit(request: HttpRequest, pk: int) -> HttpResponse:
     institution = _institution_for_user(request, pk, manage=True)

@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from krat import access, selectors, services, throttle
 from krat.forms import PersonForm
@@ -29,6 +29,7 @@ def _saver(request: HttpRequest):
     return save
 
 
+@require_safe
 @login_required
 def person_list(request: HttpRequest, slug: str) -> HttpResponse:
     county = access.county_for_user(request.user, slug)
@@ -45,6 +46,7 @@ def person_list(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def person_create(request: HttpRequest, slug: str) -> HttpResponse:
     county = access.county_for_user(request.user, slug, manage=True)
@@ -59,6 +61,7 @@ def person_create(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     person = access.person_for_manager(request.user, pk)
@@ -77,8 +80,8 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
 @require_POST
+@login_required
 def person_unlock(request: HttpRequest, pk: int) -> HttpResponse:
     person = access.person_for_manager(request.user, pk)
     try:

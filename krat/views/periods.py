@@ -3,6 +3,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
 
 from krat import access, selectors, services
 from krat.forms import ReportingPeriodForm
@@ -18,6 +19,7 @@ def _save_period(period, form):
     return services.period_save(period=period, expected_version=form.cleaned_data["version"])
 
 
+@require_safe
 @login_required
 def period_list(request: HttpRequest, slug: str) -> HttpResponse:
     county = access.county_for_user(request.user, slug)
@@ -33,6 +35,7 @@ def period_list(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def period_create(request: HttpRequest, slug: str) -> HttpResponse:
     county = access.county_for_user(request.user, slug, manage=True)
@@ -47,6 +50,7 @@ def period_create(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def period_edit(request: HttpRequest, pk: int) -> HttpResponse:
     period = get_object_or_404(ReportingPeriod.objects.select_related("county"), pk=pk)

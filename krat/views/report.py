@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from krat import access
 from krat.audit import log_download
@@ -61,6 +61,7 @@ def _language(request: HttpRequest) -> str:
     return asked if asked in LANGUAGES else "sq"
 
 
+@require_safe
 @login_required
 def report_preview(request: HttpRequest, pk: int) -> HttpResponse:
     period = period_for_report(request.user, pk)
@@ -89,6 +90,7 @@ def report_preview(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_safe
 @login_required
 def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     period = period_for_report(request.user, pk)
@@ -100,6 +102,7 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return pdf_response(pdf, documents.report_filename(report, "pdf"))
 
 
+@require_safe
 @login_required
 def report_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     period = period_for_report(request.user, pk)
@@ -111,6 +114,7 @@ def report_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     return xlsx_response(content, documents.report_filename(report, "xlsx"))
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def report_summary_edit(request: HttpRequest, pk: int) -> HttpResponse:
     period = period_for_report(request.user, pk)
@@ -138,8 +142,8 @@ def report_summary_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
 @require_POST
+@login_required
 def report_finalise(request: HttpRequest, pk: int) -> HttpResponse:
     period = period_for_report(request.user, pk, finalise=True)
     form = FinaliseForm(request.POST)
@@ -173,6 +177,7 @@ def report_finalise(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("krat:report_preview", pk=period.pk)
 
 
+@require_safe
 @login_required
 def final_report_download(request: HttpRequest, pk: int) -> HttpResponse:
     final = get_object_or_404(FinalReport.objects.select_related("period__county"), pk=pk)
@@ -207,12 +212,14 @@ def _start(value: str) -> datetime.date:
         raise Http404 from None
 
 
+@require_safe
 @login_required
 def national_report_list(request: HttpRequest) -> HttpResponse:
     _require_national(request.user)
     return render(request, "krat/report_national_list.html", {"periods": selectors.national_periods()})
 
 
+@require_safe
 @login_required
 def national_report(request: HttpRequest, start: str) -> HttpResponse:
     _require_national(request.user)
@@ -222,6 +229,7 @@ def national_report(request: HttpRequest, start: str) -> HttpResponse:
     return render(request, "krat/report_national.html", {"report": report, "start": start})
 
 
+@require_safe
 @login_required
 def national_report_pdf(request: HttpRequest, start: str) -> HttpResponse:
     _require_national(request.user)
@@ -233,6 +241,7 @@ def national_report_pdf(request: HttpRequest, start: str) -> HttpResponse:
     return pdf_response(pdf, f"raporti-kombetar-{start}.pdf")
 
 
+@require_safe
 @login_required
 def national_report_xlsx(request: HttpRequest, start: str) -> HttpResponse:
     _require_national(request.user)

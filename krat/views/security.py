@@ -22,7 +22,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_variables
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from krat import services, two_factor
 from krat.forms import add_errors
@@ -53,6 +53,7 @@ def code_first(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
     return login_required(wrapped)
 
 
+@require_safe
 @login_required
 def security(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -63,6 +64,7 @@ def security(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
 @code_first
 def enrol(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST or None)
@@ -89,6 +91,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def verify(request: HttpRequest) -> HttpResponse:
     if not two_factor.is_enrolled(request.user) or request.user.is_verified():
@@ -108,8 +111,8 @@ def verify(request: HttpRequest) -> HttpResponse:
     )
 
 
-@code_first
 @require_POST
+@code_first
 def recovery_codes(request: HttpRequest) -> HttpResponse:
     try:
         codes = two_factor.recovery_codes_renew(request=request)
@@ -119,8 +122,8 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
     return render(request, "krat/security_recovery_codes.html", {"codes": codes})
 
 
-@code_first
 @require_POST
+@code_first
 def disable(request: HttpRequest) -> HttpResponse:
     try:
         two_factor.disable(request=request)

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from krat import access
 from krat.forms import add_errors
@@ -41,6 +41,7 @@ def _message(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
+@require_safe
 @login_required
 def submission_todo(request: HttpRequest, slug: str) -> HttpResponse:
     county = access.county_for_user(request.user, slug)
@@ -57,6 +58,7 @@ def submission_todo(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@require_safe
 @login_required
 def submission_board_current(request: HttpRequest, slug: str) -> HttpResponse:
     county = access.county_for_user(request.user, slug)
@@ -75,6 +77,7 @@ def _period_for_reader(request: HttpRequest, pk: int) -> ReportingPeriod:
     return period
 
 
+@require_safe
 @login_required
 def submission_board(request: HttpRequest, pk: int) -> HttpResponse:
     period = _period_for_reader(request, pk)
@@ -92,8 +95,8 @@ def submission_board(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
 @require_POST
+@login_required
 def submission_remind(request: HttpRequest, pk: int) -> HttpResponse:
     period = _period_for_reader(request, pk)
     access.require(can_review(request.user, period.county))
@@ -122,6 +125,7 @@ def submission_remind(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("krat:submission_board", period.pk)
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def submission_open(request: HttpRequest, pk: int, institution_pk: int) -> HttpResponse:
     """An institution's report for a period: shown if it exists; "not started" otherwise,
@@ -155,6 +159,7 @@ def submission_open(request: HttpRequest, pk: int, institution_pk: int) -> HttpR
     )
 
 
+@require_safe
 @login_required
 def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
     submission = submission_for_user(request.user, pk)
@@ -179,6 +184,7 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def submission_edit(request: HttpRequest, pk: int) -> HttpResponse:
     submission = submission_for_user(request.user, pk, write=True)
@@ -226,8 +232,8 @@ def _review(request: HttpRequest, pk: int, action) -> HttpResponse:
     return redirect("krat:submission_detail", submission.pk)
 
 
-@login_required
 @require_POST
+@login_required
 def submission_return(request: HttpRequest, pk: int) -> HttpResponse:
     def action(submission):
         services.submission_return(
@@ -238,8 +244,8 @@ def submission_return(request: HttpRequest, pk: int) -> HttpResponse:
     return _review(request, pk, action)
 
 
-@login_required
 @require_POST
+@login_required
 def submission_approve(request: HttpRequest, pk: int) -> HttpResponse:
     def action(submission):
         services.submission_approve(submission=submission, user=request.user)
@@ -248,8 +254,8 @@ def submission_approve(request: HttpRequest, pk: int) -> HttpResponse:
     return _review(request, pk, action)
 
 
-@login_required
 @require_POST
+@login_required
 def submission_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     def action(submission):
         services.submission_reopen(

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from krat.audit import log_download
 from krat.pdf import pdf_response, render_pdf
@@ -21,6 +21,7 @@ from meetings.models import MinutesVersion
 from meetings.views.common import detail_url, document_language
 
 
+@require_safe
 @login_required
 def invitation_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for_user(request.user, pk)
@@ -32,6 +33,7 @@ def invitation_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return pdf_response(pdf, f"ftesa-{meeting.date:%Y-%m-%d}.pdf")
 
 
+@require_safe
 @login_required
 def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for_user(request.user, pk)
@@ -40,6 +42,7 @@ def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+@require_safe
 @login_required
 def summary_print(request: HttpRequest, pk: int) -> HttpResponse:
     """The summary to print. For approved minutes it is the approved version's data, as
@@ -56,6 +59,7 @@ def summary_print(request: HttpRequest, pk: int) -> HttpResponse:
         )
 
 
+@require_safe
 @login_required
 def summary_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The summary as a PDF: for approved minutes, the stored version's document."""
@@ -71,6 +75,7 @@ def summary_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return pdf_response(pdf, f"permbledhja-{meeting.date:%Y-%m-%d}.pdf")
 
 
+@require_safe
 @login_required
 def minutes_version_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """One approved version of the minutes, current or reopened since."""
@@ -103,6 +108,7 @@ def _version_pdf(request: HttpRequest, version: MinutesVersion) -> HttpResponse:
     return pdf_response(pdf, f"permbledhja-{meeting.date:%Y-%m-%d}-v{version.number}{suffix}.pdf")
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def attachment_create(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for_user(request.user, pk, manage=True)
@@ -129,6 +135,7 @@ def attachment_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_safe
 @login_required
 def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
     attachment = attachment_for_user(request.user, pk)
@@ -149,8 +156,8 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@login_required
 @require_POST
+@login_required
 def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
     attachment = attachment_for_user(request.user, pk, manage=True)
     meeting = attachment.meeting

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from krat.forms import add_errors
 from krat.views.common import record_form_view
@@ -44,19 +44,21 @@ def _agenda_item_form(request: HttpRequest, meeting, item=None) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def agenda_item_create(request: HttpRequest, pk: int) -> HttpResponse:
     return _agenda_item_form(request, meeting_for_user(request.user, pk, manage=True))
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def agenda_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     item = agenda_item_for_user(request.user, pk, manage=True)
     return _agenda_item_form(request, item.meeting, item)
 
 
-@login_required
 @require_POST
+@login_required
 def agenda_item_delete(request: HttpRequest, pk: int) -> HttpResponse:
     item = agenda_item_for_user(request.user, pk, manage=True)
     try:
@@ -68,6 +70,7 @@ def agenda_item_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(detail_url(item.meeting))
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def attendance_edit(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for_user(request.user, pk, manage=True)
@@ -112,6 +115,7 @@ def attendance_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for_user(request.user, pk, manage=True)
@@ -143,17 +147,20 @@ def _decision_form(request: HttpRequest, meeting, decision=None) -> HttpResponse
     )
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
     return _decision_form(request, meeting_for_user(request.user, pk, manage=True))
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def decision_edit(request: HttpRequest, pk: int) -> HttpResponse:
     decision = decision_for_user(request.user, pk, manage=True)
     return _decision_form(request, decision.meeting, decision)
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def decision_status(request: HttpRequest, pk: int) -> HttpResponse:
     decision: Decision = decision_for_user(request.user, pk, follow_up=True)
@@ -171,8 +178,8 @@ def decision_status(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
 @require_POST
+@login_required
 def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for_user(request.user, pk, chair=True)
     try:
@@ -184,6 +191,7 @@ def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(detail_url(meeting))
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def minutes_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for_user(request.user, pk, chair=True)

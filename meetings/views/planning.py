@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from krat import access
 from krat.audit import log_download
@@ -23,6 +23,7 @@ from meetings.forms import MeetingForm
 from meetings.views.common import detail_url, error_messages, meeting_filters
 
 
+@require_safe
 @login_required
 def meeting_list(request: HttpRequest, slug: str) -> HttpResponse:
     county = access.county_for_user(request.user, slug)
@@ -44,6 +45,7 @@ def meeting_list(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@require_safe
 @login_required
 def decisions_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
     county = access.county_for_user(request.user, slug)
@@ -61,6 +63,7 @@ def _save_meeting(meeting, form):
     return services.meeting_save(meeting=meeting, expected_version=form.cleaned_data["version"])
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def meeting_create(request: HttpRequest, slug: str) -> HttpResponse:
     county = access.county_for_user(request.user, slug, manage=True)
@@ -78,6 +81,7 @@ def meeting_create(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for_user(request.user, pk, manage=True)
@@ -92,6 +96,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_safe
 @login_required
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for_user(request.user, pk)
@@ -118,8 +123,8 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
 @require_POST
+@login_required
 def meeting_status(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for_user(request.user, pk, manage=True)
     try:
@@ -133,8 +138,8 @@ def meeting_status(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(detail_url(meeting))
 
 
-@login_required
 @require_POST
+@login_required
 def invitations_send(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for_user(request.user, pk, manage=True)
     try:

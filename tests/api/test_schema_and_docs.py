@@ -1,5 +1,5 @@
 """The schema and its docs page: OpenAPI 3, served without anything from the internet,
-under the strict CSP (scripts from our own origin only)."""
+under the strict CSP (scripts from our own origin only), to signed-in people only."""
 
 import re
 
@@ -9,8 +9,43 @@ import yaml
 from tests.api.resources import LIST_RESOURCES
 
 
+@pytest.fixture
+def signed_in(client, world):
+    """A browser session of an observer (who reads, and writes nothing)."""
+    client.force_login(world.users["observer"])
+    return client
+
+
 @pytest.mark.django_db
-def test_the_schema_is_openapi_3_and_describes_every_resource(client):
+@pytest.mark.parametrize("query", ["", "?format=json", "?format=yaml", "?lang=en"])
+def test_the_schema_is_refused_to_an_anonymous_caller(client, query):
+    """Issue 14, point 10: a map of every resource is for signed-in people; a program
+    without a token gets 401 and nothing of it."""
+    response = client.get(f"/api/v1/schema/{query}")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"].startswith("Token")
+    body = response.content.decode()
+    assert "openapi" not in body and "/api/v1/" not in body and "paths" not in body
+
+
+@pytest.mark.django_db
+def test_the_docs_send_an_anonymous_visitor_to_log_in(client):
+    response = client.get("/api/v1/docs/")
+    assert response.status_code == 302
+    assert response.url == "/hyrje/?next=/api/v1/docs/"
+    assert b"redoc" not in response.content and b"schema" not in response.content
+
+
+@pytest.mark.django_db
+def test_the_schema_is_served_to_a_token(api, world):
+    response = api(world.users["representative"]).get("/api/v1/schema/?format=json")
+    assert response.status_code == 200
+    assert response.json()["openapi"].startswith("3.")
+
+
+@pytest.mark.django_db
+def test_the_schema_is_openapi_3_and_describes_every_resource(signed_in):
+    client = signed_in
     response = client.get("/api/v1/schema/")
     assert response.status_code == 200
     schema = yaml.safe_load(response.content)
@@ -25,8 +60,8 @@ def test_the_schema_is_openapi_3_and_describes_every_resource(client):
 
 
 @pytest.mark.django_db
-def test_the_docs_page_runs_our_own_redoc_and_no_inline_script(client):
-    response = client.get("/api/v1/docs/")
+def test_the_docs_page_runs_our_own_redoc_and_no_inline_script(signed_in):
+    response = signed_in.get("/api/v1/docs/")
     assert response.status_code == 200
     html = response.content.decode()
     scripts = re.findall(r"<script([^>]*)>", html)
@@ -64,12 +99,12 @@ def test_the_language_follows_accept_language_and_defaults_to_albanian(api, worl
 
 
 @pytest.mark.django_db
-def test_no_period_data_resource_has_a_field_for_a_persons_identity(client):
+def test_no_period_data_resource_has_a_field_for_a_persons_identity(signed_in):
     """Anonymity over the API: what the period data endpoints read and write (their
     schemas, followed through every reference) names no field that identifies a person."""
     from tests.cases.test_anonymity import FORBIDDEN
 
-    schema = yaml.safe_load(client.get("/api/v1/schema/").content)
+    schema = yaml.safe_load(signed_in.get("/api/v1/schema/").content)
     components = schema["components"]["schemas"]
     operations = [
         operation
@@ -97,10 +132,10 @@ def test_no_period_data_resource_has_a_field_for_a_persons_identity(client):
 @pytest.mark.django_db
 def test_every_list_is_browsable_with_its_filters(client, world):
     """The browsable API draws each list with its filter form (django_filters' templates)."""
+    client.force_login(world.users["secretariat"])
     schema = yaml.safe_load(client.get("/api/v1/schema/").content)
     lists = [path for path in schema["paths"] if path.count("/") == 4 and "{" not in path]
     assert len(lists) == 11
-    client.force_login(world.users["secretariat"])
     for path in lists:
         response = client.get(path, HTTP_ACCEPT="text/html")
         assert response.status_code == 200, path

@@ -42,14 +42,23 @@ def municipality(county, name="Durrës"):
 
 
 def intervention(
-    county, institution, day: datetime.date, *, girls=1, boys=0, origin=None, place="Plazhi", today=None
+    county,
+    institution,
+    day: datetime.date,
+    *,
+    girls=1,
+    boys=0,
+    origin=None,
+    place="Plazhi",
+    where=None,
+    today=None,
 ):
     groups = [g for g in age_groups_for(county) if g.is_child]
     record = StreetIntervention(
         county=county,
         institution=institution,
         date=day,
-        municipality=municipality(county),
+        municipality=where or municipality(county),
         place=place,
         origin=origin,
         activity=StreetActivity.BEGGING,

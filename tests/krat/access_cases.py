@@ -6,10 +6,40 @@ import datetime
 
 from django.utils import timezone
 
-from krat.models import Institution, PeriodSubmission, ReportingPeriod, SubmissionState
-from tests.access import UrlCase
+from krat.choices import Role
+from krat.models import (
+    DownloadLog,
+    FinalReport,
+    Institution,
+    PeriodReport,
+    PeriodSubmission,
+    ReportingPeriod,
+    SubmissionState,
+)
+from tests.access import (
+    POINT_2,
+    Reference,
+    Rows,
+    Seen,
+    Serve,
+    UrlCase,
+    action,
+    form,
+    in_context,
+    links,
+    page,
+    pks,
+)
 from tests.factories import PeriodFactory
-from tests.world import COUNTY_READERS, MANAGERS, WHOLE_COUNTY_READERS, World
+from tests.world import (
+    CHAIRS,
+    COUNTY_READERS,
+    EXACT_READERS,
+    MANAGERS,
+    NATIONAL,
+    WHOLE_COUNTY_READERS,
+    World,
+)
 
 FILLED = {
     "situation_assessment": "Situata është e qetë.",
@@ -49,70 +79,102 @@ def build(world: World) -> None:
         end_date=datetime.date(2018, 12, 31),
         deadline=datetime.date(2019, 1, 10),
     )
+    world.extra["later_period"] = later
     world.extra["draft"] = make_submission(world.period, world.own_institution, SubmissionState.DRAFT)
     world.extra["submitted"] = make_submission(later, world.own_institution, SubmissionState.SUBMITTED)
     world.extra["approved"] = make_submission(last, world.own_institution, SubmissionState.APPROVED)
+    world.extra["other_draft"] = make_submission(world.period, world.other_institution, SubmissionState.DRAFT)
+    DownloadLog.objects.create(
+        county=world.own, user=world.users["secretariat"], what="Raporti", path=f"/{world.own.slug}/"
+    )
     _build_report(world)
 
 
 def _build_report(world: World) -> None:
-    """The period report's summary and a finalised version (a tiny stand-in PDF)."""
-    from krat.models import FinalReport, PeriodReport
-
+    """The period report's summary and two finalised versions (tiny stand-in PDFs): one made
+    for the table (exact figures), one for sharing (small numbers hidden)."""
     PeriodReport.objects.create(period=world.period, summary="Përmbledhja e sekretariatit.")
-
-    pdf = b"%PDF-1.4 stand-in"
-    world.extra["final_report"] = FinalReport.objects.create(
-        period=world.period,
-        number=1,
-        created_by=world.users["chair"],
-        sha256=FinalReport.checksum(pdf),
-        size=len(pdf),
-        pdf=pdf,
-    )
+    for number, shared in ((1, False), (2, True)):
+        pdf = f"%PDF-1.4 stand-in {number}".encode()
+        world.extra["shared_report" if shared else "final_report"] = FinalReport.objects.create(
+            period=world.period,
+            number=number,
+            shared=shared,
+            reason="" if number == 1 else "Për ndarje",
+            created_by=world.users["chair"],
+            sha256=FinalReport.checksum(pdf),
+            size=len(pdf),
+            pdf=pdf,
+        )
 
 
 OWN_READERS = frozenset(WHOLE_COUNTY_READERS | {"representative"})
-WRITERS = frozenset({"secretariat", "representative"})
+WRITERS = frozenset({"secretariat", "representative", "superuser"})
 
 
 def _pk(key: str):
     return lambda w: {"pk": w.extra[key].pk}
 
 
+def _period_pk(w: World) -> dict:
+    return {"pk": w.period.pk}
+
+
+def _todo(seen: Seen) -> set:
+    """A representative's open periods of their own county, for their institution."""
+    user = seen.user
+    if user.role != Role.REPRESENTATIVE or user.county_id != seen.page_county.pk:
+        return set()
+    periods = ReportingPeriod.objects.filter(county=seen.page_county, is_closed=False)
+    return {(period.pk, user.institution_id) for period in periods}
+
+
+def _members(seen: Seen) -> set:
+    return pks(Institution.objects.filter(county=seen.world.own, is_table_member=True, is_active=True))
+
+
+def _final_versions(seen: Seen) -> set:
+    """Exact readers see every version; everyone else only those made for sharing."""
+    finals = FinalReport.objects.filter(period=seen.world.period)
+    return pks(finals if seen.exact(seen.world.own) else finals.filter(shared=True))
+
+
+def _national_starts(seen: Seen) -> set:
+    return {start.isoformat() for start in ReportingPeriod.objects.values_list("start_date", flat=True)}
+
+
 CASES: dict[str, UrlCase] = {
-    "krat:submission_todo": UrlCase(allowed=COUNTY_READERS, kwargs=lambda w: {"slug": w.own.slug}),
-    "krat:submission_board_current": UrlCase(
-        allowed=WHOLE_COUNTY_READERS, kwargs=lambda w: {"slug": w.own.slug}, ok_status=302
+    "krat:submission_todo": page(
+        COUNTY_READERS,
+        lambda w: {"slug": w.own.slug},
+        rows=Rows(in_context("rows", lambda row: (row.period.pk, row.institution.pk)), _todo),
     ),
-    "krat:submission_board": UrlCase(allowed=WHOLE_COUNTY_READERS, kwargs=lambda w: {"pk": w.period.pk}),
-    "krat:submission_remind": UrlCase(
-        allowed=MANAGERS, kwargs=lambda w: {"pk": w.period.pk}, method="post", ok_status=302
+    "krat:submission_board_current": page(WHOLE_COUNTY_READERS, lambda w: {"slug": w.own.slug}, status=302),
+    "krat:submission_board": page(
+        WHOLE_COUNTY_READERS, _period_pk, rows=Rows(links("krat:submission_open", "institution_pk"), _members)
     ),
+    "krat:submission_remind": action(MANAGERS, _period_pk),
+    # GET shows the report (a redirect to it); POST opens it for those who write for the institution.
     "krat:submission_open": UrlCase(
-        allowed=OWN_READERS,
+        methods={"get": Serve(OWN_READERS, 302), "post": Serve(WRITERS, 302)},
         kwargs=lambda w: {"pk": w.period.pk, "institution_pk": w.own_institution.pk},
-        ok_status=302,
     ),
-    "krat:submission_detail": UrlCase(allowed=OWN_READERS, kwargs=_pk("draft")),
-    "krat:submission_edit": UrlCase(allowed=WRITERS, kwargs=_pk("draft")),
-    "krat:submission_return": UrlCase(
-        allowed=MANAGERS, kwargs=_pk("submitted"), method="post", ok_status=302
+    # Mixed ids: the own period with another county's institution is nobody's report.
+    "krat:submission_open other-county-institution": UrlCase(
+        methods={"get": Serve(frozenset(), 302), "post": Serve(frozenset(), 302)},
+        kwargs=lambda w: {"pk": w.period.pk, "institution_pk": w.foreign_institution.pk},
+        refused=404,
+        other_county=True,
     ),
-    "krat:submission_approve": UrlCase(
-        allowed=MANAGERS, kwargs=_pk("submitted"), method="post", ok_status=302
-    ),
-    "krat:submission_reopen": UrlCase(allowed=MANAGERS, kwargs=_pk("approved"), method="post", ok_status=302),
+    "krat:submission_detail": page(OWN_READERS, _pk("draft")),
+    "krat:submission_edit": form(WRITERS, _pk("draft")),
+    "krat:submission_return": action(MANAGERS, _pk("submitted")),
+    "krat:submission_approve": action(MANAGERS, _pk("submitted")),
+    "krat:submission_reopen": action(MANAGERS, _pk("approved")),
 }
 
 
 # --- The period coordination report (issue 7) ----------------------------------------------------
-
-NATIONAL = frozenset({"national_observer"})
-
-
-def _period_pk(w: World) -> dict:
-    return {"pk": w.period.pk}
 
 
 def _start(w: World) -> dict:
@@ -121,17 +183,30 @@ def _start(w: World) -> dict:
 
 CASES.update(
     {
-        "krat:report_preview": UrlCase(allowed=WHOLE_COUNTY_READERS, kwargs=_period_pk),
-        "krat:report_pdf": UrlCase(allowed=WHOLE_COUNTY_READERS, kwargs=_period_pk),
-        "krat:report_xlsx": UrlCase(allowed=WHOLE_COUNTY_READERS, kwargs=_period_pk),
-        "krat:report_summary_edit": UrlCase(allowed=MANAGERS, kwargs=_period_pk),
-        "krat:report_finalise": UrlCase(
-            allowed=frozenset({"chair"}), kwargs=_period_pk, method="post", ok_status=302
+        "krat:report_preview": page(
+            WHOLE_COUNTY_READERS,
+            _period_pk,
+            rows=Rows(links("krat:final_report_download"), _final_versions),
+            note=POINT_2,
         ),
-        "krat:final_report_download": UrlCase(allowed=WHOLE_COUNTY_READERS, kwargs=_pk("final_report")),
-        "krat:national_report_list": UrlCase(allowed=NATIONAL),
-        "krat:national_report": UrlCase(allowed=NATIONAL, kwargs=_start),
-        "krat:national_report_pdf": UrlCase(allowed=NATIONAL, kwargs=_start),
-        "krat:national_report_xlsx": UrlCase(allowed=NATIONAL, kwargs=_start),
+        "krat:report_pdf": page(WHOLE_COUNTY_READERS, _period_pk),
+        "krat:report_xlsx": page(WHOLE_COUNTY_READERS, _period_pk),
+        "krat:report_summary_edit": form(MANAGERS, _period_pk),
+        "krat:report_finalise": action(CHAIRS, _period_pk),
+        # A version made for the table holds exact figures: never an observer's.
+        "krat:final_report_download": page(EXACT_READERS, _pk("final_report"), note=POINT_2),
+        "krat:final_report_download shared": page(WHOLE_COUNTY_READERS, _pk("shared_report")),
+        "krat:national_report_list": page(
+            NATIONAL, rows=Rows(links("krat:national_report", "start"), _national_starts)
+        ),
+        "krat:national_report": page(NATIONAL, _start, county_record=False),
+        "krat:national_report_pdf": page(NATIONAL, _start, county_record=False),
+        "krat:national_report_xlsx": page(NATIONAL, _start, county_record=False),
     }
 )
+
+
+# A write naming another county's record (see tests/access.py, Reference).
+REFERENCES = [
+    Reference("krat:person_edit", "institution", lambda w: w.foreign_institution.pk),
+]

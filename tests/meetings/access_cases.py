@@ -7,10 +7,10 @@ from pathlib import Path
 
 from django.conf import settings
 
-from meetings.models import Attachment, MinutesVersion
-from tests.access import UrlCase
+from meetings.models import Attachment, Decision, Meeting, MinutesVersion
+from tests.access import Reference, Rows, Seen, UrlCase, action, form, links, page, pks, xlsx_column
 from tests.meetings.factories import AgendaItemFactory, DecisionFactory, MeetingFactory, aware
-from tests.world import COUNTY_READERS, MANAGERS, World
+from tests.world import CHAIRS, COUNTY_READERS, MANAGERS, World
 
 ACCESS_FILE = "meetings/access-matrix/regullorja.pdf"
 
@@ -20,6 +20,8 @@ def build(world: World) -> None:
     world.extra["meeting"] = meeting
     world.extra["item"] = AgendaItemFactory(meeting=meeting, position=1)
     world.extra["decision"] = DecisionFactory(meeting=meeting, responsible=world.own_institution)
+    # Another meeting of the county, whose agenda no decision of the first may name.
+    world.extra["other_item"] = AgendaItemFactory(meeting=MeetingFactory(county=world.own), position=1)
     # One small fixed file under MEDIA_ROOT (git-ignored), written the same by every run.
     path = Path(settings.MEDIA_ROOT) / ACCESS_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -63,35 +65,58 @@ def _pk(key: str):
     return lambda w: {"pk": w.extra[key].pk}
 
 
-CHAIR = frozenset({"chair"})
-FOLLOW_UP = frozenset({"secretariat", "representative"})
+FOLLOW_UP = frozenset({"secretariat", "representative", "superuser"})
+
+
+def _decision_texts(seen: Seen) -> set:
+    return set(Decision.objects.filter(meeting__county__in=seen.counties).values_list("text", flat=True))
+
+
+def _attachments(seen: Seen) -> set:
+    return pks(Attachment.objects.filter(meeting=seen.world.extra["meeting"]))
+
+
+def _meetings(seen: Seen) -> set:
+    return pks(Meeting.objects.filter(county__in=seen.counties))
+
 
 CASES: dict[str, UrlCase] = {
-    "meetings:list": UrlCase(allowed=COUNTY_READERS, kwargs=_slug),
-    "meetings:create": UrlCase(allowed=MANAGERS, kwargs=_slug),
-    "meetings:decisions_xlsx": UrlCase(allowed=COUNTY_READERS, kwargs=_slug),
-    "meetings:detail": UrlCase(allowed=COUNTY_READERS, kwargs=_meeting),
-    "meetings:edit": UrlCase(allowed=MANAGERS, kwargs=_meeting),
-    "meetings:status": UrlCase(allowed=MANAGERS, kwargs=_meeting, method="post", ok_status=302),
-    "meetings:agenda_add": UrlCase(allowed=MANAGERS, kwargs=_meeting),
-    "meetings:agenda_edit": UrlCase(allowed=MANAGERS, kwargs=_pk("item")),
-    "meetings:agenda_delete": UrlCase(allowed=MANAGERS, kwargs=_pk("item"), method="post", ok_status=302),
-    "meetings:attendance": UrlCase(allowed=MANAGERS, kwargs=_meeting),
-    "meetings:minutes": UrlCase(allowed=MANAGERS, kwargs=_meeting),
-    "meetings:decision_add": UrlCase(allowed=MANAGERS, kwargs=_meeting),
-    "meetings:decision_edit": UrlCase(allowed=MANAGERS, kwargs=_pk("decision")),
-    "meetings:decision_status": UrlCase(allowed=FOLLOW_UP, kwargs=_pk("decision")),
-    "meetings:approve": UrlCase(allowed=CHAIR, kwargs=_meeting, method="post", ok_status=302),
-    "meetings:reopen": UrlCase(allowed=CHAIR, kwargs=_meeting),
-    "meetings:invite": UrlCase(allowed=MANAGERS, kwargs=_meeting, method="post", ok_status=302),
-    "meetings:invitation_pdf": UrlCase(allowed=COUNTY_READERS, kwargs=_meeting),
-    "meetings:ics": UrlCase(allowed=COUNTY_READERS, kwargs=_meeting),
-    "meetings:summary": UrlCase(allowed=COUNTY_READERS, kwargs=_meeting),
-    "meetings:summary_pdf": UrlCase(allowed=COUNTY_READERS, kwargs=_meeting),
-    "meetings:minutes_version_pdf": UrlCase(allowed=COUNTY_READERS, kwargs=_pk("minutes_version")),
-    "meetings:attachment_add": UrlCase(allowed=MANAGERS, kwargs=_meeting),
-    "meetings:attachment": UrlCase(allowed=COUNTY_READERS, kwargs=_pk("attachment")),
-    "meetings:attachment_delete": UrlCase(
-        allowed=MANAGERS, kwargs=_pk("attachment_to_delete"), method="post", ok_status=302
-    ),
+    "meetings:list": page(COUNTY_READERS, _slug, rows=Rows(links("meetings:detail"), _meetings)),
+    "meetings:create": form(MANAGERS, _slug),
+    "meetings:decisions_xlsx": page(COUNTY_READERS, _slug, rows=Rows(xlsx_column(3), _decision_texts)),
+    "meetings:detail": page(COUNTY_READERS, _meeting, rows=Rows(links("meetings:attachment"), _attachments)),
+    "meetings:edit": form(MANAGERS, _meeting),
+    "meetings:status": action(MANAGERS, _meeting),
+    "meetings:agenda_add": form(MANAGERS, _meeting),
+    "meetings:agenda_edit": form(MANAGERS, _pk("item")),
+    "meetings:agenda_delete": action(MANAGERS, _pk("item")),
+    "meetings:attendance": form(MANAGERS, _meeting),
+    "meetings:minutes": form(MANAGERS, _meeting),
+    "meetings:decision_add": form(MANAGERS, _meeting),
+    "meetings:decision_edit": form(MANAGERS, _pk("decision")),
+    "meetings:decision_status": form(FOLLOW_UP, _pk("decision")),
+    "meetings:approve": action(CHAIRS, _meeting),
+    "meetings:reopen": form(CHAIRS, _meeting),
+    "meetings:invite": action(MANAGERS, _meeting),
+    "meetings:invitation_pdf": page(COUNTY_READERS, _meeting),
+    "meetings:ics": page(COUNTY_READERS, _meeting),
+    "meetings:summary": page(COUNTY_READERS, _meeting),
+    "meetings:summary_pdf": page(COUNTY_READERS, _meeting),
+    "meetings:minutes_version_pdf": page(COUNTY_READERS, _pk("minutes_version")),
+    "meetings:attachment_add": form(MANAGERS, _meeting),
+    "meetings:attachment": page(COUNTY_READERS, _pk("attachment")),
+    "meetings:attachment_delete": action(MANAGERS, _pk("attachment_to_delete")),
 }
+
+
+# Writes naming a record of another county, or of another meeting (see tests/access.py, Reference).
+REFERENCES = [
+    Reference("meetings:edit", "chair", lambda w: w.mirror.users["chair"].pk),
+    Reference("meetings:edit", "period", lambda w: w.foreign_period.pk),
+    Reference("meetings:edit", "action_plan", lambda w: w.mirror.extra["plan"].pk),
+    Reference("meetings:edit", "invited_institutions", lambda w: [w.foreign_institution.pk]),
+    Reference("meetings:agenda_edit", "presenter", lambda w: w.foreign_institution.pk),
+    Reference("meetings:decision_edit", "agenda_item", lambda w: w.mirror.extra["item"].pk),
+    Reference("meetings:decision_edit", "agenda_item", lambda w: w.extra["other_item"].pk),
+    Reference("meetings:decision_edit", "responsible", lambda w: w.foreign_institution.pk),
+]

@@ -17,15 +17,13 @@ import string
 import pytest
 from django import forms
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
-from krat import portability
-from krat.models.base import Versioned
 from tests.access import all_cases
+from tests.fingerprint import fingerprint
 from tests.security.forms import fill_required, form_data, page_form
 
 pytestmark = pytest.mark.django_db
@@ -139,28 +137,6 @@ def test_every_form_class_is_fuzzed():
         assert (
             label in FORM_TARGETS or label in IMPORT_TARGETS or label in NOT_WRITING or label in NOT_FUZZED
         ), label
-
-
-def _fingerprint_sql() -> str:
-    qn = connection.ops.quote_name
-    parts = []
-    for model in portability.county_models():
-        table = qn(model._meta.db_table)
-        # The table names come from the models, never from input.
-        parts.append(f"(SELECT COUNT(*) FROM {table})")  # noqa: S608
-        if issubclass(model, Versioned):
-            parts.append(f"(SELECT COALESCE(SUM(version), 0) FROM {table})")  # noqa: S608
-        history = getattr(model._meta, "simple_history_manager_attribute", None)
-        if history:
-            parts.append(f"(SELECT COUNT(*) FROM {qn(getattr(model, history).model._meta.db_table)})")  # noqa: S608
-    return "SELECT " + ", ".join(parts)
-
-
-def fingerprint() -> tuple:
-    """Row counts of every county model and of its history, and the sums of versions: one query."""
-    with connection.cursor() as cursor:
-        cursor.execute(_fingerprint_sql())
-        return tuple(cursor.fetchone())
 
 
 def _strategy(field: forms.Field):
