@@ -2,7 +2,7 @@
 that has recorded such figures, keyed `<period id>-<institution id>`.
 
 A grid is read with the pages' small-number rules: exact for the secretariat, the chair
-and the institution's own representatives (`cases.selectors.exact.sees_exact`), with small
+and the institution's own representatives (`krat.access.sees_exact_figures`), with small
 numbers hidden for every other reader (a hidden count is `null` with `suppressed: true`
 beside it). It is replaced whole with PUT by those who enter it on its page
 (`cases.access.institution_for_entry`), with If-Match (428 without, 412 when stale),
@@ -26,7 +26,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from cases import access as cases_access
-from cases.selectors.exact import sees_exact
+from krat import access
 from krat.api.base import KratViewSet, check_if_match
 from krat.models import Institution, ReportingPeriod
 from krat.suppression import Cell
@@ -154,7 +154,7 @@ class GridViewSet(mixins.ListModelMixin, KratViewSet):
         return period, institution
 
     def _grid(self, period: ReportingPeriod, institution: Institution) -> Grid:
-        exact = sees_exact(self.request.user, period.county, institution)
+        exact = access.sees_exact_figures(self.request.user, period.county, institution)
         return Grid(period=period, institution=institution, exact=exact)
 
     def _respond(self, period: ReportingPeriod, institution: Institution) -> Response:

@@ -13,8 +13,8 @@ from rest_framework.response import Response
 
 from cases import access as cases_access
 from cases.api.grids import ShownCountSerializer, shown
-from cases.selectors.exact import sees_exact
 from cases.selectors.street import street_children_summary
+from krat import access
 from krat.api.base import KratViewSet
 
 
@@ -129,6 +129,6 @@ class StreetSummaryViewSet(KratViewSet):
     def retrieve(self, request, period: str):
         found = cases_access.period_for_user(request.user, int(period))
         summary = street_children_summary(
-            found.county, found, suppressed=not sees_exact(request.user, found.county)
+            found.county, found, suppressed=not access.sees_exact_figures(request.user, found.county)
         )
         return Response(street_summary_payload(summary))

@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 
 from cases.choices import VictimStatus
 from cases.models import EmploymentFunnel, VictimReport
-from cases.selectors.exact import sees_exact
 from cases.selectors.street import street_totals
+from krat import access
 from krat.selectors import DashboardPanel
 from krat.suppression import present
 
@@ -18,7 +18,7 @@ def dashboard_panel(*, user, county, period) -> DashboardPanel:
     those who do not see exact figures."""
     if period is None:
         return DashboardPanel(title=_("Period data"), template="includes/panel_empty.html")
-    exact_view = sees_exact(user, county)
+    exact_view = access.sees_exact_figures(user, county)
     k = county.small_number_threshold
     victims = VictimReport.objects.filter(county=county, period=period).aggregate(
         victims=Sum("total", filter=Q(status=VictimStatus.VICTIM)),

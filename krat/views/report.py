@@ -40,15 +40,23 @@ def period_for_report(user, pk: int, *, finalise: bool = False) -> ReportingPeri
     return period
 
 
-def sees_exact(user, county) -> bool:
-    """Exact figures for the secretariat and the chair; everyone else reads the shared version."""
-    return access.can_manage_county(user, county) or access.can_chair(user, county)
+def final_report_for_user(user, pk: int) -> FinalReport:
+    """The finalised version `user` asked for: 404 for another county's, 403 for a
+    representative, and 404 for the table's version (exact figures) to a reader outside
+    the table — it is not listed to them either (`access.can_read_final_report`)."""
+    final = get_object_or_404(FinalReport.objects.select_related("period__county"), pk=pk)
+    county = final.period.county
+    access.require_readable(user, county)
+    access.require(access.can_read_whole_county(user, county))
+    if not access.can_read_final_report(user, final):
+        raise Http404
+    return final
 
 
 def _shared(request: HttpRequest, period: ReportingPeriod) -> bool:
     """`?ndarje=1` for sharing, `0` for the table; the county's setting otherwise.
-    Observers always get the shared version."""
-    if not sees_exact(request.user, period.county):
+    Whoever does not see exact figures (observers) always gets the shared version."""
+    if not access.sees_exact_figures(request.user, period.county):
         return True
     asked = request.GET.get("ndarje")
     if asked in ("0", "1"):
@@ -65,6 +73,7 @@ def _language(request: HttpRequest) -> str:
 def report_preview(request: HttpRequest, pk: int) -> HttpResponse:
     period = period_for_report(request.user, pk)
     county = period.county
+    exact = access.sees_exact_figures(request.user, county)
     shared = _shared(request, period)
     document = fresh(
         ("report-preview", period.pk, shared),
@@ -80,10 +89,10 @@ def report_preview(request: HttpRequest, pk: int) -> HttpResponse:
             "period": period,
             "document": document,
             "shared": shared,
-            "sees_exact": sees_exact(request.user, county),
+            "sees_exact": exact,
             "can_edit_summary": access.can_manage_county(request.user, county),
             "can_finalise": access.can_chair(request.user, county),
-            "finals": selectors.final_versions(period),
+            "finals": selectors.final_versions(period, exact=exact),
             "finalise_form": FinaliseForm(initial={"shared": shared}),
         },
     )
@@ -175,8 +184,8 @@ def report_finalise(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def final_report_download(request: HttpRequest, pk: int) -> HttpResponse:
-    final = get_object_or_404(FinalReport.objects.select_related("period__county"), pk=pk)
-    period = period_for_report(request.user, final.period_id)
+    final = final_report_for_user(request.user, pk)
+    period = final.period
     data = bytes(final.pdf)
     if FinalReport.checksum(data) != final.sha256:
         return HttpResponseServerError(

@@ -56,7 +56,8 @@ def build(world: World) -> None:
 
 
 def _build_report(world: World) -> None:
-    """The period report's summary and a finalised version (a tiny stand-in PDF)."""
+    """The period report's summary and a finalised version made for the table (exact
+    figures, not for sharing; a tiny stand-in PDF)."""
     from krat.models import FinalReport, PeriodReport
 
     PeriodReport.objects.create(period=world.period, summary="Përmbledhja e sekretariatit.")
@@ -69,6 +70,7 @@ def _build_report(world: World) -> None:
         sha256=FinalReport.checksum(pdf),
         size=len(pdf),
         pdf=pdf,
+        shared=False,
     )
 
 
@@ -109,6 +111,7 @@ CASES: dict[str, UrlCase] = {
 # --- The period coordination report (issue 7) ----------------------------------------------------
 
 NATIONAL = frozenset({"national_observer"})
+EXACT_READERS = frozenset({"secretariat", "chair"})
 
 
 def _period_pk(w: World) -> dict:
@@ -128,7 +131,8 @@ CASES.update(
         "krat:report_finalise": UrlCase(
             allowed=frozenset({"chair"}), kwargs=_period_pk, method="post", ok_status=302
         ),
-        "krat:final_report_download": UrlCase(allowed=WHOLE_COUNTY_READERS, kwargs=_pk("final_report")),
+        # The world's version is the table's (exact figures): never to an observer (issue 14).
+        "krat:final_report_download": UrlCase(allowed=EXACT_READERS, kwargs=_pk("final_report")),
         "krat:national_report_list": UrlCase(allowed=NATIONAL),
         "krat:national_report": UrlCase(allowed=NATIONAL, kwargs=_start),
         "krat:national_report_pdf": UrlCase(allowed=NATIONAL, kwargs=_start),
