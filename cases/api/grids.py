@@ -27,7 +27,8 @@ from rest_framework.response import Response
 
 from cases import access as cases_access
 from krat import access
-from krat.api.base import KratViewSet, check_if_match
+from krat.api.base import KratViewSet, check_if_match, log_read
+from krat.audit import Carried
 from krat.models import Institution, ReportingPeriod
 from krat.suppression import Cell
 
@@ -79,6 +80,7 @@ class GridViewSet(mixins.ListModelMixin, KratViewSet):
 
     model = None
     data_kind: str = ""
+    what = ""  # the download log's label of a read (translated lazily)
     input_serializer_class = None
     lookup_field = "key"
     lookup_value_regex = r"[0-9]+-[0-9]+"
@@ -119,11 +121,17 @@ class GridViewSet(mixins.ListModelMixin, KratViewSet):
         periods = ReportingPeriod.objects.select_related("county").in_bulk({r["period"] for r in rows})
         institutions = Institution.objects.in_bulk({r["institution"] for r in rows})
         grids = [self._grid(periods[r["period"]], institutions[r["institution"]]) for r in rows]
+        log_read(
+            request, what=self.what, carried=[Carried.of(g.period, suppressed=not g.exact) for g in grids]
+        )
         return self.get_paginated_response(self.payloads(grids))
 
     @extend_schema(parameters=[GRID_KEY])
     def retrieve(self, request, key: str):
-        return self._respond(*self._target(key))
+        period, institution = self._target(key)
+        grid = self._grid(period, institution)
+        log_read(request, what=self.what, carried=[Carried.of(period, suppressed=not grid.exact)])
+        return self._respond(period, institution)
 
     @extend_schema(parameters=[GRID_KEY])
     def update(self, request, key: str):

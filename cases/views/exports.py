@@ -37,6 +37,7 @@ def log_export(request: HttpRequest, period, what: str, suppressed: bool) -> Non
     log_download(
         request,
         county=period.county,
+        period=period,
         what=_("%(what)s, %(period)s") % {"what": what, "period": period.label},
         suppressed=suppressed,
     )

@@ -521,6 +521,7 @@ def national_report(start: datetime.date, *, today: datetime.date | None = None)
         rows.append(
             {
                 "county": county.name,
+                "county_pk": county.pk,
                 "period": period.label,
                 "period_pk": period.pk,
                 "submissions": submissions.get(period.pk, {}).get("complete", 0),

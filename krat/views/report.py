@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from krat import access
-from krat.audit import log_download
+from krat.audit import Carried, log_download, log_downloads
 from krat.forms import add_errors
 from krat.freshness import fresh
 from krat.models import FinalReport, PeriodReport, ReportingPeriod
@@ -105,7 +105,9 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     with translation.override(_language(request)):
         report = selectors.period_report(period.county, period, shared=shared)
         pdf = documents.report_pdf(report)
-        log_download(request, county=period.county, what=_("Period report (PDF)"), suppressed=shared)
+        log_download(
+            request, county=period.county, period=period, what=_("Period report (PDF)"), suppressed=shared
+        )
     return pdf_response(pdf, documents.report_filename(report, "pdf"))
 
 
@@ -116,7 +118,9 @@ def report_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     with translation.override(_language(request)):
         report = selectors.period_report(period.county, period, shared=shared)
         content = report_workbook(report)
-        log_download(request, county=period.county, what=_("Period report (XLSX)"), suppressed=shared)
+        log_download(
+            request, county=period.county, period=period, what=_("Period report (XLSX)"), suppressed=shared
+        )
     return xlsx_response(content, documents.report_filename(report, "xlsx"))
 
 
@@ -194,6 +198,7 @@ def final_report_download(request: HttpRequest, pk: int) -> HttpResponse:
     log_download(
         request,
         county=period.county,
+        period=period,
         what=_("Finalised period report, version %(number)d") % {"number": final.number},
         suppressed=final.shared,
     )
@@ -207,6 +212,19 @@ def final_report_download(request: HttpRequest, pk: int) -> HttpResponse:
 def _require_national(user) -> None:
     if not access.is_national(user):
         raise PermissionDenied
+
+
+def _log_national(request: HttpRequest, report: dict, what: str) -> None:
+    """The national report carries each county's figures of its period (small numbers
+    hidden): a row in each county's download log."""
+    log_downloads(
+        request,
+        what=what,
+        carried=[
+            Carried(county_id=r["county_pk"], period_id=r["period_pk"], suppressed=True)
+            for r in report["rows"]
+        ],
+    )
 
 
 def _start(value: str) -> datetime.date:
@@ -239,6 +257,7 @@ def national_report_pdf(request: HttpRequest, start: str) -> HttpResponse:
         if not report["rows"]:
             raise Http404
         pdf = documents.national_pdf(report)
+        _log_national(request, report, _("National report (PDF)"))
     return pdf_response(pdf, f"raporti-kombetar-{start}.pdf")
 
 
@@ -250,6 +269,7 @@ def national_report_xlsx(request: HttpRequest, start: str) -> HttpResponse:
         if not report["rows"]:
             raise Http404
         content = national_workbook(report)
+        _log_national(request, report, _("National report (XLSX)"))
     return xlsx_response(content, f"raporti-kombetar-{start}.xlsx")
 
 
