@@ -8,7 +8,6 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from cases.models import StreetIntervention
-from cases.selectors.exact import sees_exact
 from cases.services.reporting import may_report
 from cases.services.settings import settings_for
 from krat import access
@@ -75,7 +74,7 @@ def readable_interventions(user) -> QuerySet[StreetIntervention]:
         return interventions.none()
     if user.is_superuser:
         return interventions
-    if user.county_id and sees_exact(user, user.county):
+    if user.county_id and access.sees_exact_figures(user, user.county):
         return interventions.filter(county_id=user.county_id)
     if user.is_representative and user.institution_id:
         return interventions.filter(institution_id=user.institution_id)

@@ -19,7 +19,7 @@ from krat.choices import Role
 if TYPE_CHECKING:
     from django.db.models import QuerySet
 
-    from krat.models import County, Institution, User
+    from krat.models import County, FinalReport, Institution, User
 
 
 def is_national(user: User) -> bool:
@@ -83,6 +83,36 @@ def can_chair(user: User, county: County) -> bool:
     return user.is_authenticated and (
         user.is_superuser or (user.role == Role.CHAIR and user.county_id == county.pk)
     )
+
+
+def sees_exact_figures(user: User, county: County, institution: Institution | None = None) -> bool:
+    """Whether `user` reads the case figures of `county` exact, small numbers shown.
+
+    The one rule every page, export, PDF, API resource and finalised report asks:
+    the table sees exact figures — the county's secretariat and its chair (and a
+    superuser standing in) — and a representative sees its own institution's figures
+    exact (`institution`, when the figures are one institution's), nothing else.
+    Everyone else, the county's observer and the national observers above all, reads
+    the version for sharing, small numbers hidden: what they may pass on is exactly
+    what they are given, so nothing they hold says "2" where a shared report says "< 3".
+    """
+    if can_manage_county(user, county) or can_chair(user, county):
+        return True
+    return (
+        institution is not None
+        and user.is_authenticated
+        and user.role == Role.REPRESENTATIVE
+        and user.county_id == county.pk
+        and institution.county_id == county.pk
+        and user.institution_id == institution.pk
+    )
+
+
+def can_read_final_report(user: User, final: FinalReport) -> bool:
+    """A finalised report: its county's whole-county readers, and the table's version
+    (made with exact figures, `shared=False`) only to those who see exact figures."""
+    county = final.period.county
+    return can_read_whole_county(user, county) and (final.shared or sees_exact_figures(user, county))
 
 
 def can_write_for_institution(user: User, institution: Institution) -> bool:

@@ -90,9 +90,9 @@ class PeriodSubmissionAdmin(SimpleHistoryAdmin):
 
 @admin.register(DownloadLog)
 class DownloadLogAdmin(admin.ModelAdmin):
-    list_display = ["downloaded_at", "user", "county", "what", "suppressed"]
+    list_display = ["downloaded_at", "user", "county", "period", "what", "suppressed"]
     list_filter = ["county", "suppressed"]
-    list_select_related = ["user", "county"]
+    list_select_related = ["user", "county", "period"]
 
     def has_change_permission(self, request, obj=None):
         return False  # the log is only ever added to

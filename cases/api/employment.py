@@ -12,6 +12,7 @@ and bounds between stages), then the page's service. The ETag is the grid's stam
 from __future__ import annotations
 
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_view
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
@@ -154,6 +155,7 @@ class EmploymentGridViewSet(GridViewSet):
 
     model = EmploymentFunnel
     data_kind = DataKind.EMPLOYMENT
+    what = gettext_lazy("Employment grid (API)")
     serializer_class = EmploymentGridSerializer
     input_serializer_class = EmploymentGridInputSerializer
 

@@ -2,7 +2,7 @@
 that has recorded such figures, keyed `<period id>-<institution id>`.
 
 A grid is exact for the secretariat, the chair and the institution's own representatives
-(`cases.selectors.exact.sees_exact`); every other reader gets each count withheld (`null`
+(`krat.access.sees_exact_figures`); every other reader gets each count withheld (`null`
 with `suppressed: true` beside it): one institution's figures, subtracted from the
 county's summary, would give another's away (issue 15), so they are published only to
 those who see them exact. It is replaced whole with PUT by those who enter it on its page
@@ -27,8 +27,9 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from cases import access as cases_access
-from cases.selectors.exact import sees_exact
-from krat.api.base import KratViewSet, check_if_match
+from krat import access
+from krat.api.base import KratViewSet, check_if_match, log_read
+from krat.audit import Carried
 from krat.models import Institution, ReportingPeriod
 from krat.suppression import Cell
 
@@ -80,6 +81,7 @@ class GridViewSet(mixins.ListModelMixin, KratViewSet):
 
     model = None
     data_kind: str = ""
+    what = ""  # the download log's label of a read (translated lazily)
     input_serializer_class = None
     lookup_field = "key"
     lookup_value_regex = r"[0-9]+-[0-9]+"
@@ -120,11 +122,17 @@ class GridViewSet(mixins.ListModelMixin, KratViewSet):
         periods = ReportingPeriod.objects.select_related("county").in_bulk({r["period"] for r in rows})
         institutions = Institution.objects.in_bulk({r["institution"] for r in rows})
         grids = [self._grid(periods[r["period"]], institutions[r["institution"]]) for r in rows]
+        log_read(
+            request, what=self.what, carried=[Carried.of(g.period, suppressed=not g.exact) for g in grids]
+        )
         return self.get_paginated_response(self.payloads(grids))
 
     @extend_schema(parameters=[GRID_KEY])
     def retrieve(self, request, key: str):
-        return self._respond(*self._target(key))
+        period, institution = self._target(key)
+        grid = self._grid(period, institution)
+        log_read(request, what=self.what, carried=[Carried.of(period, suppressed=not grid.exact)])
+        return self._respond(period, institution)
 
     @extend_schema(parameters=[GRID_KEY])
     def update(self, request, key: str):
@@ -155,7 +163,7 @@ class GridViewSet(mixins.ListModelMixin, KratViewSet):
         return period, institution
 
     def _grid(self, period: ReportingPeriod, institution: Institution) -> Grid:
-        exact = sees_exact(self.request.user, period.county, institution)
+        exact = access.sees_exact_figures(self.request.user, period.county, institution)
         return Grid(period=period, institution=institution, exact=exact)
 
     def _respond(self, period: ReportingPeriod, institution: Institution) -> Response:

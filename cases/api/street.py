@@ -23,7 +23,15 @@ from cases.choices import MAX_COUNT, DataKind, Sex
 from cases.models import StreetChildCount, StreetIntervention
 from cases.services.street import intervention_save
 from krat import access
-from krat.api.base import KratViewSet, ScopedRelationsMixin, check_if_match, etag_of, versioned_write
+from krat.api.base import (
+    KratViewSet,
+    ScopedRelationsMixin,
+    check_if_match,
+    etag_of,
+    log_read,
+    versioned_write,
+)
+from krat.audit import Carried
 from krat.models import Institution, Municipality
 
 # --- Representation --------------------------------------------------------------------------
@@ -125,9 +133,25 @@ class InterventionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Krat
             .order_by("-date", "-pk")
         )
 
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        self._log(page)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
     def retrieve(self, request, *args, **kwargs):
         intervention = self.get_object()
+        self._log([intervention])
         return self.with_etag(intervention, self.get_serializer(intervention).data)
+
+    def _log(self, interventions) -> None:
+        """Interventions are read by those who see them exact: a row per period they fall in."""
+        log_read(
+            self.request,
+            what=gettext("Street interventions (API)"),
+            carried=[
+                Carried(county_id=i.county_id, period_id=i.period_id, suppressed=False) for i in interventions
+            ],
+        )
 
     @extend_schema(responses={201: InterventionSerializer})
     def create(self, request, *args, **kwargs):

@@ -7,6 +7,7 @@ children they met: a companion count). Interventions one by one are
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -14,9 +15,10 @@ from rest_framework.response import Response
 
 from cases import access as cases_access
 from cases.api.grids import ShownCountSerializer, shown
-from cases.selectors.exact import sees_exact
 from cases.selectors.street import street_children_summary
-from krat.api.base import KratViewSet
+from krat import access
+from krat.api.base import KratViewSet, log_read
+from krat.audit import Carried
 
 
 class LabelledCountSerializer(ShownCountSerializer):
@@ -133,7 +135,11 @@ class StreetSummaryViewSet(KratViewSet):
     )
     def retrieve(self, request, period: str):
         found = cases_access.period_for_user(request.user, int(period))
-        summary = street_children_summary(
-            found.county, found, suppressed=not sees_exact(request.user, found.county)
+        suppressed = not access.sees_exact_figures(request.user, found.county)
+        summary = street_children_summary(found.county, found, suppressed=suppressed)
+        log_read(
+            request,
+            what=gettext("Street-children summary (API)"),
+            carried=[Carried.of(found, suppressed=suppressed)],
         )
         return Response(street_summary_payload(summary))

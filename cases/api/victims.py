@@ -7,7 +7,7 @@ ETag holds both statuses' versions (0 for a status never saved).
 
 from __future__ import annotations
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.utils import extend_schema_view, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
@@ -134,6 +134,7 @@ class VictimGridViewSet(GridViewSet):
 
     model = VictimReport
     data_kind = DataKind.VICTIMS
+    what = gettext_lazy("Victims grid (API)")
     serializer_class = VictimGridSerializer
     input_serializer_class = VictimGridInputSerializer
 

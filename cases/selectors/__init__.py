@@ -3,7 +3,6 @@
 The period report (issue 7) calls `victims_summary`, `street_children_summary` and
 `employment_summary` (in `victims`, `street` and `employment`); each returns dicts and lists
 only, with the figures of the period, of the previous period and of the same period a year
-earlier. Beside them: `comparison` (the periods compared), `exact` (who sees exact figures),
-`reporting` (who reports and who has reported), `age_groups`, `grids` (the grids as the
+earlier. Beside them: `comparison` (the periods compared), `reporting` (who reports and who has reported), `age_groups`, `grids` (the grids as the
 institutions entered them) and `dashboard` (the dashboard's card).
 """

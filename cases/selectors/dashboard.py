@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 
 from cases.choices import VictimStatus
 from cases.models import EmploymentFunnel, StreetIntervention, VictimReport
-from cases.selectors.exact import sees_exact
 from cases.selectors.figures import EMPLOYMENT, STREET, VICTIMS, period_cells
+from krat import access
 from krat.selectors import DashboardPanel
 from krat.suppression import exact
 
@@ -19,7 +19,7 @@ def dashboard_panel(*, user, county, period) -> DashboardPanel:
     counts, `cases.selectors.figures`)."""
     if period is None:
         return DashboardPanel(title=_("Period data"), template="includes/panel_empty.html")
-    figures = _exact(period) if sees_exact(user, county) else _shared(county, period)
+    figures = _exact(period) if access.sees_exact_figures(user, county) else _shared(county, period)
     return DashboardPanel(
         title=_("Period data"), template="cases/panel.html", context={"period": period, **figures}
     )

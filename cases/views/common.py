@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.utils.functional import SimpleLazyObject
 
 from cases import access as cases_access
-from cases.selectors.exact import sees_exact
+from krat import access
 from krat.suppression import LEGEND
 
 
@@ -32,7 +32,7 @@ def page_context(request, period, section: str, **extra) -> dict:
 
 
 def suppressed_for(request, county) -> bool:
-    return not sees_exact(request.user, county)
+    return not access.sees_exact_figures(request.user, county)
 
 
 def summary_page(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
-from cases.selectors.exact import sees_exact
+from krat import access
 from krat import spreadsheets as xl
 from krat.audit import log_download
 
@@ -16,10 +16,11 @@ def export_mode(request, county) -> tuple[bool, object]:
     numbers) or internal; a representative exports its own institution's figures exact;
     observers export hidden small numbers."""
     user = request.user
-    if sees_exact(user, county):
+    if access.sees_exact_figures(user, county):
         return request.GET.get("shared") == "1", None
-    if user.is_representative:
-        return False, user.institution
+    own = user.institution if user.is_representative else None
+    if own is not None and access.sees_exact_figures(user, county, own):
+        return False, own
     return True, None
 
 
@@ -36,6 +37,7 @@ def log_export(request: HttpRequest, period, what: str, suppressed: bool) -> Non
     log_download(
         request,
         county=period.county,
+        period=period,
         what=_("%(what)s, %(period)s") % {"what": what, "period": period.label},
         suppressed=suppressed,
     )

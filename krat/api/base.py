@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import translation
@@ -14,6 +16,7 @@ from rest_framework.response import Response
 
 from krat import access
 from krat.api.errors import PreconditionFailed, PreconditionRequired
+from krat.audit import Carried, log_downloads
 
 
 def request_language(header: str) -> str:
@@ -57,6 +60,13 @@ class ScopedRelationsMixin:
             target = getattr(field, "child_relation", field)
             target.queryset = county_scope(target.queryset, request.user, path)
         return fields
+
+
+def log_read(request, *, what: str, carried: Iterable[Carried]) -> None:
+    """An API read of case figures goes into the download log as an export does (a row
+    per period it carried, exact or hidden). A HEAD answers no body, so no figures."""
+    if request.method == "GET":
+        log_downloads(request, what=what, carried=carried)
 
 
 def etag_of(obj) -> str:

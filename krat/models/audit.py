@@ -3,16 +3,29 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from krat.models.county import County
+from krat.models.period import ReportingPeriod
 
 
 class DownloadLog(models.Model):
-    """Who downloaded which export or PDF with case figures, and when.
+    """Who downloaded which export, PDF or API read with case figures, and when: of which
+    county and period, exact or with small numbers hidden.
 
-    Rows are only ever added; the secretariat of the county reads them.
+    Rows are only ever added; the secretariat of the county reads them. A download that
+    carries several counties' or periods' figures (the national report, an API list)
+    leaves a row for each, so every county's log shows what left of its own figures.
     """
 
     county = models.ForeignKey(
         County, on_delete=models.PROTECT, related_name="downloads", verbose_name=_("county")
+    )
+    period = models.ForeignKey(
+        ReportingPeriod,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="downloads",
+        verbose_name=_("reporting period"),
+        help_text=_("Empty for a download that is not of one period's figures."),
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -330,10 +330,14 @@ def _annex(period: ReportingPeriod) -> dict:
 # --- The whole report -------------------------------------------------------------------------------------
 
 
-def final_versions(period: ReportingPeriod) -> list[dict]:
+def final_versions(period: ReportingPeriod, *, exact: bool) -> list[dict]:
+    """The period's finalised versions, newest first; the table's versions (made with
+    exact figures) only when the reader sees exact figures (`exact`)."""
+    versions = FinalReport.objects.filter(period=period)
+    if not exact:
+        versions = versions.filter(shared=True)
     return list(
-        FinalReport.objects.filter(period=period)
-        .select_related("created_by")
+        versions.select_related("created_by")
         .order_by("-number")
         .values(
             "pk",
@@ -506,6 +510,7 @@ def national_report(start: datetime.date, *, today: datetime.date | None = None)
         rows.append(
             {
                 "county": county.name,
+                "county_pk": county.pk,
                 "period": period.label,
                 "period_pk": period.pk,
                 "submissions": submissions.get(period.pk, {}).get("complete", 0),

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from krat import access
-from krat.audit import log_download
+from krat.audit import Carried, log_download, log_downloads
 from krat.forms import add_errors
 from krat.freshness import fresh
 from krat.models import FinalReport, PeriodReport, ReportingPeriod
@@ -40,15 +40,23 @@ def period_for_report(user, pk: int, *, finalise: bool = False) -> ReportingPeri
     return period
 
 
-def sees_exact(user, county) -> bool:
-    """Exact figures for the secretariat and the chair; everyone else reads the shared version."""
-    return access.can_manage_county(user, county) or access.can_chair(user, county)
+def final_report_for_user(user, pk: int) -> FinalReport:
+    """The finalised version `user` asked for: 404 for another county's, 403 for a
+    representative, and 404 for the table's version (exact figures) to a reader outside
+    the table — it is not listed to them either (`access.can_read_final_report`)."""
+    final = get_object_or_404(FinalReport.objects.select_related("period__county"), pk=pk)
+    county = final.period.county
+    access.require_readable(user, county)
+    access.require(access.can_read_whole_county(user, county))
+    if not access.can_read_final_report(user, final):
+        raise Http404
+    return final
 
 
 def _shared(request: HttpRequest, period: ReportingPeriod) -> bool:
     """`?ndarje=1` for sharing, `0` for the table; the county's setting otherwise.
-    Observers always get the shared version."""
-    if not sees_exact(request.user, period.county):
+    Whoever does not see exact figures (observers) always gets the shared version."""
+    if not access.sees_exact_figures(request.user, period.county):
         return True
     asked = request.GET.get("ndarje")
     if asked in ("0", "1"):
@@ -66,6 +74,7 @@ def _language(request: HttpRequest) -> str:
 def report_preview(request: HttpRequest, pk: int) -> HttpResponse:
     period = period_for_report(request.user, pk)
     county = period.county
+    exact = access.sees_exact_figures(request.user, county)
     shared = _shared(request, period)
     document = fresh(
         ("report-preview", period.pk, shared),
@@ -81,10 +90,10 @@ def report_preview(request: HttpRequest, pk: int) -> HttpResponse:
             "period": period,
             "document": document,
             "shared": shared,
-            "sees_exact": sees_exact(request.user, county),
+            "sees_exact": exact,
             "can_edit_summary": access.can_manage_county(request.user, county),
             "can_finalise": access.can_chair(request.user, county),
-            "finals": selectors.final_versions(period),
+            "finals": selectors.final_versions(period, exact=exact),
             "finalise_form": FinaliseForm(initial={"shared": shared}),
         },
     )
@@ -98,7 +107,9 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     with translation.override(_language(request)):
         report = selectors.period_report(period.county, period, shared=shared)
         pdf = documents.report_pdf(report)
-        log_download(request, county=period.county, what=_("Period report (PDF)"), suppressed=shared)
+        log_download(
+            request, county=period.county, period=period, what=_("Period report (PDF)"), suppressed=shared
+        )
     return pdf_response(pdf, documents.report_filename(report, "pdf"))
 
 
@@ -110,7 +121,9 @@ def report_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     with translation.override(_language(request)):
         report = selectors.period_report(period.county, period, shared=shared)
         content = report_workbook(report)
-        log_download(request, county=period.county, what=_("Period report (XLSX)"), suppressed=shared)
+        log_download(
+            request, county=period.county, period=period, what=_("Period report (XLSX)"), suppressed=shared
+        )
     return xlsx_response(content, documents.report_filename(report, "xlsx"))
 
 
@@ -180,8 +193,8 @@ def report_finalise(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 @login_required
 def final_report_download(request: HttpRequest, pk: int) -> HttpResponse:
-    final = get_object_or_404(FinalReport.objects.select_related("period__county"), pk=pk)
-    period = period_for_report(request.user, final.period_id)
+    final = final_report_for_user(request.user, pk)
+    period = final.period
     data = bytes(final.pdf)
     if FinalReport.checksum(data) != final.sha256:
         return HttpResponseServerError(
@@ -190,6 +203,7 @@ def final_report_download(request: HttpRequest, pk: int) -> HttpResponse:
     log_download(
         request,
         county=period.county,
+        period=period,
         what=_("Finalised period report, version %(number)d") % {"number": final.number},
         suppressed=final.shared,
     )
@@ -203,6 +217,19 @@ def final_report_download(request: HttpRequest, pk: int) -> HttpResponse:
 def _require_national(user) -> None:
     if not access.is_national(user):
         raise PermissionDenied
+
+
+def _log_national(request: HttpRequest, report: dict, what: str) -> None:
+    """The national report carries each county's figures of its period (small numbers
+    hidden): a row in each county's download log."""
+    log_downloads(
+        request,
+        what=what,
+        carried=[
+            Carried(county_id=r["county_pk"], period_id=r["period_pk"], suppressed=True)
+            for r in report["rows"]
+        ],
+    )
 
 
 def _start(value: str) -> datetime.date:
@@ -238,6 +265,7 @@ def national_report_pdf(request: HttpRequest, start: str) -> HttpResponse:
         if not report["rows"]:
             raise Http404
         pdf = documents.national_pdf(report)
+        _log_national(request, report, _("National report (PDF)"))
     return pdf_response(pdf, f"raporti-kombetar-{start}.pdf")
 
 
@@ -250,6 +278,7 @@ def national_report_xlsx(request: HttpRequest, start: str) -> HttpResponse:
         if not report["rows"]:
             raise Http404
         content = national_workbook(report)
+        _log_national(request, report, _("National report (XLSX)"))
     return xlsx_response(content, f"raporti-kombetar-{start}.xlsx")
 
 
