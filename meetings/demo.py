@@ -82,6 +82,7 @@ def _load_seed_meeting(county, institutions, chair, starts_at) -> None:
             for name, institution in sorted(institutions.items())
             if institution.is_table_member
         ],
+        expected_version=meeting.version,
     )
     for (text, responsible, due, item_number), status in zip(seed.DECISIONS, DECISION_STATUS, strict=True):
         decision = Decision(

@@ -10,7 +10,7 @@ from rest_framework import exceptions, status
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from krat.concurrency import StaleEditError
+from krat.concurrency import MissingVersionError, StaleEditError
 
 
 class PreconditionRequired(exceptions.APIException):
@@ -42,6 +42,8 @@ def field_errors(error: DjangoValidationError) -> dict[str, list[str]]:
 def as_api_error(error: DjangoValidationError) -> exceptions.APIException:
     if isinstance(error, StaleEditError):
         return PreconditionFailed(" ".join(error.messages))
+    if isinstance(error, MissingVersionError):
+        return PreconditionRequired()
     return exceptions.ValidationError(field_errors(error))
 
 

@@ -66,16 +66,20 @@ class TestAttendance:
         meeting = MeetingFactory(county=world.own, status=MeetingStatus.PLANNED)
         row = services.AttendanceRow(institution=world.own_institution, status=AttendanceStatus.PRESENT)
         with pytest.raises(ValidationError) as error:
-            services.attendance_record(meeting=meeting, rows=[row])
+            services.attendance_record(meeting=meeting, rows=[row], expected_version=meeting.version)
         assert codes(error.value) == {"not_held"}
         assert meeting.attendances.count() == 0
 
     def test_attendance_is_recorded_and_changed(self, world):
         meeting = MeetingFactory(county=world.own)
         present = services.AttendanceRow(world.own_institution, AttendanceStatus.PRESENT, "Arben Krasniqi")
-        services.attendance_record(meeting=meeting, rows=[present], guests="OIM Tiranë")
         services.attendance_record(
-            meeting=meeting, rows=[services.AttendanceRow(world.own_institution, AttendanceStatus.EXCUSED)]
+            meeting=meeting, rows=[present], guests="OIM Tiranë", expected_version=meeting.version
+        )
+        services.attendance_record(
+            meeting=meeting,
+            rows=[services.AttendanceRow(world.own_institution, AttendanceStatus.EXCUSED)],
+            expected_version=meeting.version,
         )
         record = meeting.attendances.get()
         assert (record.status, record.attendee) == (AttendanceStatus.EXCUSED, "")
@@ -86,7 +90,7 @@ class TestAttendance:
         meeting = MeetingFactory(county=world.own)
         row = services.AttendanceRow(world.foreign_institution, AttendanceStatus.PRESENT)
         with pytest.raises(ValidationError) as error:
-            services.attendance_record(meeting=meeting, rows=[row])
+            services.attendance_record(meeting=meeting, rows=[row], expected_version=meeting.version)
         assert "institution_county" in codes(error.value)
 
     def test_the_attendance_line_counts_members(self, world):
@@ -98,6 +102,7 @@ class TestAttendance:
                 services.AttendanceRow(world.own_institution, AttendanceStatus.PRESENT, "A. K."),
                 services.AttendanceRow(ngo, AttendanceStatus.PRESENT),
             ],
+            expected_version=meeting.version,
         )
         line = selectors.meeting_summary(meeting).attendance
         assert (line.members_present, line.members_total) == (1, 2)
@@ -194,6 +199,7 @@ class TestLock:
             lambda: services.attendance_record(
                 meeting=meeting,
                 rows=[services.AttendanceRow(world.own_institution, AttendanceStatus.PRESENT)],
+                expected_version=meeting.version,
             ),
             lambda: services.meeting_set_status(meeting=meeting, status=MeetingStatus.CANCELLED),
         ]

@@ -185,6 +185,7 @@ class TestRecording:
             {
                 f"status_{world.own_institution.pk}": "present",
                 f"attendee_{world.own_institution.pk}": "Arben K.",
+                "version": planned.version,
             },
         )
         assert response.status_code == 400
@@ -201,6 +202,7 @@ class TestRecording:
                 f"attendee_{world.own_institution.pk}": "Arben Krasniqi",
                 f"status_{world.other_institution.pk}": "excused",
                 "guests": "OIM",
+                "version": meeting.version,
             },
         )
         assert response.status_code == 302
