@@ -17,6 +17,8 @@ from django.forms.utils import ErrorList
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from krat.inputs import bound_numbers
+
 MISSING_VERSION_MESSAGE = gettext_lazy(
     "This page does not say which version of the record it was opened on (it was opened "
     "before an update of the application, or it is incomplete), so nothing was saved; your "
@@ -122,13 +124,15 @@ class VersionedFormMixin(StampedFormMixin, forms.Form):
     else meanwhile (a period's progress, a report's summary) refuses this save as stale.
 
     Also: a model rule about a field the form does not show (a meeting's status when its
-    date moves) becomes an error of the whole form instead of Django's ValueError (a 500).
+    date moves) becomes an error of the whole form instead of Django's ValueError (a 500);
+    and the number fields get their model's bounds (`krat.inputs.bound_numbers`).
     """
 
     version = VersionField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        bound_numbers(self)
         instance = getattr(self, "instance", None)
         if instance is not None and instance.pk:
             self.fields["version"].initial = instance.version
