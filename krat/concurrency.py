@@ -42,6 +42,22 @@ class StaleEditError(ValidationError):
         )
 
 
+class ChangedSinceReadError(StaleEditError):
+    """Raised when a decision about a record (approving, returning it) was taken on a
+    version that someone changed since: the decider must read what they decide on."""
+
+    def __init__(self):
+        self.changed_fields = []
+        ValidationError.__init__(
+            self,
+            _(
+                "This changed after you opened the page (someone saved it meanwhile), so "
+                "nothing was done. Read it again, then decide."
+            ),
+            code="stale_edit",
+        )
+
+
 class MissingVersionError(ValidationError):
     """Raised when a change of a stored record does not say which version it started from."""
 
@@ -102,6 +118,15 @@ class VersionField(forms.IntegerField):
         messages = dict.fromkeys(("required", "invalid", "min_value", "max_value"), MISSING_VERSION_MESSAGE)
         kwargs["error_messages"] = {**messages, **kwargs.get("error_messages", {})}
         super().__init__(**kwargs)
+
+
+def posted_version(data) -> int | None:
+    """The version a button's form sent (`version`), or None when it is missing or broken:
+    the service then refuses the action (`MissingVersionError`)."""
+    try:
+        return VersionField(min_value=1).clean(data.get("version"))
+    except ValidationError:
+        return None
 
 
 class StampedFormMixin:

@@ -12,7 +12,7 @@ from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from krat.concurrency import StaleEditError, require_version, save_versioned
+from krat.concurrency import ChangedSinceReadError, StaleEditError, require_version, save_versioned
 from krat.models import Institution, User
 from meetings.choices import AttendanceStatus, MeetingStatus, MinutesStatus
 from meetings.models import AgendaItem, Attachment, Attendance, Decision, Meeting, MinutesVersion
@@ -140,10 +140,13 @@ def decision_update_status(*, decision: Decision, expected_version: int | None) 
 
 
 @transaction.atomic
-def minutes_approve(*, meeting: Meeting, user: User) -> Meeting:
+def minutes_approve(*, meeting: Meeting, user: User, expected_version: int | None) -> Meeting:
     """The chair approves the minutes, which locks them and stores their summary as the
-    next version (`minutes_store`): what was approved is what prints from then on."""
+    next version (`minutes_store`): what was approved is what prints from then on. What is
+    approved is the version the chair read (`expected_version`), never one changed since."""
     stored = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if stored.version != require_version(expected_version):
+        raise ChangedSinceReadError
     _require_held(stored, _("Only the minutes of a meeting that was held can be approved."))
     if stored.is_locked:
         raise ValidationError(_("The minutes are already approved."), code="already_approved")

@@ -177,7 +177,7 @@ class TestLock:
         )
         item = AgendaItemFactory(meeting=meeting, position=1)
         decision = DecisionFactory(meeting=meeting, responsible=world.own_institution)
-        services.minutes_approve(meeting=meeting, user=world.users["chair"])
+        services.minutes_approve(meeting=meeting, user=world.users["chair"], expected_version=meeting.version)
         return meeting, item, decision
 
     def test_approval_locks_every_part_of_the_minutes(self, world, approved):
@@ -220,7 +220,9 @@ class TestLock:
     def test_only_held_meetings_are_approved(self, world):
         meeting = MeetingFactory(county=world.own, status=MeetingStatus.PLANNED)
         with pytest.raises(ValidationError):
-            services.minutes_approve(meeting=meeting, user=world.users["chair"])
+            services.minutes_approve(
+                meeting=meeting, user=world.users["chair"], expected_version=meeting.version
+            )
 
     def test_reopening_needs_a_reason_and_the_history_keeps_both_versions(self, world, approved):
         meeting, _item, _decision = approved
@@ -237,7 +239,7 @@ class TestLock:
         assert meeting.minutes_status == MinutesStatus.DRAFT
         meeting.chair_remarks = "Versioni i dytë."
         services.minutes_save(meeting=meeting, expected_version=meeting.version)
-        services.minutes_approve(meeting=meeting, user=world.users["chair"])
+        services.minutes_approve(meeting=meeting, user=world.users["chair"], expected_version=meeting.version)
 
         versions = list(
             meeting.history.order_by("history_date").values_list("chair_remarks", "minutes_status")

@@ -102,7 +102,7 @@ def seed_meeting(world):
             ),
             expected_version=None,
         )
-    services.minutes_approve(meeting=meeting, user=chair)
+    services.minutes_approve(meeting=meeting, user=chair, expected_version=meeting.version)
     return meeting
 
 

@@ -258,3 +258,59 @@ def test_an_import_does_not_replace_a_grid_saved_since_its_page_was_opened(world
     saved = client.post(url, {**stamps, "file": SimpleUploadedFile("v.xlsx", victims_file(world))})
     assert saved.status_code == 302
     assert VictimReport.objects.get(institution=world.own_institution, status="victim").total == 5
+
+
+# --- Decisions about what was read: approving the minutes, approving or returning a report -----
+
+
+def _approve_minutes(world):
+    from tests.meetings.factories import MeetingFactory
+
+    meeting = MeetingFactory(county=world.own)
+    return world.users["chair"], reverse("meetings:approve", args=[meeting.pk]), meeting, {}
+
+
+def _submission(world):
+    from krat.models import SubmissionState
+    from tests.krat.access_cases import make_submission
+
+    return make_submission(world.period, world.own_institution, SubmissionState.SUBMITTED)
+
+
+def _approve_report(world):
+    submission = _submission(world)
+    return (
+        world.users["secretariat"],
+        reverse("krat:submission_approve", args=[submission.pk]),
+        submission,
+        {},
+    )
+
+
+def _return_report(world):
+    submission = _submission(world)
+    url = reverse("krat:submission_return", args=[submission.pk])
+    return world.users["secretariat"], url, submission, {"comment": "Shtoni shifrat."}
+
+
+DECISIONS = {"meetings:approve": _approve_minutes, "krat:submission_approve": _approve_report}
+DECISIONS["krat:submission_return"] = _return_report
+
+
+@pytest.mark.parametrize("name", sorted(DECISIONS))
+def test_a_decision_is_taken_on_the_version_read_and_never_without_one(world, client, name):
+    """The chair approves the minutes they read; the secretariat approves or returns the
+    report it read. Without the version, or on one changed since, nothing happens."""
+    user, url, record, data = DECISIONS[name](world)
+    client.force_login(user)
+    version = record.version
+    type(record).objects.filter(pk=record.pk).update(version=version + 1)  # saved by someone meanwhile
+    for sent in ({}, {"version": ""}, {"version": "abc"}, {"version": version}):
+        response = client.post(url, {**data, **sent}, follow=True)
+        record.refresh_from_db()
+        assert record.version == version + 1, (name, sent)  # nothing happened
+        content = response.content.decode()
+        assert MISSING_VERSION in content or "Kjo ndryshoi pasi e hapët faqen" in content, (name, sent)
+    assert client.post(url, {**data, "version": version + 1}).status_code == 302
+    record.refresh_from_db()
+    assert record.version == version + 2, name
