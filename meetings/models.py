@@ -370,7 +370,7 @@ class Decision(Versioned):
             raise ValidationError(errors)
 
 
-class MinutesVersion(StoredPdf):
+class MinutesVersion(NeutralisesBidi, StoredPdf):
     """The summary of a meeting as the chair approved it: the signed Albanian PDF, byte
     for byte with its checksum (`StoredPdf`), and the data it was printed from, from which
     the page and the English PDF are shown. What it lists — the pending decisions of

@@ -45,6 +45,8 @@ NOT_TYPED = {
     "krat.FinalReport.size",
     "meetings.Attachment.size",
     "krat.RecoveryCodeDevice.throttling_failure_count",  # django-otp's counter
+    "meetings.MinutesVersion.number",
+    "meetings.MinutesVersion.size",
 }
 BILLION = "1e9"
 
