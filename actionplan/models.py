@@ -3,22 +3,40 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from actionplan.choices import ActivityState, EventStatus, ProgressStatus, TargetGroupCode
+from krat.inputs import NeutralisesBidi
 from krat.models import County, Institution, Municipality, ReportingPeriod
 from krat.models.base import Versioned
 
 ZERO = 0
+# What a number typed in the plan can mean. The forms offer these bounds, the models refuse
+# what lies outside them with a message, and the database holds them as constraints.
+MIN_YEAR, MAX_YEAR = 2000, 2100
+# A target or a value achieved, in the indicator's unit (people, sessions, leaflets…):
+# at most a million, more than the people of any county.
+MAX_AMOUNT = 1_000_000
+# An activity's budget in lek: at most a thousand million, far above any county's plan.
+MAX_BUDGET = 1_000_000_000
+# People reached by one awareness event: at most three million, more than Albania's people.
+MAX_PEOPLE_REACHED = 3_000_000
+# A value achieved may pass the target, but more than ten times is a typing mistake (or a
+# wrong target, which the secretariat corrects on the activity).
+ACHIEVED_TIMES_TARGET = 10
+# Order numbers of pillars and objectives (an import numbers them up to its row limit).
+MAX_POSITION = 9_999
 
 
 def activity_state(*, status: str, deadline: datetime.date, today: datetime.date) -> str:
@@ -43,7 +61,9 @@ class ActionPlan(Versioned):
         County, on_delete=models.PROTECT, related_name="action_plans", verbose_name=_("county")
     )
     year = models.PositiveSmallIntegerField(
-        _("year"), validators=[MinValueValidator(2000)], help_text=_("The calendar year the plan covers.")
+        _("year"),
+        validators=[MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)],
+        help_text=_("The calendar year the plan covers."),
     )
     title = models.CharField(_("title"), max_length=200)
     history = HistoricalRecords()
@@ -59,7 +79,7 @@ class ActionPlan(Versioned):
                 violation_error_message=_("This county already has an action plan for this year."),
             ),
             models.CheckConstraint(
-                condition=Q(year__gte=2000, year__lte=2100), name="%(app_label)s_%(class)s_year_range"
+                condition=Q(year__gte=MIN_YEAR, year__lte=MAX_YEAR), name="%(app_label)s_%(class)s_year_range"
             ),
         ]
 
@@ -74,7 +94,9 @@ class Pillar(Versioned):
         ActionPlan, on_delete=models.CASCADE, related_name="pillars", verbose_name=_("plan")
     )
     name = models.CharField(_("name"), max_length=120)
-    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    position = models.PositiveSmallIntegerField(
+        _("order"), default=0, validators=[MaxValueValidator(MAX_POSITION)]
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -87,6 +109,9 @@ class Pillar(Versioned):
                 "plan",
                 name="%(app_label)s_%(class)s_unique_name_per_plan",
                 violation_error_message=_("This plan already has a pillar with this name."),
+            ),
+            models.CheckConstraint(
+                condition=Q(position__lte=MAX_POSITION), name="%(app_label)s_%(class)s_position_bound"
             ),
         ]
 
@@ -101,7 +126,9 @@ class Objective(Versioned):
         Pillar, on_delete=models.CASCADE, related_name="objectives", verbose_name=_("pillar")
     )
     name = models.CharField(_("objective"), max_length=300)
-    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    position = models.PositiveSmallIntegerField(
+        _("order"), default=0, validators=[MaxValueValidator(MAX_POSITION)]
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -114,6 +141,9 @@ class Objective(Versioned):
                 "pillar",
                 name="%(app_label)s_%(class)s_unique_name_per_pillar",
                 violation_error_message=_("This pillar already has an objective with this name."),
+            ),
+            models.CheckConstraint(
+                condition=Q(position__lte=MAX_POSITION), name="%(app_label)s_%(class)s_position_bound"
             ),
         ]
 
@@ -149,7 +179,10 @@ class Activity(Versioned):
     deadline = models.DateField(_("deadline"))
     indicator = models.CharField(_("indicator"), max_length=300)
     target = models.DecimalField(
-        _("target"), max_digits=12, decimal_places=2, validators=[MinValueValidator(ZERO)]
+        _("target"),
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(ZERO), MaxValueValidator(MAX_AMOUNT)],
     )
     unit = models.CharField(_("unit"), max_length=60, help_text=_("For example “sessions” or “people”."))
     budget = models.DecimalField(
@@ -158,7 +191,7 @@ class Activity(Versioned):
         decimal_places=2,
         null=True,
         blank=True,
-        validators=[MinValueValidator(ZERO)],
+        validators=[MinValueValidator(ZERO), MaxValueValidator(MAX_BUDGET)],
     )
     budget_source = models.CharField(_("source of funding"), max_length=200, blank=True)
     history = HistoricalRecords()
@@ -182,8 +215,15 @@ class Activity(Versioned):
                 condition=Q(target__gte=0), name="%(app_label)s_%(class)s_target_not_negative"
             ),
             models.CheckConstraint(
+                condition=Q(target__lte=MAX_AMOUNT), name="%(app_label)s_%(class)s_target_bound"
+            ),
+            models.CheckConstraint(
                 condition=Q(budget__isnull=True) | Q(budget__gte=0),
                 name="%(app_label)s_%(class)s_budget_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(budget__isnull=True) | Q(budget__lte=MAX_BUDGET),
+                name="%(app_label)s_%(class)s_budget_bound",
             ),
         ]
 
@@ -239,7 +279,7 @@ class ActivityProgress(Versioned):
         decimal_places=2,
         null=True,
         blank=True,
-        validators=[MinValueValidator(ZERO)],
+        validators=[MinValueValidator(ZERO), MaxValueValidator(MAX_AMOUNT)],
         help_text=_("In the indicator's unit, counted from the start of the activity."),
     )
     narrative = models.TextField(
@@ -273,6 +313,10 @@ class ActivityProgress(Versioned):
                 condition=Q(achieved__isnull=True) | Q(achieved__gte=0),
                 name="%(app_label)s_%(class)s_achieved_not_negative",
             ),
+            models.CheckConstraint(
+                condition=Q(achieved__isnull=True) | Q(achieved__lte=MAX_AMOUNT),
+                name="%(app_label)s_%(class)s_achieved_bound",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -280,6 +324,8 @@ class ActivityProgress(Versioned):
 
     def clean(self) -> None:
         super().clean()
+        if self.activity_id:
+            self._check_achieved_against_target()
         if not (self.activity_id and self.period_id):
             return
         plan = self.activity.plan
@@ -298,8 +344,32 @@ class ActivityProgress(Versioned):
                 params={"period": self.period.label},
             )
 
+    def _check_achieved_against_target(self) -> None:
+        target, achieved = self.activity.target, self.achieved
+        if not isinstance(achieved, Decimal) or not target or achieved > MAX_AMOUNT:
+            return  # nothing to compare, or already refused by the field's own bound
+        if achieved <= target * ACHIEVED_TIMES_TARGET:
+            return
+        raise ValidationError(
+            {
+                "achieved": ValidationError(
+                    _(
+                        "%(achieved)s is more than ten times the target (%(target)s %(unit)s). Check "
+                        "the number; if the target itself is wrong, the secretariat corrects it "
+                        "on the activity."
+                    ),
+                    code="achieved_implausible",
+                    params={
+                        "achieved": number_format(achieved.normalize(), use_l10n=True),
+                        "target": number_format(target.normalize(), use_l10n=True),
+                        "unit": self.activity.unit,
+                    },
+                )
+            }
+        )
 
-class ProgressComment(models.Model):
+
+class ProgressComment(NeutralisesBidi, models.Model):
     """A partner institution's comment on an activity in a reporting period."""
 
     activity = models.ForeignKey(
@@ -402,7 +472,9 @@ class AwarenessEvent(Versioned):
     status = models.CharField(
         _("status"), max_length=20, choices=EventStatus.choices, default=EventStatus.PLANNED
     )
-    people_reached = models.PositiveIntegerField(_("people reached"), null=True, blank=True)
+    people_reached = models.PositiveIntegerField(
+        _("people reached"), null=True, blank=True, validators=[MaxValueValidator(MAX_PEOPLE_REACHED)]
+    )
     note = models.TextField(
         _("internal note"), max_length=2000, blank=True, help_text=_("For the table only; never published.")
     )
@@ -417,6 +489,10 @@ class AwarenessEvent(Versioned):
                 condition=Q(people_reached__isnull=True) | Q(status=EventStatus.HELD),
                 name="%(app_label)s_%(class)s_reached_only_when_held",
                 violation_error_message=_("People reached can only be recorded for an event that was held."),
+            ),
+            models.CheckConstraint(
+                condition=Q(people_reached__isnull=True) | Q(people_reached__lte=MAX_PEOPLE_REACHED),
+                name="%(app_label)s_%(class)s_people_reached_bound",
             ),
             models.CheckConstraint(
                 condition=Q(start_time__isnull=True)

@@ -54,14 +54,28 @@ FIELD_COLUMN = {
 
 
 def template_example(plan: ActionPlan) -> list[list]:
+    """An example row that imports as it is into `plan`: the county's own institutions, the
+    plan's first pillar and objective when it has them, and a code no activity uses (so
+    that importing the template unchanged adds one activity and overwrites none)."""
+    institutions = list(
+        Institution.objects.filter(county_id=plan.county_id, is_active=True)
+        .order_by("-is_table_member", "name")
+        .values_list("name", flat=True)[:3]
+    )
+    pillar = plan.pillars.order_by("position", "pk").first()
+    objective = pillar.objectives.order_by("position", "pk").first() if pillar else None
+    used = {code.casefold() for code in plan.activities.values_list("code", flat=True)}
+    number = 1
+    while f"1.1.{number}" in used:
+        number += 1
     return [
         [
-            "Parandalimi",
-            "Rritja e ndërgjegjësimit në shkolla",
-            "1.1.1",
+            pillar.name if pillar else "Parandalimi",
+            objective.name if objective else "Rritja e ndërgjegjësimit në shkolla",
+            f"1.1.{number}",
             "Sesione informuese për nxënësit për rreziqet e trafikimit",
-            "Zyra Vendore Arsimore",
-            "Drejtoria Vendore e Policisë; Njësia për Mbrojtjen e Fëmijëve",
+            institutions[0] if institutions else "",
+            "; ".join(institutions[1:]),
             datetime.date(plan.year, 2, 1),
             datetime.date(plan.year, 6, 30),
             "Sesione të zhvilluara",

@@ -7,7 +7,12 @@ from django.utils.translation import pgettext_lazy
 from krat.choices import InstitutionKind
 
 UNKNOWN = "unknown"
+# The most one institution can count in one cell for one period of one county: far above
+# what any county records (Albania identifies a few hundred victims a year), low enough that
+# a typing mistake (an extra zero or three) is refused instead of filling a report.
 MAX_COUNT = 10_000
+# Ages where the county's age groups start and end.
+MAX_AGE = 120
 
 
 class DataKind(models.TextChoices):

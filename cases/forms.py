@@ -10,7 +10,7 @@ from cases.choices import MAX_COUNT, UNKNOWN, Country, Dimension, Sex, VictimSta
 from cases.models import AgeGroup, CasesSettings, EmploymentFunnel, StreetIntervention
 from cases.services.victims import VictimGrid, victim_categories, victim_grid_errors
 from krat.choices import InstitutionKind
-from krat.concurrency import VersionedFormMixin
+from krat.concurrency import StampedFormMixin, VersionedFormMixin, VersionField
 from krat.forms import DateInput
 from krat.models import County, Institution, Municipality
 
@@ -28,10 +28,11 @@ def count_input(label="", **kwargs) -> forms.IntegerField:
     )
 
 
-class VictimGridForm(forms.Form):
+class VictimGridForm(StampedFormMixin, forms.Form):
     """Both statuses of one institution's victims grid for one period.
 
-    Fields: `<status>-total`, `<status>-referred`, `<status>-<dimension>-<category>`,
+    Fields: `<status>-version` (the version of the status the page shows, 0 for none),
+    `<status>-total`, `<status>-referred`, `<status>-<dimension>-<category>`,
     and foreign victims by country as `country-<i>` with `<status>-country-<i>`.
     """
 
@@ -45,9 +46,7 @@ class VictimGridForm(forms.Form):
         self.country_slots = max(COUNTRY_SLOTS, len(stored_countries))
         for status in VictimStatus.values:
             grid = stored.get(status, {"total": 0, "referred": 0, "cells": {}, "version": None})
-            self.fields[f"{status}-version"] = forms.IntegerField(
-                required=False, widget=forms.HiddenInput, initial=grid["version"]
-            )
+            self.fields[f"{status}-version"] = VersionField(initial=grid["version"] or 0)
             self.fields[f"{status}-total"] = count_input(_("Total"), initial=grid["total"])
             self.fields[f"{status}-referred"] = count_input(
                 _("Referred to services or a shelter"), initial=grid["referred"]
@@ -133,7 +132,7 @@ class VictimGridForm(forms.Form):
                 self.add_error(field, message)
         return cleaned
 
-    def versions(self) -> dict[str, int | None]:
+    def versions(self) -> dict[str, int]:
         return {s: self.cleaned_data.get(f"{s}-version") for s in VictimStatus.values}
 
     def rows(self) -> list[dict]:
@@ -171,14 +170,33 @@ class VictimGridForm(forms.Form):
         ]
 
 
-class UploadForm(forms.Form):
+class UploadForm(StampedFormMixin, forms.Form):
+    """A spreadsheet that replaces a grid, with the stamps of the grid the page showed
+    (`stamps`: field name → version), so that it does not replace a newer save unseen."""
+
     file = forms.FileField(label=_("Spreadsheet (.xlsx)"))
+
+    def __init__(self, *args, stamps: dict[str, int] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, value in (stamps or {}).items():
+            self.fields[name] = VersionField(initial=value)
+
+    def stamps(self) -> dict[str, int]:
+        return {
+            name: self.cleaned_data[name] for name, f in self.fields.items() if isinstance(f, VersionField)
+        }
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith(".xlsx"):
             raise forms.ValidationError(_("Upload the .xlsx template."), code="not_xlsx")
         return upload
+
+
+class GridStampForm(StampedFormMixin, forms.Form):
+    """The stamp of the employment grid the page showed (see `employment_stamp`)."""
+
+    stamp = VersionField()
 
 
 class InstitutionChoiceMixin:

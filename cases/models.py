@@ -7,6 +7,7 @@ No model here has a field for a name, birth date, personal number, phone or addr
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from cases.choices import (
     DEFAULT_REPORTING_KINDS,
+    MAX_AGE,
     MAX_COUNT,
     Accompanied,
     DataKind,
@@ -30,7 +32,9 @@ from krat.models.base import Versioned
 
 
 def count_field(verbose_name, **kwargs) -> models.PositiveIntegerField:
-    return models.PositiveIntegerField(verbose_name, default=0, **kwargs)
+    return models.PositiveIntegerField(
+        verbose_name, default=0, validators=[MaxValueValidator(MAX_COUNT)], **kwargs
+    )
 
 
 def count_bound(field: str) -> models.CheckConstraint:
@@ -108,9 +112,13 @@ class AgeGroup(models.Model):
     county = models.ForeignKey(
         County, on_delete=models.CASCADE, related_name="age_groups", verbose_name=_("county")
     )
-    min_age = models.PositiveSmallIntegerField(_("from age"))
+    min_age = models.PositiveSmallIntegerField(_("from age"), validators=[MaxValueValidator(MAX_AGE)])
     max_age = models.PositiveSmallIntegerField(
-        _("to age"), null=True, blank=True, help_text=_("Empty for the open last group (25+).")
+        _("to age"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_AGE)],
+        help_text=_("Empty for the open last group (25+)."),
     )
     history = HistoricalRecords()
 
@@ -127,7 +135,11 @@ class AgeGroup(models.Model):
                 name="%(app_label)s_%(class)s_max_not_below_min",
             ),
             models.CheckConstraint(
-                condition=Q(min_age__lte=120), name="%(app_label)s_%(class)s_min_age_range"
+                condition=Q(min_age__lte=MAX_AGE), name="%(app_label)s_%(class)s_min_age_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(max_age__isnull=True) | Q(max_age__lte=MAX_AGE),
+                name="%(app_label)s_%(class)s_max_age_range",
             ),
         ]
 

@@ -337,7 +337,12 @@ def employment_template_for(age_groups: Sequence[AgeGroup]) -> xl.SheetTemplate:
 
 
 def employment_import(
-    data: bytes, *, period: ReportingPeriod, institution: Institution, age_groups: Sequence[AgeGroup]
+    data: bytes,
+    *,
+    period: ReportingPeriod,
+    institution: Institution,
+    age_groups: Sequence[AgeGroup],
+    expected_stamp: int,
 ) -> int:
     template = employment_template_for(age_groups)
     rows = xl.read_rows(data, template)
@@ -361,7 +366,7 @@ def employment_import(
         records.append(record)
     if problems:
         raise xl.SpreadsheetError(problems)
-    employment_save(period=period, institution=institution, rows=records)
+    employment_save(period=period, institution=institution, rows=records, expected_stamp=expected_stamp)
     return len(records)
 
 

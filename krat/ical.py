@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event
+
+from krat.inputs import strip_bidi
 
 PRODID = "-//KRAT//Komiteti Rajonal Antitrafik//SQ"
 
@@ -53,6 +55,13 @@ def calendar_bytes(
         calendar.add("x-wr-calname", name)
     stamp = (now or timezone.now()).astimezone(datetime.UTC)
     for item in events:
+        # Calendar programs show bidirectional controls too (krat.inputs).
+        item = replace(
+            item,
+            summary=strip_bidi(item.summary),
+            location=strip_bidi(item.location),
+            description=strip_bidi(item.description),
+        )
         event = Event()
         event.add("uid", item.uid)
         event.add("dtstamp", stamp)

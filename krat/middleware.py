@@ -8,19 +8,23 @@ choice made with the language button (kept in a cookie) changes the language.
 import time
 
 from django.conf import settings
-from django.http import JsonResponse
+from django.http import HttpResponseNotAllowed, JsonResponse
 from django.middleware.locale import LocaleMiddleware
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 
+def page_language(request) -> str:
+    """The language a page is shown in: the one chosen with the language button, else Albanian."""
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    return chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
 class AlbanianFirstLocaleMiddleware(LocaleMiddleware):
     def process_request(self, request):
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
-        translation.activate(language)
+        translation.activate(page_language(request))
         request.LANGUAGE_CODE = translation.get_language()
 
 
@@ -96,3 +100,24 @@ class IdleSessionMiddleware:
             if now - request.session.get(self.STAMP, 0) >= self.EVERY_SECONDS:
                 request.session[self.STAMP] = now
         return self.get_response(request)
+
+
+class MethodNotAllowedPageMiddleware:
+    """A page reached with a method it does not take (a GET of the log-out address, an
+    address bookmarked from a form) answers 405 with an explaining page in the site's
+    language instead of Django's empty one; the Allow header stays. The API's views answer
+    405 themselves (JSON, through DRF)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if isinstance(response, HttpResponseNotAllowed) and not response.content:
+            from krat.views.errors import is_api
+
+            if not is_api(request):
+                page = render(request, "errors/405.html", status=405)
+                page["Allow"] = response["Allow"]
+                return page
+        return response

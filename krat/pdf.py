@@ -26,6 +26,8 @@ from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.http import content_disposition_header
 
+from krat.inputs import strip_bidi
+
 #: The base URL pages are rendered under: `/static/...` and `/media/...` resolve below it.
 PDF_BASE_URL = "https://krat.invalid/"
 
@@ -124,7 +126,8 @@ def render_pdf(template_name: str, context: dict, *, request: HttpRequest | None
     """
     from weasyprint import HTML
 
-    html = render_to_string(template_name, context, request=request)
+    # Without bidirectional controls, which would print words reversed (krat.inputs).
+    html = strip_bidi(render_to_string(template_name, context, request=request))
     with cyclic_gc_paused():
         pdf = HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=_fetcher()).write_pdf()
     return pdf

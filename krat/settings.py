@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "krat.middleware.TwoFactorMiddleware",
     "krat.middleware.IdleSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "krat.middleware.MethodNotAllowedPageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -269,7 +270,11 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# The most text a form may send (files apart); a larger one is answered 413 in the page's
+# language (krat.views.errors) and stopped before it leaves the page (static/js/form-size.js).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# A failed CSRF check, in the site's language and format (Django's page is English).
+CSRF_FAILURE_VIEW = "krat.views.errors.csrf_failure"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

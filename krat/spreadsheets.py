@@ -36,6 +36,8 @@ from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from krat.inputs import strip_bidi
+
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 40 * 1024 * 1024
@@ -54,7 +56,8 @@ Parser = Callable[[Any], Any]
 
 def text(max_length: int = 500) -> Parser:
     def parse(value: Any) -> str:
-        result = "" if value is None else str(value).strip()
+        # Imports may create rows without a model's validation: the controls go here too.
+        result = "" if value is None else strip_bidi(str(value)).strip()
         if result.startswith("'") and result[1:].startswith(FORMULA_PREFIXES):
             # The apostrophe that exports made before text cells were used; not the data.
             result = result[1:]
@@ -301,9 +304,12 @@ def is_formula_like(value: Any) -> bool:
 
 
 def _plain(value: Any) -> Any:
-    """A value as a cell holds it: lazy and safe strings as text, aware datetimes local and naive."""
+    """A value as a cell holds it: lazy and safe strings as text without bidirectional
+    controls (`krat.inputs`), aware datetimes local and naive."""
     if isinstance(value, Promise) or hasattr(value, "__html__"):
-        return str(value)
+        value = str(value)
+    if isinstance(value, str):
+        return strip_bidi(value)
     if isinstance(value, datetime.datetime) and timezone.is_aware(value):
         return timezone.make_naive(value)
     return value

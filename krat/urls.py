@@ -94,5 +94,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+# Errors outside a view, in the site's language; JSON under /api/ (krat.views.errors).
+handler400 = "krat.views.errors.bad_request"
+handler403 = "krat.views.errors.permission_denied"
+handler404 = "krat.views.errors.page_not_found"
+handler500 = "krat.views.errors.server_error"
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -82,6 +82,7 @@ def _load_seed_meeting(county, institutions, chair, starts_at) -> None:
             for name, institution in sorted(institutions.items())
             if institution.is_table_member
         ],
+        expected_version=meeting.version,
     )
     for (text, responsible, due, item_number), status in zip(seed.DECISIONS, DECISION_STATUS, strict=True):
         decision = Decision(
@@ -94,7 +95,7 @@ def _load_seed_meeting(county, institutions, chair, starts_at) -> None:
         )
         services.decision_save(decision=decision, expected_version=None)
     if chair is not None:
-        services.minutes_approve(meeting=meeting, user=chair)
+        services.minutes_approve(meeting=meeting, user=chair, expected_version=meeting.version)
 
 
 def _load_upcoming(county, institutions, chair, day: datetime.date) -> None:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from actionplan.models import ActionPlan
 from krat.choices import Role
-from krat.concurrency import VersionedFormMixin
+from krat.concurrency import StampedFormMixin, VersionedFormMixin, VersionField
 from krat.forms import CountyScopedForm, DateInput
 from krat.models import ReportingPeriod, User
 from meetings import selectors
@@ -201,13 +201,13 @@ class AttachmentForm(forms.Form):
     )
 
 
-class AttendanceForm(forms.Form):
+class AttendanceForm(StampedFormMixin, forms.Form):
     """One status and one name per institution, plus the guests. `rows` are
     `selectors.AttendanceSheetRow`s, which carry the values the sheet opens with."""
 
-    # The meeting's version: the sheet is locked like an edit of the meeting. Optional, so
-    # a post without it (an old page) records as before, without the check.
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+    # The meeting's version: the sheet is locked like an edit of the meeting (required: a
+    # sheet that does not say what it was opened on could overwrite a newer one).
+    version = VersionField(min_value=1)
 
     def __init__(self, *args, rows, guests: str = "", version: int = 1, **kwargs):
         super().__init__(*args, **kwargs)

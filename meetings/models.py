@@ -13,13 +13,14 @@ from email.utils import parseaddr
 
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.core.validators import validate_email
+from django.core.validators import MaxValueValidator, validate_email
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from krat.inputs import NeutralisesBidi
 from krat.models import County, Institution, ReportingPeriod, User
 from krat.models.base import StoredPdf, Versioned
 from meetings.choices import (
@@ -30,6 +31,9 @@ from meetings.choices import (
     MeetingStatus,
     MinutesStatus,
 )
+
+# An agenda's order numbers (far above any meeting's agenda; an order number only sorts).
+MAX_POSITION = 999
 
 
 class Meeting(Versioned):
@@ -208,7 +212,7 @@ class AgendaItem(Versioned):
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="agenda_items", verbose_name=_("meeting")
     )
-    position = models.PositiveSmallIntegerField(_("order"))
+    position = models.PositiveSmallIntegerField(_("order"), validators=[MaxValueValidator(MAX_POSITION)])
     title = models.CharField(_("title"), max_length=300)
     presenter = models.ForeignKey(
         Institution,
@@ -231,6 +235,9 @@ class AgendaItem(Versioned):
                 name="%(app_label)s_%(class)s_unique_position",
                 violation_error_message=_("The agenda already has an item at this place."),
             ),
+            models.CheckConstraint(
+                condition=Q(position__lte=MAX_POSITION), name="%(app_label)s_%(class)s_position_bound"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -248,7 +255,7 @@ class AgendaItem(Versioned):
             )
 
 
-class Attendance(models.Model):
+class Attendance(NeutralisesBidi, models.Model):
     """Whether an institution came to a held meeting, and who represented it."""
 
     meeting = models.ForeignKey(
@@ -363,7 +370,7 @@ class Decision(Versioned):
             raise ValidationError(errors)
 
 
-class MinutesVersion(StoredPdf):
+class MinutesVersion(NeutralisesBidi, StoredPdf):
     """The summary of a meeting as the chair approved it: the signed Albanian PDF, byte
     for byte with its checksum (`StoredPdf`), and the data it was printed from, from which
     the page and the English PDF are shown. What it lists — the pending decisions of
@@ -438,7 +445,7 @@ def attachment_path(instance: Attachment, filename: str) -> str:
     return f"meetings/{instance.meeting.county_id}/{instance.meeting_id}/{secrets.token_hex(16)}{suffix}"
 
 
-class Attachment(models.Model):
+class Attachment(NeutralisesBidi, models.Model):
     """A document attached to a meeting; served only through a permission-checked view."""
 
     meeting = models.ForeignKey(

@@ -12,7 +12,7 @@ from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from krat.concurrency import StaleEditError, save_versioned
+from krat.concurrency import ChangedSinceReadError, StaleEditError, require_version, save_versioned
 from krat.models import Institution, User
 from meetings.choices import AttendanceStatus, MeetingStatus, MinutesStatus
 from meetings.models import AgendaItem, Attachment, Attendance, Decision, Meeting, MinutesVersion
@@ -94,17 +94,17 @@ def attendance_record(
     meeting: Meeting,
     rows: list[AttendanceRow],
     guests: str | None = None,
-    expected_version: int | None = None,
+    expected_version: int | None,
 ) -> None:
     """Record who came from each institution, for a meeting that has been held.
 
-    The attendance sheet is one edit of the meeting: with `expected_version` (the form's),
-    a sheet saved by someone else meanwhile refuses this one (`StaleEditError`).
+    The attendance sheet is one edit of the meeting: `expected_version` is the meeting's
+    version the sheet was opened on; a sheet saved by someone else meanwhile refuses this
+    one (`StaleEditError`), and one that gives no version is refused (`MissingVersionError`).
     """
-    if expected_version is not None:
-        stored = Meeting.objects.select_for_update().get(pk=meeting.pk)
-        if stored.version != expected_version:
-            raise StaleEditError([str(Attendance._meta.verbose_name_plural)])
+    stored = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if stored.version != require_version(expected_version):
+        raise StaleEditError([str(Attendance._meta.verbose_name_plural)])
     _require_unlocked(meeting)
     _require_held(meeting, _("Attendance can be recorded only for a meeting that has been held."))
     existing = {a.institution_id: a for a in meeting.attendances.all()}
@@ -124,9 +124,8 @@ def attendance_record(
     if guests_changed:
         meeting.guests = guests
         meeting.full_clean()
-    if guests_changed or expected_version is not None:
-        meeting.version += 1
-        meeting.save()
+    meeting.version = stored.version + 1
+    meeting.save()
 
 
 def decision_save(*, decision: Decision, expected_version: int | None) -> Decision:
@@ -141,10 +140,13 @@ def decision_update_status(*, decision: Decision, expected_version: int | None) 
 
 
 @transaction.atomic
-def minutes_approve(*, meeting: Meeting, user: User) -> Meeting:
+def minutes_approve(*, meeting: Meeting, user: User, expected_version: int | None) -> Meeting:
     """The chair approves the minutes, which locks them and stores their summary as the
-    next version (`minutes_store`): what was approved is what prints from then on."""
+    next version (`minutes_store`): what was approved is what prints from then on. What is
+    approved is the version the chair read (`expected_version`), never one changed since."""
     stored = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if stored.version != require_version(expected_version):
+        raise ChangedSinceReadError
     _require_held(stored, _("Only the minutes of a meeting that was held can be approved."))
     if stored.is_locked:
         raise ValidationError(_("The minutes are already approved."), code="already_approved")

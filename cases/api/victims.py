@@ -175,6 +175,6 @@ class VictimGridViewSet(GridViewSet):
             period=period,
             institution=institution,
             grids={entry["status"]: _as_grid(entry) for entry in statuses},
-            versions={entry["status"]: lock.get(entry["status"]) for entry in statuses},
+            versions={entry["status"]: lock.get(entry["status"], 0) for entry in statuses},
         )
         return {"warnings": [warning.message for warning in warnings]}

@@ -10,6 +10,7 @@ from operator import or_
 
 from django.db.models import Q
 
+from cases.choices import VictimStatus
 from cases.models import EmploymentFunnel, VictimReport
 from krat.models import Institution, ReportingPeriod
 
@@ -24,6 +25,15 @@ def grids_q(keys: Iterable[tuple[int, int]]) -> Q:
 def victim_grid_values(*, period: ReportingPeriod, institution: Institution) -> dict:
     """The stored grid of one institution: {status: {"total", "referred", "version", "cells"}}."""
     return victim_grids_values([(period.pk, institution.pk)]).get((period.pk, institution.pk), {})
+
+
+def victim_grid_versions(*, period: ReportingPeriod, institution: Institution) -> dict[str, int]:
+    """Each status's stored version in one institution's grid (0: never saved), as the
+    grid's pages send it back to lock their save."""
+    stored = dict(
+        VictimReport.objects.filter(period=period, institution=institution).values_list("status", "version")
+    )
+    return {status: stored.get(status, 0) for status in VictimStatus.values}
 
 
 def victim_grids_values(keys: Iterable[tuple[int, int]]) -> dict[tuple[int, int], dict]:

@@ -14,7 +14,7 @@ from cases.choices import DataKind
 from cases.models import EmploymentFunnel
 from cases.selectors.reporting import forget_reported
 from cases.services.reporting import check_writable
-from krat.concurrency import StaleEditError
+from krat.concurrency import StaleEditError, require_version
 from krat.models import Institution, ReportingPeriod
 
 
@@ -46,13 +46,15 @@ def employment_save(
     period: ReportingPeriod,
     institution: Institution,
     rows: Sequence[EmploymentFunnel],
-    expected_stamp: int | None = None,
+    expected_stamp: int | None,
 ) -> list[EmploymentFunnel]:
     """Replace the institution's employment paths for the period, whole or not at all.
 
-    With `expected_stamp` (what the editor loaded, see `employment_stamp`), a grid saved by
-    someone else meanwhile refuses this save (`StaleEditError`).
+    `expected_stamp` is what the editor loaded (see `employment_stamp`; 0 for a grid never
+    saved): a grid saved by someone else meanwhile refuses this save (`StaleEditError`),
+    and a save that gives no stamp is refused (`MissingVersionError`), never let through.
     """
+    expected_stamp = require_version(expected_stamp)
     check_writable(period=period, institution=institution, data=DataKind.EMPLOYMENT)
     seen = set()
     problems = []
@@ -86,10 +88,9 @@ def employment_save(
     if problems:
         raise ValidationError(problems)
     with transaction.atomic():
-        if expected_stamp is not None:
-            Institution.objects.select_for_update().get(pk=institution.pk)  # one grid saver at a time
-            if employment_stamp(period=period, institution=institution) != expected_stamp:
-                raise StaleEditError([str(EmploymentFunnel._meta.verbose_name_plural)])
+        Institution.objects.select_for_update().get(pk=institution.pk)  # one grid saver at a time
+        if employment_stamp(period=period, institution=institution) != expected_stamp:
+            raise StaleEditError([str(EmploymentFunnel._meta.verbose_name_plural)])
         for old in EmploymentFunnel.objects.filter(period=period, institution=institution):
             old.delete()
         for row in rows:

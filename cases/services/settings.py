@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from cases.choices import Dimension
+from cases.choices import MAX_AGE, Dimension
 from cases.models import AgeGroup, CasesSettings, EmploymentFunnel, StreetChildCount, VictimCount
 from krat.concurrency import save_versioned
 from krat.memo import forget, remembered
@@ -61,7 +61,7 @@ def age_groups_set(*, county: County, bounds: Sequence[int]) -> list[AgeGroup]:
     Refused once any figure uses the current groups: old figures keep their meaning.
     """
     starts = sorted(set(bounds))
-    if not starts or starts[0] != 0 or any(b < 0 or b > 120 for b in starts):
+    if not starts or starts[0] != 0 or any(b < 0 or b > MAX_AGE for b in starts):
         raise ValidationError(
             _("Give the ages where groups start, beginning with 0, such as “0, 14, 18, 25”."),
             code="bad_bounds",

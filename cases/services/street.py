@@ -16,7 +16,7 @@ from cases.models import StreetChildCount, StreetIntervention
 from cases.selectors.reporting import forget_reported
 from cases.services.reporting import may_report
 from cases.services.settings import age_groups_for
-from krat.concurrency import StaleEditError
+from krat.concurrency import StaleEditError, require_version
 from krat.models import County, Institution, ReportingPeriod
 
 
@@ -34,7 +34,8 @@ def intervention_save(
     """Validate and save an intervention with its children counts (sex, age group id) → n.
 
     The period is found from the date: a date in the future, or outside every period
-    of the county, or in a closed period, is refused.
+    of the county, or in a closed period, is refused. A stored intervention changes only
+    from the version its editor loaded (`expected_version`, required for it).
     """
     today = today or timezone.localdate()
     county = intervention.county
@@ -96,7 +97,7 @@ def intervention_save(
                 raise ValidationError(
                     _("The period “%(period)s” is closed."), code="closed", params={"period": stored.period}
                 )
-            if expected_version is not None and stored.version != expected_version:
+            if stored.version != require_version(expected_version):
                 raise StaleEditError([str(StreetIntervention._meta.verbose_name)])
             intervention.version = stored.version + 1
         intervention.full_clean()

@@ -25,7 +25,7 @@ from cases.models import AgeGroup, VictimCount, VictimReport
 from cases.selectors.reporting import forget_reported
 from cases.services.reporting import check_writable
 from cases.services.settings import age_groups_for
-from krat.concurrency import StaleEditError
+from krat.concurrency import StaleEditError, require_version
 from krat.models import Institution, ReportingPeriod
 
 
@@ -160,12 +160,14 @@ def victim_grid_save(
     period: ReportingPeriod,
     institution: Institution,
     grids: Mapping[str, VictimGrid],
-    versions: Mapping[str, int | None] | None = None,
+    versions: Mapping[str, int | None],
 ) -> list[Warning]:
     """Save both statuses of an institution's grid for a period, whole or not at all.
 
-    Returns the outlier warnings (saved anyway). Raises ValidationError listing every
-    broken rule, or StaleEditError when someone else saved the grid meanwhile.
+    `versions` gives, for each status saved, the version the editor loaded (0: none was
+    stored). Returns the outlier warnings (saved anyway). Raises ValidationError listing
+    every broken rule, StaleEditError when someone else saved the grid meanwhile, or
+    MissingVersionError when a status saved comes without its version.
     """
     check_writable(period=period, institution=institution, data=DataKind.VICTIMS)
     age_groups = age_groups_for(period.county)
@@ -183,7 +185,7 @@ def victim_grid_save(
             )
     if problems:
         raise ValidationError(problems)
-    versions = versions or {}
+    expected = {status: require_version(versions.get(status)) for status in grids}
     with transaction.atomic():
         # One grid saver at a time, so that two first saves of a status cannot both insert.
         Institution.objects.select_for_update().get(pk=institution.pk)
@@ -193,9 +195,8 @@ def victim_grid_save(
         }
         for status, grid in grids.items():
             report = stored.get(status)
-            # A version given as None means "there was none when I read": stale if there is one now.
-            # A status left out of `versions` (an import) replaces whatever is stored.
-            if report is not None and status in versions and report.version != versions[status]:
+            # 0 means "there was none when I read": stale if there is one now.
+            if (report.version if report is not None else 0) != expected[status]:
                 raise StaleEditError([str(VictimStatus(status).label)])
             if report is None:
                 report = VictimReport(

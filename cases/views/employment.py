@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from cases import access as cases_access
 from cases import sheets
 from cases.choices import DataKind
-from cases.forms import EmploymentFormSet
+from cases.forms import EmploymentFormSet, GridStampForm
 from cases.models import EmploymentFunnel
 from cases.selectors.employment import employment_summary
 from cases.services.employment import employment_save, employment_stamp
@@ -35,14 +35,6 @@ def employment(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _stamp(request: HttpRequest) -> int | None:
-    """The employment grid's lock as the page sent it (None: an old page, no check)."""
-    try:
-        return int(request.POST["stamp"])
-    except (KeyError, ValueError):
-        return None
-
-
 @require_http_methods(["GET", "POST"])
 @login_required
 def employment_entry(request: HttpRequest, pk: int, institution: int) -> HttpResponse:
@@ -56,11 +48,20 @@ def employment_entry(request: HttpRequest, pk: int, institution: int) -> HttpRes
         ),
         form_kwargs={"age_groups": age_groups},
     )
+    # The grid's lock as the page showed it; a save without it is refused (GridStampForm).
+    stamp_form = GridStampForm(
+        request.POST or None,
+        initial=None
+        if request.method == "POST"
+        else {"stamp": employment_stamp(period=period, institution=institution)},
+    )
     errors = []
     if request.method == "POST":
         if period.is_closed:
             raise PermissionDenied
-        if formset.is_valid():
+        if not stamp_form.is_valid():
+            errors = stamp_form.non_field_errors()
+        elif formset.is_valid():
             rows = []
             for form in formset.forms:
                 if not form.has_changed() and form.instance.pk is None:
@@ -70,7 +71,10 @@ def employment_entry(request: HttpRequest, pk: int, institution: int) -> HttpRes
                 rows.append(form.save(commit=False))
             try:
                 employment_save(
-                    period=period, institution=institution, rows=rows, expected_stamp=_stamp(request)
+                    period=period,
+                    institution=institution,
+                    rows=rows,
+                    expected_stamp=stamp_form.cleaned_data["stamp"],
                 )
             except ValidationError as error:
                 errors = error.messages
@@ -86,9 +90,7 @@ def employment_entry(request: HttpRequest, pk: int, institution: int) -> HttpRes
             period,
             "employment",
             formset=formset,
-            stamp=_stamp(request)
-            if request.method == "POST"
-            else employment_stamp(period=period, institution=institution),
+            stamp_form=stamp_form,
             institution=institution,
             errors=errors,
             comparison=comparison,
@@ -105,14 +107,21 @@ def employment_import(request: HttpRequest, pk: int, institution: int) -> HttpRe
     institution = cases_access.institution_for_entry(request.user, period, institution, DataKind.EMPLOYMENT)
     age_groups = age_groups_for(period.county)
 
-    def handle(data: bytes) -> int:
-        return sheets.employment_import(data, period=period, institution=institution, age_groups=age_groups)
+    def handle(data: bytes, stamps: dict[str, int]) -> int:
+        return sheets.employment_import(
+            data,
+            period=period,
+            institution=institution,
+            age_groups=age_groups,
+            expected_stamp=stamps["stamp"],
+        )
 
     return upload_page(
         request,
         period,
         handle,
         reverse("cases:employment_entry", args=[period.pk, institution.pk]),
+        stamps={"stamp": employment_stamp(period=period, institution=institution)},
         section="employment",
         institution=institution,
         template_url=reverse("cases:employment_template", args=[period.pk]),

@@ -130,7 +130,7 @@ def street_import(request: HttpRequest, pk: int) -> HttpResponse:
             raise PermissionDenied
     age_groups = age_groups_for(period.county)
 
-    def handle(data: bytes) -> int:
+    def handle(data: bytes, _stamps: dict) -> int:  # new interventions only: nothing to overwrite
         return sheets.street_import(data, county=period.county, institution=chosen, age_groups=age_groups)
 
     return upload_page(

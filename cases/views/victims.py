@@ -14,9 +14,9 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from cases import access as cases_access
 from cases import sheets
-from cases.choices import DataKind
+from cases.choices import DataKind, VictimStatus
 from cases.forms import VictimGridForm
-from cases.selectors.grids import victim_grid_values
+from cases.selectors.grids import victim_grid_values, victim_grid_versions
 from cases.selectors.victims import victims_summary
 from cases.services.settings import age_groups_for
 from cases.services.victims import outlier_warnings, victim_grid_save
@@ -93,9 +93,12 @@ def victims_import(request: HttpRequest, pk: int, institution: int) -> HttpRespo
     institution = cases_access.institution_for_entry(request.user, period, institution, DataKind.VICTIMS)
     age_groups = age_groups_for(period.county)
 
-    def handle(data: bytes) -> int:
+    def handle(data: bytes, stamps: dict[str, int]) -> int:
         grids = sheets.victims_import(data, age_groups)
-        for warning in victim_grid_save(period=period, institution=institution, grids=grids):
+        versions = {status: stamps[f"{status}-version"] for status in VictimStatus.values}
+        for warning in victim_grid_save(
+            period=period, institution=institution, grids=grids, versions=versions
+        ):
             messages.warning(request, warning.message)
         return sum(len(g.cells) + 2 for g in grids.values()) // len(grids)
 
@@ -104,6 +107,10 @@ def victims_import(request: HttpRequest, pk: int, institution: int) -> HttpRespo
         period,
         handle,
         reverse("cases:victims_entry", args=[period.pk, institution.pk]),
+        stamps={
+            f"{status}-version": version
+            for status, version in victim_grid_versions(period=period, institution=institution).items()
+        },
         section="victims",
         institution=institution,
         template_url=reverse("cases:victims_template", args=[period.pk]),

@@ -10,6 +10,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from krat.inputs import NeutralisesBidi
+
 #: How long a token opens the API unless its maker chose otherwise.
 DEFAULT_LIFETIME = datetime.timedelta(days=90)
 
@@ -18,7 +20,7 @@ def default_expiry() -> datetime.datetime:
     return timezone.now() + DEFAULT_LIFETIME
 
 
-class ApiToken(models.Model):
+class ApiToken(NeutralisesBidi, models.Model):
     """A token a person created for one of their institution's systems.
 
     Only a SHA-256 of the token is stored; the token itself is shown once, when it is

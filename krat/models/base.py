@@ -5,12 +5,15 @@ import hashlib
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from krat.inputs import NeutralisesBidi
 
-class Versioned(models.Model):
+
+class Versioned(NeutralisesBidi, models.Model):
     """A record that people edit in forms: `version` detects a concurrent edit.
 
     Saves go through `krat.concurrency.save_versioned`, which refuses a save whose
     starting version is no longer the stored one, so nobody overwrites an edit unseen.
+    Its text loses bidirectional controls when validated (`krat.inputs.NeutralisesBidi`).
     """
 
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)

@@ -1,3 +1,4 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +27,7 @@ class County(Versioned):
     small_number_threshold = models.PositiveSmallIntegerField(
         _("small-number threshold"),
         default=3,
+        validators=[MinValueValidator(2), MaxValueValidator(20)],
         help_text=_("Counts from 1 up to one less than this print as “< k” outside the table."),
     )
     suppress_in_printed_report = models.BooleanField(

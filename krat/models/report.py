@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from krat.inputs import NeutralisesBidi
 from krat.models.base import StoredPdf, Versioned
 from krat.models.period import ReportingPeriod
 
@@ -41,7 +42,7 @@ class PeriodReport(Versioned):
         return str(self.period)
 
 
-class FinalReport(StoredPdf):
+class FinalReport(NeutralisesBidi, StoredPdf):
     """A finalised coordination report: the PDF exactly as the chair finalised it
     (`StoredPdf`: bytes and checksum, checked on every download). Rows are never changed
     after creation."""

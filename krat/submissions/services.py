@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from krat.choices import Role
-from krat.concurrency import save_versioned
+from krat.concurrency import ChangedSinceReadError, require_version, save_versioned
 from krat.mail import send_templated_mail, site_url
 from krat.models import (
     Institution,
@@ -56,6 +56,15 @@ def _locked(submission: PeriodSubmission) -> PeriodSubmission:
         .select_related("period", "institution__county")
         .get(pk=submission.pk)
     )
+
+
+def _locked_as_read(submission: PeriodSubmission, expected_version: int | None) -> PeriodSubmission:
+    """The stored report, locked, if it is still the version the reviewer read: a report
+    changed since (resubmitted, edited) is not approved or returned unseen."""
+    stored = _locked(submission)
+    if stored.version != require_version(expected_version):
+        raise ChangedSinceReadError
+    return stored
 
 
 def _refuse_if_closed(stored: PeriodSubmission) -> None:
@@ -190,10 +199,16 @@ def submission_submit(
 
 @transaction.atomic
 def submission_return(
-    *, submission: PeriodSubmission, user: User, comment: str, now: datetime.datetime | None = None
+    *,
+    submission: PeriodSubmission,
+    user: User,
+    comment: str,
+    expected_version: int | None,
+    now: datetime.datetime | None = None,
 ) -> PeriodSubmission:
-    """Send a submitted report back with a comment; its representatives get an e-mail."""
-    stored = _locked(submission)
+    """Send a submitted report back with a comment; its representatives get an e-mail.
+    `expected_version` is the version the reviewer read (`_locked_as_read`)."""
+    stored = _locked_as_read(submission, expected_version)
     _refuse_unless_reviewer(stored, user)
     _refuse_if_closed(stored)
     if stored.state != SubmissionState.SUBMITTED:
@@ -212,10 +227,15 @@ def submission_return(
 
 @transaction.atomic
 def submission_approve(
-    *, submission: PeriodSubmission, user: User, now: datetime.datetime | None = None
+    *,
+    submission: PeriodSubmission,
+    user: User,
+    expected_version: int | None,
+    now: datetime.datetime | None = None,
 ) -> PeriodSubmission:
-    """Approve a submitted report: it is locked from then on."""
-    stored = _locked(submission)
+    """Approve a submitted report: it is locked from then on. `expected_version` is the
+    version the reviewer read (`_locked_as_read`)."""
+    stored = _locked_as_read(submission, expected_version)
     _refuse_unless_reviewer(stored, user)
     _refuse_if_closed(stored)
     if stored.state != SubmissionState.SUBMITTED:

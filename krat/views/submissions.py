@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from krat import access
+from krat.concurrency import posted_version
 from krat.forms import add_errors
 from krat.models import Institution, PeriodSubmission, ReportingPeriod, User
 from krat.periods import current_period
@@ -237,7 +238,10 @@ def _review(request: HttpRequest, pk: int, action) -> HttpResponse:
 def submission_return(request: HttpRequest, pk: int) -> HttpResponse:
     def action(submission):
         services.submission_return(
-            submission=submission, user=request.user, comment=request.POST.get("comment", "")
+            submission=submission,
+            user=request.user,
+            comment=request.POST.get("comment", ""),
+            expected_version=posted_version(request.POST),
         )
         return _("The report was returned to the institution, which was told by e-mail.")
 
@@ -248,7 +252,9 @@ def submission_return(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def submission_approve(request: HttpRequest, pk: int) -> HttpResponse:
     def action(submission):
-        services.submission_approve(submission=submission, user=request.user)
+        services.submission_approve(
+            submission=submission, user=request.user, expected_version=posted_version(request.POST)
+        )
         return _("The report was approved and is now locked.")
 
     return _review(request, pk, action)

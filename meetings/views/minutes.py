@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from krat.concurrency import posted_version
 from krat.forms import add_errors
 from krat.views.common import record_form_view
 from meetings import selectors, services
@@ -183,7 +184,9 @@ def decision_status(request: HttpRequest, pk: int) -> HttpResponse:
 def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for_user(request.user, pk, chair=True)
     try:
-        services.minutes_approve(meeting=meeting, user=request.user)
+        services.minutes_approve(
+            meeting=meeting, user=request.user, expected_version=posted_version(request.POST)
+        )
     except ValidationError as error:
         error_messages(request, error)
     else:

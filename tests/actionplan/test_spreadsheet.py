@@ -169,3 +169,34 @@ def test_text_that_looks_like_a_formula_survives_export_and_import_unchanged(pla
         "+10% nxënës",
         "=sesione",
     )
+
+
+def test_the_template_as_downloaded_imports_into_the_plan(plan):
+    """Found by a hostile run: the example row named institutions the county does not have."""
+    example = list(load_workbook(io.BytesIO(template_file(plan))).active.iter_rows(values_only=True))[1]
+    assert example[4] in {"Policia Durrës", "Zyra e Punës Durrës", "Njësia për Mbrojtjen e Fëmijëve"}
+    assert plan_import(plan=plan, data=template_file(plan)) == 1
+    added = Activity.objects.get(plan=plan)
+    assert added.objective.pillar.name == "Parandalimi"  # the plan's own pillar
+    # Downloaded again, the example takes a code no activity uses: nothing is overwritten.
+    assert plan_import(plan=plan, data=template_file(plan)) == 1
+    assert plan.activities.count() == 2
+    assert Activity.objects.get(pk=added.pk).version == added.version
+
+
+def test_the_template_page_downloads_a_file_that_uploads_back(client, plan):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from tests.factories import UserFactory
+
+    secretariat = UserFactory(county=plan.county, role="secretariat")
+    client.force_login(secretariat)
+    template = client.get(reverse("actionplan:plan_template", args=[plan.pk]))
+    assert template.status_code == 200
+    response = client.post(
+        reverse("actionplan:plan_import", args=[plan.pk]),
+        {"file": SimpleUploadedFile("plani.xlsx", template.content)},
+    )
+    assert response.status_code == 302, response.context and response.context.get("problems")
+    assert plan.activities.count() == 1

@@ -29,6 +29,7 @@ def save(world, *rows: dict) -> None:
         period=world.period,
         institution=world.other_institution,
         rows=[EmploymentFunnel(**{**r, "age_group_id": r.pop("age_group")}) for r in map(dict, rows)],
+        expected_stamp=employment_stamp(period=world.period, institution=world.other_institution),
     )
 
 

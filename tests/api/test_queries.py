@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cases.models import EmploymentFunnel
-from cases.services.employment import employment_save
+from cases.services.employment import employment_save, employment_stamp
 from cases.services.settings import age_groups_for
 from krat.choices import InstitutionKind
 from krat.submissions.services import submission_open
@@ -54,6 +54,7 @@ def add_records(world, n: int, start: int) -> None:
                 for sex in ("female", "male")
                 for age in [*adults, None]
             ],
+            expected_stamp=employment_stamp(period=period, institution=labour),
         )
         DecisionFactory(meeting=MeetingFactory(county=world.own), responsible=institution)
         event = EventFactory(county=world.own, organiser=institution)

@@ -17,7 +17,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
 
 from cases.models import EmploymentFunnel
-from cases.services.employment import employment_save
+from cases.services.employment import employment_save, employment_stamp
 from krat.api.tokens import token_create
 from krat.wsgi import application
 from tests.cases.factories import intervention, save_victims
@@ -39,6 +39,7 @@ def keys(db) -> dict[str, str]:
         period=world.period,
         institution=world.other_institution,
         rows=[EmploymentFunnel(group="economic_aid", sex="female", received=5, interviewed=2)],
+        expected_stamp=employment_stamp(period=world.period, institution=world.other_institution),
     )
     meeting = MeetingFactory(county=world.own, period=world.period)
     DecisionFactory(meeting=meeting, responsible=world.own_institution)

@@ -8,6 +8,7 @@ import factory
 
 from cases.choices import Accompanied, Dimension, StreetAction, StreetActivity, VictimStatus
 from cases.models import StreetIntervention
+from cases.selectors.grids import victim_grid_versions
 from cases.services.settings import age_groups_for
 from cases.services.street import intervention_save
 from cases.services.victims import VictimGrid, victim_grid_save
@@ -34,6 +35,7 @@ def save_victims(period, institution, victims: int, potential: int = 0, **overri
         period=period,
         institution=institution,
         grids={VictimStatus.VICTIM: grid(victims, **overrides), VictimStatus.POTENTIAL: grid(potential)},
+        versions=victim_grid_versions(period=period, institution=institution),
     )
 
 

@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from cases import sheets
 from cases.models import EmploymentFunnel, StreetIntervention, VictimReport
+from cases.services.employment import employment_stamp
 from cases.services.settings import age_groups_for
 from krat import spreadsheets as xl
 from tests.cases.factories import municipality
@@ -103,12 +104,13 @@ def test_the_import_page_saves_a_good_file_and_nothing_of_a_bad_one(world, login
     url = reverse("cases:victims_import", args=[world.period.pk, world.own_institution.pk])
     bad = io.BytesIO(victims_file(world, edit=unbalance))
     bad.name = "viktima.xlsx"
-    response = client.post(url, {"file": bad})
+    versions = {"victim-version": 0, "potential-version": 0}  # as the page shows them
+    response = client.post(url, {"file": bad, **versions})
     assert response.status_code == 400 and 'id="import-problems"' in response.content.decode()
     assert not VictimReport.objects.exists()
     good = io.BytesIO(victims_file(world))
     good.name = "viktima.xlsx"
-    assert client.post(url, {"file": good}).status_code == 302
+    assert client.post(url, {"file": good, **versions}).status_code == 302
     assert VictimReport.objects.get(status="victim").total == 5
 
 
@@ -174,6 +176,7 @@ def test_employment_import_checks_every_stage(world):
             period=world.period,
             institution=world.other_institution,
             age_groups=groups,
+            expected_stamp=employment_stamp(period=world.period, institution=world.other_institution),
         )
         == 1
     )
@@ -184,6 +187,7 @@ def test_employment_import_checks_every_stage(world):
             period=world.period,
             institution=world.other_institution,
             age_groups=groups,
+            expected_stamp=employment_stamp(period=world.period, institution=world.other_institution),
         )
     assert [p.cell for p in error.value.problems] == ["E3"]
     assert EmploymentFunnel.objects.count() == 1

@@ -12,7 +12,7 @@ from cases.selectors.dashboard import dashboard_panel
 from cases.selectors.employment import employment_summary
 from cases.selectors.street import street_children_summary
 from cases.selectors.victims import victims_summary
-from cases.services.employment import employment_save
+from cases.services.employment import employment_save, employment_stamp
 from cases.services.settings import age_groups_for
 from krat.choices import InstitutionKind
 from krat.periods import current_period
@@ -164,7 +164,12 @@ def funnel(world, **stages):
 
 
 def test_employment_saves_a_valid_path(world):
-    employment_save(period=world.period, institution=world.other_institution, rows=[funnel(world)])
+    employment_save(
+        period=world.period,
+        institution=world.other_institution,
+        rows=[funnel(world)],
+        expected_stamp=employment_stamp(period=world.period, institution=world.other_institution),
+    )
     summary = employment_summary(world.own, world.period, suppressed=False)
     stages = {s["key"]: str(s["values"][0]) for s in summary["stages"]}
     assert stages["received"] == "10" and stages["assessed"] == "7" and stages["employed"] == "2"
@@ -185,7 +190,10 @@ def test_employment_saves_a_valid_path(world):
 def test_a_stage_above_the_one_before_is_refused_by_the_service_and_the_database(world, stages):
     with pytest.raises(ValidationError, match="cannot be more than"):
         employment_save(
-            period=world.period, institution=world.other_institution, rows=[funnel(world, **stages)]
+            period=world.period,
+            institution=world.other_institution,
+            rows=[funnel(world, **stages)],
+            expected_stamp=employment_stamp(period=world.period, institution=world.other_institution),
         )
     row = funnel(world, **stages)
     row.county, row.period, row.institution = world.own, world.period, world.other_institution
@@ -196,17 +204,30 @@ def test_a_stage_above_the_one_before_is_refused_by_the_service_and_the_database
 def test_employment_rows_cannot_repeat(world):
     with pytest.raises(ValidationError, match="repeats"):
         employment_save(
-            period=world.period, institution=world.other_institution, rows=[funnel(world), funnel(world)]
+            period=world.period,
+            institution=world.other_institution,
+            rows=[funnel(world), funnel(world)],
+            expected_stamp=employment_stamp(period=world.period, institution=world.other_institution),
         )
 
 
 def test_employment_is_for_the_labour_office_only(world):
     with pytest.raises(ValidationError, match="do not report"):
-        employment_save(period=world.period, institution=world.own_institution, rows=[funnel(world)])
+        employment_save(
+            period=world.period,
+            institution=world.own_institution,
+            rows=[funnel(world)],
+            expected_stamp=employment_stamp(period=world.period, institution=world.own_institution),
+        )
 
 
 def test_employment_summary_hides_small_stage_cells(world):
-    employment_save(period=world.period, institution=world.other_institution, rows=[funnel(world)])
+    employment_save(
+        period=world.period,
+        institution=world.other_institution,
+        rows=[funnel(world)],
+        expected_stamp=employment_stamp(period=world.period, institution=world.other_institution),
+    )
     summary = employment_summary(world.own, world.period, suppressed=True)
     stages = {s["key"]: s["values"][0] for s in summary["stages"]}
     assert str(stages["employed"]) == "< 3" and str(stages["received"]) == "10"
@@ -231,4 +252,9 @@ def test_employment_refuses_another_countys_age_group(world):
     row = funnel(world)
     row.age_group = foreign
     with pytest.raises(ValidationError, match="unknown age group"):
-        employment_save(period=world.period, institution=world.other_institution, rows=[row])
+        employment_save(
+            period=world.period,
+            institution=world.other_institution,
+            rows=[row],
+            expected_stamp=employment_stamp(period=world.period, institution=world.other_institution),
+        )

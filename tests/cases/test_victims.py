@@ -15,6 +15,9 @@ from krat.concurrency import StaleEditError
 from tests.cases.factories import grid, save_victims
 from tests.factories import InstitutionFactory, PeriodFactory
 
+# The versions a page shows for a grid never saved.
+FIRST = dict.fromkeys(VictimStatus.values, 0)
+
 pytestmark = pytest.mark.django_db
 
 
@@ -50,13 +53,17 @@ def test_each_breakdown_must_add_up_to_the_total(world, police, dimension):
     bad = grid(5)
     bad.cells[(dimension, "unknown")] = 4
     with pytest.raises(ValidationError, match="adds up to 4, not to the total 5"):
-        victim_grid_save(period=world.period, institution=police, grids={VictimStatus.VICTIM: bad})
+        victim_grid_save(
+            period=world.period, institution=police, grids={VictimStatus.VICTIM: bad}, versions=FIRST
+        )
     assert not VictimReport.objects.exists()
 
 
 def test_referred_cannot_exceed_the_total(world, police):
     with pytest.raises(ValidationError, match="cannot be more than the total"):
-        victim_grid_save(period=world.period, institution=police, grids={"victim": grid(3, referred=4)})
+        victim_grid_save(
+            period=world.period, institution=police, grids={"victim": grid(3, referred=4)}, versions=FIRST
+        )
 
 
 @pytest.mark.parametrize("value", [-1, 10_001, 2.5, True])
@@ -64,29 +71,29 @@ def test_negative_fractional_or_absurd_counts_are_refused(world, police, value):
     bad = grid(3)
     bad.cells[("sex", "female")] = value
     with pytest.raises(ValidationError, match="whole numbers"):
-        victim_grid_save(period=world.period, institution=police, grids={"victim": bad})
+        victim_grid_save(period=world.period, institution=police, grids={"victim": bad}, versions=FIRST)
 
 
 def test_an_unknown_category_is_refused(world, police):
     bad = grid(3)
     bad.cells[("sex", "dragon")] = 0
     with pytest.raises(ValidationError, match="Unknown category"):
-        victim_grid_save(period=world.period, institution=police, grids={"victim": bad})
+        victim_grid_save(period=world.period, institution=police, grids={"victim": bad}, versions=FIRST)
 
 
 def test_foreign_victims_must_be_split_by_country(world, police):
     bad = grid(4, citizenship={"foreign": 3})
     with pytest.raises(ValidationError, match="by country add up to 0"):
-        victim_grid_save(period=world.period, institution=police, grids={"victim": bad})
+        victim_grid_save(period=world.period, institution=police, grids={"victim": bad}, versions=FIRST)
     good = grid(4, citizenship={"foreign": 3}, country={"XK": 2, "unknown": 1})
-    victim_grid_save(period=world.period, institution=police, grids={"victim": good})
+    victim_grid_save(period=world.period, institution=police, grids={"victim": good}, versions=FIRST)
 
 
 def test_age_groups_of_the_county_are_the_age_categories(world, police):
     groups = age_groups_for(world.own)
     assert [g.label for g in groups] == ["0–13", "14–17", "18–24", "25+"]
     good = grid(3, age={str(groups[0].pk): 2})
-    victim_grid_save(period=world.period, institution=police, grids={"victim": good})
+    victim_grid_save(period=world.period, institution=police, grids={"victim": good}, versions=FIRST)
 
 
 def test_one_bad_status_saves_nothing_of_the_grid(world, police):
@@ -95,6 +102,7 @@ def test_one_bad_status_saves_nothing_of_the_grid(world, police):
             period=world.period,
             institution=police,
             grids={"victim": grid(3), "potential": grid(2, referred=9)},
+            versions=FIRST,
         )
     assert not VictimReport.objects.exists() and not VictimCount.objects.exists()
 
@@ -120,13 +128,13 @@ def test_a_concurrent_save_is_refused(world, police):
 
 
 def test_a_first_save_made_while_another_was_saving_is_refused(world, police):
-    """Both read an empty grid (versions None); the second to save must not overwrite the first."""
+    """Both read an empty grid (versions 0); the second to save must not overwrite the first."""
     victim_grid_save(
-        period=world.period, institution=police, grids={"victim": grid(2)}, versions={"victim": None}
+        period=world.period, institution=police, grids={"victim": grid(2)}, versions={"victim": 0}
     )
     with pytest.raises(StaleEditError):
         victim_grid_save(
-            period=world.period, institution=police, grids={"victim": grid(3)}, versions={"victim": None}
+            period=world.period, institution=police, grids={"victim": grid(3)}, versions={"victim": 0}
         )
     assert VictimReport.objects.get(period=world.period, institution=police, status="victim").total == 2
 

@@ -160,6 +160,7 @@ def test_the_returned_email_is_albanian_and_carries_the_comment(world, django_ca
             submission=submission,
             user=world.users["secretariat"],
             comment="Mungon <b>seksioni</b> i rezultateve.",
+            expected_version=submission.version,
         )
     message = mail.outbox[0]
     assert message.subject == "Raporti juaj për Janar – Prill 2018 u kthye"

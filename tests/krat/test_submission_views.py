@@ -129,7 +129,8 @@ class TestSecretariat:
         submission = make_submission(world.period, world.own_institution, SubmissionState.SUBMITTED)
         with django_capture_on_commit_callbacks(execute=True):
             response = staff.post(
-                reverse("krat:submission_return", args=[submission.pk]), {"comment": "Shtoni shifrat."}
+                reverse("krat:submission_return", args=[submission.pk]),
+                {"comment": "Shtoni shifrat.", "version": submission.version},
             )
         assert response.status_code == 302
         assert len(mail.outbox) == 1
@@ -139,14 +140,18 @@ class TestSecretariat:
 
     def test_return_without_a_comment_says_why(self, world, staff):
         submission = make_submission(world.period, world.own_institution, SubmissionState.SUBMITTED)
-        response = staff.post(reverse("krat:submission_return", args=[submission.pk]), follow=True)
+        response = staff.post(
+            reverse("krat:submission_return", args=[submission.pk]),
+            {"version": submission.version},
+            follow=True,
+        )
         assert "Shkruani një koment" in response.content.decode()
         submission.refresh_from_db()
         assert submission.state == SubmissionState.SUBMITTED
 
     def test_approve_then_reopen_with_a_reason_shown_in_the_history(self, world, staff):
         submission = make_submission(world.period, world.own_institution, SubmissionState.SUBMITTED)
-        staff.post(reverse("krat:submission_approve", args=[submission.pk]))
+        staff.post(reverse("krat:submission_approve", args=[submission.pk]), {"version": submission.version})
         submission.refresh_from_db()
         assert submission.state == SubmissionState.APPROVED
         response = staff.post(
@@ -190,7 +195,11 @@ class TestSecretariat:
         world.period.save()
         page = staff.get(reverse("krat:submission_detail", args=[submission.pk])).content.decode()
         assert "Mirato" not in page
-        response = staff.post(reverse("krat:submission_approve", args=[submission.pk]), follow=True)
+        response = staff.post(
+            reverse("krat:submission_approve", args=[submission.pk]),
+            {"version": submission.version},
+            follow=True,
+        )
         assert "është mbyllur" in response.content.decode()
 
     def test_a_closed_period_opens_no_new_report(self, world, staff):

@@ -162,7 +162,10 @@ class TestReview:
     ):
         with django_capture_on_commit_callbacks(execute=True):
             returned = services.submission_return(
-                submission=submitted, user=staff, comment="Plotësoni rezultatet."
+                submission=submitted,
+                user=staff,
+                comment="Plotësoni rezultatet.",
+                expected_version=submitted.version,
             )
         returned.refresh_from_db()
         assert returned.state == SubmissionState.RETURNED
@@ -172,11 +175,18 @@ class TestReview:
 
     def test_return_without_a_comment_is_refused(self, submitted, staff):
         with pytest.raises(ValidationError) as error:
-            services.submission_return(submission=submitted, user=staff, comment="  ")
+            services.submission_return(
+                submission=submitted, user=staff, comment="  ", expected_version=submitted.version
+            )
         assert codes(error.value) == {"comment_required"}
 
     def test_after_return_the_representative_fixes_and_resubmits(self, submitted, staff, rep):
-        services.submission_return(submission=submitted, user=staff, comment="Mungon bashkëpunimi.")
+        services.submission_return(
+            submission=submitted,
+            user=staff,
+            comment="Mungon bashkëpunimi.",
+            expected_version=submitted.version,
+        )
         submission = PeriodSubmission.objects.get(pk=submitted.pk)
         submission.cooperation = "Takime të përbashkëta me policinë."
         draft = services.submission_save_draft(
@@ -187,7 +197,9 @@ class TestReview:
         assert again.state == SubmissionState.SUBMITTED
 
     def test_approve_locks(self, submitted, staff, rep):
-        approved = services.submission_approve(submission=submitted, user=staff)
+        approved = services.submission_approve(
+            submission=submitted, user=staff, expected_version=submitted.version
+        )
         assert approved.state == SubmissionState.APPROVED
         assert approved.reviewed_by == staff
         with pytest.raises(ValidationError):
@@ -196,8 +208,12 @@ class TestReview:
     @pytest.mark.parametrize("role", ["representative", "chair", "observer", "other_representative"])
     def test_only_the_secretariat_reviews(self, world, submitted, role):
         for action in (
-            lambda u: services.submission_approve(submission=submitted, user=u),
-            lambda u: services.submission_return(submission=submitted, user=u, comment="Jo"),
+            lambda u: services.submission_approve(
+                submission=submitted, user=u, expected_version=submitted.version
+            ),
+            lambda u: services.submission_return(
+                submission=submitted, user=u, comment="Jo", expected_version=submitted.version
+            ),
         ):
             with pytest.raises(ValidationError) as error:
                 action(world.users[role])
@@ -206,7 +222,9 @@ class TestReview:
 
     def test_a_representative_cannot_approve_even_their_own(self, world, submitted):
         with pytest.raises(ValidationError) as error:
-            services.submission_approve(submission=submitted, user=world.users["representative"])
+            services.submission_approve(
+                submission=submitted, user=world.users["representative"], expected_version=submitted.version
+            )
         assert codes(error.value) == {"not_reviewer"}
 
     @pytest.mark.parametrize(
@@ -215,10 +233,14 @@ class TestReview:
     def test_only_a_submitted_report_is_returned_or_approved(self, world, staff, state):
         submission = make_submission(world.period, world.own_institution, state)
         with pytest.raises(ValidationError) as error:
-            services.submission_approve(submission=submission, user=staff)
+            services.submission_approve(
+                submission=submission, user=staff, expected_version=submission.version
+            )
         assert codes(error.value) == {"not_submitted"}
         with pytest.raises(ValidationError) as error:
-            services.submission_return(submission=submission, user=staff, comment="x")
+            services.submission_return(
+                submission=submission, user=staff, comment="x", expected_version=submission.version
+            )
         assert codes(error.value) == {"not_submitted"}
 
 
@@ -267,8 +289,12 @@ class TestClosedPeriod:
         attempts = [
             lambda: services.submission_save_draft(submission=submission, user=rep, expected_version=1),
             lambda: submit(submission, rep),
-            lambda: services.submission_return(submission=submission, user=staff, comment="x"),
-            lambda: services.submission_approve(submission=submission, user=staff),
+            lambda: services.submission_return(
+                submission=submission, user=staff, comment="x", expected_version=submission.version
+            ),
+            lambda: services.submission_approve(
+                submission=submission, user=staff, expected_version=submission.version
+            ),
             lambda: services.submission_reopen(submission=submission, user=staff, reason="x"),
         ]
         for attempt in attempts:

@@ -130,6 +130,7 @@ class TestSummarySaysWhatWasRecorded:
                 services.AttendanceRow(world.own_institution, AttendanceStatus.PRESENT, "Arben Krasniqi"),
                 services.AttendanceRow(world.other_institution, AttendanceStatus.ABSENT),
             ],
+            expected_version=meeting.version,
         )
         return meeting, prefecture
 
@@ -194,7 +195,9 @@ class TestAttendanceForm:
     def test_a_saved_sheet_opens_as_saved_not_as_the_invitations(self, world, secretariat, invited):
         meeting, _uninvited = invited
         services.attendance_record(
-            meeting=meeting, rows=[services.AttendanceRow(world.other_institution, AttendanceStatus.EXCUSED)]
+            meeting=meeting,
+            rows=[services.AttendanceRow(world.other_institution, AttendanceStatus.EXCUSED)],
+            expected_version=meeting.version,
         )
         page = secretariat.get(reverse("meetings:attendance", args=[meeting.pk])).content.decode()
         assert self.selected(page, world.other_institution) == AttendanceStatus.EXCUSED
@@ -253,7 +256,7 @@ def forty_pending(world):
         title="Takimi i prillit",
         starts_at=aware(datetime.date(2018, 4, 25)),
     )
-    services.minutes_approve(meeting=meeting, user=world.users["chair"])
+    services.minutes_approve(meeting=meeting, user=world.users["chair"], expected_version=meeting.version)
     return meeting, decisions
 
 
@@ -307,7 +310,7 @@ class TestMinutesVersions:
             title="Takimi i prillit",
             chair_remarks="Versioni i parë.",
         )
-        services.minutes_approve(meeting=meeting, user=world.users["chair"])
+        services.minutes_approve(meeting=meeting, user=world.users["chair"], expected_version=meeting.version)
         return meeting
 
     def test_approval_stores_the_pdf_with_its_checksum_and_data(self, world, approved):
@@ -333,7 +336,7 @@ class TestMinutesVersions:
         meeting.refresh_from_db()
         meeting.chair_remarks = "Versioni i dytë."
         services.minutes_save(meeting=meeting, expected_version=meeting.version)
-        services.minutes_approve(meeting=meeting, user=world.users["chair"])
+        services.minutes_approve(meeting=meeting, user=world.users["chair"], expected_version=meeting.version)
 
         first.refresh_from_db()
         assert not first.is_current
@@ -399,7 +402,10 @@ class TestMinutesVersions:
         from django.core.exceptions import ValidationError
 
         with pytest.raises(ValidationError):
-            services.minutes_approve(meeting=Meeting.objects.get(pk=approved.pk), user=world.users["chair"])
+            stored = Meeting.objects.get(pk=approved.pk)
+            services.minutes_approve(
+                meeting=stored, user=world.users["chair"], expected_version=stored.version
+            )
         assert approved.minutes_versions.count() == 1
 
     def test_minutes_approved_before_versions_are_stored_once_by_the_command(self, world):

@@ -66,16 +66,20 @@ class TestAttendance:
         meeting = MeetingFactory(county=world.own, status=MeetingStatus.PLANNED)
         row = services.AttendanceRow(institution=world.own_institution, status=AttendanceStatus.PRESENT)
         with pytest.raises(ValidationError) as error:
-            services.attendance_record(meeting=meeting, rows=[row])
+            services.attendance_record(meeting=meeting, rows=[row], expected_version=meeting.version)
         assert codes(error.value) == {"not_held"}
         assert meeting.attendances.count() == 0
 
     def test_attendance_is_recorded_and_changed(self, world):
         meeting = MeetingFactory(county=world.own)
         present = services.AttendanceRow(world.own_institution, AttendanceStatus.PRESENT, "Arben Krasniqi")
-        services.attendance_record(meeting=meeting, rows=[present], guests="OIM Tiranë")
         services.attendance_record(
-            meeting=meeting, rows=[services.AttendanceRow(world.own_institution, AttendanceStatus.EXCUSED)]
+            meeting=meeting, rows=[present], guests="OIM Tiranë", expected_version=meeting.version
+        )
+        services.attendance_record(
+            meeting=meeting,
+            rows=[services.AttendanceRow(world.own_institution, AttendanceStatus.EXCUSED)],
+            expected_version=meeting.version,
         )
         record = meeting.attendances.get()
         assert (record.status, record.attendee) == (AttendanceStatus.EXCUSED, "")
@@ -86,7 +90,7 @@ class TestAttendance:
         meeting = MeetingFactory(county=world.own)
         row = services.AttendanceRow(world.foreign_institution, AttendanceStatus.PRESENT)
         with pytest.raises(ValidationError) as error:
-            services.attendance_record(meeting=meeting, rows=[row])
+            services.attendance_record(meeting=meeting, rows=[row], expected_version=meeting.version)
         assert "institution_county" in codes(error.value)
 
     def test_the_attendance_line_counts_members(self, world):
@@ -98,6 +102,7 @@ class TestAttendance:
                 services.AttendanceRow(world.own_institution, AttendanceStatus.PRESENT, "A. K."),
                 services.AttendanceRow(ngo, AttendanceStatus.PRESENT),
             ],
+            expected_version=meeting.version,
         )
         line = selectors.meeting_summary(meeting).attendance
         assert (line.members_present, line.members_total) == (1, 2)
@@ -172,7 +177,7 @@ class TestLock:
         )
         item = AgendaItemFactory(meeting=meeting, position=1)
         decision = DecisionFactory(meeting=meeting, responsible=world.own_institution)
-        services.minutes_approve(meeting=meeting, user=world.users["chair"])
+        services.minutes_approve(meeting=meeting, user=world.users["chair"], expected_version=meeting.version)
         return meeting, item, decision
 
     def test_approval_locks_every_part_of_the_minutes(self, world, approved):
@@ -194,6 +199,7 @@ class TestLock:
             lambda: services.attendance_record(
                 meeting=meeting,
                 rows=[services.AttendanceRow(world.own_institution, AttendanceStatus.PRESENT)],
+                expected_version=meeting.version,
             ),
             lambda: services.meeting_set_status(meeting=meeting, status=MeetingStatus.CANCELLED),
         ]
@@ -214,7 +220,9 @@ class TestLock:
     def test_only_held_meetings_are_approved(self, world):
         meeting = MeetingFactory(county=world.own, status=MeetingStatus.PLANNED)
         with pytest.raises(ValidationError):
-            services.minutes_approve(meeting=meeting, user=world.users["chair"])
+            services.minutes_approve(
+                meeting=meeting, user=world.users["chair"], expected_version=meeting.version
+            )
 
     def test_reopening_needs_a_reason_and_the_history_keeps_both_versions(self, world, approved):
         meeting, _item, _decision = approved
@@ -231,7 +239,7 @@ class TestLock:
         assert meeting.minutes_status == MinutesStatus.DRAFT
         meeting.chair_remarks = "Versioni i dytë."
         services.minutes_save(meeting=meeting, expected_version=meeting.version)
-        services.minutes_approve(meeting=meeting, user=world.users["chair"])
+        services.minutes_approve(meeting=meeting, user=world.users["chair"], expected_version=meeting.version)
 
         versions = list(
             meeting.history.order_by("history_date").values_list("chair_remarks", "minutes_status")

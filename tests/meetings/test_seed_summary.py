@@ -89,6 +89,7 @@ def seed_meeting(world):
             for name, institution in institutions.items()
         ]
         + [services.AttendanceRow(world.own_institution, AttendanceStatus.EXCUSED)],
+        expected_version=meeting.version,
     )
     for text, responsible, due, item_number in seed.DECISIONS:
         services.decision_save(
@@ -101,7 +102,7 @@ def seed_meeting(world):
             ),
             expected_version=None,
         )
-    services.minutes_approve(meeting=meeting, user=chair)
+    services.minutes_approve(meeting=meeting, user=chair, expected_version=meeting.version)
     return meeting
 
 

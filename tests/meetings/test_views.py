@@ -185,6 +185,7 @@ class TestRecording:
             {
                 f"status_{world.own_institution.pk}": "present",
                 f"attendee_{world.own_institution.pk}": "Arben K.",
+                "version": planned.version,
             },
         )
         assert response.status_code == 400
@@ -201,6 +202,7 @@ class TestRecording:
                 f"attendee_{world.own_institution.pk}": "Arben Krasniqi",
                 f"status_{world.other_institution.pk}": "excused",
                 "guests": "OIM",
+                "version": meeting.version,
             },
         )
         assert response.status_code == 302
@@ -249,7 +251,7 @@ class TestRecording:
         assert '<script>alert("x")</script>' in pdftotext(pdf)
 
     def test_locked_minutes_cannot_be_edited_through_the_form(self, world, as_role, meeting):
-        services.minutes_approve(meeting=meeting, user=world.users["chair"])
+        services.minutes_approve(meeting=meeting, user=world.users["chair"], expected_version=meeting.version)
         meeting.refresh_from_db()
         response = as_role("secretariat").post(
             reverse("meetings:minutes", args=[meeting.pk]),
@@ -264,7 +266,8 @@ class TestRecording:
 class TestApproval:
     def test_the_chair_approves_and_reopens_with_a_reason(self, world, as_role, meeting):
         client = as_role("chair")
-        assert client.post(reverse("meetings:approve", args=[meeting.pk])).status_code == 302
+        url = reverse("meetings:approve", args=[meeting.pk])
+        assert client.post(url, {"version": meeting.version}).status_code == 302
         meeting.refresh_from_db()
         assert meeting.is_locked and meeting.approved_by == world.users["chair"]
         response = client.post(reverse("meetings:reopen", args=[meeting.pk]), {"reason": ""})
@@ -286,7 +289,7 @@ class TestFollowUp:
     def test_a_representative_updates_only_their_institutions_decisions(self, world, as_role, meeting):
         own = DecisionFactory(meeting=meeting, responsible=world.own_institution)
         other = DecisionFactory(meeting=meeting, responsible=world.other_institution)
-        services.minutes_approve(meeting=meeting, user=world.users["chair"])
+        services.minutes_approve(meeting=meeting, user=world.users["chair"], expected_version=meeting.version)
         client = as_role("representative")
         response = client.post(
             reverse("meetings:decision_status", args=[own.pk]),

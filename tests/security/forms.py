@@ -49,6 +49,19 @@ def page_form(response):
     raise AssertionError(f"no form on {response.request['PATH_INFO']}")
 
 
+def side_forms(response) -> list[forms.BaseForm]:
+    """The forms a page posts beside its main one (the employment grid's stamp)."""
+    return [response.context[key] for key in ("stamp_form",) if key in response.context]
+
+
+def page_data(response) -> dict:
+    """What the browser posts from a page: its main form and the forms beside it."""
+    data = form_data(page_form(response))
+    for form in side_forms(response):
+        data.update(form_data(form))
+    return data
+
+
 def text_field(form: forms.BaseForm) -> str | None:
     """A free-text field the editor may change (not a choice, not hidden, not a date, not
     one with a shape of its own); a multi-line one first."""

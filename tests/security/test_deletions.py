@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from cases.models import AgeGroup, EmploymentFunnel
-from cases.services.employment import employment_save
+from cases.services.employment import employment_save, employment_stamp
 from cases.services.settings import age_groups_for
 from krat import portability
 from meetings import services as meeting_services
@@ -99,9 +99,19 @@ def test_age_groups_replaced_in_the_settings_stay_in_the_history(world, as_role)
 
 def test_an_employment_row_deleted_from_the_grid_stays_in_the_history(world):
     row = EmploymentFunnel(group="economic_aid", sex="female", received=3)
-    employment_save(period=world.period, institution=world.other_institution, rows=[row])
+    employment_save(
+        period=world.period,
+        institution=world.other_institution,
+        rows=[row],
+        expected_stamp=employment_stamp(period=world.period, institution=world.other_institution),
+    )
     saved = EmploymentFunnel.objects.get()
-    employment_save(period=world.period, institution=world.other_institution, rows=[])
+    employment_save(
+        period=world.period,
+        institution=world.other_institution,
+        rows=[],
+        expected_stamp=employment_stamp(period=world.period, institution=world.other_institution),
+    )
     assert _deleted(EmploymentFunnel, saved.pk)
 
 

@@ -24,7 +24,7 @@ from openpyxl import Workbook, load_workbook
 
 from tests.access import all_cases
 from tests.fingerprint import fingerprint
-from tests.security.forms import fill_required, form_data, page_form
+from tests.security.forms import fill_required, form_data, page_data, page_form, side_forms
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +64,7 @@ FORM_TARGETS = {
     "cases.forms.VictimGridForm": "cases:victims_entry",
     "cases.forms.StreetInterventionForm": "cases:street_edit",
     "cases.forms.EmploymentRowForm": "cases:employment_entry",
+    "cases.forms.GridStampForm": "cases:employment_entry",
     "cases.forms.CasesSettingsForm": "cases:settings",
 }
 # Uploads: fuzzed with random bytes and random workbooks below.
@@ -185,11 +186,15 @@ class Target:
     def refresh(self) -> None:
         page = self.client.get(self.url)
         # A POST-only view has no page: the form class alone gives the fields.
-        form = page_form(page) if page.status_code == 200 and page.context is not None else self.form_class()
+        shown = page.status_code == 200 and page.context is not None
+        form = page_form(page) if shown else self.form_class()
         self.form = form
         inner = form.forms[0] if isinstance(form, forms.BaseFormSet) else form
-        self.fields = {inner[name].html_name: field for name, field in inner.fields.items()}
+        beside = side_forms(page) if shown else []
+        self.fields = {f[name].html_name: field for f in [inner, *beside] for name, field in f.fields.items()}
         self.base = fill_required(inner, form_data(form))
+        for other in beside:
+            self.base.update(form_data(other))
 
 
 FUZZ = settings(
@@ -306,8 +311,10 @@ def test_random_files_never_break_an_import(world, built, client, name, payload)
         with_header, rows = value
         header = _template_header(client, name, kwargs) if with_header else []
         value = _workbook(header, rows)
+    # The stamps of the grid the page shows (they move with each import that succeeds).
+    stamps = {key: value for key, value in page_data(client.get(url)).items() if key != "file"}
     before = fingerprint()
-    response = client.post(url, {"file": SimpleUploadedFile("tabela.xlsx", value)})
+    response = client.post(url, {**stamps, "file": SimpleUploadedFile("tabela.xlsx", value)})
     assert response.status_code != 500
     if response.status_code != 302:
         assert fingerprint() == before
@@ -332,7 +339,7 @@ def test_a_model_rule_on_a_field_the_form_lacks_is_a_form_error(world, client):
     meeting = MeetingFactory(county=world.own, status=MeetingStatus.HELD)
     client.force_login(world.users["secretariat"])
     url = reverse("meetings:edit", args=[meeting.pk])
-    data = form_data(page_form(client.get(url)))
+    data = page_data(client.get(url))
     data.update({k: "01.01.2099" for k in data if k.startswith("starts_at") and "." in data[k]})
     before = fingerprint()
     assert client.post(url, data).status_code == 400
@@ -350,7 +357,7 @@ def test_a_forged_form_count_is_bounded(world, built, client, monkeypatch):
     case = built["cases:employment_entry"]
     client.force_login(_editor(world, case))
     url = reverse("cases:employment_entry", kwargs=case.kwargs(world))
-    data = form_data(page_form(client.get(url)))
+    data = page_data(client.get(url))
     data["form-TOTAL_FORMS"] = "9" * 20
     built_forms = []
     original_init = EmploymentRowForm.__init__

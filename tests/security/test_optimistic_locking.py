@@ -1,7 +1,9 @@
 """Optimistic locking on every edit form two people can open.
 
 For each edit view: two editors load the page at the same version; the first save goes
-through, the second is refused with 400 and the first one's text stays.
+through, the second is refused with 400 and the first one's text stays. A save that does
+not say which version it started from (no stamp, or a broken one) is refused the same way,
+on every page that changes a stored record, grids and their spreadsheet imports included.
 """
 
 from __future__ import annotations
@@ -9,12 +11,17 @@ from __future__ import annotations
 import re
 
 import pytest
+from django import forms
 from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.html import escape
 
+from krat.concurrency import VersionField
 from krat.models.base import Versioned
 from tests.access import all_cases, project_url_names
-from tests.security.forms import fill_required, form_data, page_form, text_field
+from tests.security.forms import fill_required, form_data, page_data, page_form, side_forms, text_field
+from tests.security.test_fuzz import fingerprint
 
 pytestmark = pytest.mark.django_db
 
@@ -46,6 +53,13 @@ EDIT_VIEWS = [
 NOT_VERSIONED = {
     "cases:employment_entry": "replaces the institution's rows whole; see test_the_employment_grid_is_locked",
 }
+# Every page whose save changes stored data: each carries the version (or stamp) it shows.
+LOCKED_PAGES = [*EDIT_VIEWS, "cases:employment_entry", "cases:victims_import", "cases:employment_import"]
+IMPORT_TEMPLATES = {
+    "cases:victims_import": "cases:victims_template",
+    "cases:employment_import": "cases:employment_template",
+}
+MISSING_VERSION = "Kjo faqe nuk tregon në cilin version të regjistrimit u hap"
 EDIT_WORDS = re.compile(r"(ndrysho|cilesimet|pjesemarrja|procesverbali|ndjekja|ecuria/\d|/\d+/$)")
 ROLE_ORDER = ["secretariat", "representative", "chair", "other_representative", "observer"]
 
@@ -155,7 +169,7 @@ def test_the_employment_grid_is_locked(world, built, client):
     data = {
         f"{formset.prefix}-TOTAL_FORMS": "1",
         f"{formset.prefix}-INITIAL_FORMS": "0",
-        "stamp": str(page.context["stamp"]),
+        "stamp": str(page.context["stamp_form"]["stamp"].value()),
     }
     row = dict.fromkeys(EmploymentFunnel.STAGES, "0") | {"received": "4", "interviewed": "2"}
     form = formset.forms[0]
@@ -166,3 +180,137 @@ def test_the_employment_grid_is_locked(world, built, client):
     assert client.post(url, first).status_code == 302
     assert client.post(url, second).status_code == 400
     assert list(EmploymentFunnel.objects.values_list("received", flat=True)) == [4]
+    # The hole found: without its stamp the second save went through (4 became 9).
+    unstamped = {k: v for k, v in second.items() if k != "stamp"}
+    refused = client.post(url, unstamped)
+    assert refused.status_code == 400
+    assert MISSING_VERSION in refused.content.decode()
+    assert 'value="9"' in refused.content.decode()  # what was typed is still in the form
+    assert list(EmploymentFunnel.objects.values_list("received", flat=True)) == [4]
+
+
+def _version_keys(response) -> list[str]:
+    """The names under which a page sends the versions it shows."""
+    keys = []
+    for form in [page_form(response), *side_forms(response)]:
+        inner = form.management_form if isinstance(form, forms.BaseFormSet) else form
+        keys += [
+            inner[name].html_name for name, field in inner.fields.items() if isinstance(field, VersionField)
+        ]
+    return keys
+
+
+@pytest.mark.parametrize("name", LOCKED_PAGES)
+def test_a_save_without_its_version_is_refused_and_the_input_kept(world, built, client, name):
+    """An old or forged page that does not send its version (or sends a broken one) saves
+    nothing: 400, the message in Albanian, and what the person typed still in the form."""
+    case = built[name]
+    url = reverse(name, kwargs=case.kwargs(world))
+    client.force_login(_editor(world, case))
+    page = client.get(url)
+    form = page_form(page)
+    if not any(int(page_data(page).get(key) or 0) for key in _version_keys(page)) and name in EDIT_VIEWS:
+        # The record does not exist yet (a progress report): the first save creates it.
+        assert client.post(url, fill_required(form, page_data(page))).status_code == 302, (name, "create")
+        page = client.get(url)
+        form = page_form(page)
+    keys = _version_keys(page)
+    assert keys, f"{name} sends no version"
+    typed_data = page_data(page)
+    typed = _change(typed_data, form, "E-shtypur-nga-une")
+    for broken in (None, "", "abc", "-1"):
+        data = dict(typed_data)
+        for key in keys:
+            if broken is None:
+                del data[key]
+            else:
+                data[key] = broken
+        if name in IMPORT_TEMPLATES:
+            template = client.get(reverse(IMPORT_TEMPLATES[name], kwargs={"pk": case.kwargs(world)["pk"]}))
+            data["file"] = SimpleUploadedFile("tabela.xlsx", template.content)
+        before = fingerprint()
+        response = client.post(url, data)
+        assert response.status_code == 400, (name, broken)
+        assert fingerprint() == before, (name, broken)
+        content = response.content.decode()
+        assert content.count(MISSING_VERSION) == 1, (name, broken)  # said once, above the form
+        if typed:
+            assert escape(typed[1]) in content, (name, broken)
+
+
+def test_an_import_does_not_replace_a_grid_saved_since_its_page_was_opened(world, built, client):
+    """The victims import replaces the grid whole: not over a save made meanwhile."""
+    from cases.models import VictimReport
+    from tests.cases.factories import save_victims
+    from tests.cases.test_imports import victims_file
+
+    case = built["cases:victims_import"]
+    url = reverse("cases:victims_import", kwargs=case.kwargs(world))
+    client.force_login(_editor(world, case))
+    stamps = {k: v for k, v in page_data(client.get(url)).items() if k != "file"}
+    save_victims(world.period, world.own_institution, 2)  # someone saves the grid meanwhile
+    before = fingerprint()
+    refused = client.post(url, {**stamps, "file": SimpleUploadedFile("v.xlsx", victims_file(world))})
+    assert refused.status_code == 400
+    assert "Dikush tjetër e ruajti" in refused.content.decode()
+    assert fingerprint() == before
+    stamps = {k: v for k, v in page_data(client.get(url)).items() if k != "file"}
+    saved = client.post(url, {**stamps, "file": SimpleUploadedFile("v.xlsx", victims_file(world))})
+    assert saved.status_code == 302
+    assert VictimReport.objects.get(institution=world.own_institution, status="victim").total == 5
+
+
+# --- Decisions about what was read: approving the minutes, approving or returning a report -----
+
+
+def _approve_minutes(world):
+    from tests.meetings.factories import MeetingFactory
+
+    meeting = MeetingFactory(county=world.own)
+    return world.users["chair"], reverse("meetings:approve", args=[meeting.pk]), meeting, {}
+
+
+def _submission(world):
+    from krat.models import SubmissionState
+    from tests.krat.access_cases import make_submission
+
+    return make_submission(world.period, world.own_institution, SubmissionState.SUBMITTED)
+
+
+def _approve_report(world):
+    submission = _submission(world)
+    return (
+        world.users["secretariat"],
+        reverse("krat:submission_approve", args=[submission.pk]),
+        submission,
+        {},
+    )
+
+
+def _return_report(world):
+    submission = _submission(world)
+    url = reverse("krat:submission_return", args=[submission.pk])
+    return world.users["secretariat"], url, submission, {"comment": "Shtoni shifrat."}
+
+
+DECISIONS = {"meetings:approve": _approve_minutes, "krat:submission_approve": _approve_report}
+DECISIONS["krat:submission_return"] = _return_report
+
+
+@pytest.mark.parametrize("name", sorted(DECISIONS))
+def test_a_decision_is_taken_on_the_version_read_and_never_without_one(world, client, name):
+    """The chair approves the minutes they read; the secretariat approves or returns the
+    report it read. Without the version, or on one changed since, nothing happens."""
+    user, url, record, data = DECISIONS[name](world)
+    client.force_login(user)
+    version = record.version
+    type(record).objects.filter(pk=record.pk).update(version=version + 1)  # saved by someone meanwhile
+    for sent in ({}, {"version": ""}, {"version": "abc"}, {"version": version}):
+        response = client.post(url, {**data, **sent}, follow=True)
+        record.refresh_from_db()
+        assert record.version == version + 1, (name, sent)  # nothing happened
+        content = response.content.decode()
+        assert MISSING_VERSION in content or "Kjo ndryshoi pasi e hapët faqen" in content, (name, sent)
+    assert client.post(url, {**data, "version": version + 1}).status_code == 302
+    record.refresh_from_db()
+    assert record.version == version + 2, name

@@ -21,7 +21,8 @@ from actionplan.models import ActionPlan, Activity, AwarenessEvent, Pillar
 from actionplan.spreadsheet import plan_import
 from cases.choices import Accompanied, StreetAction, StreetActivity, VictimStatus
 from cases.models import AgeGroup, EmploymentFunnel, StreetChildCount, StreetIntervention, VictimCount
-from cases.services.employment import employment_save
+from cases.selectors.grids import victim_grid_versions
+from cases.services.employment import employment_save, employment_stamp
 from cases.services.settings import age_groups_for, age_groups_set, settings_for, settings_save
 from cases.services.street import interventions_import
 from cases.services.victims import victim_grid_save
@@ -80,7 +81,9 @@ def test_attendance_of_several_institutions(world):
     ]
     before = snapshot(world.own)
     with fails_on_call(Attendance, "save", 2), pytest.raises(HalfWay):
-        meeting_services.attendance_record(meeting=meeting, rows=rows, guests="OIM")
+        meeting_services.attendance_record(
+            meeting=meeting, rows=rows, guests="OIM", expected_version=meeting.version
+        )
     assert snapshot(world.own) == before
 
 
@@ -166,6 +169,7 @@ def test_a_victims_grid(world):
             period=world.period,
             institution=world.own_institution,
             grids={VictimStatus.VICTIM: grid(4), VictimStatus.POTENTIAL: grid(1)},
+            versions=victim_grid_versions(period=world.period, institution=world.own_institution),
         )
     assert snapshot(world.own) == before
 
@@ -203,14 +207,24 @@ def test_an_interventions_import(world):
 
 def test_an_employment_grid(world):
     old = EmploymentFunnel(group="economic_aid", sex="female", received=3)
-    employment_save(period=world.period, institution=world.other_institution, rows=[old])
+    employment_save(
+        period=world.period,
+        institution=world.other_institution,
+        rows=[old],
+        expected_stamp=employment_stamp(period=world.period, institution=world.other_institution),
+    )
     before = snapshot(world.own)
     rows = [
         EmploymentFunnel(group="economic_aid", sex="male", received=1),
         EmploymentFunnel(group="economic_aid", sex="female", received=2),
     ]
     with fails_on_call(EmploymentFunnel, "save", 2), pytest.raises(HalfWay):
-        employment_save(period=world.period, institution=world.other_institution, rows=rows)
+        employment_save(
+            period=world.period,
+            institution=world.other_institution,
+            rows=rows,
+            expected_stamp=employment_stamp(period=world.period, institution=world.other_institution),
+        )
     assert snapshot(world.own) == before
 
 
