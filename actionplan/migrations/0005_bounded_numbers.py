@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('actionplan', '0004_history_of_deleted_rows'),
-        ('krat', '0011_bounded_numbers'),
+        ('krat', '0012_bounded_numbers'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cases', '0002_history_of_deleted_rows'),
-        ('krat', '0011_bounded_numbers'),
+        ('krat', '0012_bounded_numbers'),
     ]
 
     operations = [

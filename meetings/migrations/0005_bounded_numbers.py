@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('krat', '0011_bounded_numbers'),
+        ('krat', '0012_bounded_numbers'),
         ('meetings', '0004_minutes_versions'),
     ]
 
