@@ -43,7 +43,7 @@ def build(world: World) -> None:
         referred_vacancy=3,
         employed=2,
     )
-    employment_save(period=world.period, institution=world.other_institution, rows=[path])
+    employment_save(period=world.period, institution=world.other_institution, rows=[path], expected_stamp=0)
 
 
 def _period(w: World) -> dict:

@@ -23,7 +23,7 @@ from cases.selectors.dashboard import dashboard_panel
 from cases.selectors.employment import employment_summary
 from cases.selectors.street import street_children_summary
 from cases.selectors.victims import victims_summary
-from cases.services.employment import employment_save
+from cases.services.employment import employment_save, employment_stamp
 from krat import disclosure
 from krat.choices import InstitutionKind
 from krat.suppression import protect
@@ -182,7 +182,12 @@ def employment_rows(world, by_group: dict[str, dict[str, int]]):
         values["interviewed"] = max(values["interviewed"], values["ready"] + values["needs_training"])
         values["received"] = max(values["received"], values["interviewed"])
         rows.append(EmploymentFunnel(group=group, sex=Sex.FEMALE, age_group=None, **values))
-    employment_save(period=world.period, institution=world.other_institution, rows=rows)
+    employment_save(
+        period=world.period,
+        institution=world.other_institution,
+        rows=rows,
+        expected_stamp=employment_stamp(period=world.period, institution=world.other_institution),
+    )
 
 
 def test_employment_ready_67_with_63_visible(world):
@@ -246,7 +251,12 @@ def test_the_previous_period_column_is_that_periods_own_pattern(world):
     values = dict.fromkeys(EmploymentFunnel.STAGES, 0)
     values.update(received=12, interviewed=10, ready=5, needs_training=1, not_employable=4)
     row = EmploymentFunnel(group=VulnerableGroup.ECONOMIC_AID, sex=Sex.MALE, age_group=None, **values)
-    employment_save(period=previous, institution=world.other_institution, rows=[row])
+    employment_save(
+        period=previous,
+        institution=world.other_institution,
+        rows=[row],
+        expected_stamp=employment_stamp(period=previous, institution=world.other_institution),
+    )
     employment_rows(world, {VulnerableGroup.ECONOMIC_AID: {"ready": 9}})
     now = employment_summary(world.own, world.period, suppressed=True)
     then = employment_summary(world.own, previous, suppressed=True)

@@ -194,7 +194,12 @@ CASES.update(
         "krat:report_summary_edit": form(MANAGERS, _period_pk),
         "krat:report_finalise": action(CHAIRS, _period_pk),
         # A version made for the table holds exact figures: never an observer's.
-        "krat:final_report_download": page(EXACT_READERS, _pk("final_report"), refused=404),
+        "krat:final_report_download": page(
+            EXACT_READERS,
+            _pk("final_report"),
+            # Not told it exists: a version made for the table is never an observer's (issue 14).
+            status_for={"observer": 404, "national_observer": 404},
+        ),
         "krat:final_report_download shared": page(WHOLE_COUNTY_READERS, _pk("shared_report")),
         "krat:national_report_list": page(
             NATIONAL, rows=Rows(links("krat:national_report", "start"), _national_starts)
