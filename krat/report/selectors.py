@@ -118,22 +118,33 @@ def _institutions(period: ReportingPeriod, today: datetime.date) -> dict:
 
 
 def _meetings(county: County, period: ReportingPeriod) -> dict:
+    # Only meetings that took place count as held; a meeting still planned inside the
+    # period (the period may be running) is listed apart, and a cancelled one not at all.
     meetings = (
         Meeting.objects.filter(
             county=county,
             starts_at__date__gte=period.start_date,
             starts_at__date__lte=period.end_date,
+            status__in=[MeetingStatus.HELD, MeetingStatus.PLANNED],
         )
-        .exclude(status=MeetingStatus.CANCELLED)
         .prefetch_related(
             Prefetch("agenda_items", queryset=AgendaItem.objects.order_by("position")),
             Prefetch("decisions", queryset=Decision.objects.select_related("responsible").order_by("pk")),
         )
         .order_by("starts_at")
     )
-    rows = []
+    rows, planned = [], []
     decision_counts: dict[str, int] = defaultdict(int)
     for meeting in meetings:
+        if meeting.status == MeetingStatus.PLANNED:
+            planned.append(
+                {
+                    "title": meeting.title,
+                    "date": timezone.localdate(meeting.starts_at),
+                    "body": meeting.get_body_display(),
+                }
+            )
+            continue
         decisions = [
             {
                 "text": d.text,
@@ -159,6 +170,7 @@ def _meetings(county: County, period: ReportingPeriod) -> dict:
         )
     return {
         "rows": rows,
+        "planned": planned,
         "decision_counts": [{"label": k, "count": v} for k, v in decision_counts.items()],
         "decision_total": sum(decision_counts.values()),
         "has_data": bool(rows),
@@ -387,7 +399,8 @@ def period_report(
         "chair": _chair_name(county),
         "today": today,
         "shared": shared,
-        "sections": [{"key": key, "number": i + 2, "title": titles[key]} for i, key in enumerate(SECTIONS)],
+        "sections": [{"key": key, "number": i + 1, "title": titles[key]} for i, key in enumerate(SECTIONS)],
+        "numbers": {key: i + 1 for i, key in enumerate(SECTIONS)},
         "titles": titles,
         "summary": {
             "text": stored.summary if stored else "",
@@ -484,7 +497,7 @@ def national_report(start: datetime.date, *, today: datetime.date | None = None)
         Meeting.objects.filter(
             county_id__in=windows.keys(), starts_at__date__gte=start, starts_at__date__lte=last
         )
-        .exclude(status=MeetingStatus.CANCELLED)
+        .filter(status=MeetingStatus.HELD)
         .values("county_id", "starts_at")
         .annotate(decisions=Count("decisions"))
     )
@@ -513,6 +526,7 @@ def national_report(start: datetime.date, *, today: datetime.date | None = None)
                 "county_pk": county.pk,
                 "period": period.label,
                 "period_pk": period.pk,
+                "reported": True,
                 "submissions": submissions.get(period.pk, {}).get("complete", 0),
                 "members": members.get(county.pk, 0),
                 "meetings": meetings[county.pk][0],
@@ -527,17 +541,34 @@ def national_report(start: datetime.date, *, today: datetime.date | None = None)
         row["figures"] = [
             {
                 "label": label,
-                "value": f"{row['submissions']}/{row['members']}" if key == "submissions" else row[key],
+                "value": f"{row['submissions']}/{row['members']}"
+                if key == "submissions"
+                else (row[key] if row["reported"] else None),
             }
             for key, label in labels.items()
         ]
+    # A county with no period starting on `start` has not reported: it is listed as
+    # such, never left out (a reader must tell "no data" from "no county").
+    missing = County.objects.exclude(pk__in=[p.county_id for p in periods]).values_list("pk", "name")
+    for pk, name in missing:
+        rows.append(
+            {
+                "county": name,
+                "county_pk": pk,
+                "period": "",
+                "period_pk": None,
+                "reported": False,
+                "figures": [{"label": label, "value": None} for label in labels.values()],
+            }
+        )
+    rows.sort(key=lambda row: row["county"])
     return {
         "start": start,
         "label": periods[0].label if periods else "",
         "today": today,
         "rows": rows,
         "labels": labels,
-        "has_data": bool(rows),
+        "has_data": bool(periods),
     }
 
 

@@ -187,8 +187,10 @@ def report_workbook(report: dict) -> bytes:
 
 
 def national_workbook(report: dict) -> bytes:
-    """One row per county. Submissions are two numbers (reports submitted, member
-    institutions), not the text "3/13", so that a reader can sum and divide them."""
+    """One row per county, every county (one with no period or no report reads "not
+    reported" and its figures stay empty cells, never 0). Submissions are two numbers
+    (reports submitted, member institutions), not the text "3/13", so that a reader can
+    sum and divide them."""
     labels = report["labels"]
     keys = [k for k in labels if k != "submissions"]
     return workbook_bytes(
@@ -198,12 +200,20 @@ def national_workbook(report: dict) -> bytes:
                 headers=[
                     _("County"),
                     _("Period"),
+                    _("Reported"),
                     _("Reports submitted"),
                     _("Member institutions"),
                     *[labels[k] for k in keys],
                 ],
                 rows=[
-                    [r["county"], r["period"], r["submissions"], r["members"], *[_shown(r[k]) for k in keys]]
+                    [
+                        r["county"],
+                        r["period"],
+                        _("yes") if r["reported"] else _("not reported"),
+                        r.get("submissions"),
+                        r.get("members"),
+                        *[_shown(r[k]) if r["reported"] else None for k in keys],
+                    ]
                     for r in report["rows"]
                 ],
             )

@@ -251,7 +251,7 @@ def national_report_list(request: HttpRequest) -> HttpResponse:
 def national_report(request: HttpRequest, start: str) -> HttpResponse:
     _require_national(request.user)
     report = selectors.national_report(_start(start))
-    if not report["rows"]:
+    if not report["has_data"]:  # no county has a period starting on that day
         raise Http404
     return render(request, "krat/report_national.html", {"report": report, "start": start})
 
@@ -262,7 +262,7 @@ def national_report_pdf(request: HttpRequest, start: str) -> HttpResponse:
     _require_national(request.user)
     with translation.override(_language(request)):
         report = selectors.national_report(_start(start))
-        if not report["rows"]:
+        if not report["has_data"]:  # no county has a period starting on that day
             raise Http404
         pdf = documents.national_pdf(report)
         _log_national(request, report, _("National report (PDF)"))
@@ -275,7 +275,7 @@ def national_report_xlsx(request: HttpRequest, start: str) -> HttpResponse:
     _require_national(request.user)
     with translation.override(_language(request)):
         report = selectors.national_report(_start(start))
-        if not report["rows"]:
+        if not report["has_data"]:  # no county has a period starting on that day
             raise Http404
         content = national_workbook(report)
         _log_national(request, report, _("National report (XLSX)"))

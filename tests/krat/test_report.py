@@ -14,7 +14,7 @@ from django.db import connection
 from django.db.models import Sum
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from cases.choices import VictimStatus
@@ -78,12 +78,12 @@ def test_the_pdf_holds_every_section_in_order_with_the_database_figures(demo, cl
         titles = selectors.section_titles()
     positions = [
         text.find(f"{number}. {titles[key]}", text.find("Përmbajtja") + 400)
-        for number, key in [(i + 2, key) for i, key in enumerate(selectors.SECTIONS)]
+        for number, key in [(i + 1, key) for i, key in enumerate(selectors.SECTIONS)]
     ]
     assert -1 not in positions, positions
     assert positions == sorted(positions)
     # The table of contents carries page numbers.
-    assert re.search(r"2\. " + re.escape(titles["summary"]) + r" \d+", text)
+    assert re.search(r"1\. " + re.escape(titles["summary"]) + r" \d+", text)
     # Albanian letters survive.
     assert "Durrës" in text and "Fëmijët" in text and "ç" in text
     # Figures equal the database's.
@@ -92,10 +92,10 @@ def test_the_pdf_holds_every_section_in_order_with_the_database_figures(demo, cl
     )["n"]
     children = StreetIntervention.objects.filter(period=period).aggregate(n=Sum("children"))["n"]
     received = EmploymentFunnel.objects.filter(period=period).aggregate(n=Sum("received"))["n"]
-    victims_part = text[text.find(f"5. {titles['victims']}", 500) :]
+    victims_part = text[text.find(f"4. {titles['victims']}", 500) :]
     assert re.search(rf"Gjithsej {victims}\b", victims_part)
     if children:
-        assert re.search(rf"\b{children}\b", text[text.find(f"6. {titles['street']}", 500) :])
+        assert re.search(rf"\b{children}\b", text[text.find(f"5. {titles['street']}", 500) :])
     assert re.search(rf"të pritur {received}\b", text)
     assert "Faqja 2 nga" in text
     assert 4 <= page_count(response.content) <= 40
@@ -107,7 +107,7 @@ def test_english_on_request(demo, client):
     client.force_login(_user("kryetari"))
     text = flat(pdf_text(client.get(reverse("krat:report_pdf", args=[period.pk]) + "?lang=en").content))
     assert "Coordination report" in text and "Page 2 of" in text
-    assert "2. Summary of the secretariat" in text
+    assert "1. Summary of the secretariat" in text
 
 
 def test_a_period_without_data_gives_a_complete_honest_report(client):
@@ -325,3 +325,71 @@ def test_a_representative_gets_403_and_another_county_404(world, client):
     client.force_login(world.users["secretariat"])
     assert client.get(reverse("krat:report_pdf", args=[world.foreign_period.pk])).status_code == 404
     assert client.get(reverse("krat:report_xlsx", args=[world.foreign_period.pk])).status_code == 404
+
+
+def _meeting(county, title: str, day: datetime.date, status: str):
+    from meetings.models import Meeting
+
+    return Meeting.objects.create(
+        county=county,
+        title=title,
+        starts_at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(10))),
+        status=status,
+    )
+
+
+def test_only_meetings_that_took_place_are_listed_as_held(world):
+    """A meeting still planned inside the period is not "held" (the period may be running);
+    it is listed apart. A cancelled one is not listed at all (issue 16, point 5)."""
+    from meetings.choices import MeetingStatus
+
+    period = world.period
+    _meeting(
+        world.own, "Mbledhja e mbajtur", period.start_date + datetime.timedelta(days=10), MeetingStatus.HELD
+    )
+    _meeting(world.own, "Mbledhja e planifikuar", period.end_date, MeetingStatus.PLANNED)
+    _meeting(world.own, "Mbledhja e anuluar", period.start_date, MeetingStatus.CANCELLED)
+    report = selectors.period_report(world.own, period, shared=False)
+    assert [m["title"] for m in report["meetings"]["rows"]] == ["Mbledhja e mbajtur"]
+    assert [m["title"] for m in report["meetings"]["planned"]] == ["Mbledhja e planifikuar"]
+    national = {row["county"]: row for row in selectors.national_report(period.start_date)["rows"]}
+    assert national["Durrës"]["meetings"] == 1
+
+
+def test_the_contents_and_the_headings_number_from_one(world):
+    report = selectors.period_report(world.own, world.period, shared=False)
+    assert [s["number"] for s in report["sections"]] == list(range(1, len(selectors.SECTIONS) + 1))
+    assert report["numbers"]["summary"] == 1
+
+
+def test_a_county_without_the_period_reads_not_reported_everywhere(world, client):
+    """Every county is listed in the national report; one with no period starting on that
+    day reads "not reported" on the page, in the PDF and in the workbook (empty cells,
+    not 0) — it does not vanish (issue 16, point 5)."""
+    CountyFactory(name="Kukës", slug="kukes")
+    start = world.period.start_date
+    report = selectors.national_report(start)
+    rows = {row["county"]: row for row in report["rows"]}
+    assert set(rows) == set(County.objects.values_list("name", flat=True))
+    assert rows["Kukës"]["reported"] is False
+    assert all(f["value"] is None for f in rows["Kukës"]["figures"])
+    client.force_login(world.users["national_observer"])
+    page = client.get(reverse("krat:national_report", args=[start.isoformat()]) + "?lang=en").content.decode()
+    kukes = page[page.find("Kukës") :]
+    assert "not reported" in kukes[: kukes.find("</tr>")]
+    pdf = client.get(reverse("krat:national_report_pdf", args=[start.isoformat()]) + "?lang=en").content
+    text = flat(
+        subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    )
+    assert "Kukës" in text and text.count("Not reported: the county has no reporting period") == 1
+    sheet = load_workbook(
+        io.BytesIO(
+            client.get(reverse("krat:national_report_xlsx", args=[start.isoformat()]) + "?lang=en").content
+        )
+    ).active
+    header = [c.value for c in sheet[1]]
+    kukes_row = dict(
+        zip(header, next(r for r in sheet.iter_rows(values_only=True) if r[0] == "Kukës"), strict=True)
+    )
+    assert kukes_row["Reported"] == "not reported"
+    assert kukes_row["Victims"] is None and kukes_row["Reports submitted"] is None
