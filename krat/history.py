@@ -7,6 +7,7 @@ secretariat and the chair of that county.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -55,48 +56,64 @@ def _display(field: models.Field, value, related_names: dict) -> str:
     return str(value)
 
 
-def record_history(record: models.Model, *, limit: int = 200) -> list[HistoryEntry]:
-    """The record's changes, newest first, each with the fields it changed.
+#: Fields no reader needs to see change: the optimistic-locking counter.
+NOT_SHOWN = frozenset({"version"})
 
-    Related names are fetched once per related model, not once per change.
+
+def record_history(record: models.Model, *, limit: int = 200) -> list[HistoryEntry]:
+    """The record's changes, newest first (at most `limit`), each with the fields it changed.
+
+    Each change is simple-history's own `diff_against` of a version with the one before
+    (raw primary keys for relations, so no query per change); the related records' names
+    are then fetched once per related model. The first version ("created") lists every
+    field it was created with.
     """
     historical = list(record.history.select_related("history_user").order_by("-history_date")[:limit])
     model = type(record)
-    tracked = [f for f in model._meta.concrete_fields if f.name not in {"version"}]
-    tracked = [f for f in tracked if hasattr(historical[0], f.attname)] if historical else tracked
+    order = {f.name: i for i, f in enumerate(model._meta.concrete_fields)}
+    # The fields history keeps (a model may exclude some, such as a password hash).
+    tracked = (
+        [f for f in historical[0].tracked_fields if f.editable and f.name not in NOT_SHOWN]
+        if historical
+        else []
+    )
 
-    related_ids: dict[models.Field, set] = {}
-    for f in tracked:
-        if f.is_relation:
-            related_ids[f] = {getattr(h, f.attname) for h in historical} - {None}
-    related_names = {}
-    for f, ids in related_ids.items():
-        for obj in f.related_model._default_manager.filter(pk__in=ids):
-            related_names[(f.name, obj.pk)] = str(obj)
-
-    entries = []
+    deltas: list[list[tuple[models.Field, object, object]]] = []
     for newer, older in zip(historical, [*historical[1:], None], strict=True):
-        changes = []
-        for f in tracked:
-            new = getattr(newer, f.attname)
-            old = getattr(older, f.attname) if older is not None else None
-            if older is None or new != old:
-                if older is None and newer.history_type != "+":
-                    continue
-                changes.append(
-                    FieldChange(
-                        field=str(f.verbose_name),
-                        old=_display(f, old, related_names) if older is not None else "",
-                        new=_display(f, new, related_names),
-                    )
+        if older is not None:
+            delta = newer.diff_against(older, excluded_fields=NOT_SHOWN)
+            changed = [(model._meta.get_field(c.field), c.old, c.new) for c in delta.changes]
+            changed.sort(key=lambda change: order.get(change[0].name, len(order)))
+        elif newer.history_type == "+":
+            changed = [(f, None, getattr(newer, f.attname)) for f in tracked]
+        else:  # the oldest version kept is not the creation (history cut at `limit`)
+            changed = []
+        deltas.append(changed)
+
+    related_ids: dict[models.Field, set] = defaultdict(set)
+    for changed in deltas:
+        for field, old, new in changed:
+            if field.is_relation:
+                related_ids[field].update({old, new} - {None})
+    related_names = {}
+    for field, ids in related_ids.items():
+        for obj in field.related_model._default_manager.filter(pk__in=ids):
+            related_names[(field.name, obj.pk)] = str(obj)
+
+    return [
+        HistoryEntry(
+            when=newer.history_date,
+            who=str(newer.history_user) if newer.history_user else "—",
+            kind=newer.get_history_type_display(),
+            changes=[
+                FieldChange(
+                    field=str(field.verbose_name),
+                    old=_display(field, old, related_names) if older is not None else "",
+                    new=_display(field, new, related_names),
                 )
-        entries.append(
-            HistoryEntry(
-                when=newer.history_date,
-                who=str(newer.history_user) if newer.history_user else "—",
-                kind=newer.get_history_type_display(),
-                changes=changes,
-                reason=newer.history_change_reason or "",
-            )
+                for field, old, new in changed
+            ],
+            reason=newer.history_change_reason or "",
         )
-    return entries
+        for newer, older, changed in zip(historical, [*historical[1:], None], deltas, strict=True)
+    ]
