@@ -22,6 +22,21 @@ def report_summary_save(
     )
 
 
+def _check_reason(*, number: int, reason: str) -> None:
+    """The one rule: from the second finalised version on, a reason is required."""
+    if number > 1 and not reason.strip():
+        raise ValidationError(
+            {"reason": _("A new version of a finalised report needs a reason.")}, code="reason_required"
+        )
+
+
+def final_report_check(*, period: ReportingPeriod, reason: str) -> None:
+    """Refuse early (ValidationError) what `final_report_create` would refuse for want of a
+    reason, so that a view need not build the PDF first. Not a lock: the service checks
+    again under one."""
+    _check_reason(number=FinalReport.objects.filter(period=period).count() + 1, reason=reason)
+
+
 def final_report_create(
     *, period: ReportingPeriod, user: User, pdf: bytes, shared: bool, language: str, reason: str = ""
 ) -> FinalReport:
@@ -34,10 +49,7 @@ def final_report_create(
     with transaction.atomic():
         ReportingPeriod.objects.select_for_update().filter(pk=period.pk).first()
         number = (FinalReport.objects.filter(period=period).aggregate(n=Max("number"))["n"] or 0) + 1
-        if number > 1 and not reason:
-            raise ValidationError(
-                {"reason": _("A new version of a finalised report needs a reason.")}, code="reason_required"
-            )
+        _check_reason(number=number, reason=reason)
         final = FinalReport(
             period=period,
             number=number,

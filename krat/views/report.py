@@ -163,8 +163,11 @@ def report_finalise(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("The report was not finalised: check the form."))
         return redirect("krat:report_preview", pk=period.pk)
-    if not form.cleaned_data["reason"].strip() and FinalReport.objects.filter(period=period).exists():
-        messages.error(request, _("A new version of a finalised report needs a reason."))
+    try:  # before the PDF is built: a refusal should not cost seconds
+        services.final_report_check(period=period, reason=form.cleaned_data["reason"])
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
         return redirect("krat:report_preview", pk=period.pk)
     shared = form.cleaned_data["shared"]
     language = form.cleaned_data["language"] or "sq"
