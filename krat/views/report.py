@@ -231,15 +231,23 @@ def _log_national(request: HttpRequest, report: dict, what: str) -> None:
         carried=[
             Carried(county_id=r["county_pk"], period_id=r["period_pk"], suppressed=True)
             for r in report["rows"]
+            if r["period_pk"] is not None  # a county listed as "not reported" carries nothing
         ],
     )
 
 
-def _start(value: str) -> datetime.date:
+def _national_report(request: HttpRequest, start: str) -> dict:
+    """How every national view opens: a national reader only, a real date, and some county
+    with a period starting on that day (else 404), built in the active language."""
+    _require_national(request.user)
     try:
-        return datetime.date.fromisoformat(value)
+        day = datetime.date.fromisoformat(start)
     except ValueError:
         raise Http404 from None
+    report = selectors.national_report(day)
+    if not report["has_data"]:
+        raise Http404
+    return report
 
 
 @require_safe
@@ -252,21 +260,15 @@ def national_report_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 @login_required
 def national_report(request: HttpRequest, start: str) -> HttpResponse:
-    _require_national(request.user)
-    report = selectors.national_report(_start(start))
-    if not report["has_data"]:  # no county has a period starting on that day
-        raise Http404
+    report = _national_report(request, start)
     return render(request, "krat/report_national.html", {"report": report, "start": start})
 
 
 @require_safe
 @login_required
 def national_report_pdf(request: HttpRequest, start: str) -> HttpResponse:
-    _require_national(request.user)
     with translation.override(_language(request)):
-        report = selectors.national_report(_start(start))
-        if not report["has_data"]:  # no county has a period starting on that day
-            raise Http404
+        report = _national_report(request, start)
         pdf = documents.national_pdf(report)
         _log_national(request, report, _("National report (PDF)"))
     return pdf_response(pdf, f"raporti-kombetar-{start}.pdf")
@@ -275,11 +277,8 @@ def national_report_pdf(request: HttpRequest, start: str) -> HttpResponse:
 @require_safe
 @login_required
 def national_report_xlsx(request: HttpRequest, start: str) -> HttpResponse:
-    _require_national(request.user)
     with translation.override(_language(request)):
-        report = selectors.national_report(_start(start))
-        if not report["has_data"]:  # no county has a period starting on that day
-            raise Http404
+        report = _national_report(request, start)
         content = national_workbook(report)
         _log_national(request, report, _("National report (XLSX)"))
     return xlsx_response(content, f"raporti-kombetar-{start}.xlsx")

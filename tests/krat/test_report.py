@@ -376,7 +376,7 @@ def test_a_county_without_the_period_reads_not_reported_everywhere(world, client
     client.force_login(world.users["national_observer"])
     page = client.get(reverse("krat:national_report", args=[start.isoformat()]) + "?lang=en").content.decode()
     kukes = page[page.find("Kukës") :]
-    assert "not reported" in kukes[: kukes.find("</tr>")]
+    assert "pa raportuar" in kukes[: kukes.find("</tr>")]
     pdf = client.get(reverse("krat:national_report_pdf", args=[start.isoformat()]) + "?lang=en").content
     text = flat(
         subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
@@ -393,3 +393,6 @@ def test_a_county_without_the_period_reads_not_reported_everywhere(world, client
     )
     assert kukes_row["Reported"] == "not reported"
     assert kukes_row["Victims"] is None and kukes_row["Reports submitted"] is None
+    # The downloads are logged in each county whose figures they carry; Kukës's carried none.
+    assert DownloadLog.objects.filter(county=world.own).count() == 2
+    assert not DownloadLog.objects.filter(county__name="Kukës").exists()
