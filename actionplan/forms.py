@@ -17,7 +17,7 @@ from actionplan.models import (
     TargetGroup,
 )
 from krat.concurrency import VersionedFormMixin
-from krat.forms import CountyScopedForm, DateInput
+from krat.forms import CountyScopedForm, DateInput, fix_owner
 from krat.models import County, Institution, Municipality
 
 
@@ -36,7 +36,7 @@ class NumberField(forms.DecimalField):
 class PlanForm(CountyScopedForm):
     class Meta:
         model = ActionPlan
-        fields = ["year", "title"]
+        fields = ["county", "year", "title"]
 
 
 class PillarForm(VersionedFormMixin, forms.ModelForm):
@@ -61,6 +61,7 @@ class ActivityForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Activity
         fields = [
+            "plan",
             "objective",
             "code",
             "description",
@@ -84,7 +85,7 @@ class ActivityForm(VersionedFormMixin, forms.ModelForm):
 
     def __init__(self, *args, plan: ActionPlan, **kwargs):
         super().__init__(*args, **kwargs)
-        self.instance.plan = plan
+        fix_owner(self, "plan", plan)
         institutions = Institution.objects.filter(county_id=plan.county_id, is_active=True)
         self.fields["objective"].queryset = Objective.objects.filter(pillar__plan=plan).select_related(
             "pillar"
@@ -92,11 +93,6 @@ class ActivityForm(VersionedFormMixin, forms.ModelForm):
         self.fields["objective"].label_from_instance = lambda o: f"{o.pillar.name} — {o.name}"
         self.fields["lead_institution"].queryset = institutions
         self.fields["partners"].queryset = institutions
-
-    def _get_validation_exclusions(self):
-        exclusions = super()._get_validation_exclusions()
-        exclusions.discard("plan")
-        return exclusions
 
 
 class ProgressForm(VersionedFormMixin, forms.ModelForm):
@@ -130,6 +126,7 @@ class EventForm(CountyScopedForm):
     class Meta:
         model = AwarenessEvent
         fields = [
+            "county",
             "title",
             "date",
             "start_time",

@@ -165,10 +165,12 @@ class VersionedFormMixin(StampedFormMixin, forms.Form):
             self.fields["version"].initial = 0
             self.fields["version"].required = False
 
-    def _update_errors(self, errors: ValidationError) -> None:
-        if hasattr(errors, "error_dict"):
+    def add_error(self, field: str | None, error) -> None:
+        # A model's error about a field the form does not show becomes an error of the
+        # whole form (Django's add_error refuses a field the form lacks with ValueError).
+        if field is None and isinstance(error, ValidationError) and hasattr(error, "error_dict"):
             moved: dict[str, list] = {}
-            for field, messages in errors.error_dict.items():
-                moved.setdefault(field if field in self.fields else NON_FIELD_ERRORS, []).extend(messages)
-            errors = ValidationError(moved)
-        super()._update_errors(errors)
+            for name, messages in error.error_dict.items():
+                moved.setdefault(name if name in self.fields else NON_FIELD_ERRORS, []).extend(messages)
+            error = ValidationError(moved)
+        super().add_error(field, error)

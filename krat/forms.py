@@ -28,27 +28,41 @@ def add_errors(form: forms.BaseForm, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+def fix_owner(form: forms.ModelForm, name: str, owner) -> None:
+    """Make `name` (a foreign key the view decides: the county, the meeting, the plan) a
+    field of the form that the request cannot set.
+
+    A disabled field takes its initial value whatever is posted (Django's documented
+    `Field.disabled`), and being a field of the form it takes part in the model's
+    validation, so the uniqueness rules and constraints that involve it are checked
+    with the form's other fields (a field left off the form would be excluded from them).
+    """
+    form.fields[name] = forms.ModelChoiceField(
+        queryset=type(owner)._default_manager.filter(pk=owner.pk),
+        initial=owner.pk,
+        disabled=True,
+        widget=forms.HiddenInput,
+    )
+    setattr(form.instance, name, owner)
+
+
 class CountyScopedForm(VersionedFormMixin, forms.ModelForm):
     """A form for a record of one county, given by the view and never by the request.
 
-    The county is set on the instance before validation so that the per-county
-    uniqueness rules are checked with the form's fields.
+    The county is a fixed field (`fix_owner`) so that the per-county uniqueness rules
+    are checked with the form's fields.
     """
 
     def __init__(self, *args, county: County, **kwargs):
         super().__init__(*args, **kwargs)
-        self.instance.county = county
-
-    def _get_validation_exclusions(self):
-        exclusions = super()._get_validation_exclusions()
-        exclusions.discard("county")
-        return exclusions
+        fix_owner(self, "county", county)
 
 
 class InstitutionForm(CountyScopedForm):
     class Meta:
         model = Institution
         fields = [
+            "county",
             "name",
             "kind",
             "is_table_member",
@@ -62,7 +76,7 @@ class InstitutionForm(CountyScopedForm):
 class ReportingPeriodForm(CountyScopedForm):
     class Meta:
         model = ReportingPeriod
-        fields = ["label", "start_date", "end_date", "deadline", "is_closed"]
+        fields = ["county", "label", "start_date", "end_date", "deadline", "is_closed"]
         widgets = {"start_date": DateInput, "end_date": DateInput, "deadline": DateInput}
 
 
@@ -98,6 +112,7 @@ class PersonForm(SetPasswordMixin, CountyScopedForm):
     class Meta:
         model = User
         fields = [
+            "county",
             "username",
             "first_name",
             "last_name",

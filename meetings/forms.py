@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from actionplan.models import ActionPlan
 from krat.choices import Role
 from krat.concurrency import StampedFormMixin, VersionedFormMixin, VersionField
-from krat.forms import CountyScopedForm, DateInput
+from krat.forms import CountyScopedForm, DateInput, fix_owner
 from krat.models import ReportingPeriod, User
 from meetings import selectors
 from meetings.choices import AttendanceStatus, Body
@@ -38,6 +38,7 @@ class MeetingForm(CountyScopedForm):
     class Meta:
         model = Meeting
         fields = [
+            "county",
             "body",
             "title",
             "starts_at",
@@ -132,22 +133,17 @@ class MeetingForm(CountyScopedForm):
 class AgendaItemForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = AgendaItem
-        fields = ["position", "title", "presenter", "discussion"]
+        fields = ["meeting", "position", "title", "presenter", "discussion"]
         widgets = {"discussion": forms.Textarea(attrs={"rows": 5})}
 
     def __init__(self, *args, meeting: Meeting, **kwargs):
         super().__init__(*args, **kwargs)
-        self.instance.meeting = meeting
+        fix_owner(self, "meeting", meeting)
         self.fields["position"].required = False
         self.fields["position"].help_text = _("Leave empty to add the item at the end.")
         self.fields["presenter"].queryset = meeting.county.institutions.filter(is_active=True).order_by(
             "name"
         )
-
-    def _get_validation_exclusions(self):
-        exclusions = super()._get_validation_exclusions()
-        exclusions.discard("meeting")
-        return exclusions
 
 
 class MinutesForm(VersionedFormMixin, forms.ModelForm):

@@ -1,6 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 
 from krat.choices import InstitutionKind, Position, Role
 from krat.forms import InstitutionForm
@@ -92,3 +93,22 @@ class TestPeopleConstraints:
         person = User(username="x", role=Role.REPRESENTATIVE, county=CountyFactory(), institution=institution)
         with pytest.raises(ValidationError, match="belongs to another county"):
             person.full_clean()
+
+
+def test_a_posted_county_is_ignored(world, client):
+    """The county is the view's (a disabled field): posting another county's id changes
+    nothing, and the per-county uniqueness rule is still checked with the form's fields."""
+    from krat.models import Institution
+
+    client.force_login(world.users["secretariat"])
+    url = reverse("krat:institution_create", args=[world.own.slug])
+    response = client.post(
+        url, {"county": world.other.pk, "name": "Qendra Sociale", "kind": "ngo", "version": 0}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Institution.objects.get(name="Qendra Sociale").county == world.own
+    again = client.post(
+        url, {"county": world.other.pk, "name": "Qendra Sociale", "kind": "ngo", "version": 0}
+    )
+    assert again.status_code == 400  # the form comes back with the rule's message
+    assert Institution.objects.filter(name="Qendra Sociale").count() == 1

@@ -161,7 +161,9 @@ class TestTheSecretariatCannotChangeOtherAccounts:
             Role.REPRESENTATIVE,
             Role.OBSERVER,
         ]
-        assert {"is_staff", "is_superuser", "county"}.isdisjoint(form.fields)
+        assert {"is_staff", "is_superuser"}.isdisjoint(form.fields)
+        # The county is the view's: a disabled field, whatever the request posts.
+        assert form.fields["county"].disabled and list(form.fields["county"].queryset) == [world.own]
 
     def test_the_list_offers_edit_only_for_accounts_it_manages(self, world, untouchable, client):
         client.force_login(world.users["secretariat"])
