@@ -19,7 +19,7 @@ def test_the_secretariat_downloads_the_report_pdf_from_the_preview(
     page.get_by_role("link", name="Raporti").first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Raporti i koordinimit")
     expect(
-        page.get_by_role("heading", name="5. Viktimat dhe viktimat e mundshme të trafikimit")
+        page.get_by_role("heading", name="4. Viktimat dhe viktimat e mundshme të trafikimit")
     ).to_be_visible()
     page.get_by_role("link", name="Për ndarje").click()
     expect(page.get_by_text("Numrat e vegjël fshihen")).to_be_visible()
