@@ -33,3 +33,7 @@ class ActionplanConfig(AppConfig):
         from actionplan import submission_parts
 
         submission_parts.register()
+
+        from actionplan import search
+
+        search.register()

@@ -23,6 +23,7 @@ from actionplan.models import (
     ProgressComment,
     activity_state,
 )
+from krat.collation import sort_key
 from krat.models import County, ReportingPeriod
 from krat.selectors import DashboardPanel
 
@@ -152,6 +153,13 @@ def plan_rows(plan: ActionPlan, *, period: ReportingPeriod | None, today: dateti
     return rows
 
 
+def _plain_amount(value: Decimal | None) -> int | float | None:
+    """An amount as plain data (whole when it is); None stays None: no value, not 0."""
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
 def plan_state_rows(plan: ActionPlan, *, period: ReportingPeriod | None, today: datetime.date) -> list[dict]:
     """What `summarise` needs of `plan_rows`, read as plain values (2 queries, no model
     instances, no partners): for the dashboard and the overview, which show only tallies."""
@@ -168,15 +176,19 @@ def plan_state_rows(plan: ActionPlan, *, period: ReportingPeriod | None, today: 
         "objective__pillar__name",
         "lead_institution_id",
         "lead_institution__name",
+        "target",
+        "unit",
     )
     statuses: dict[int, str] = {}
+    achieved: dict[int, int | float | None] = {}
     if period is not None:
-        for activity_id, status in (
+        for activity_id, status, value in (
             ActivityProgress.objects.filter(activity__plan=plan, period__start_date__lte=period.start_date)
             .order_by("activity_id", "period__start_date")
-            .values_list("activity_id", "status")
+            .values_list("activity_id", "status", "achieved")
         ):
             statuses[activity_id] = status  # ordered oldest first: the last one wins
+            achieved[activity_id] = _plain_amount(value)  # the last report's: None when it gave none, not 0
     rows = []
     for activity in activities:
         status = statuses.get(activity["pk"], ProgressStatus.NOT_STARTED)
@@ -196,6 +208,9 @@ def plan_state_rows(plan: ActionPlan, *, period: ReportingPeriod | None, today: 
                 "status": status,
                 "status_label": str(ProgressStatus(status).label),
                 "state": state,
+                "achieved": achieved.get(activity["pk"]),
+                "target": _plain_amount(activity["target"]),
+                "unit": activity["unit"],
             }
         )
     return rows
@@ -221,7 +236,19 @@ def summarise(rows: list[dict]) -> dict:
     overdue = [
         {
             k: row[k]
-            for k in ("pk", "code", "description", "lead", "deadline", "status", "status_label", "objective")
+            for k in (
+                "pk",
+                "code",
+                "description",
+                "lead",
+                "deadline",
+                "status",
+                "status_label",
+                "objective",
+                "achieved",
+                "target",
+                "unit",
+            )
         }
         for row in sorted(
             (r for r in rows if r["state"] == ActivityState.OVERDUE), key=lambda r: r["deadline"]
@@ -235,7 +262,7 @@ def summarise(rows: list[dict]) -> dict:
             for objective_id, tally in by_objective.items()
         ],
         "by_institution": sorted(
-            (tally.as_dict() for tally in by_institution.values()), key=lambda item: item["label"].casefold()
+            (tally.as_dict() for tally in by_institution.values()), key=lambda item: sort_key(item["label"])
         ),
         "overdue": overdue,
     }

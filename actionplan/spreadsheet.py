@@ -14,7 +14,10 @@ from openpyxl.utils import get_column_letter
 
 from actionplan.models import ActionPlan, Activity, Objective, Pillar
 from krat import spreadsheets as xl
+from krat.collation import albanian, sort_key
+from krat.membership import with_member_today
 from krat.models import Institution
+from krat.search import NameMatcher
 
 PLAN_TEMPLATE = xl.SheetTemplate(
     title=gettext_lazy("Activities"),
@@ -58,8 +61,8 @@ def template_example(plan: ActionPlan) -> list[list]:
     plan's first pillar and objective when it has them, and a code no activity uses (so
     that importing the template unchanged adds one activity and overwrites none)."""
     institutions = list(
-        Institution.objects.filter(county_id=plan.county_id, is_active=True)
-        .order_by("-is_table_member", "name")
+        with_member_today(Institution.objects.filter(county_id=plan.county_id, is_active=True))
+        .order_by("-is_table_member", albanian("name"))
         .values_list("name", flat=True)[:3]
     )
     pillar = plan.pillars.order_by("position", "pk").first()
@@ -95,6 +98,17 @@ def _problem(row: int, key: str, message: str) -> xl.Problem:
     return xl.Problem(f"{COLUMN_LETTER[key]}{row}", message)
 
 
+def _no_institution(institutions: NameMatcher[Institution], name: str) -> str:
+    """Why `name` names no institution: none is called so, or it could be several."""
+    names = institutions.ambiguous(name)
+    if names:
+        return _("“%(value)s” could be any of %(names)s: write it with its letters ë and ç.") % {
+            "value": name,
+            "names": ", ".join(names),
+        }
+    return _("No institution of this county is called “%(name)s”.") % {"name": name}
+
+
 @transaction.atomic
 def plan_import(*, plan: ActionPlan, data: bytes) -> int:
     """Import activities into `plan`; an existing code is updated. Returns the rows read.
@@ -103,7 +117,7 @@ def plan_import(*, plan: ActionPlan, data: bytes) -> int:
     raised and the transaction leaves nothing of the file behind.
     """
     rows = xl.read_rows(data, PLAN_TEMPLATE)
-    institutions = {i.name.casefold(): i for i in Institution.objects.filter(county=plan.county)}
+    institutions = NameMatcher((i.name, i) for i in Institution.objects.filter(county=plan.county))
     pillars = {p.name.casefold(): p for p in plan.pillars.all()}
     objectives = {(o.pillar_id, o.name.casefold()): o for o in Objective.objects.filter(pillar__plan=plan)}
     existing = {a.code.casefold(): a for a in plan.activities.all()}
@@ -112,26 +126,14 @@ def plan_import(*, plan: ActionPlan, data: bytes) -> int:
 
     for row in rows:
         values = row.values
-        lead = institutions.get(values["lead"].casefold())
+        lead = institutions.get(values["lead"])
         if lead is None:
-            problems.append(
-                _problem(
-                    row.number,
-                    "lead",
-                    _("No institution of this county is called “%(name)s”.") % {"name": values["lead"]},
-                )
-            )
+            problems.append(_problem(row.number, "lead", _no_institution(institutions, values["lead"])))
         partners = []
         for name in filter(None, (part.strip() for part in (values.get("partners") or "").split(";"))):
-            partner = institutions.get(name.casefold())
+            partner = institutions.get(name)
             if partner is None:
-                problems.append(
-                    _problem(
-                        row.number,
-                        "partners",
-                        _("No institution of this county is called “%(name)s”.") % {"name": name},
-                    )
-                )
+                problems.append(_problem(row.number, "partners", _no_institution(institutions, name)))
             else:
                 partners.append(partner)
         code_key = values["code"].casefold()
@@ -203,7 +205,7 @@ def plan_export(plan: ActionPlan) -> bytes:
             activity.code,
             activity.description,
             activity.lead_institution.name,
-            "; ".join(sorted((p.name for p in activity.partners.all()), key=str.casefold)),
+            "; ".join(sorted((p.name for p in activity.partners.all()), key=sort_key)),
             activity.start_date,
             activity.deadline,
             activity.indicator,

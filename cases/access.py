@@ -8,15 +8,16 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from cases.models import StreetIntervention
-from cases.services.reporting import may_report
-from cases.services.settings import settings_for
+from cases.selectors.reporting import may_report, settings_for
 from krat import access
+from krat.membership import period_members
 from krat.models import Institution, ReportingPeriod
 
 
 def period_for_user(user, pk: int) -> ReportingPeriod:
     """A period the user may read (404 for another county's)."""
-    period = get_object_or_404(ReportingPeriod.objects.select_related("county"), pk=pk)
+    # With the county's settings: the page's entry links and its summary both read them.
+    period = get_object_or_404(ReportingPeriod.objects.select_related("county__cases_settings"), pk=pk)
     access.require_readable(user, period.county)
     return period
 
@@ -28,25 +29,30 @@ def may_enter(user, institution: Institution, data: str) -> bool:
 
 
 def institution_for_entry(user, period: ReportingPeriod, institution_pk: int, data: str) -> Institution:
-    """The institution whose `data` the user enters for `period` (see `may_enter`)."""
+    """The institution whose `data` the user enters for `period` (see `may_enter`): one
+    expected to report for the period, a member of the table on a day of it."""
     institution = get_object_or_404(
         Institution.objects.select_related("county"), pk=institution_pk, county=period.county
     )
-    if not may_enter(user, institution, data):
+    if (
+        not may_enter(user, institution, data)
+        or not period_members(period).filter(pk=institution.pk).exists()
+    ):
         raise PermissionDenied
     return institution
 
 
 def entry_institutions(user, period: ReportingPeriod, data: str) -> list[Institution]:
-    """The institutions the user may enter `data` for (none for readers)."""
+    """The institutions the user may enter `data` for in `period` (none for readers): of a
+    kind that reports it, active, and expected to report for the period (a member of the
+    table on a day of it, `krat.membership`)."""
     settings = settings_for(period.county)
     kinds = settings.kinds_for(data)
+    expected = period_members(period).filter(is_active=True, kind__in=kinds)
     if access.can_manage_county(user, period.county):
-        return list(Institution.objects.filter(county=period.county, is_active=True, kind__in=kinds))
+        return list(expected)
     if user.is_representative and user.county_id == period.county_id:
-        institution = user.institution
-        if institution.is_active and institution.kind in kinds:
-            return [institution]
+        return list(expected.filter(pk=user.institution_id))
     return []
 
 

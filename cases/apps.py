@@ -27,6 +27,16 @@ class CasesConfig(AppConfig):
             models.EmploymentFunnel,
         )
 
+        # Created with each county (`county_created`): an import replaces them by the archive's.
+        portability.register_defaults(models.CasesSettings, models.AgeGroup)
+
         from cases import submission_parts
 
         submission_parts.register()
+
+    def county_created(self, county) -> None:
+        """A new county's period data settings and age groups (`krat.services.county_create`
+        calls this for every app that declares it); only what is missing is created."""
+        from cases.services.settings import county_defaults_create
+
+        county_defaults_create(county=county)

@@ -22,7 +22,8 @@ from cases.choices import (
 )
 from cases.demo import demo_grid
 from cases.models import EmploymentFunnel, StreetChildCount, StreetIntervention, VictimCount, VictimReport
-from cases.services.settings import age_groups_for, settings_for
+from cases.selectors.age_groups import age_groups_for
+from cases.selectors.reporting import settings_for
 from cases.services.victims import victim_grid_errors
 from krat.generate import CountyYear
 from krat.models import Municipality
@@ -44,7 +45,8 @@ def generate(part: CountyYear) -> None:
 
 
 def _reporters(part: CountyYear, kinds: list[str]) -> list:
-    return [i for i in part.institutions if i.kind in kinds and i.is_active]
+    """The table's members of a kind that reports the figures (they are who is expected to)."""
+    return [i for i in part.members if i.kind in kinds and i.is_active]
 
 
 def _victims(part: CountyYear, periods, kinds, groups) -> None:

@@ -1,10 +1,18 @@
 """Choice lists of the period data. Every breakdown has an explicit "unknown"."""
 
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from krat.choices import InstitutionKind
+
+if TYPE_CHECKING:
+    from cases.models import AgeGroup
 
 UNKNOWN = "unknown"
 # The most one institution can count in one cell for one period of one county: far above
@@ -101,6 +109,21 @@ FIXED_DIMENSIONS = {
     Dimension.MOVEMENT: Movement,
     Dimension.IDENTIFIED_BY: IdentifiedBy,
 }
+
+
+def victim_categories(age_groups: Sequence[AgeGroup]) -> dict[str, list[tuple[str, str]]]:
+    """Every breakdown's categories of the victims grid as (value, label), "unknown" last:
+    the fixed ones and the county's age groups (by id)."""
+    categories = {
+        dimension: [(str(value), label) for value, label in choices.choices]
+        for dimension, choices in FIXED_DIMENSIONS.items()
+    }
+    categories[Dimension.AGE] = [(str(g.pk), g.label) for g in age_groups] + [(UNKNOWN, _("Unknown"))]
+    ordered = {}
+    for dimension in Dimension.values:
+        if dimension in categories:
+            ordered[dimension] = categories[dimension]
+    return ordered
 
 
 class Country(models.TextChoices):

@@ -25,7 +25,7 @@ from cases.choices import (
     VulnerableGroup,
 )
 from cases.models import EmploymentFunnel, StreetChildCount, StreetIntervention, VictimCount, VictimReport
-from cases.services.settings import age_groups_for, settings_for
+from cases.selectors.age_groups import age_groups_for
 from cases.services.victims import VictimGrid, victim_grid_errors
 from krat.choices import InstitutionKind
 from krat.models import County, Institution, Municipality, ReportingPeriod
@@ -74,9 +74,9 @@ def _save_grid(period: ReportingPeriod, institution: Institution, status: str, g
     if created:
         VictimCount.objects.bulk_create(
             [
+                # Every cell of the demo grid is entered, its zeros too (no value is not zero).
                 VictimCount(report=report, dimension=d, category=c, count=n)
                 for (d, c), n in grid.cells.items()
-                if n
             ]
         )
 
@@ -211,7 +211,6 @@ def _employment(county: County, periods: list[ReportingPeriod]) -> None:
 def load(*, county: County, today: datetime.date | None = None) -> None:
     """Load the demo period data of `county`; running it again changes nothing."""
     today = today or timezone.localdate()
-    settings_for(county)
     periods = list(
         ReportingPeriod.objects.filter(
             county=county, start_date__year__gte=today.year - 1, start_date__lte=today

@@ -10,6 +10,7 @@ from cases.choices import MAX_COUNT, UNKNOWN, Country, Dimension, Sex, VictimSta
 from cases.models import AgeGroup, CasesSettings, EmploymentFunnel, StreetIntervention
 from cases.services.victims import VictimGrid, victim_categories, victim_grid_errors
 from krat.choices import InstitutionKind
+from krat.collation import albanian
 from krat.concurrency import StampedFormMixin, VersionedFormMixin, VersionField
 from krat.forms import DateInput
 from krat.models import County, Institution, Municipality
@@ -34,6 +35,7 @@ class VictimGridForm(StampedFormMixin, forms.Form):
     Fields: `<status>-version` (the version of the status the page shows, 0 for none),
     `<status>-total`, `<status>-referred`, `<status>-<dimension>-<category>`,
     and foreign victims by country as `country-<i>` with `<status>-country-<i>`.
+    A cell left empty has no value: it opens empty, and is never read as 0.
     """
 
     def __init__(self, *args, age_groups: list[AgeGroup], stored: dict, **kwargs):
@@ -45,7 +47,7 @@ class VictimGridForm(StampedFormMixin, forms.Form):
         )
         self.country_slots = max(COUNTRY_SLOTS, len(stored_countries))
         for status in VictimStatus.values:
-            grid = stored.get(status, {"total": 0, "referred": 0, "cells": {}, "version": None})
+            grid = stored.get(status, {"total": None, "referred": None, "cells": {}, "version": None})
             self.fields[f"{status}-version"] = VersionField(initial=grid["version"] or 0)
             self.fields[f"{status}-total"] = count_input(_("Total"), initial=grid["total"])
             self.fields[f"{status}-referred"] = count_input(
@@ -54,12 +56,12 @@ class VictimGridForm(StampedFormMixin, forms.Form):
             for dimension, options in self.categories.items():
                 for value, label in options:
                     self.fields[f"{status}-{dimension}-{value}"] = count_input(
-                        label, initial=grid["cells"].get((dimension, value), 0)
+                        label, initial=grid["cells"].get((dimension, value))
                     )
             for slot in range(self.country_slots):
                 code = stored_countries[slot] if slot < len(stored_countries) else ""
                 self.fields[f"{status}-country-{slot}"] = count_input(
-                    _("Count"), initial=grid["cells"].get((Dimension.COUNTRY, code), 0) if code else 0
+                    _("Count"), initial=grid["cells"].get((Dimension.COUNTRY, code)) if code else None
                 )
         self._mark_cells()
         for slot in range(self.country_slots):
@@ -91,8 +93,9 @@ class VictimGridForm(StampedFormMixin, forms.Form):
             attrs["aria-label"] = f"{cell} · {statuses[parts[0]]}"
             field.widget.attrs.update(attrs)
 
-    def _value(self, name: str) -> int:
-        return self.cleaned_data.get(name) or 0
+    def _value(self, name: str) -> int | None:
+        """The number entered, or None for a cell left empty (no value, not 0)."""
+        return self.cleaned_data.get(name)
 
     def clean(self):
         cleaned = super().clean()
@@ -111,13 +114,15 @@ class VictimGridForm(StampedFormMixin, forms.Form):
             )
             for dimension, options in self.categories.items():
                 for value, _label in options:
-                    grid.cells[(dimension, value)] = self._value(f"{status}-{dimension}-{value}")
+                    count = self._value(f"{status}-{dimension}-{value}")
+                    if count is not None:
+                        grid.cells[(dimension, value)] = count
             for slot in range(self.country_slots):
                 code = cleaned.get(f"country-{slot}")
                 count = self._value(f"{status}-country-{slot}")
-                if count and not code:
+                if count and not code:  # a 0 with no country places nobody: nothing to keep
                     self.add_error(f"country-{slot}", gettext("Choose the country of these victims."))
-                if code and count:
+                if code and count is not None:
                     grid.cells[(Dimension.COUNTRY, code)] = count
             self.grids[status] = grid
             for dimension, message in victim_grid_errors(grid, self.age_groups):
@@ -128,7 +133,7 @@ class VictimGridForm(StampedFormMixin, forms.Form):
                 elif dimension:
                     field = f"{status}-{dimension}-{UNKNOWN}"
                 else:
-                    field = None
+                    field = f"{status}-total"
                 self.add_error(field, message)
         return cleaned
 
@@ -222,7 +227,7 @@ class StreetInterventionForm(InstitutionChoiceMixin, VersionedFormMixin, forms.M
         super().__init__(*args, **kwargs)
         self.instance.county = county
         self.fields["municipality"].queryset = Municipality.objects.filter(county=county)
-        self.fields["origin"].queryset = Municipality.objects.order_by("name")
+        self.fields["origin"].queryset = Municipality.objects.order_by(albanian("name"))
         self.fields["origin"].empty_label = gettext("Not known")
         self.age_groups = [g for g in age_groups if g.is_child]
         self.add_institution_field(institutions)
@@ -232,7 +237,7 @@ class StreetInterventionForm(InstitutionChoiceMixin, VersionedFormMixin, forms.M
                 key = group.pk if group else None
                 self.fields[self.count_name(sex, key)] = count_input(
                     f"{sex_label} · {group.label if group else gettext('unknown age')}",
-                    initial=counts.get((sex, key), 0),
+                    initial=counts.get((sex, key)),
                 )
 
     @staticmethod
@@ -240,11 +245,14 @@ class StreetInterventionForm(InstitutionChoiceMixin, VersionedFormMixin, forms.M
         return f"n-{sex}-{group_id or UNKNOWN}"
 
     def counts(self) -> dict[tuple[str, int | None], int]:
-        return {
-            (sex, g.pk if g else None): self.cleaned_data.get(self.count_name(sex, g.pk if g else None)) or 0
-            for sex in Sex.values
-            for g in [*self.age_groups, None]
-        }
+        """The counts entered (0 included); a cell left empty is left out: no value."""
+        found = {}
+        for sex in Sex.values:
+            for g in [*self.age_groups, None]:
+                value = self.cleaned_data.get(self.count_name(sex, g.pk if g else None))
+                if value is not None:
+                    found[(sex, g.pk if g else None)] = value
+        return found
 
     def count_table(self) -> list[dict]:
         return [
@@ -266,6 +274,9 @@ class StreetInterventionForm(InstitutionChoiceMixin, VersionedFormMixin, forms.M
 
 
 class EmploymentRowForm(forms.ModelForm):
+    """One row of the employment path; a stage left empty has no value (None, not 0). A row
+    with no stage entered is refused by the model's rule (tick "Delete" to remove one)."""
+
     class Meta:
         model = EmploymentFunnel
         fields = ["group", "sex", "age_group", *EmploymentFunnel.STAGES]

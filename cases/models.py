@@ -6,10 +6,15 @@ No model here has a field for a name, birth date, personal number, phone or addr
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from functools import reduce
+from operator import or_
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -32,18 +37,42 @@ from krat.models.base import Versioned
 
 
 def count_field(verbose_name, **kwargs) -> models.PositiveIntegerField:
+    """A count that is always entered (a cell's row exists only when it holds a number)."""
+    return models.PositiveIntegerField(verbose_name, validators=[MaxValueValidator(MAX_COUNT)], **kwargs)
+
+
+def optional_count(verbose_name, **kwargs) -> models.PositiveIntegerField:
+    """A count a person may leave empty: NULL is "no value", never 0 (as DHIS2 keeps a
+    missing data value apart from a zero and from "nothing to report")."""
     return models.PositiveIntegerField(
-        verbose_name, default=0, validators=[MaxValueValidator(MAX_COUNT)], **kwargs
+        verbose_name, null=True, blank=True, validators=[MaxValueValidator(MAX_COUNT)], **kwargs
     )
 
 
 def count_bound(field: str) -> models.CheckConstraint:
     """Counts are whole, not negative (PositiveIntegerField) and not absurdly large."""
     return models.CheckConstraint(
-        condition=Q(**{f"{field}__lte": MAX_COUNT}),
+        condition=Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__lte": MAX_COUNT}),
         name=f"%(app_label)s_%(class)s_{field}_bound",
         violation_error_message=_("Counts cannot be more than 10000."),
     )
+
+
+def at_most(small: str, large: str, rule: str, message) -> models.CheckConstraint:
+    """`small` ≤ `large` where both have a value (a stage left empty bounds nothing)."""
+    return models.CheckConstraint(
+        condition=Q(**{f"{small}__isnull": True})
+        | Q(**{f"{large}__isnull": True})
+        | Q(**{f"{small}__lte": F(large)}),
+        name=f"%(app_label)s_%(class)s_{rule}",
+        violation_error_message=message,
+    )
+
+
+def sum_entered(values: Iterable[int | None]) -> int | None:
+    """The sum of the values entered; None (no value) when none is."""
+    entered = [v for v in values if v is not None]
+    return sum(entered) if entered else None
 
 
 def _default_kinds(kind: str):
@@ -190,14 +219,19 @@ class VictimReport(Versioned, PeriodRecord):
 
     Its cells (`VictimCount`) are independent one-way breakdowns of `total`: by sex, age
     group, form of exploitation, citizenship (and foreign victims by country),
-    internal or cross-border, and who identified them. Each breakdown's parts, its
-    "unknown" included, add up exactly to `total` (checked in `clean_cells` and saved in
-    one transaction by `cases.services.victims.victim_grid_save`).
+    internal or cross-border, and who identified them. A cell left empty has no row: it
+    has no value, which is not 0. A breakdown whose every cell is entered ("unknown"
+    included) adds up exactly to `total`; one with empty cells adds up to no more than
+    it (checked in `cases.services.victims.victim_grid_errors` and saved in one
+    transaction by `cases.services.victims.victim_grid_save`).
+
+    `total` empty means nothing of this status is entered: then `referred` and every cell
+    are empty too (the row stays, with its version and history, when a grid is cleared).
     """
 
     status = models.CharField(_("status"), max_length=20, choices=VictimStatus.choices)
-    total = count_field(_("total"))
-    referred = count_field(
+    total = optional_count(_("total"))
+    referred = optional_count(
         _("referred to services or a shelter"), help_text=_("Cannot be more than the total.")
     )
     history = HistoricalRecords()
@@ -210,8 +244,10 @@ class VictimReport(Versioned, PeriodRecord):
                 fields=["period", "institution", "status"], name="%(app_label)s_%(class)s_one_per_status"
             ),
             count_bound("total"),
+            count_bound("referred"),
+            # Referred is a part of the total: entered only with it, and never above it.
             models.CheckConstraint(
-                condition=Q(referred__lte=F("total")),
+                condition=Q(referred__isnull=True) | Q(total__isnull=False, referred__lte=F("total")),
                 name="%(app_label)s_%(class)s_referred_within_total",
                 violation_error_message=_("Referred cannot be more than the total."),
             ),
@@ -226,6 +262,7 @@ class VictimCount(models.Model):
 
     `category` is a choice value of the dimension, an age group's id for the age
     breakdown, or a country code for foreign victims by country; "unknown" everywhere.
+    A row exists only for an entered cell (0 included): an empty cell has none.
     """
 
     report = models.ForeignKey(
@@ -300,7 +337,9 @@ class StreetIntervention(Versioned, PeriodRecord):
 
 
 class StreetChildCount(models.Model):
-    """How many children of one sex and age group an intervention met (no age group: unknown)."""
+    """How many children of one sex and age group an intervention met (no age group: unknown).
+
+    A row exists only for an entered cell (0 included): an empty cell has none."""
 
     intervention = models.ForeignKey(
         StreetIntervention, on_delete=models.CASCADE, related_name="counts", verbose_name=_("intervention")
@@ -326,6 +365,19 @@ class StreetChildCount(models.Model):
         return f"{self.sex}/{self.age_group_id or '?'}: {self.count}"
 
 
+EMPLOYMENT_STAGES = [
+    "received",
+    "interviewed",
+    "ready",
+    "needs_training",
+    "not_employable",
+    "referred_vacancy",
+    "referred_training",
+    "employed",
+    "completed_training",
+]
+
+
 class EmploymentFunnel(PeriodRecord):
     """The Labour Office's path of one group of people in one period, stage by stage.
 
@@ -338,6 +390,10 @@ class EmploymentFunnel(PeriodRecord):
     - referred to a vacancy ≤ ready for work: only those ready are sent to vacancies;
     - referred to training ≤ needs training: training is for those assessed as needing it;
     - employed ≤ referred to a vacancy; completed training ≤ referred to training.
+
+    A stage left empty has no value (NULL, not 0): it bounds nothing and nothing bounds
+    it, so each rule holds where both of its sides are entered. A row with no stage
+    entered is refused (it holds nothing: delete it instead).
     """
 
     group = models.CharField(_("group"), max_length=20, choices=VulnerableGroup.choices)
@@ -350,28 +406,18 @@ class EmploymentFunnel(PeriodRecord):
         related_name="+",
         verbose_name=_("age group"),
     )
-    received = count_field(_("received"))
-    interviewed = count_field(_("interviewed"))
-    ready = count_field(_("assessed: ready for work"))
-    needs_training = count_field(_("assessed: needs training"))
-    not_employable = count_field(_("assessed: not employable now"))
-    referred_vacancy = count_field(_("referred to a vacancy"))
-    referred_training = count_field(_("referred to vocational training"))
-    employed = count_field(_("employed"))
-    completed_training = count_field(_("completed training"))
+    received = optional_count(_("received"))
+    interviewed = optional_count(_("interviewed"))
+    ready = optional_count(_("assessed: ready for work"))
+    needs_training = optional_count(_("assessed: needs training"))
+    not_employable = optional_count(_("assessed: not employable now"))
+    referred_vacancy = optional_count(_("referred to a vacancy"))
+    referred_training = optional_count(_("referred to vocational training"))
+    employed = optional_count(_("employed"))
+    completed_training = optional_count(_("completed training"))
     history = HistoricalRecords()
 
-    STAGES = [
-        "received",
-        "interviewed",
-        "ready",
-        "needs_training",
-        "not_employable",
-        "referred_vacancy",
-        "referred_training",
-        "employed",
-        "completed_training",
-    ]
+    STAGES = EMPLOYMENT_STAGES
     # (stage, the stages whose sum bounds it), in the order of the path.
     BOUNDS = [
         (("interviewed",), "received"),
@@ -396,40 +442,56 @@ class EmploymentFunnel(PeriodRecord):
                 condition=Q(age_group__isnull=True),
                 name="%(app_label)s_%(class)s_one_row_unknown_age",
             ),
-            count_bound("received"),
+            *(count_bound(stage) for stage in EMPLOYMENT_STAGES),
+            # A row is stored only with some stage entered (a row left empty is not kept).
             models.CheckConstraint(
-                condition=Q(interviewed__lte=F("received")),
-                name="%(app_label)s_%(class)s_interviewed_le_received",
-                violation_error_message=_("Interviewed cannot be more than received."),
+                condition=reduce(or_, (Q(**{f"{stage}__isnull": False}) for stage in EMPLOYMENT_STAGES)),
+                name="%(app_label)s_%(class)s_some_stage",
+                violation_error_message=_("Enter at least one stage of the row, or delete the row."),
             ),
+            at_most(
+                "interviewed",
+                "received",
+                "interviewed_le_received",
+                _("Interviewed cannot be more than received."),
+            ),
+            # The outcomes entered, together, where some is entered and interviewed is too.
             models.CheckConstraint(
-                condition=Q(interviewed__gte=F("ready") + F("needs_training") + F("not_employable")),
+                condition=Q(interviewed__isnull=True)
+                | Q(ready__isnull=True, needs_training__isnull=True, not_employable__isnull=True)
+                | Q(
+                    interviewed__gte=Coalesce(F("ready"), 0)
+                    + Coalesce(F("needs_training"), 0)
+                    + Coalesce(F("not_employable"), 0)
+                ),
                 name="%(app_label)s_%(class)s_assessed_le_interviewed",
                 violation_error_message=_(
                     "Assessed (ready + needs training + not employable) cannot be more than interviewed."
                 ),
             ),
-            models.CheckConstraint(
-                condition=Q(referred_vacancy__lte=F("ready")),
-                name="%(app_label)s_%(class)s_vacancy_le_ready",
-                violation_error_message=_("Referred to a vacancy cannot be more than ready for work."),
+            at_most(
+                "referred_vacancy",
+                "ready",
+                "vacancy_le_ready",
+                _("Referred to a vacancy cannot be more than ready for work."),
             ),
-            models.CheckConstraint(
-                condition=Q(referred_training__lte=F("needs_training")),
-                name="%(app_label)s_%(class)s_training_le_needs",
-                violation_error_message=_(
-                    "Referred to training cannot be more than those who need training."
-                ),
+            at_most(
+                "referred_training",
+                "needs_training",
+                "training_le_needs",
+                _("Referred to training cannot be more than those who need training."),
             ),
-            models.CheckConstraint(
-                condition=Q(employed__lte=F("referred_vacancy")),
-                name="%(app_label)s_%(class)s_employed_le_referred",
-                violation_error_message=_("Employed cannot be more than referred to a vacancy."),
+            at_most(
+                "employed",
+                "referred_vacancy",
+                "employed_le_referred",
+                _("Employed cannot be more than referred to a vacancy."),
             ),
-            models.CheckConstraint(
-                condition=Q(completed_training__lte=F("referred_training")),
-                name="%(app_label)s_%(class)s_completed_le_referred",
-                violation_error_message=_("Completed training cannot be more than referred to training."),
+            at_most(
+                "completed_training",
+                "referred_training",
+                "completed_le_referred",
+                _("Completed training cannot be more than referred to training."),
             ),
         ]
 
@@ -437,15 +499,23 @@ class EmploymentFunnel(PeriodRecord):
         return f"{self.get_group_display()} · {self.get_sex_display()} · {self.age_group or '?'}"
 
     @property
-    def assessed(self) -> int:
-        return self.ready + self.needs_training + self.not_employable
+    def assessed(self) -> int | None:
+        """The outcomes entered, together; None when none is entered."""
+        return sum_entered(getattr(self, s) for s in ("ready", "needs_training", "not_employable"))
+
+    @property
+    def is_empty(self) -> bool:
+        """No stage entered: a row with nothing to keep."""
+        return all(getattr(self, stage) is None for stage in self.STAGES)
 
     def clean(self) -> None:
         super().clean()
         errors = {}
         for stages, bound in self.BOUNDS:
-            value = sum(getattr(self, s) or 0 for s in stages)
-            if value > (getattr(self, bound) or 0):
+            value = sum_entered(getattr(self, s) for s in stages)
+            if value is None or getattr(self, bound) is None:
+                continue  # a stage left empty bounds nothing, and nothing bounds it
+            if value > getattr(self, bound):
                 field = self._meta.get_field(bound)
                 errors[stages[0]] = ValidationError(
                     _("“%(stage)s” (%(value)d) cannot be more than “%(bound)s” (%(limit)d)."),
@@ -454,7 +524,7 @@ class EmploymentFunnel(PeriodRecord):
                         "stage": " + ".join(str(self._meta.get_field(s).verbose_name) for s in stages),
                         "value": value,
                         "bound": field.verbose_name,
-                        "limit": getattr(self, bound) or 0,
+                        "limit": getattr(self, bound),
                     },
                 )
         if errors:

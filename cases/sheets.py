@@ -33,18 +33,28 @@ from cases.services.street import intervention_save
 from cases.services.victims import VictimGrid, victim_categories, victim_grid_errors
 from krat import spreadsheets as xl
 from krat.models import County, Institution, Municipality, ReportingPeriod
+from krat.search import NameMatcher
 
 TOTAL, REFERRED = "total", "referred"
 
 
 def _lookup(options: dict[str, Any], what) -> xl.Parser:
-    """A parser that accepts one of `options` keys (case-insensitive), else explains."""
+    """A parser that accepts one of `options` keys in any case, and without ë and ç where
+    that fits only one (krat.search.NameMatcher), else explains."""
+    matcher = NameMatcher(options.items())
 
     def parse(value: Any) -> Any:
-        key = str(value).strip().casefold()
+        key = str(value).strip()
         for candidate in (key, key.replace("-", "–")):
-            if candidate in options:
-                return options[candidate]
+            found = matcher.matches(candidate)
+            if len(found) == 1:
+                return found[0][1]
+        names = matcher.ambiguous(key)
+        if names:
+            raise ValidationError(
+                _("“%(value)s” could be any of %(names)s: write it with its letters ë and ç."),
+                params={"value": value, "names": ", ".join(names)},
+            )
         raise ValidationError(
             _("“%(value)s” is not in the list of %(what)s."), params={"value": value, "what": what}
         )
@@ -72,8 +82,16 @@ VICTIMS_TEMPLATE = xl.SheetTemplate(
     columns=[
         xl.Column("dimension", gettext_lazy("Breakdown"), xl.text(80)),
         xl.Column("category", gettext_lazy("Category"), xl.text(80), required=False),
-        xl.Column(VictimStatus.VICTIM.value, VictimStatus.VICTIM.label, xl.whole_number(0, 10_000)),
-        xl.Column(VictimStatus.POTENTIAL.value, VictimStatus.POTENTIAL.label, xl.whole_number(0, 10_000)),
+        # A cell left empty has no value (not 0).
+        xl.Column(
+            VictimStatus.VICTIM.value, VictimStatus.VICTIM.label, xl.whole_number(0, 10_000), required=False
+        ),
+        xl.Column(
+            VictimStatus.POTENTIAL.value,
+            VictimStatus.POTENTIAL.label,
+            xl.whole_number(0, 10_000),
+            required=False,
+        ),
     ],
 )
 
@@ -89,16 +107,19 @@ def _victim_dimension_names() -> dict[str, str]:
 
 
 def victims_template(age_groups: Sequence[AgeGroup]) -> bytes:
-    rows = [[_("Total"), "", 0, 0], [_("Referred to services or a shelter"), "", 0, 0]]
+    """Every row of the grid with its counts empty: a cell left empty has no value, so
+    the template imported untouched enters nothing."""
+    rows = [[_("Total"), "", None, None], [_("Referred to services or a shelter"), "", None, None]]
     for dimension, options in victim_categories(age_groups).items():
         for _value, label in options:
-            rows.append([str(Dimension(dimension).label), str(label), 0, 0])
-    rows.append([str(Dimension.COUNTRY.label), str(Country.UNKNOWN.label), 0, 0])
+            rows.append([str(Dimension(dimension).label), str(label), None, None])
+    rows.append([str(Dimension.COUNTRY.label), str(Country.UNKNOWN.label), None, None])
     return xl.template_bytes(VICTIMS_TEMPLATE, rows)
 
 
 def victims_import(data: bytes, age_groups: Sequence[AgeGroup]) -> dict[str, VictimGrid]:
-    """Parse a filled victims template into the two grids, or raise SpreadsheetError."""
+    """Parse a filled victims template into the two grids, or raise SpreadsheetError.
+    A cell left empty has no value (not 0)."""
     rows = xl.read_rows(data, VICTIMS_TEMPLATE)
     categories = victim_categories(age_groups)
     dimension_names = _victim_dimension_names()
@@ -106,12 +127,14 @@ def victims_import(data: bytes, age_groups: Sequence[AgeGroup]) -> dict[str, Vic
     for group in age_groups:
         category_names[Dimension.AGE][group.label.replace("–", "-").casefold()] = str(group.pk)
     category_names[Dimension.COUNTRY] = _labels(Country.choices)
+    dimension_matcher = NameMatcher(dimension_names.items())
+    category_matchers = {dim: NameMatcher(names.items()) for dim, names in category_names.items()}
     grids = {status: VictimGrid() for status in VictimStatus.values}
     problems: list[xl.Problem] = []
     seen: dict[tuple, int] = {}
     first_row: dict[str, int] = {}
     for row in rows:
-        dimension = dimension_names.get(str(row.values["dimension"]).casefold())
+        dimension = dimension_matcher.get(str(row.values["dimension"]))
         if dimension is None:
             problems.append(
                 xl.Problem(
@@ -123,7 +146,7 @@ def victims_import(data: bytes, age_groups: Sequence[AgeGroup]) -> dict[str, Vic
         category = ""
         if dimension not in (TOTAL, REFERRED):
             raw = str(row.values["category"] or "").strip()
-            category = category_names[dimension].get(raw.casefold())
+            category = category_matchers[dimension].get(raw)
             if category is None:
                 problems.append(
                     xl.Problem(
@@ -146,6 +169,8 @@ def victims_import(data: bytes, age_groups: Sequence[AgeGroup]) -> dict[str, Vic
         for status in VictimStatus.values:
             value = row.values[status]
             grid = grids[status]
+            if value is None:
+                continue  # no value
             if dimension == TOTAL:
                 grid.total = value
             elif dimension == REFERRED:
@@ -156,9 +181,6 @@ def victims_import(data: bytes, age_groups: Sequence[AgeGroup]) -> dict[str, Vic
         raise xl.SpreadsheetError(problems)
     columns = {s: get_column_letter(3 + i) for i, s in enumerate(VictimStatus.values)}
     for status, grid in grids.items():
-        for dimension in categories:
-            for value, _label in categories[dimension]:
-                grid.cells.setdefault((dimension, value), 0)
         for dimension, message in victim_grid_errors(grid, age_groups):
             row = first_row.get(dimension or TOTAL, first_row.get(TOTAL, 2))
             problems.append(xl.Problem(f"{columns[status]}{row}", message))
@@ -194,7 +216,7 @@ def victims_export_rows(summary: dict) -> tuple[list, list]:
 
 
 def _municipality_parser(names: dict[str, Municipality]) -> xl.Parser:
-    return _lookup({name.casefold(): m for name, m in names.items()}, gettext_lazy("municipalities"))
+    return _lookup(names, gettext_lazy("municipalities"))
 
 
 def street_template_for(county: County, age_groups: Sequence[AgeGroup]) -> xl.SheetTemplate:
@@ -255,7 +277,7 @@ def street_import(
             counts = {}
             for key in count_keys:
                 _n, sex, group = key.split("-")
-                counts[(sex, None if group == UNKNOWN else int(group))] = values[key] or 0
+                counts[(sex, None if group == UNKNOWN else int(group))] = values[key]  # None: no value
             try:
                 with transaction.atomic():
                     intervention_save(intervention=record, counts=counts)
@@ -321,8 +343,8 @@ def interventions_rows(interventions: Sequence[StreetIntervention]) -> tuple[lis
 
 
 def employment_template_for(age_groups: Sequence[AgeGroup]) -> xl.SheetTemplate:
-    ages = {g.label.casefold(): g for g in age_groups if g.is_working_age}
-    ages.update({g.label.replace("–", "-").casefold(): g for g in age_groups if g.is_working_age})
+    ages = {g.label: g for g in age_groups if g.is_working_age}
+    ages.update({g.label.replace("–", "-"): g for g in age_groups if g.is_working_age})
     ages.update(dict.fromkeys(_labels([(UNKNOWN, gettext_lazy("Unknown"))])))
     columns = [
         xl.Column("group", gettext_lazy("Group"), xl.choice(VulnerableGroup.choices)),
@@ -330,8 +352,13 @@ def employment_template_for(age_groups: Sequence[AgeGroup]) -> xl.SheetTemplate:
         xl.Column("age_group", gettext_lazy("Age group"), _lookup(ages, gettext_lazy("age groups"))),
     ]
     for stage in EmploymentFunnel.STAGES:
-        columns.append(
-            xl.Column(stage, EmploymentFunnel._meta.get_field(stage).verbose_name, xl.whole_number(0, 10_000))
+        columns.append(  # a stage left empty has no value (not 0)
+            xl.Column(
+                stage,
+                EmploymentFunnel._meta.get_field(stage).verbose_name,
+                xl.whole_number(0, 10_000),
+                required=False,
+            )
         )
     return xl.SheetTemplate(title=gettext_lazy("Employment"), columns=columns)
 

@@ -8,9 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.choices import DataKind
 from cases.models import EmploymentFunnel, StreetIntervention, VictimReport
-from cases.selectors.reporting import reported_institutions
-from cases.services.reporting import may_report
-from cases.services.settings import settings_for
+from cases.selectors.reporting import reported_institutions, settings_for
 from krat.submissions.parts import COMPLETE, MISSING, SubmissionPart, register_part
 
 PARTS = [
@@ -22,10 +20,10 @@ PARTS = [
 
 def _part(data: str, model, title, url_name: str) -> SubmissionPart:
     def applicable(submissions) -> set[int]:
+        # The submissions are the period's, of its members: the part is in the report of
+        # each whose kind reports it, also of one made inactive since.
         kinds = set(settings_for(submissions[0].period.county).kinds_for(data))
-        return {
-            s.institution_id for s in submissions if s.institution.is_active and s.institution.kind in kinds
-        }
+        return {s.institution_id for s in submissions if s.institution.kind in kinds}
 
     def states(submissions) -> dict[int, str]:
         reported = reported_institutions(submissions[0].period, data)
@@ -39,7 +37,7 @@ def _part(data: str, model, title, url_name: str) -> SubmissionPart:
     return SubmissionPart(
         key=f"cases.{data}",
         title=title,
-        applies_to=lambda institution: may_report(institution, data),
+        applies_to=lambda institution: institution.kind in settings_for(institution.county).kinds_for(data),
         state=lambda submission: states([submission])[submission.institution_id],
         states=states,
         applicable=applicable,

@@ -1,13 +1,20 @@
+import datetime
+import itertools
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.forms.models import BaseInlineFormSet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from simple_history.admin import SimpleHistoryAdmin
 
 from krat import services
 from krat.api.tokens import tokens_revoke_all
+from krat.membership import is_member_during, with_member_today
 from krat.models import (
     County,
     DownloadLog,
@@ -16,6 +23,7 @@ from krat.models import (
     PeriodSubmission,
     RecoveryCodeDevice,
     ReportingPeriod,
+    TableMembership,
     User,
 )
 
@@ -30,6 +38,13 @@ class CountyAdmin(SimpleHistoryAdmin):
     list_display = ["name", "prefecture_name", "small_number_threshold"]
     prepopulated_fields = {"slug": ["name"]}
 
+    def save_model(self, request, obj, form, change):
+        """A new county is created with what every app keeps per county (`county_create`)."""
+        if change:
+            super().save_model(request, obj, form, change)
+        else:
+            services.county_create(county=obj)
+
 
 @admin.register(Municipality)
 class MunicipalityAdmin(admin.ModelAdmin):
@@ -38,12 +53,60 @@ class MunicipalityAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
+class MembershipFormSet(BaseInlineFormSet):
+    """The memberships of one institution, as the admin edits them together: two of them
+    sharing a day are refused here (each row's own check sees only the stored ones)."""
+
+    def clean(self):
+        super().clean()
+        spans = sorted(
+            (form.cleaned_data["start_date"], form.cleaned_data.get("end_date") or datetime.date.max)
+            for form in self.forms
+            if form.cleaned_data.get("start_date") and not form.cleaned_data.get("DELETE")
+        )
+        for (_start, end), (next_start, _end) in itertools.pairwise(spans):
+            if next_start <= end:
+                raise ValidationError(
+                    _("Two memberships of this institution share a day."), code="membership_overlap"
+                )
+
+
+class MembershipInline(admin.TabularInline):
+    model = TableMembership
+    formset = MembershipFormSet
+    fields = ["start_date", "end_date", "reference", "end_reference"]
+    extra = 0
+
+
+class MemberTodayFilter(admin.SimpleListFilter):
+    title = _("member of the Technical Table today")
+    parameter_name = "member_today"
+
+    def lookups(self, request, model_admin):
+        return [("1", _("yes")), ("0", _("no"))]
+
+    def queryset(self, request, queryset):
+        if self.value() not in ("0", "1"):
+            return queryset
+        today = timezone.localdate()
+        member = is_member_during(today, today)
+        return queryset.filter(member) if self.value() == "1" else queryset.exclude(member)
+
+
 @admin.register(Institution)
 class InstitutionAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "county", "kind", "is_table_member", "is_active"]
-    list_filter = ["county", "kind", "is_table_member", "is_active"]
+    list_display = ["name", "county", "kind", "member_today", "is_active"]
+    list_filter = ["county", "kind", MemberTodayFilter, "is_active"]
     search_fields = ["name"]
     list_select_related = ["county"]
+    inlines = [MembershipInline]
+
+    def get_queryset(self, request):
+        return with_member_today(super().get_queryset(request))
+
+    @admin.display(boolean=True, description=_("member of the Technical Table today"))
+    def member_today(self, institution: Institution) -> bool:
+        return institution.is_table_member
 
 
 @admin.register(ReportingPeriod)

@@ -13,17 +13,18 @@ class KratConfig(AppConfig):
 
         from krat import (
             checks,  # noqa: F401 - registers the system checks
-            freshness,
+            collation,
             history,
             search,
         )
-        from krat.models import County, Institution, ReportingPeriod, User
+        from krat.models import County, Institution, ReportingPeriod, TableMembership, User
 
         connection_created.connect(search.register_sqlite_functions, dispatch_uid="krat_fold")
-        freshness.install()  # notice data writes on every connection (krat/freshness.py)
+        connection_created.connect(collation.register_sqlite_collation, dispatch_uid="krat_sq")
 
         history.register(County, county_of=lambda county: county)
         history.register(Institution, county_of=lambda institution: institution.county)
+        history.register(TableMembership, county_of=lambda membership: membership.institution.county)
         history.register(ReportingPeriod, county_of=lambda period: period.county)
         history.register(User, county_of=lambda person: person.county)
 
@@ -52,6 +53,7 @@ class KratConfig(AppConfig):
         portability.register(
             County,
             Institution,
+            TableMembership,
             ReportingPeriod,
             PeriodReport,
             User,

@@ -1,4 +1,5 @@
-"""What `make bench` measures: the main pages and PDFs, each found in generated data.
+"""What `make bench` measures: the main pages and PDFs, each found in generated data, the
+floor they are compared with, and the writes mixed into the load.
 
 Each page is (label, resolver) where the resolver returns (path, username) for the
 first county of the generated data; every PDF likewise. See bench/run.py.
@@ -9,9 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.urls import reverse
 
-from krat.models import County, ReportingPeriod
+from krat.choices import Role
+from krat.models import County, PeriodSubmission, ReportingPeriod, SubmissionState, User
 from krat.periods import current_period
 
 
@@ -82,7 +85,11 @@ def _calendar_month() -> tuple[str, str]:
     return f"{reverse('actionplan:event_month', args=[county.slug])}?muaji={month}", _secretariat(county)
 
 
-FLOOR = Target("floor", lambda: (reverse("health"), f"bench.{first_county().slug}.secretariat"))
+# The floor: the cheapest signed-in page, the person's own Security page (the session, the
+# person, the layout and its menu; no data of its own). Pages are judged as a ratio to it,
+# measured under the same load on the same machine, so the ratio does not depend on the
+# machine. (The health page is cheaper but public: it does not read the session.)
+FLOOR = Target("floor", lambda: (reverse("security"), _secretariat(first_county())))
 
 PAGES: list[Target] = [
     Target("dashboard", _secretariat_page("krat:dashboard")),
@@ -112,3 +119,92 @@ PDFS: list[Target] = [
     Target("county_report", _period_page("krat:report_pdf")),
     Target("national_report", _national_report),
 ]
+
+
+# --- Writes (bench/load.py mixes one per ten reads into every page's load) ---
+@dataclass(frozen=True)
+class Write:
+    """A save through a page's form, as a person makes it: open `form`, write a text in
+    `field`, press `button` (name, value). Each can be repeated: the record stays editable."""
+
+    kind: str
+    form: str
+    user: str
+    field: str
+    button: tuple[str, str] | None = None
+
+
+def _open_periods(county: County) -> list[ReportingPeriod]:
+    periods = {current_period(county), _busiest_period(county)}
+    return sorted((p for p in periods if not p.is_closed), key=lambda p: p.start_date)
+
+
+def writes() -> list[Write]:
+    """A representative saving the draft narrative of their institution's period report
+    (every draft or returned report of the first county's open periods), and the
+    secretariat saving the summary of the county's period report."""
+    county = first_county()
+    periods = _open_periods(county)
+    drafts = (
+        PeriodSubmission.objects.filter(
+            period__in=periods, state__in=[SubmissionState.DRAFT, SubmissionState.RETURNED]
+        )
+        .select_related("institution")
+        .order_by("pk")
+    )
+    found = []
+    for submission in drafts:
+        representative = (
+            User.objects.filter(
+                institution=submission.institution, role=Role.REPRESENTATIVE, username__startswith="bench."
+            )
+            .order_by("pk")
+            .first()
+        )
+        if representative is not None:
+            found.append(
+                Write(
+                    "submission_draft",
+                    reverse("krat:submission_edit", args=[submission.pk]),
+                    representative.username,
+                    "situation_assessment",
+                    ("action", "draft"),
+                )
+            )
+    found += [
+        Write(
+            "report_summary",
+            reverse("krat:report_summary_edit", args=[p.pk]),
+            _secretariat(county),
+            "summary",
+        )
+        for p in periods
+    ]
+    return found
+
+
+def national_coverage() -> dict:
+    """The national PDF's data: the counties with a period starting when the measured one
+    does, and how many of them have rows in every table keyed by period that has rows for
+    that start (records, figures, submissions, meetings, plan progress): "full data".
+    Read right after the data is generated, before any request writes."""
+    start = _busiest_period(first_county()).start_date
+    ids = set(ReportingPeriod.objects.filter(start_date=start).values_list("pk", flat=True))
+    tables: dict[str, set[int]] = {}
+    for model in apps.get_models():
+        if model.__name__.startswith("Historical"):
+            continue
+        for field in model._meta.get_fields():
+            if field.many_to_one and field.concrete and field.related_model is ReportingPeriod:
+                periods = model.objects.filter(**{f"{field.name}__in": ids}).values_list(
+                    field.attname, flat=True
+                )
+                if rows := set(periods.distinct()):
+                    tables[f"{model._meta.label}.{field.name}"] = rows
+    full = [pk for pk in ids if all(pk in rows for rows in tables.values())]
+    return {
+        "start": start.isoformat(),
+        "counties": len(ids),
+        "counties_with_full_data": len(full),
+        "counties_per_table": {label: len(rows) for label, rows in sorted(tables.items())},
+    }

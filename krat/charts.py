@@ -9,11 +9,14 @@ the numbers in a table beside them.
 from __future__ import annotations
 
 import base64
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+
+from krat.numbers import format_number
 
 # Okabe–Ito: distinguishable with every common colour-vision deficiency.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
@@ -44,19 +47,26 @@ class Chart:
         return self.svg
 
 
-def _nice_max(value: float) -> float:
-    """A round upper bound for the axis: 7 → 10, 130 → 150."""
+AXIS_STEPS = 4  # at most this many steps above zero
+
+
+def _count_ticks(value: float) -> list[int]:
+    """Whole-number ticks from 0 for an axis of counts up to `value`, at most four steps of
+    1, 2 or 5 times a power of ten: 7 → 0 2 4 6 8, 45 → 0 20 40 60, 0 → 0 1."""
     if value <= 0:
-        return 1
-    magnitude = 10 ** (len(str(int(value))) - 1)
-    for step in (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
-        if value <= step * magnitude:
-            return step * magnitude
-    return 10 * magnitude
+        return [0, 1]
+    magnitude = 1
+    while True:
+        for factor in (1, 2, 5):
+            step = factor * magnitude
+            if math.ceil(value / step) <= AXIS_STEPS:
+                return [step * i for i in range(math.ceil(value / step) + 1)]
+        magnitude *= 10
 
 
 def _number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+    """A label's number as the reader's language writes it: 1.680, 12,5."""
+    return str(format_number(round(value, 1)))
 
 
 def _svg(width: int, height: int, title: str, description: str, body: list[str]) -> Chart:
@@ -96,16 +106,16 @@ def bar_chart(
         if stacked
         else [max((s.values[i] for s in series), default=0) for i in range(len(categories))]
     )
-    top_value = _nice_max(max(totals, default=0))
+    ticks = _count_ticks(max(totals, default=0))
+    top_value = ticks[-1]
     slot = plot_w / max(len(categories), 1)
     body = []
     for index in highlight:
         body.append(
             f'<rect x="{left + index * slot:.1f}" y="{top}" width="{slot:.1f}" height="{plot_h}" fill="{HIGHLIGHT}"/>'
         )
-    for step in range(5):
-        value = top_value * step / 4
-        y = top + plot_h - plot_h * step / 4
+    for value in ticks:
+        y = top + plot_h - plot_h * value / top_value
         body.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="#ddd"/>')
         body.append(f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end">{_number(value)}</text>')
     bar_w = slot * 0.7 / (1 if stacked else max(len(series), 1))

@@ -14,7 +14,7 @@ from django.db import transaction
 from krat.choices import InstitutionKind as Kind
 from krat.choices import Position, Role
 from krat.models import County, Institution, ReportingPeriod, User
-from krat.services import counties_load
+from krat.services import counties_load, membership_start
 
 DEMO_PASSWORD = "Krat-demo-2026"  # noqa: S105 - printed on purpose for the demo
 
@@ -33,6 +33,11 @@ INSTITUTIONS = [
     ("Njësia për Mbrojtjen e Fëmijëve, Bashkia Durrës", Kind.CHILD_PROTECTION_UNIT),
     ("Terre des hommes Albania", Kind.INTERNATIONAL),
 ]
+
+
+# The table as the Prefect's order of 2018 named it: every demo institution, from the first period.
+MEMBERS_SINCE = datetime.date(2018, 1, 1)
+MEMBERSHIP_ORDER = "Urdhri i Prefektit të Qarkut Durrës për përbërjen e Tryezës Teknike, 2018"
 
 
 @dataclass(frozen=True)
@@ -117,8 +122,12 @@ def demo_load(today: datetime.date) -> County:
     institutions = {}
     for name, kind in INSTITUTIONS:
         institutions[name], _ = Institution.objects.get_or_create(
-            county=county, name=name, defaults={"kind": kind, "is_table_member": True}
+            county=county, name=name, defaults={"kind": kind}
         )
+        if not institutions[name].memberships.exists():
+            membership_start(
+                institution=institutions[name], start_date=MEMBERS_SINCE, reference=MEMBERSHIP_ORDER
+            )
     for year in sorted({2018, today.year - 1, today.year}):
         for label, start, end, deadline in _periods(year):
             ReportingPeriod.objects.get_or_create(

@@ -12,6 +12,8 @@ Hundepool et al., *Statistical Disclosure Control*, Wiley 2012, ch. 4–5, and t
   published (`Figures.unpublished`: the interventions behind each place or month) but
   still tie the others; some are known to lie within limits because of what a page
   lists (`Figures.known`: a place is listed only when an intervention happened there).
+  A figure nobody entered (`Figures.absent`: no value, which is not zero) is shown as
+  such: it is never hidden, and everyone knows it holds nobody.
 - **Marks**: a published figure is a number, or hidden. The mark of a hidden figure
   follows its value alone, so it promises exactly this and no more: “< k” means
   0..k−1 (a small count, or a zero hidden beside one), “x” means k or more.
@@ -84,7 +86,9 @@ class Figures:
 
     `contributions` holds each institution's part of every figure (a representative's
     exact knowledge); `known` holds (low, high) limits on county figures that the
-    publication's own rules reveal (high None: none).
+    publication's own rules reveal (high None: none). `absent` holds the figures with no
+    value (nobody entered one): their value is 0 in the lines, they are never published
+    as a number, never hidden, and every reader knows they hold nobody.
     """
 
     name: tuple
@@ -95,10 +99,11 @@ class Figures:
     unpublished: frozenset = frozenset()
     contributions: Mapping[Hashable, Mapping[Hashable, int]] = field(default_factory=dict)
     known: Mapping[Hashable, tuple[int, int | None]] = field(default_factory=dict)
+    absent: frozenset = frozenset()
 
     @property
     def published(self) -> list:
-        return [key for key in self.values if key not in self.unpublished]
+        return [key for key in self.values if key not in self.unpublished and key not in self.absent]
 
     def mark(self, key: Hashable, hidden: bool) -> int | str:
         """What a reader sees of `key`: its number, or the mark its value gives."""
@@ -176,7 +181,9 @@ class Attacker:
         for key, value in figures.values.items():
             own = reader.own.get(key, 0)
             mark = marks.get(key)
-            if key in figures.unpublished or mark is None:
+            if key in figures.absent:
+                low, high = 0, 0  # shown "no value": nobody is in it
+            elif key in figures.unpublished or mark is None:
                 low, high = 0, self.cap
             elif mark == SMALL:
                 low, high = 0, k - 1

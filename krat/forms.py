@@ -5,11 +5,12 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.forms import SetPasswordMixin
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from krat.access import COUNTY_MANAGED_ROLES
 from krat.concurrency import VersionedFormMixin
-from krat.models import County, Institution, ReportingPeriod, User
+from krat.models import County, Institution, ReportingPeriod, TableMembership, User
 
 
 class DateInput(forms.DateInput):
@@ -59,18 +60,59 @@ class CountyScopedForm(VersionedFormMixin, forms.ModelForm):
 
 
 class InstitutionForm(CountyScopedForm):
+    """An institution's details; a new one also says from when it is a member of the
+    Technical Table. A stored one's memberships are kept on its page (`MembershipForm`)."""
+
+    member_since = forms.DateField(
+        label=_("Member of the Technical Table since"),
+        required=False,
+        widget=DateInput,
+        help_text=_("Leave empty for an institution that is invited to the table but not a member."),
+    )
+    reference = forms.CharField(
+        label=_("Order"),
+        max_length=200,
+        required=False,
+        help_text=_("The order that made it a member, for example “Urdhri i Prefektit nr. 12, 15.01.2018”."),
+    )
+
     class Meta:
         model = Institution
         fields = [
             "county",
             "name",
             "kind",
-            "is_table_member",
             "contact_email",
             "contact_phone",
             "address",
             "is_active",
         ]
+
+    def __init__(self, *args, county: County, **kwargs):
+        super().__init__(*args, county=county, **kwargs)
+        if self.instance.pk:
+            del self.fields["member_since"], self.fields["reference"]
+        else:
+            self.fields["member_since"].initial = timezone.localdate()
+
+
+class MembershipForm(VersionedFormMixin, forms.ModelForm):
+    """A membership of the Technical Table, of the institution the view gives (never the
+    request's): recorded or corrected, an end date included."""
+
+    class Meta:
+        model = TableMembership
+        fields = ["start_date", "end_date", "reference", "end_reference"]
+        widgets = {"start_date": DateInput, "end_date": DateInput}
+
+    def __init__(self, *args, institution: Institution, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.institution = institution
+
+    def _get_validation_exclusions(self):
+        exclusions = super()._get_validation_exclusions()
+        exclusions.discard("institution")
+        return exclusions
 
 
 class ReportingPeriodForm(CountyScopedForm):

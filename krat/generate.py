@@ -26,12 +26,13 @@ from django.utils.module_loading import import_string
 
 from krat.choices import InstitutionKind, Position, Role
 from krat.geography import COUNTIES, slug_for
-from krat.models import County, Institution, ReportingPeriod, User
-from krat.services import counties_load
+from krat.models import County, Institution, ReportingPeriod, TableMembership, User
+from krat.services import counties_load, membership_start
 
 RETURN_COMMENT = "Ju lutemi plotësoni seksionin e problemeve."
 BENCH_PASSWORD = "Bench-krat-2026"  # noqa: S105 - loopback benchmark accounts only
 INSTITUTIONS_PER_COUNTY = 40
+MEMBERS = 30  # of the Technical Table, the first of them; the others are invited
 KIND_MIX = [
     InstitutionKind.MUNICIPALITY,
     InstitutionKind.CHILD_PROTECTION_UNIT,
@@ -55,6 +56,7 @@ class CountyYear:
     periods: list[ReportingPeriod]
     institutions: list[Institution]
     rng: random.Random
+    members: list[Institution] = dataclasses.field(default_factory=list)  # of the table, all years
     fraction: float = 1.0
     today: datetime.date = dataclasses.field(default_factory=timezone.localdate)
 
@@ -96,6 +98,7 @@ def generate(
     for name in names:
         county = County.objects.get(slug=slug_for(name))
         institutions = _institutions(county, rng, password)
+        members = _members(institutions, since=datetime.date(first_year, 1, 1))
         for year in range(first_year, first_year + years):
             periods = _periods(county, year)
             part = CountyYear(
@@ -103,6 +106,7 @@ def generate(
                 year=year,
                 periods=periods,
                 institutions=institutions,
+                members=members,
                 rng=rng,
                 fraction=fraction,
                 today=today,
@@ -119,11 +123,7 @@ def _institutions(county: County, rng: random.Random, password: str) -> list[Ins
         institution, _ = Institution.objects.get_or_create(
             county=county,
             name=f"{kind.label} {county.name} {number + 1}",
-            defaults={
-                "kind": kind,
-                "is_table_member": number < 30,
-                "contact_email": f"i{number}@{county.slug}.invalid",
-            },
+            defaults={"kind": kind, "contact_email": f"i{number}@{county.slug}.invalid"},
         )
         institutions.append(institution)
         User.objects.get_or_create(
@@ -151,6 +151,22 @@ def _institutions(county: County, rng: random.Random, password: str) -> list[Ins
             },
         )
     return institutions
+
+
+def _members(institutions: list[Institution], since: datetime.date) -> list[Institution]:
+    """The first MEMBERS institutions sit at the table from `since` on (a membership made
+    earlier by another run starts on `since` if that is earlier); the others are invited."""
+    members = institutions[:MEMBERS]
+    found = {m.institution_id: m for m in TableMembership.objects.filter(institution__in=members)}
+    for institution in members:
+        membership = found.get(institution.pk)
+        if membership is None:
+            membership_start(institution=institution, start_date=since)
+        elif membership.start_date > since:
+            membership.start_date = since
+            membership.full_clean()
+            membership.save()
+    return members
 
 
 def _periods(county: County, year: int) -> list[ReportingPeriod]:
@@ -182,7 +198,7 @@ def submissions(part: CountyYear) -> None:
     from krat.models.submission import SECTIONS
 
     secretariat = User.objects.filter(county=part.county, role=Role.SECRETARIAT).first()
-    members = [i for i in part.institutions if i.is_table_member]
+    members = part.members
     now = timezone.now()
     records = []
     for period in part.started_periods():

@@ -60,9 +60,12 @@ def current_period(county: County, today: datetime.date | None = None) -> Report
     )
     # Among started periods the latest first; among future ones the nearest first.
     started_first = Case(When(start_date__lte=today, then="start_date"), default=None)
-    return (
+    period = (
         ReportingPeriod.objects.filter(county=county)
         .annotate(rank=rank, started=started_first)
         .order_by("rank", F("started").desc(nulls_last=True), "start_date")
         .first()
     )
+    if period is not None:
+        period.county = county  # the instance given: what reads the period's county reads no more
+    return period

@@ -21,6 +21,9 @@ the people to sign in after a restore. Treat the archive like the database itsel
 Primary keys are kept, so links, the history and the download log keep pointing at the
 same records; import therefore needs a database where the county has no data yet and none
 of the archive's keys is taken (after `migrate` and `load_counties`), and it refuses otherwise.
+What every county is created with (an app's settings and lists, declared with
+`register_defaults`) is not data: the county's own are replaced by the archive's, and those of
+another county that has no data yet move to fresh keys when the archive brings theirs.
 
 An archive is hostile input, whoever wrote it (there is no signature that would let one
 skip a check). Before anything is written, import checks the zip (entry count, declared and
@@ -81,6 +84,8 @@ COUNTY_IDENTITY = {"name", "slug"}
 CHUNK = 1024 * 1024
 
 _portable: dict[str, type[models.Model]] = {}
+# Declared models whose rows every county is created with (`krat.services.county_create`).
+_defaults: dict[str, type[models.Model]] = {}
 
 
 def register(*models_: type[models.Model]) -> None:
@@ -103,6 +108,21 @@ def register_reference(model: type[models.Model], *, field: str) -> None:
     if not model._meta.get_field(field).unique:
         raise ImproperlyConfigured(f"{model._meta.label}.{field} must be unique to name a reference row.")
     REFERENCE_MODELS[model] = field
+
+
+def register_defaults(*models_: type[models.Model]) -> None:
+    """Declare models (already `register`ed) whose rows each county is created with, by the
+    app's `AppConfig.county_created`: an import replaces the county's own by the archive's."""
+    for model in models_:
+        if _portable.get(model._meta.label_lower) is not model:
+            raise ImproperlyConfigured(f"{model._meta.label} must be registered before its defaults.")
+        _defaults[model._meta.label_lower] = model
+
+
+def _is_default(model: type[models.Model]) -> bool:
+    """Whether `model` (or the record model of a history model) holds a county's defaults."""
+    record = model.instance_type if is_historical(model) else model
+    return _defaults.get(record._meta.label_lower) is record
 
 
 def is_historical(model: type[models.Model]) -> bool:
@@ -891,7 +911,8 @@ def import_county(source) -> County:
         written = _Written(files=[], folders=[])
         try:
             with transaction.atomic():
-                _write_rows(plan)
+                moved = _replace_defaults(plan)
+                _write_rows(plan, moved)
                 for name in sorted(plan.files):
                     _write_file(reader, name, plan.files[name], written)
         except DatabaseError as error:  # a deferred constraint, checked at commit
@@ -907,7 +928,7 @@ def import_county(source) -> County:
     return county
 
 
-def _write_rows(plan: _Plan) -> None:
+def _write_rows(plan: _Plan, moved: list[type[models.Model]]) -> None:
     county = plan.county
     if any(t.model is County.history.model for t in plan.tables):
         # The history read from the archive replaces the one `load_counties` began here.
@@ -919,14 +940,14 @@ def _write_rows(plan: _Plan) -> None:
             continue
         _insert_rows(table)
         loaded.append(table.model)
-    _reset_sequences(loaded)
+    _reset_sequences(loaded + [model for model in moved if model not in loaded])
 
 
 def _refuse_if_taken(county: County, tables: list[_Table]) -> None:
     for table in tables:
         model, label = table.model, table.model._meta.label_lower
-        if model is County:
-            continue
+        if model is County or _is_default(model):
+            continue  # a county's defaults: `_replace_defaults`
         if not is_historical(model) and county_rows(model, county).exists():
             raise _refuse(
                 _("The county “%(county)s” already has data here (%(model)s); import needs an empty county."),
@@ -947,6 +968,68 @@ def _refuse_if_taken(county: County, tables: list[_Table]) -> None:
                     "keys_taken",
                     model=label,
                 )
+
+
+def _has_data(county: County) -> bool:
+    """Whether the county has any row of a declared model but what it was created with."""
+    return any(
+        county_rows(model, county).exists()
+        for model in county_models()
+        if model is not County and not _is_default(model)
+    )
+
+
+def _replace_defaults(plan: _Plan) -> list[type[models.Model]]:
+    """Make room for the archive's rows of the county's defaults (`register_defaults`): the
+    county's own go (with their history); a row of another county that holds a key the
+    archive brings moves to a fresh key if that county has no data yet (a new installation,
+    after `load_counties`), and the import is refused otherwise. Returns the models moved."""
+    county = plan.county
+    tables = {table.model: table for table in plan.tables if _is_default(table.model)}
+    for model in [m for m in tables if not is_historical(m) and tables[m].rows]:
+        own = county_rows(model, county)
+        pks = list(own.values_list("pk", flat=True))
+        own.delete()
+        if history := history_model(model):  # the "created" and the "deleted" rows
+            history._default_manager.filter(id__in=pks).delete()
+    moved = []
+    with_data: dict[int, bool] = {}
+    for model, table in tables.items():
+        keys = {row["pk"] for row in table.rows}
+        taken = list(model._default_manager.filter(pk__in=keys).order_by("pk"))
+        if not taken:
+            continue
+        record = model.instance_type if is_historical(model) else model
+        owner = _owner_field(record)
+        for row in taken:
+            owner_id = getattr(row, f"{owner}_id") if owner else row.pk
+            if owner_id not in with_data:  # (the history of a county gone since holds no data)
+                owner_county = County.objects.filter(pk=owner_id).first()
+                with_data[owner_id] = owner_county is not None and _has_data(owner_county)
+            if with_data[owner_id]:
+                raise _refuse(
+                    _(
+                        "Records of %(model)s with the archive's keys already exist here; import into an empty database."
+                    ),
+                    "keys_taken",
+                    model=model._meta.label_lower,
+                )
+        _move(model, [row.pk for row in taken], above=max(keys))
+        moved.append(model)
+    return moved
+
+
+def _move(model: type[models.Model], pks: list, *, above) -> None:
+    """Give the rows `pks` of `model` keys past every key it holds and `above`; a record's
+    history follows it."""
+    manager = model._default_manager
+    name = model._meta.pk.attname
+    start = max(above, manager.order_by(f"-{name}").values_list(name, flat=True).first() or 0) + 1
+    history = None if is_historical(model) else history_model(model)
+    for new, old in enumerate(pks, start=start):
+        manager.filter(pk=old).update(**{name: new})
+        if history is not None:
+            history._default_manager.filter(id=old).update(id=new)
 
 
 def _restore_county(county: County, rows: list[dict]) -> None:

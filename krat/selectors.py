@@ -3,63 +3,79 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from krat.choices import Position
-from krat.models import County, Institution, ReportingPeriod, User
+from krat.collation import albanian
+from krat.membership import members_on, memberships_of, overlapping, with_member_today
+from krat.models import County, Institution, ReportingPeriod, TableMembership, User
 from krat.periods import current_period
 
 
-def institution_list(county: County) -> QuerySet[Institution]:
-    """The county's institutions with their representative and deputy."""
+def institution_list(county: County) -> list[Institution]:
+    """The county's institutions with their representative and deputy, and whether each is
+    a member of the table today (`is_table_member`)."""
     holders = User.objects.filter(is_active=True).exclude(position=Position.NONE)
-    return (
-        county.institutions.all()
+    return list(
+        with_member_today(county.institutions.all())
         .prefetch_related(Prefetch("people", queryset=holders, to_attr="position_holders"))
-        .order_by("-is_active", "-is_table_member", "name")
+        .order_by("-is_active", "-is_table_member", albanian("name"))
     )
 
 
-def members_at(county: County, moment: datetime.datetime) -> list[Institution]:
-    """The Technical Table's members at `moment`, each as it stood then (name included), by
-    the institutions' history: printed minutes do not change when a member leaves later.
+@dataclass(frozen=True)
+class InstitutionPage:
+    """An institution's page: its memberships of the table (latest first) and its people."""
 
-    An institution whose history begins after `moment` was not known then and is left out;
-    one with no history at all (loaded in bulk) counts as it is now. Two queries."""
-    now = {i.pk: i for i in county.institutions.all()}
-    then: dict[int, Institution | None] = {}
-    for row in Institution.history.filter(id__in=now.keys()).order_by("history_date", "history_id"):
-        then.setdefault(row.id, None)  # known to the history…
-        if row.history_date <= moment:  # …and, at `moment`, in this state
-            then[row.id] = None if row.history_type == "-" else row.instance
-    states = [then.get(pk, institution) for pk, institution in now.items()]
-    return sorted(
-        (i for i in states if i is not None and i.is_table_member and i.is_active), key=lambda i: i.name
+    institution: Institution
+    memberships: list[TableMembership]
+    membership_today: TableMembership | None
+    people: list[User]
+
+
+def institution_page(institution: Institution, today: datetime.date | None = None) -> InstitutionPage:
+    today = today or timezone.localdate()
+    memberships = memberships_of(institution)
+    return InstitutionPage(
+        institution=institution,
+        memberships=memberships,
+        membership_today=next((m for m in memberships if m.covers(today)), None),
+        people=list(institution.people.filter(is_active=True).order_by("position", albanian("last_name"))),
     )
 
 
-def person_list(county: County) -> QuerySet[User]:
-    return (
+def person_list(county: County) -> list[User]:
+    return list(
         User.objects.filter(county=county)
         .select_related("institution")
-        .order_by("institution__name", "last_name", "first_name")
+        .order_by(albanian("institution__name"), albanian("last_name"), albanian("first_name"))
     )
 
 
-def period_list(county: County) -> QuerySet[ReportingPeriod]:
-    return county.periods.order_by("-start_date")
+def period_list(county: County) -> list[ReportingPeriod]:
+    return list(county.periods.order_by("-start_date"))
 
 
-def county_list() -> QuerySet[County]:
-    return County.objects.annotate(
-        member_count=Count(
-            "institutions", filter=Q(institutions__is_table_member=True, institutions__is_active=True)
+def county_list(pks: Iterable[int] | QuerySet[County], today: datetime.date | None = None) -> list[County]:
+    """The counties among `pks`, each with the number of the table's members today. An
+    institution's memberships never share a day, so at most one of them covers today:
+    counting the memberships counts the institutions."""
+    today = today or timezone.localdate()
+    return list(
+        County.objects.filter(pk__in=pks)
+        .annotate(
+            member_count=Count(
+                "institutions__memberships", filter=overlapping(today, today, "institutions__memberships__")
+            )
         )
-    ).order_by("name")
+        .order_by(albanian("name"))
+    )
 
 
 @dataclass
@@ -80,7 +96,8 @@ class Dashboard:
 
 
 def dashboard(*, user: User, county: County) -> Dashboard:
-    members = list(county.institutions.filter(is_table_member=True, is_active=True).order_by("name"))
+    """The county's page: today's members of the table, the current period, the apps' cards."""
+    members = list(members_on(county, timezone.localdate()).order_by(albanian("name")))
     period = current_period(county)
     panels = [
         import_string(path)(user=user, county=county, period=period)

@@ -2,22 +2,128 @@
 
 from __future__ import annotations
 
+import datetime
+
+from django.apps import apps as django_apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from krat import access
 from krat.api.tokens import tokens_revoke_all
 from krat.concurrency import save_versioned
-from krat.models import County, Institution, ReportingPeriod, User
+from krat.models import County, Institution, ReportingPeriod, TableMembership, User
 
 
-def institution_save(*, institution: Institution, expected_version: int | None) -> Institution:
-    return save_versioned(institution, expected_version=expected_version)
+def institution_save(
+    *,
+    institution: Institution,
+    expected_version: int | None,
+    member_since: datetime.date | None = None,
+    reference: str = "",
+) -> Institution:
+    """Create or update an institution.
+
+    One named a member of the Technical Table (the new institution's form asks) gets a
+    membership from `member_since`, with the order that decided it (`reference`). One
+    made inactive leaves the table: its open membership ends today (`membership_end`), so
+    that it is not counted from tomorrow and still is for the days it sat.
+    """
+    with transaction.atomic():
+        institution = save_versioned(institution, expected_version=expected_version)
+        if member_since is not None:
+            membership_start(institution=institution, start_date=member_since, reference=reference)
+        if not institution.is_active and institution.memberships.filter(end_date__isnull=True).exists():
+            membership_end(institution=institution, end_date=timezone.localdate())
+        return institution
+
+
+def _lock(institution: Institution) -> None:
+    """Hold the institution's row until the transaction ends: two writes of its memberships
+    wait for each other, so each one's overlap check sees the other's result."""
+    list(Institution.objects.select_for_update().filter(pk=institution.pk).values_list("pk"))
+
+
+@transaction.atomic
+def membership_save(*, membership: TableMembership, expected_version: int | None) -> TableMembership:
+    """Record a membership of the Technical Table or correct one (its dates, its orders)."""
+    _lock(membership.institution)
+    return save_versioned(membership, expected_version=expected_version)
+
+
+@transaction.atomic
+def membership_start(
+    *,
+    institution: Institution,
+    start_date: datetime.date,
+    end_date: datetime.date | None = None,
+    reference: str = "",
+) -> TableMembership:
+    """Make `institution` a member of the table from `start_date` (until `end_date`, or
+    with no end). Refused if it is already a member on one of those days."""
+    _lock(institution)
+    membership = TableMembership(
+        institution=institution, start_date=start_date, end_date=end_date, reference=reference
+    )
+    membership.full_clean()
+    membership.save()
+    return membership
+
+
+@transaction.atomic
+def membership_end(
+    *, institution: Institution, end_date: datetime.date, end_reference: str = ""
+) -> TableMembership:
+    """End the institution's open membership: `end_date` is its last day as a member."""
+    _lock(institution)
+    membership = institution.memberships.filter(end_date__isnull=True).first()
+    if membership is None:
+        raise ValidationError(
+            _("%(institution)s is not a member of the Technical Table with no end date."),
+            code="not_member",
+            params={"institution": institution.name},
+        )
+    if end_date < membership.start_date:
+        raise ValidationError(
+            _("The membership starts on %(start)s: it cannot end before that."),
+            code="end_before_start",
+            params={"start": date_format(membership.start_date, "SHORT_DATE_FORMAT")},
+        )
+    membership.end_date = end_date
+    membership.end_reference = end_reference or membership.end_reference
+    membership.version += 1
+    membership.full_clean()
+    membership.save()
+    return membership
 
 
 def period_save(*, period: ReportingPeriod, expected_version: int | None) -> ReportingPeriod:
     return save_versioned(period, expected_version=expected_version)
+
+
+def county_create(*, county: County) -> County:
+    """Create `county` (unsaved) with what each app keeps for every county (`county_defaults_ensure`):
+    a county never exists without them, so reading them never has to create them."""
+    if county.pk is not None:
+        raise ValueError("county_create takes a county that is not saved yet")
+    with transaction.atomic():
+        county.full_clean()
+        county.save()
+        county_defaults_ensure(county=county)
+    return county
+
+
+def county_defaults_ensure(*, county: County) -> None:
+    """Create what each app keeps for every county and `county` lacks.
+
+    An app declares it as a `county_created(county)` method on its `AppConfig` (the core
+    imports no app); it creates only what is missing, so calling it again changes nothing."""
+    for config in django_apps.get_app_configs():
+        created = getattr(config, "county_created", None)
+        if created is not None:
+            created(county)
 
 
 def county_settings_save(*, county: County, expected_version: int | None) -> County:
@@ -104,11 +210,14 @@ def counties_load() -> int:
 
     created = 0
     for county_name, municipalities in COUNTIES.items():
-        county, made = County.objects.get_or_create(
-            slug=slug_for(county_name),
-            defaults={"name": county_name, "prefecture_name": prefecture_name(county_name)},
-        )
-        created += made
+        county = County.objects.filter(slug=slug_for(county_name)).first()
+        if county is None:
+            county = county_create(
+                county=County(
+                    name=county_name, slug=slug_for(county_name), prefecture_name=prefecture_name(county_name)
+                )
+            )
+            created += 1
         for municipality in municipalities:
             created += Municipality.objects.get_or_create(name=municipality, defaults={"county": county})[1]
     return created

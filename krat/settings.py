@@ -125,22 +125,6 @@ DATABASES = {
     )
 }
 
-# --- Caches: pages built from many tables are kept until the data changes (krat/freshness.py).
-# `default` holds the built pages, in each worker process; `stamps` holds the token that
-# every committed write replaces, shared by the processes of the server through files
-# (a server of several machines points KRAT_STAMP_DIR at a shared cache instead).
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": env_int("KRAT_CACHE_ENTRIES", 400)},
-    },
-    "stamps": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        # Each test process has its own database, hence its own stamps.
-        "LOCATION": os.environ.get("KRAT_STAMP_DIR")
-        or str(BASE_DIR / "var" / f"stamps{os.environ.get('PYTEST_XDIST_WORKER', '') if TESTING else ''}"),
-    },
-}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "krat.User"

@@ -37,6 +37,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from krat.inputs import strip_bidi
+from krat.search import NameMatcher
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -128,18 +129,20 @@ def date() -> Parser:
 
 
 def choice(choices: Iterable[tuple[str, Any]]) -> Parser:
-    """Accepts the stored value or its label in Albanian or English, in any case."""
+    """Accepts the stored value or its label in Albanian or English, in any case, and
+    without ë and ç where that fits one choice only (krat.search.NameMatcher)."""
     choices = list(choices)
 
     def parse(value: Any) -> str:
-        wanted = str(value).strip().casefold()
+        named = []
         for stored, label in choices:
-            names = {str(stored).casefold()}
+            named.append((str(stored), stored))
             for language in ("sq", "en"):
                 with translation.override(language):
-                    names.add(str(label).casefold())
-            if wanted in names:
-                return stored
+                    named.append((str(label), stored))
+        found = NameMatcher(named).get(str(value))
+        if found is not None:
+            return found
         raise ValidationError(
             _("Not one of: %(choices)s."), params={"choices": ", ".join(str(label) for _s, label in choices)}
         )

@@ -41,10 +41,13 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from krat.disclosure import AtMost, Figures, Judge, Line, Reader, hidden_keys, readers_of
+from krat.numbers import format_number
 
-__all__ = ["AtMost", "Cell", "Figures", "Line", "present", "protect", "suppress"]
+__all__ = ["AtMost", "Cell", "Figures", "Line", "no_value", "present", "protect", "suppress"]
 
 SECONDARY_MARK = "x"
+#: What a page, a PDF or a CSV prints for a figure with no value (a spreadsheet leaves it empty).
+NO_VALUE_MARK = "—"
 LEGEND = _(
     "“< k”: fewer than k (a number from 0 to k−1), hidden to protect the people counted; "
     "“x”: k or more, hidden so that a small number cannot be worked out from the others."
@@ -54,35 +57,55 @@ LEGEND = _(
 @dataclass(frozen=True)
 class Cell:
     """A count as it is shown: `text` is what a page, export or PDF prints; `key` names the
-    figure in its set (`Figures.name`, key), for the audit of what a reader can obtain."""
+    figure in its set (`Figures.name`, key), for the audit of what a reader can obtain.
+    `value` None: no value was entered (printed "—", never 0)."""
 
-    value: int
+    value: int | None
     hidden: bool = False
     primary: bool = False
     text: str = ""
     key: Hashable = None
 
     def __str__(self) -> str:
-        return self.text
+        """What a page, PDF or e-mail prints: the mark, or the number grouped as the reader's
+        language writes it (1.680)."""
+        return self.text if self.hidden or self.value is None else format_number(self.value)
 
     @property
-    def shown(self) -> int | str:
-        """The number itself when visible, else its mark (for spreadsheets)."""
+    def shown(self) -> int | str | None:
+        """The number itself when visible, else its mark (for spreadsheets); None (an
+        empty cell) when there is no value."""
         return self.text if self.hidden else self.value
 
     @property
     def drawn(self) -> int:
-        """The height a chart gives it: its number, or 0 when hidden (as the table shows
-        nothing more, the chart shows nothing more)."""
-        return 0 if self.hidden else self.value
+        """The height a chart gives it: its number, or 0 when hidden or without a value
+        (as the table shows nothing more, the chart shows nothing more)."""
+        return 0 if self.hidden or self.value is None else self.value
+
+    @property
+    def is_empty(self) -> bool:
+        """No value entered (not a zero, not a hidden count)."""
+        return self.value is None
 
 
-def exact(value: int, key: Hashable = None) -> Cell:
+def exact(value: int | None, key: Hashable = None) -> Cell:
+    """A count shown as it is (`no_value` when None)."""
+    if value is None:
+        return no_value(key)
     return Cell(value=value, text=str(value), key=key)
 
 
-def withheld(value: int, key: Hashable = None) -> Cell:
-    """A count not published to this reader at all (another institution's own figures)."""
+def no_value(key: Hashable = None) -> Cell:
+    """A figure nobody entered: printed "—", an empty spreadsheet cell, never 0 or "< k"."""
+    return Cell(value=None, text=NO_VALUE_MARK, key=key)
+
+
+def withheld(value: int | None, key: Hashable = None) -> Cell:
+    """A count not published to this reader at all (another institution's own figures).
+    No value stays no value: withholding it would say there is a number."""
+    if value is None:
+        return no_value(key)
     return Cell(value=value, hidden=True, text=SECONDARY_MARK, key=key)
 
 
@@ -147,11 +170,10 @@ def protect(figures: Figures, readers: Sequence[Reader] | None = None) -> set:
     hidden = {key for key in published if is_small(figures.values[key], k)}
     # Zeros beside a small count are hidden with it, so "< k" never promises "at least one"
     # (else two "< 3" in a line of 2 are both 1).
+    public = set(published)
     for line in figures.lines:
         if any(key in hidden for key in line.parts):
-            hidden.update(
-                key for key in line.parts if figures.values[key] == 0 and key not in figures.unpublished
-            )
+            hidden.update(key for key in line.parts if figures.values[key] == 0 and key in public)
     readers = [r for r in (readers_of(figures) if readers is None else readers) if r.others]
     costs, neighbours = _costs(figures), _neighbours(figures)
     _lines_first(figures, hidden, costs)
@@ -187,6 +209,8 @@ def _lines_first(figures: Figures, hidden: set, costs: dict) -> None:
     else the cheapest non-zero part, else the total. Each step hides one more figure."""
     k, values = figures.k, figures.values
     published = set(figures.published)
+    # A figure with no value is known to hold nobody: subtraction reads through it.
+    readable = published | set(figures.absent)
 
     def room(key: Hashable) -> tuple[int, float]:  # (down, up) a hidden figure can move
         value = values[key]
@@ -196,7 +220,7 @@ def _lines_first(figures: Figures, hidden: set, costs: dict) -> None:
     while changed:
         changed = False
         for line in figures.lines:
-            members = [key for key in (*line.parts, line.total) if key in published]
+            members = [key for key in (*line.parts, line.total) if key in readable]
             alone = [key for key in members if key in hidden]
             if len(alone) != 1 or values[alone[0]] == 0 or len(members) < len(line.parts) + 1:
                 continue
@@ -284,12 +308,15 @@ def figures_of(
 
 
 def cells_of(figures: Figures, hidden: set) -> dict[Hashable, Cell]:
-    """The published figures as cells, `hidden` ones marked."""
+    """The published figures as cells, `hidden` ones marked, and the figures with no
+    value (`Figures.absent`) as `no_value`."""
     cells = {}
     for key in figures.published:
         value = figures.values[key]
         full_key = (figures.name, key) if figures.name else None
         cells[key] = hidden_cell(value, figures.k, full_key) if key in hidden else exact(value, full_key)
+    for key in figures.absent - figures.unpublished:
+        cells[key] = no_value((figures.name, key) if figures.name else None)
     return cells
 
 

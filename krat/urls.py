@@ -6,7 +6,18 @@ from django.urls import include, path
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.i18n import set_language
 
-from krat.views import audit, county, dashboard, health, history, institutions, people, periods, security
+from krat.views import (
+    audit,
+    county,
+    dashboard,
+    health,
+    history,
+    institutions,
+    people,
+    periods,
+    search,
+    security,
+)
 from krat.views import report as report_views
 from krat.views import submissions as submission_views
 
@@ -20,6 +31,8 @@ core_patterns = [
     path("qarqe/<slug:slug>/institucione/e-re/", institutions.institution_create, name="institution_create"),
     path("institucione/<int:pk>/", institutions.institution_detail, name="institution_detail"),
     path("institucione/<int:pk>/ndrysho/", institutions.institution_edit, name="institution_edit"),
+    path("institucione/<int:pk>/anetaresia/e-re/", institutions.membership_create, name="membership_create"),
+    path("anetaresi/<int:pk>/ndrysho/", institutions.membership_edit, name="membership_edit"),
     path("qarqe/<slug:slug>/persona/", people.person_list, name="person_list"),
     path("qarqe/<slug:slug>/persona/e-re/", people.person_create, name="person_create"),
     path("persona/<int:pk>/ndrysho/", people.person_edit, name="person_edit"),
@@ -28,6 +41,7 @@ core_patterns = [
     path("qarqe/<slug:slug>/periudha/e-re/", periods.period_create, name="period_create"),
     path("periudha/<int:pk>/ndrysho/", periods.period_edit, name="period_edit"),
     path("historiku/<str:label>/<int:pk>/", history.record_history, name="record_history"),
+    path("kerko/", search.search, name="search"),
     path("qarqe/<slug:slug>/shkarkimet/", audit.download_log, name="download_log"),
     path("qarqe/<slug:slug>/raportet/", submission_views.submission_todo, name="submission_todo"),
     path(

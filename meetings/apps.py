@@ -17,3 +17,7 @@ class MeetingsConfig(AppConfig):
         from krat import portability
 
         portability.register(Meeting, AgendaItem, Attendance, Decision, Attachment, MinutesVersion)
+
+        from meetings import search
+
+        search.register()

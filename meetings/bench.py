@@ -48,7 +48,7 @@ def generate(part: CountyYear) -> None:
         return
     rng = part.rng
     chair = User.objects.filter(county=county, role=Role.CHAIR).order_by("pk").first()
-    members = [i for i in part.institutions if i.is_table_member]
+    members = part.members
     now = timezone.now()
     count = part.count(MEETINGS)
     meetings = []

@@ -14,6 +14,7 @@ from krat.models import County, User
 from meetings import seed, services
 from meetings.choices import AttendanceStatus, Body, DecisionStatus, MeetingStatus
 from meetings.models import AgendaItem, Decision, Meeting
+from meetings.selectors import members_of_meeting
 
 # Demo attendance (the seed lists nobody by name): who came for the institutions with demo logins.
 ATTENDEES = {
@@ -60,7 +61,7 @@ def _load_seed_meeting(county, institutions, chair, starts_at) -> None:
         other_invitees="Terre des hommes Albania",
     )
     services.meeting_save(meeting=meeting, expected_version=None)
-    members = [i for i in institutions.values() if i.is_table_member]
+    members = members_of_meeting(meeting)
     meeting.invited_institutions.set(members)
     items = []
     for title, presenter, discussion in seed.AGENDA:
@@ -80,7 +81,7 @@ def _load_seed_meeting(county, institutions, chair, starts_at) -> None:
                 attendee=ATTENDEES.get(name, ""),
             )
             for name, institution in sorted(institutions.items())
-            if institution.is_table_member
+            if institution in members
         ],
         expected_version=meeting.version,
     )
@@ -112,7 +113,7 @@ def _load_upcoming(county, institutions, chair, day: datetime.date) -> None:
         period=county.periods.filter(start_date__lte=day, end_date__gte=day).first(),
     )
     services.meeting_save(meeting=meeting, expected_version=None)
-    meeting.invited_institutions.set([i for i in institutions.values() if i.is_table_member])
+    meeting.invited_institutions.set(members_of_meeting(meeting))
     for title, presenter in [
         ("Vlerësimi i situatës për periudhën raportuese", "Prefektura e Qarkut Durrës"),
         (

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from actionplan.models import ActionPlan
 from krat.choices import Role
+from krat.collation import albanian
 from krat.concurrency import StampedFormMixin, VersionedFormMixin, VersionField
 from krat.forms import CountyScopedForm, DateInput, fix_owner
 from krat.models import ReportingPeriod, User
@@ -64,12 +65,12 @@ class MeetingForm(CountyScopedForm):
         super().__init__(*args, county=county, **kwargs)
         self.fields["chair"].queryset = User.objects.filter(
             county=county, is_active=True, role__in=[Role.CHAIR, Role.SECRETARIAT, Role.OBSERVER]
-        ).order_by("last_name")
+        ).order_by(albanian("last_name"), albanian("first_name"))
         self.fields["period"].queryset = ReportingPeriod.objects.filter(county=county)
         self.fields["action_plan"].queryset = ActionPlan.objects.filter(county=county)
         self.fields["period"].required = False
         self.fields["invited_institutions"].queryset = county.institutions.filter(is_active=True).order_by(
-            "name"
+            albanian("name")
         )
         self.fields["starts_at"].input_formats = ["%d.%m.%Y %H:%M", "%d.%m.%Y", "%Y-%m-%d %H:%M"]
         self.fields["ends_at"].input_formats = ["%d.%m.%Y %H:%M", "%Y-%m-%d %H:%M"]
@@ -142,7 +143,7 @@ class AgendaItemForm(VersionedFormMixin, forms.ModelForm):
         self.fields["position"].required = False
         self.fields["position"].help_text = _("Leave empty to add the item at the end.")
         self.fields["presenter"].queryset = meeting.county.institutions.filter(is_active=True).order_by(
-            "name"
+            albanian("name")
         )
 
 
@@ -168,7 +169,7 @@ class DecisionForm(VersionedFormMixin, forms.ModelForm):
         self.instance.meeting = meeting
         # A forged id of another county's institution is refused here, and by the model too.
         self.fields["responsible"].queryset = meeting.county.institutions.filter(is_active=True).order_by(
-            "name"
+            albanian("name")
         )
         self.fields["agenda_item"].queryset = meeting.agenda_items.order_by("position")
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from krat.collation import albanian
 from krat.inputs import NeutralisesBidi
 from krat.models import County, Institution, ReportingPeriod, User
 from krat.models.base import StoredPdf, Versioned
@@ -273,7 +274,7 @@ class Attendance(NeutralisesBidi, models.Model):
     class Meta:
         verbose_name = _("attendance")
         verbose_name_plural = _("attendance")
-        ordering = ["meeting", "institution__name"]
+        ordering = ["meeting", albanian("institution__name")]
         constraints = [
             models.UniqueConstraint(
                 fields=["meeting", "institution"],

@@ -10,13 +10,14 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from krat.freshness import kept
+from krat.collation import albanian, sort_key
 from krat.ical import CalendarEvent, calendar_bytes
+from krat.membership import members_on
 from krat.models import County, Institution, ReportingPeriod, User
 from krat.search import fold
-from krat.selectors import DashboardPanel, members_at
+from krat.selectors import DashboardPanel
 from meetings.choices import FINISHED_DECISION_STATUSES, AttendanceStatus, Body, DecisionStatus, MeetingStatus
-from meetings.models import AgendaItem, Attendance, Decision, Meeting, MinutesVersion
+from meetings.models import AgendaItem, Attachment, Attendance, Decision, Meeting, MinutesVersion
 
 MAX_LIST = 100
 MAX_SEARCH_LENGTH = 100
@@ -121,11 +122,10 @@ def agenda_for_meeting(meeting: Meeting) -> list[AgendaItem]:
 
 
 def members_of_meeting(meeting: Meeting) -> list[Institution]:
-    """The table's members when the meeting was held or, for one recorded afterwards, when
-    it was recorded (as the application then knew them); a meeting with no history of its
-    recording, as they are now."""
-    recorded = meeting.history.order_by("history_date").values_list("history_date", flat=True).first()
-    return members_at(meeting.county, max(meeting.starts_at, recorded or timezone.now()))
+    """The table's members on the day the meeting is held (`krat.membership.members_on`):
+    its minutes count the same members however the table changes later."""
+    day = timezone.localdate(meeting.starts_at)
+    return list(members_on(meeting.county_id, day).select_related("county").order_by(albanian("name")))
 
 
 @dataclass
@@ -159,10 +159,10 @@ def attendance_line(
     return AttendanceLine(
         members_total=len(members),
         members_present=members_present,
-        present=sorted(present),
-        absent=sorted(absent),
-        excused=sorted(excused),
-        unrecorded=sorted(m.name for m in members if m.pk not in by_institution),
+        present=sorted(present, key=lambda row: sort_key(row[0])),
+        absent=sorted(absent, key=sort_key),
+        excused=sorted(excused, key=sort_key),
+        unrecorded=sorted((m.name for m in members if m.pk not in by_institution), key=sort_key),
         recorded=bool(attendances),
     )
 
@@ -345,7 +345,7 @@ def meeting_summary(
         decisions=[_decision_row(d) for d in decisions],
         pending=[_decision_row(d, with_meeting=True) for d in pending],
         attendance=attendance_line(meeting, attendances, members),
-        invited=sorted(i.name for i in meeting.invited_institutions.all()),
+        invited=sorted((i.name for i in meeting.invited_institutions.all()), key=sort_key),
         other_invitees=meeting.other_invitee_list,
         guests=meeting.guest_list,
         is_approved=meeting.is_locked,
@@ -371,6 +371,11 @@ def minutes_versions(meeting: Meeting) -> list[MinutesVersion]:
     )
 
 
+def attachment_list(meeting: Meeting) -> list[Attachment]:
+    """The meeting's documents, oldest first (their metadata: the bytes stay on disk)."""
+    return list(meeting.attachments.order_by("uploaded_at", "pk"))
+
+
 def frozen_summary(version: MinutesVersion) -> MeetingSummary:
     """The summary as it was approved in `version`."""
     return MeetingSummary.from_data(version.summary)
@@ -386,7 +391,6 @@ class MeetingRecord:
     summary: MeetingSummary
 
 
-@kept("meetings.meeting_record")
 def meeting_record(meeting: Meeting) -> MeetingRecord:
     agenda = agenda_for_meeting(meeting)
     decisions = decisions_for_meeting(meeting)
@@ -437,7 +441,7 @@ def attendance_rows(meeting: Meeting) -> list[AttendanceSheetRow]:
     institutions.update(invited)
     institutions.update({a.institution_id: a.institution for a in recorded.values()})
     rows = []
-    for institution in sorted(institutions.values(), key=lambda i: i.name):
+    for institution in sorted(institutions.values(), key=lambda i: sort_key(i.name)):
         record = recorded.get(institution.pk)
         if record is not None:
             status, attendee = record.status, record.attendee

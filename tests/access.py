@@ -302,10 +302,13 @@ def _institutions(seen: Seen) -> set:
 
 
 def _members(seen: Seen) -> set:
-    """The Technical Table: the county's active member institutions."""
-    from krat.models import Institution
+    """The Technical Table: the county's members today."""
+    from django.utils import timezone
 
-    return pks(Institution.objects.filter(county__in=seen.counties, is_table_member=True, is_active=True))
+    from krat.membership import members_on
+
+    today = timezone.localdate()
+    return set().union(*(pks(members_on(county, today)) for county in seen.counties))
 
 
 def _institution_people(seen: Seen) -> set:
@@ -332,6 +335,13 @@ def _downloads(seen: Seen) -> set:
     return pks(DownloadLog.objects.filter(county__in=seen.counties))
 
 
+def _meetings_with_rules(seen: Seen) -> set:
+    """The meetings whose document "Rregullorja" the reader may open (the search's rows)."""
+    from meetings.models import Meeting
+
+    return pks(Meeting.objects.filter(county__in=seen.counties, attachments__title="Rregullorja"))
+
+
 CORE_CASES: dict[str, UrlCase] = {
     # Each person is sent to their county; national readers choose among every county.
     "krat:home": page(
@@ -350,6 +360,12 @@ CORE_CASES: dict[str, UrlCase] = {
         COUNTY_READERS, _pk("own_institution"), rows=Rows(in_context("people"), _institution_people)
     ),
     "krat:institution_edit": form(MANAGERS, _pk("own_institution")),
+    "krat:membership_create": form(MANAGERS, _pk("own_institution")),
+    "krat:membership_edit": form(MANAGERS, lambda w: {"pk": w.own_institution.memberships.get().pk}),
+    "krat:record_history membership": page(
+        HISTORY_READERS,
+        lambda w: {"label": "krat.tablemembership", "pk": w.own_institution.memberships.get().pk},
+    ),
     "krat:person_list": page(WHOLE_COUNTY_READERS, _own_slug, rows=Rows(in_context("people"), _people)),
     "krat:person_create": form(MANAGERS, _own_slug),
     "krat:person_edit": form(MANAGERS, lambda w: {"pk": w.users["representative"].pk}),
@@ -361,6 +377,10 @@ CORE_CASES: dict[str, UrlCase] = {
         HISTORY_READERS, lambda w: {"label": "krat.institution", "pk": w.own_institution.pk}
     ),
     "krat:download_log": page(MANAGERS, _own_slug, rows=Rows(in_context("entries"), _downloads)),
+    # What the navigation's search finds: the document of each county the reader reads.
+    "krat:search": page(
+        LOGGED_IN, query={"q": "RREGULLORJA"}, rows=Rows(links("meetings:detail"), _meetings_with_rules)
+    ),
     # Authentication pages are for everyone; a signed-in visitor of the log-in page goes home.
     "login": form((), public=True, post_status=200, status_for=dict.fromkeys(LOGGED_IN, 302)),
     "logout": action(LOGGED_IN, public=True),

@@ -7,29 +7,49 @@ import datetime
 import factory
 
 from krat.choices import InstitutionKind, Role
-from krat.models import County, Institution, ReportingPeriod, User
+from krat.models import County, Institution, ReportingPeriod, TableMembership, User
+from krat.services import county_create
 
 PASSWORD = "Sekret-per-teste-1"
+MEMBER_SINCE = datetime.date(2010, 1, 1)
 
 
 class CountyFactory(factory.django.DjangoModelFactory):
+    """A county as the application makes one (`county_create`: with every app's defaults);
+    the county of an existing slug is returned as it is."""
+
     class Meta:
         model = County
-        django_get_or_create = ["slug"]
 
     name = factory.Sequence(lambda n: f"Qarku {n}")
     slug = factory.Sequence(lambda n: f"qarku-{n}")
     prefecture_name = factory.LazyAttribute(lambda c: f"Prefektura e {c.name}")
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        existing = model_class.objects.filter(slug=kwargs["slug"]).first()
+        return existing or county_create(county=model_class(*args, **kwargs))
+
 
 class InstitutionFactory(factory.django.DjangoModelFactory):
+    """An institution, a member of the Technical Table since MEMBER_SINCE (before every
+    period of the tests) unless `is_table_member=False`; `is_table_member__since=date`
+    and `is_table_member__until=date` give the membership's dates."""
+
     class Meta:
         model = Institution
+        skip_postgeneration_save = True
 
     county = factory.SubFactory(CountyFactory)
     name = factory.Sequence(lambda n: f"Institucioni {n}")
     kind = InstitutionKind.STATE_POLICE
-    is_table_member = True
+
+    @factory.post_generation
+    def is_table_member(obj, create, extracted, **kwargs):
+        if create and extracted is not False:
+            TableMembership.objects.create(
+                institution=obj, start_date=kwargs.get("since", MEMBER_SINCE), end_date=kwargs.get("until")
+            )
 
 
 class UserFactory(factory.django.DjangoModelFactory):

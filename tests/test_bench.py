@@ -1,5 +1,6 @@
-"""The benchmark's fast half: generated data is valid, and every main page runs the same
-bounded number of queries with more data (times and memory stay in `make bench`)."""
+"""The benchmark's fast half: generated data is valid, every main page and every write the
+load makes runs the same bounded number of queries with more data, and the writes save
+through their forms as a browser posts them (times and memory stay in `make bench`)."""
 
 from __future__ import annotations
 
@@ -13,10 +14,12 @@ from django.apps import apps
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import resolve, reverse
 
-from krat.benchmarks import FLOOR, PAGES, first_county
+from bench.htmlform import forms, submission
+from krat.benchmarks import FLOOR, PAGES, first_county, national_coverage, writes
 from krat.generate import generate
-from krat.models import User
+from krat.models import PeriodReport, PeriodSubmission, User
 
 ROOT = Path(__file__).resolve().parent.parent
 # A fifth of scale 1 keeps the test fast; every kind of record is still there.
@@ -24,68 +27,83 @@ FRACTION = 0.2
 
 
 def _count(client: Client, path: str) -> int:
+    """The queries of one read of the page, which writes nothing."""
     with CaptureQueriesContext(connection) as queries:
         response = client.get(path)
     assert response.status_code == 200, path
+    writes = [q["sql"] for q in queries.captured_queries if q["sql"].lstrip().upper().startswith(WRITES)]
+    assert writes == [], path
     return len(queries.captured_queries)
 
 
+WRITES = ("INSERT", "UPDATE", "DELETE")
+
+
 def _sign_in(client: Client, username: str) -> None:
+    """A session as after a log-in: its first request (the second-factor check, the session
+    saved) made on the floor page, so that the page measured next is read as it is read later."""
     client.force_login(User.objects.get(username=username))
+    assert client.get(reverse("health")).status_code == 200
 
 
-# Built from scratch, the report preview reads every app's tables: 35 queries, pinned
-# where they stand. Once built it is kept until the data changes (krat/freshness.py),
-# and a kept page runs at most 20 (the second test).
-COLD_OVER_TARGET = {"report_preview": 35}
+def _save(client: Client, write, text: str):
+    """Open the write's form and save it as bench/load.py does: every field the page gives,
+    the CSRF token and version stamp included, with `text` in the write's field."""
+    page = client.get(write.form).content.decode()
+    action, body = submission(page, field=write.field, text=text, button=write.button)
+    return client.post(action or write.form, body, content_type="application/x-www-form-urlencoded")
+
+
+def _count_writes(client: Client) -> dict[str, tuple[int, int]]:
+    """(queries of the form, queries of the save) of the first record of each kind of write."""
+    counts = {}
+    for write in writes():
+        if write.kind in counts:
+            continue
+        _sign_in(client, write.user)
+        _save(client, write, "Shënim i parë.")  # the first save may create the record
+        form = _count(client, write.form)
+        with CaptureQueriesContext(connection) as queries:
+            response = _save(client, write, "Shënim i testit.")
+        assert response.status_code == 302, write
+        counts[write.kind] = (form, len(queries.captured_queries))
+    return counts
+
+
+# Every page is built from the database on each request (nothing keeps pages). The report
+# preview reads every app's tables: 34 queries, pinned where they stand (issue 17, point 4,
+# brings it within 20).
+OVER_TARGET = {"report_preview": 34}
 
 
 @pytest.mark.django_db
-def test_main_pages_built_from_scratch_run_no_more_queries_with_more_data(django_assert_max_num_queries):
-    """Inside the test's transaction nothing is kept (its rows could be rolled back), so
-    every page here is built from scratch: the cold path, pinned."""
+def test_main_pages_run_a_bounded_number_of_queries_the_same_with_more_data(django_assert_max_num_queries):
     generate(scale=1, fraction=FRACTION)
     client = Client()
     targets = {target.label: target.resolve() for target in [FLOOR, *PAGES]}
     small = {}
     for label, (path, username) in targets.items():
         _sign_in(client, username)
-        client.get(path)  # warm the caches a running server has warm
-        small[label] = _count(client, path)
-    within = {label: n for label, n in small.items() if label not in COLD_OVER_TARGET}
+        small[label] = _count(client, path)  # the first read of the page
+    within = {label: n for label, n in small.items() if label not in OVER_TARGET}
     assert max(within.values()) <= 20, small
-    for label, pinned in COLD_OVER_TARGET.items():
+    for label, pinned in OVER_TARGET.items():
         assert small[label] <= pinned, (label, small[label])
+    assert small[FLOOR.label] == min(small.values())  # the floor is the cheapest page
+    small_writes = _count_writes(client)
+    assert set(small_writes) == {"submission_draft", "report_summary"}
 
     _more_of_everything()
     assert {t.label: t.resolve() for t in [FLOOR, *PAGES]} == targets  # the same pages
     for label, (path, username) in targets.items():
         _sign_in(client, username)
-        client.get(path)
         with django_assert_max_num_queries(small[label]):
             response = client.get(path)
         assert response.status_code == 200, label
-
-
-@pytest.mark.django_db(transaction=True)
-def test_main_pages_as_a_running_server_serves_them_run_at_most_20_queries():
-    """Committed data, a page asked twice: what the benchmark measures under load."""
-    generate(scale=1, fraction=FRACTION)
-    client = Client()
-    counts = {}
-    for target in [FLOOR, *PAGES]:
-        path, username = target.resolve()
-        _sign_in(client, username)
-        client.get(path)
-        counts[target.label] = _count(client, path)
-    assert max(counts.values()) <= 20, counts
-    assert counts["report_preview"] <= 5, counts  # session, user, period, finalised versions
-    _more_of_everything()
-    for target in [FLOOR, *PAGES]:
-        path, username = target.resolve()
-        _sign_in(client, username)
-        client.get(path)
-        assert _count(client, path) <= counts[target.label], target.label
+    # The writes too: the form and the save cost the same with more data.
+    for kind, (form, save) in _count_writes(client).items():
+        assert form <= small_writes[kind][0], (kind, form, small_writes[kind])
+        assert save <= small_writes[kind][1], (kind, save, small_writes[kind])
 
 
 def _more_of_everything() -> None:
@@ -97,6 +115,83 @@ def _more_of_everything() -> None:
 def first_year_before() -> int:
     county = first_county()
     return county.periods.order_by("start_date").first().start_date.year - 1
+
+
+@pytest.mark.django_db
+def test_the_benchmark_writes_save_through_their_forms_with_csrf_again_and_again():
+    generate(scale=1, fraction=FRACTION)
+    targets = writes()
+    draft = next(w for w in targets if w.kind == "submission_draft")
+    summary = next(w for w in targets if w.kind == "report_summary")
+    submission_pk = resolve(draft.form).kwargs["pk"]
+    state = PeriodSubmission.objects.get(pk=submission_pk).state
+    client = Client(enforce_csrf_checks=True)
+    for write in (draft, summary):
+        _sign_in(client, write.user)
+        for number in (1, 2):  # the second save carries the version the first one left
+            response = _save(client, write, f"Shënim {number}.")
+            assert response.status_code == 302, (write, number)
+    stored = PeriodSubmission.objects.get(pk=submission_pk)
+    assert (stored.situation_assessment, stored.state) == ("Shënim 2.", state)  # a draft stays a draft
+    assert PeriodReport.objects.get().summary == "Shënim 2."
+
+    # The load's saves are real: without the page's CSRF token the same body is refused.
+    page = client.get(summary.form).content.decode()
+    _, body = submission(page, field=summary.field, text="Pa shenjë.", button=None)
+    body = b"&".join(p for p in body.split(b"&") if not p.startswith(b"csrfmiddlewaretoken="))
+    refused = client.post(summary.form, body, content_type="application/x-www-form-urlencoded")
+    assert refused.status_code == 403
+    assert PeriodReport.objects.get().summary == "Shënim 2."
+
+
+def test_a_form_is_read_as_a_browser_sends_it():
+    html = """<form method="post" action="/x/">
+      <input type="hidden" name="csrfmiddlewaretoken" value="t&amp;k">
+      <input name="title" value="A">
+      <input type="checkbox" name="on" checked><input type="checkbox" name="off" value="1">
+      <input name="gone" value="z" disabled><input type="file" name="file">
+      <textarea name="text">
+line</textarea>
+      <select name="one"><option value="a">A<option value="b">B</select>
+      <select name="two"><option value="a">A</option><option value="b" selected>B</option></select>
+      <select name="many" multiple><option selected>x</option><option selected>y</option></select>
+      <button type="submit" name="action" value="draft">Draft</button>
+      <button type="button" name="noise" value="n">No</button>
+    </form><form method="post"><input name="other"></form>"""
+    form = forms(html)[0]
+    assert form.fields == [
+        ("csrfmiddlewaretoken", "t&k"),
+        ("title", "A"),
+        ("on", "on"),
+        ("text", "line"),
+        ("one", "a"),
+        ("two", "b"),
+        ("many", "x"),
+        ("many", "y"),
+    ]
+    assert form.buttons == [("action", "draft")]
+    action, body = submission(html, field="text", text="new & more", button=("action", "draft"))
+    assert action == "/x/"
+    assert body.endswith(b"&text=new+%26+more&one=a&two=b&many=x&many=y&action=draft")
+    with pytest.raises(LookupError):
+        submission(html, field="text", text="t", button=("action", "submit"))
+    with pytest.raises(LookupError):
+        submission(html, field="missing", text="t", button=None)
+
+
+@pytest.mark.django_db
+def test_the_national_report_of_the_benchmark_has_every_county_with_full_data():
+    generate(scale=3, fraction=FRACTION)
+    coverage = national_coverage()
+    assert (coverage["counties"], coverage["counties_with_full_data"]) == (3, 3)
+    assert {
+        "cases.VictimReport.period",
+        "cases.StreetIntervention.period",
+        "cases.EmploymentFunnel.period",
+        "krat.PeriodSubmission.period",
+        "meetings.Meeting.period",
+        "actionplan.ActivityProgress.period",
+    } <= set(coverage["counties_per_table"])
 
 
 @pytest.mark.django_db

@@ -8,7 +8,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -146,8 +145,7 @@ def plan_overview(request: HttpRequest, pk: int) -> HttpResponse:
             "plan": plan,
             "periods": periods,
             "period": period,
-            # Read only when the kept overview (per plan and period) is not.
-            "overview": SimpleLazyObject(lambda: selectors.plan_overview(plan, period)),
+            "overview": selectors.plan_overview(plan, period),
         },
     )
 

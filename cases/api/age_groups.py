@@ -6,9 +6,9 @@ from __future__ import annotations
 from rest_framework import mixins, serializers
 
 from cases.models import AgeGroup
-from cases.services.settings import age_groups_for
 from krat.api.base import KratViewSet
 from krat.api.views import CountyFilter
+from krat.collation import albanian
 
 
 class AgeGroupSerializer(serializers.ModelSerializer):
@@ -38,8 +38,5 @@ class AgeGroupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, KratView
     filterset_class = AgeGroupFilter
 
     def get_queryset(self):
-        county = getattr(self.request.user, "county", None)
-        if county is not None:
-            age_groups_for(county)  # a county's default groups exist from its first use on
-        queryset = AgeGroup.objects.select_related("county").order_by("county__name", "min_age")
+        queryset = AgeGroup.objects.select_related("county").order_by(albanian("county__name"), "min_age")
         return self.county_scope(queryset)

@@ -22,7 +22,7 @@ from cases.api.grids import Grid, GridViewSet, ShownCountSerializer, shown
 from cases.choices import MAX_COUNT, DataKind, Sex, VulnerableGroup
 from cases.forms import EMPLOYMENT_MAX_ROWS, EmploymentRowForm
 from cases.models import EmploymentFunnel
-from cases.selectors.age_groups import age_groups_of
+from cases.selectors.age_groups import age_groups_for, age_groups_of
 from cases.selectors.employment import (
     EMPLOYMENT_BREAKDOWNS,
     FUNNEL,
@@ -32,7 +32,6 @@ from cases.selectors.employment import (
 )
 from cases.selectors.grids import employment_grids_rows
 from cases.services.employment import employment_save, employment_stamp, employment_stamps
-from cases.services.settings import age_groups_for
 from krat.api.base import versioned_write
 from krat.models import Institution, ReportingPeriod
 
@@ -43,10 +42,12 @@ BREAKDOWNS = list(EMPLOYMENT_BREAKDOWNS)
 
 
 class EmploymentRowSerializer(serializers.Serializer):
-    """One group × sex × age group; a stage left out counts 0. Each stage is bounded by
-    an earlier one (interviewed ≤ received, ready + needs training + not employable ≤
-    interviewed, referred to a vacancy ≤ ready, referred to training ≤ needs training,
-    employed ≤ referred to a vacancy, completed training ≤ referred to training)."""
+    """One group × sex × age group; a stage left out or `null` has no value (not 0), and
+    a row with no stage entered is not kept. Each stage is bounded by an earlier one
+    where both are entered (interviewed ≤ received, ready + needs training + not
+    employable ≤ interviewed, referred to a vacancy ≤ ready, referred to training ≤
+    needs training, employed ≤ referred to a vacancy, completed training ≤ referred to
+    training)."""
 
     group = serializers.ChoiceField(choices=VulnerableGroup.choices)
     sex = serializers.ChoiceField(choices=Sex.choices)
@@ -64,7 +65,8 @@ class EmploymentRowSerializer(serializers.Serializer):
                 min_value=0,
                 max_value=MAX_COUNT,
                 required=False,
-                default=0,
+                allow_null=True,
+                default=None,
                 help_text=EmploymentFunnel._meta.get_field(stage).verbose_name,
             )
         return fields

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -30,6 +30,7 @@ from cases import access as cases_access
 from krat import access
 from krat.api.base import KratViewSet, check_if_match, log_read
 from krat.audit import Carried
+from krat.collation import albanian
 from krat.models import Institution, ReportingPeriod
 from krat.suppression import Cell
 
@@ -43,14 +44,19 @@ GRID_KEY = OpenApiParameter(
 
 
 def shown(cell: Cell) -> dict:
-    """A count as the reader may see it: `null` with `suppressed: true` when hidden."""
+    """A count as the reader may see it: `null` with `suppressed: true` when hidden,
+    `null` with `suppressed: false` when it has no value (nothing entered: not 0)."""
     return {"count": None if cell.hidden else cell.value, "suppressed": cell.hidden}
 
 
 class ShownCountSerializer(serializers.Serializer):
     """The schema of `shown`."""
 
-    count = serializers.IntegerField(allow_null=True, help_text="null when hidden from you (see suppressed).")
+    count = serializers.IntegerField(
+        allow_null=True,
+        help_text="null when hidden from you (suppressed true), or when no value was entered "
+        "(suppressed false): no value is not 0.",
+    )
     suppressed = serializers.BooleanField()
 
 
@@ -80,6 +86,8 @@ class GridViewSet(mixins.ListModelMixin, KratViewSet):
     """List (filter by `period`, `institution`), read one, replace one with PUT."""
 
     model = None
+    #: The records that hold figures entered (a grid saved empty is not listed).
+    recorded = Q()
     data_kind: str = ""
     what = ""  # the download log's label of a read (translated lazily)
     input_serializer_class = None
@@ -110,11 +118,11 @@ class GridViewSet(mixins.ListModelMixin, KratViewSet):
 
     def get_queryset(self):
         """One row per (period, institution) that has recorded such figures, newest period first."""
-        records = self.county_scope(self.model.objects.all())
+        records = self.county_scope(self.model.objects.filter(self.recorded))
         return (
             records.values("period", "institution")
             .annotate(records=Count("pk"))
-            .order_by("-period__start_date", "institution__name", "institution")
+            .order_by("-period__start_date", albanian("institution__name"), "institution")
         )
 
     def list(self, request, *args, **kwargs):

@@ -1,12 +1,15 @@
 """The victims grid over the API: both statuses of one institution's grid for one period.
 
 Each status has its total, its referred and a cell per category of each breakdown
-(an age group's id for the age breakdown; foreign victims by country as well). The
-ETag holds both statuses' versions (0 for a status never saved).
+(an age group's id for the age breakdown; foreign victims by country as well). A cell
+left empty has no value: `null` with `suppressed: false` when read, left out (or `null`)
+when written — never 0. The ETag holds both statuses' versions (0 for a status never
+saved).
 """
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.utils import extend_schema_view, inline_serializer
 from rest_framework import serializers
@@ -15,10 +18,9 @@ from rest_framework.exceptions import ValidationError
 from cases.api.grids import Grid, GridViewSet, shown
 from cases.choices import MAX_COUNT, DataKind, Dimension, VictimStatus
 from cases.models import VictimReport
-from cases.selectors.age_groups import age_groups_of
+from cases.selectors.age_groups import age_groups_for, age_groups_of
 from cases.selectors.grids import victim_grids_values
 from cases.selectors.victims import victim_grid_shown
-from cases.services.settings import age_groups_for
 from cases.services.victims import VictimGrid, victim_categories, victim_grid_errors, victim_grid_save
 from krat.api.base import versioned_write
 from krat.models import Institution, ReportingPeriod
@@ -58,19 +60,28 @@ class VictimGridSerializer(serializers.Serializer):
 class CellInputSerializer(serializers.Serializer):
     dimension = serializers.ChoiceField(choices=Dimension.choices)
     category = serializers.CharField(max_length=20)
-    count = serializers.IntegerField(min_value=0, max_value=MAX_COUNT)
+    count = serializers.IntegerField(
+        min_value=0, max_value=MAX_COUNT, allow_null=True, help_text="null: no value (the cell left empty)."
+    )
 
 
 class StatusInputSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=VictimStatus.choices)
-    total = serializers.IntegerField(min_value=0, max_value=MAX_COUNT)
-    referred = serializers.IntegerField(min_value=0, max_value=MAX_COUNT)
-    cells = CellInputSerializer(many=True, max_length=500)
+    total = serializers.IntegerField(
+        min_value=0, max_value=MAX_COUNT, allow_null=True, required=False, default=None
+    )
+    referred = serializers.IntegerField(
+        min_value=0, max_value=MAX_COUNT, allow_null=True, required=False, default=None
+    )
+    cells = CellInputSerializer(many=True, max_length=500, required=False, default=list)
 
 
 class VictimGridInputSerializer(serializers.Serializer):
     """The statuses given replace the stored ones; a status left out stays as it is.
-    Every breakdown must add up to its total (put the rest under “unknown”)."""
+    A cell left out or `null` has no value (not 0). Nothing is entered without the
+    total; a breakdown whose every category is given adds up to the total, one with
+    cells left out to no more than it; foreign victims by country to no more than the
+    foreign victims."""
 
     statuses = StatusInputSerializer(many=True, min_length=1, max_length=len(VictimStatus.values))
 
@@ -109,6 +120,8 @@ def _status_payload(status: dict, exact: bool) -> dict:
 def _as_grid(entry: dict) -> VictimGrid:
     grid = VictimGrid(total=entry["total"], referred=entry["referred"])
     for cell in entry["cells"]:
+        if cell["count"] is None:
+            continue  # no value
         key = (cell["dimension"], cell["category"])
         grid.cells[key] = grid.cells.get(key, 0) + cell["count"]
     return grid
@@ -133,6 +146,7 @@ class VictimGridViewSet(GridViewSet):
     PUT. The response to a PUT carries the outlier warnings the page shows (saved anyway)."""
 
     model = VictimReport
+    recorded = Q(total__isnull=False)
     data_kind = DataKind.VICTIMS
     what = gettext_lazy("Victims grid (API)")
     serializer_class = VictimGridSerializer

@@ -3,6 +3,9 @@
 The period report (issue 7) calls `victims_summary`, `street_children_summary` and
 `employment_summary` (in `victims`, `street` and `employment`); each returns dicts and lists
 only, with the figures of the period, of the previous period and of the same period a year
-earlier. Beside them: `comparison` (the periods compared), `reporting` (who reports and who has reported), `age_groups`, `grids` (the grids as the
-institutions entered them) and `dashboard` (the dashboard's card).
+earlier. Beside them: `comparison` (the periods compared), `reporting` (the county's settings, who
+reports and who has reported, and `PeriodReference`: what the reads of one period share, read
+once and passed down), `age_groups`, `grids` (the grids as the institutions entered them) and
+`dashboard` (the dashboard's card). Nothing here writes: the settings and age groups are
+created with their county.
 """

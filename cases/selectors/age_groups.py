@@ -1,5 +1,6 @@
-"""The counties' age groups as the reads use them: one county's (through the services, which
-create the defaults on first use) and several counties' in one query."""
+"""The counties' age groups as the reads use them: one county's, or several counties' in one
+query. They are created with their county (`cases.services.settings.county_defaults_create`):
+a read never creates them."""
 
 from __future__ import annotations
 
@@ -10,18 +11,31 @@ from cases.models import AgeGroup
 from krat.models import County
 
 
-def county_age_groups(county: County) -> list[AgeGroup]:
-    from cases.services.settings import age_groups_for
+class AgeGroupsMissing(LookupError):
+    """A county without age groups: it was not made by `krat.services.county_create`."""
 
-    return age_groups_for(county)
+    def __init__(self, county: County | int) -> None:
+        name = county.slug if isinstance(county, County) else f"#{county}"
+        super().__init__(
+            f"County {name} has no age groups: they are created with the county "
+            "(krat.services.county_create; migration cases 0004 for counties made before it)."
+        )
+
+
+def age_groups_for(county: County) -> list[AgeGroup]:
+    """The county's age groups, youngest first (one query)."""
+    groups = list(AgeGroup.objects.filter(county=county).order_by("min_age"))
+    if not groups:
+        raise AgeGroupsMissing(county)
+    return groups
 
 
 def age_groups_of(counties: Iterable[County]) -> dict[int, list[AgeGroup]]:
     """Each county's age groups (`age_groups_for`), read in one query for all of them."""
-    from cases.services.settings import age_groups_for
-
-    counties = {county.pk: county for county in counties}
+    pks = {county.pk for county in counties}
     found: dict[int, list[AgeGroup]] = defaultdict(list)
-    for group in AgeGroup.objects.filter(county_id__in=counties).order_by("min_age"):
+    for group in AgeGroup.objects.filter(county_id__in=pks).order_by("min_age"):
         found[group.county_id].append(group)
-    return {pk: found.get(pk) or age_groups_for(county) for pk, county in counties.items()}
+    for pk in pks - found.keys():
+        raise AgeGroupsMissing(pk)
+    return dict(found)

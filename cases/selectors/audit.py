@@ -18,9 +18,9 @@ from collections import defaultdict
 from collections.abc import Hashable
 from dataclasses import dataclass, field, replace
 
-from cases.selectors.comparison import comparison_periods
 from cases.selectors.employment import employment_summary
 from cases.selectors.figures import BUILDERS
+from cases.selectors.reporting import PeriodReference, period_reference
 from cases.selectors.street import street_children_summary
 from cases.selectors.victims import victims_summary
 from krat.disclosure import LARGE, SMALL, Check, Judge, Reader, hidden_keys
@@ -58,8 +58,8 @@ def collect(shown: object, found: dict | None = None) -> dict[tuple, dict[Hashab
     while stack:
         item = stack.pop()
         if isinstance(item, Cell):
-            if item.key is None:
-                continue
+            if item.key is None or item.is_empty:
+                continue  # no value: the figures say so themselves (`Figures.absent`)
             name, key = item.key
             mark = (SMALL if item.text.startswith("<") else LARGE) if item.hidden else item.value
             if not isinstance(found[name].get(key), int):
@@ -71,20 +71,24 @@ def collect(shown: object, found: dict | None = None) -> dict[tuple, dict[Hashab
     return found
 
 
-def gather(county: County, period: ReportingPeriod, reader: str) -> dict[tuple, dict[Hashable, int | str]]:
-    """What `reader` can obtain of the period's figures, by the selectors that publish them."""
+def gather(
+    county: County, period: ReportingPeriod, reader: str, *, reference: PeriodReference | None = None
+) -> dict[tuple, dict[Hashable, int | str]]:
+    """What `reader` can obtain of the period's figures, by the selectors that publish them
+    (`reference`: what the caller read of the period already)."""
     from cases.selectors.dashboard import _shared as dashboard_figures
 
+    reference = reference or period_reference(county, period)
     found: dict = defaultdict(dict)
     if reader == "sharing":
         from krat.report.selectors import period_data_sections
 
-        collect(period_data_sections(county, period, shared=True), found)
+        collect(period_data_sections(county, period, shared=True, reference=reference), found)
         return found
     # The pages, their exports and the API's street summary show these (hidden for every
     # reader who does not see exact figures); the dashboard card shows the period's totals.
     for read in (victims_summary, street_children_summary, employment_summary):
-        collect(read(county, period, suppressed=True), found)
+        collect(read(county, period, suppressed=True, reference=reference), found)
     collect(dashboard_figures(county, period), found)
     if reader == "national":
         from krat.report.selectors import national_report
@@ -99,8 +103,9 @@ def audit_period(county: County, period: ReportingPeriod, reader: str) -> Audit:
     `reader`: "observer", "national", "sharing" or "representative:<institution id>"
     (their institution's own figures known exactly, as their pages show them)."""
     institution = _institution(county, reader)
-    found = gather(county, period, "observer" if institution is not None else reader)
-    periods = {p.pk: p for p in [period, *comparison_periods(period).periods] if p is not None}
+    reference = period_reference(county, period)
+    found = gather(county, period, "observer" if institution is not None else reader, reference=reference)
+    periods = {p.pk: p for p in [period, *reference.comparison.periods] if p is not None}
     for name in found:  # the national report may name another county's period
         if name[1] not in periods:
             periods[name[1]] = ReportingPeriod.objects.select_related("county").get(pk=name[1])
@@ -110,7 +115,9 @@ def audit_period(county: County, period: ReportingPeriod, reader: str) -> Audit:
     checks: list[Check] = []
     count = 0
     for kind, wanted in sorted(by_kind.items()):
-        for pk, figures in sorted(BUILDERS[kind](wanted).items()):
+        for pk, figures in sorted(
+            BUILDERS[kind](wanted, age_groups={county.pk: reference.age_groups}).items()
+        ):
             marks = found[(kind, pk)]
             # What the reader never sees is unknown to them.
             unseen = frozenset(key for key in figures.values if key not in marks)

@@ -1,5 +1,5 @@
 """The periods a period is compared with: the previous one and the same one a year earlier,
-read once per period instance, and the plain description of a period the summaries give."""
+and the plain description of a period the summaries give."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from django.db.models import Q, Subquery
 
-from krat.memo import remembered
 from krat.models import ReportingPeriod
 
 
@@ -34,11 +33,7 @@ def _year_before(day: datetime.date) -> datetime.date:
 def comparison_periods(period: ReportingPeriod) -> Comparison:
     """Previous: the latest period of the county ending before this one starts.
     Year earlier: the period starting exactly one year before this one, if any.
-    One query, once per period instance (the report's three summaries share it)."""
-    return remembered(period, "cases.comparison", lambda: _comparison(period))
-
-
-def _comparison(period: ReportingPeriod) -> Comparison:
+    One query (the report reads it once and passes it down: `reporting.PeriodReference`)."""
     before = ReportingPeriod.objects.filter(county_id=period.county_id, end_date__lt=period.start_date)
     latest = before.order_by("-end_date").values("pk")[:1]
     year_before = _year_before(period.start_date)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from cases.choices import VictimStatus
 from cases.models import EmploymentFunnel, StreetIntervention, VictimReport
+from cases.selectors.age_groups import age_groups_for
 from cases.selectors.figures import EMPLOYMENT, STREET, VICTIMS, period_cells
 from krat import access
 from krat.selectors import DashboardPanel
@@ -26,7 +27,8 @@ def dashboard_panel(*, user, county, period) -> DashboardPanel:
 
 
 def _exact(period) -> dict:
-    """Three sums: nothing is hidden, so no pattern is needed."""
+    """Three sums: nothing is hidden, so no pattern is needed. A sum of nothing entered
+    (victims, employment) has no value; interventions are events, so none counts 0."""
     victims = VictimReport.objects.filter(period=period).aggregate(
         victims=Sum("total", filter=Q(status=VictimStatus.VICTIM)),
         potential=Sum("total", filter=Q(status=VictimStatus.POTENTIAL)),
@@ -37,14 +39,16 @@ def _exact(period) -> dict:
     employment = EmploymentFunnel.objects.filter(period=period).aggregate(
         received=Sum("received"), employed=Sum("employed")
     )
-    return {key: exact(n or 0) for key, n in {**victims, **street, **employment}.items()}
+    street = {key: n or 0 for key, n in street.items()}
+    return {key: exact(n) for key, n in {**victims, **street, **employment}.items()}
 
 
 def _shared(county, period) -> dict:
-    period.county = county  # the same instance: its age groups are read once for the three kinds
-    (victims,) = period_cells(VICTIMS, [period], suppressed=True)
-    (street,) = period_cells(STREET, [period], suppressed=True)
-    (employment,) = period_cells(EMPLOYMENT, [period], suppressed=True)
+    period.county = county  # the builders need not read the county again
+    age_groups = {county.pk: age_groups_for(county)}  # read once for the three kinds
+    (victims,) = period_cells(VICTIMS, [period], suppressed=True, age_groups=age_groups)
+    (street,) = period_cells(STREET, [period], suppressed=True, age_groups=age_groups)
+    (employment,) = period_cells(EMPLOYMENT, [period], suppressed=True, age_groups=age_groups)
     return {
         "victims": victims[1][(VictimStatus.VICTIM.value, "total")],
         "potential": victims[1][(VictimStatus.POTENTIAL.value, "total")],

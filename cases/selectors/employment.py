@@ -9,13 +9,11 @@ from collections.abc import Iterable
 from django.utils.translation import gettext as _
 
 from cases.choices import UNKNOWN, DataKind, Sex, VulnerableGroup
-from cases.models import AgeGroup, EmploymentFunnel
-from cases.selectors.age_groups import county_age_groups
-from cases.selectors.comparison import comparison_periods, period_info
+from cases.models import AgeGroup, EmploymentFunnel, sum_entered
+from cases.selectors.comparison import period_info
 from cases.selectors.figures import EMPLOYMENT, employment_figures, period_cells, protected
-from cases.selectors.reporting import reporting_institutions
+from cases.selectors.reporting import PeriodReference, period_reference, reporting_institutions
 from krat import charts
-from krat.freshness import kept
 from krat.models import County, Institution, ReportingPeriod
 from krat.suppression import exact, withheld
 
@@ -44,48 +42,57 @@ def employment_breakdowns(age_groups: Iterable[AgeGroup]) -> dict[str, dict[str,
 
 
 def employment_sums(rows: Iterable[EmploymentFunnel]) -> dict[tuple[str, str, str], int]:
-    """Each stage's count by breakdown and category, (stage, breakdown, category) → n."""
+    """Each stage's count by breakdown and category, (stage, breakdown, category) → n, of
+    the stages entered (a key no row entered is missing: no value)."""
     sums: dict[tuple[str, str, str], int] = defaultdict(int)
     for row in rows:
         for dim, field_name in EMPLOYMENT_BREAKDOWNS.items():
             value = getattr(row, field_name)
             key = UNKNOWN if value is None else str(value)
             for stage in EmploymentFunnel.STAGES:
-                sums[(stage, dim, key)] += getattr(row, stage)
-    return sums
+                if getattr(row, stage) is not None:
+                    sums[(stage, dim, key)] += getattr(row, stage)
+    return dict(sums)
 
 
 def employment_cells(sums: dict, dims: dict, k: int, *, suppressed: bool) -> dict:
     """Every figure of one institution's employment path as a `Cell`: (stage, breakdown,
-    category), ("total", stage) and ("total", "assessed"). With `suppressed` every count
-    is withheld: one institution's grid is published only to those who see it exact."""
+    category), ("total", stage) and ("total", "assessed"); a figure nothing was entered
+    for is `no_value`. With `suppressed` every count is withheld: one institution's grid
+    is published only to those who see it exact."""
     values: dict = {
-        (stage, dim, str(key)): 0
+        (stage, dim, str(key)): sums.get((stage, dim, str(key)))
         for stage in EmploymentFunnel.STAGES
         for dim, options in dims.items()
         for key in options
     }
-    values.update(sums)
     for stage in EmploymentFunnel.STAGES:
-        values[("total", stage)] = sum(values[(stage, "sex", str(s))] for s in Sex.values)
-    values[("total", "assessed")] = sum(values[("total", s)] for s in OUTCOMES)
+        values[("total", stage)] = sum_entered(values[(stage, "sex", str(s))] for s in Sex.values)
+    values[("total", "assessed")] = sum_entered(values[("total", s)] for s in OUTCOMES)
     return {key: withheld(n) if suppressed else exact(n) for key, n in values.items()}
 
 
-@kept("cases.employment_summary")
 def employment_summary(
-    county: County, period: ReportingPeriod, *, suppressed: bool, institution: Institution | None = None
+    county: County,
+    period: ReportingPeriod,
+    *,
+    suppressed: bool,
+    institution: Institution | None = None,
+    reference: PeriodReference | None = None,
 ) -> dict:
     """The employment path of the period: each stage's total (with the comparisons), and
     each stage by group, sex and age group; the funnel as a chart. Each period's counts
-    are hidden by its own pattern (`cases.selectors.figures`)."""
-    dims = employment_breakdowns(county_age_groups(county))
-    comparison = comparison_periods(period)
+    are hidden by its own pattern (`cases.selectors.figures`). `reference`: what the
+    caller read of the period already (read here otherwise)."""
+    reference = reference or period_reference(county, period)
+    dims = employment_breakdowns(reference.age_groups)
+    comparison = reference.comparison
     periods = [period, *comparison.periods]
+    age_groups = {county.pk: reference.age_groups}
     if institution is None:
-        shown = period_cells(EMPLOYMENT, periods, suppressed=suppressed)
+        shown = period_cells(EMPLOYMENT, periods, suppressed=suppressed, age_groups=age_groups)
     else:
-        built = employment_figures(periods, institution)
+        built = employment_figures(periods, institution, age_groups=age_groups)
         shown = [
             None if p is None else (built[p.pk], protected(built[p.pk], suppressed=suppressed))
             for p in periods
@@ -133,6 +140,6 @@ def employment_summary(
         "breakdowns": breakdowns,
         "chart": chart,
         "chart_cells": chart_cells,
-        "has_data": cells[("total", "received")].value > 0,
-        "reporting": reporting_institutions(county, period, DataKind.EMPLOYMENT),
+        "has_data": bool(shown[0][0].contributions),
+        "reporting": reporting_institutions(county, period, DataKind.EMPLOYMENT, reference=reference),
     }

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Mapping
 
 from cases.choices import (
     MAX_COUNT,
@@ -30,17 +30,21 @@ from cases.choices import (
     StreetAction,
     StreetActivity,
     VictimStatus,
+    victim_categories,
 )
-from cases.models import EmploymentFunnel, StreetChildCount, VictimCount, VictimReport
+from cases.models import AgeGroup, EmploymentFunnel, StreetChildCount, VictimCount, VictimReport
 from cases.selectors.age_groups import age_groups_of
+from krat.collation import sort_key
 from krat.disclosure import AtMost, Figures, Line
-from krat.memo import is_remembered, remembered
 from krat.models import County, Institution, ReportingPeriod
 from krat.suppression import Cell, cells_of, protect
 
 VICTIMS, STREET, EMPLOYMENT = "victims", "street", "employment"
 #: The foreign victims of the countries with fewer than k, together (for sharing).
 OTHER_COUNTRIES = "other_countries"
+#: The part of a victims total whose category in a breakdown was not entered (a cell left
+#: empty has no value: it is counted here, never as 0 of a category).
+NOT_ENTERED = "not_entered"
 
 
 def protected(figures: Figures, *, suppressed: bool) -> dict[Hashable, Cell]:
@@ -51,6 +55,12 @@ def protected(figures: Figures, *, suppressed: bool) -> dict[Hashable, Cell]:
 
 def _add(target: dict, key: Hashable, n: int) -> None:
     target[key] = target.get(key, 0) + n
+
+
+def _absent(values: dict, own: dict, keys: Iterable[Hashable] | None = None) -> frozenset:
+    """The figures (of `keys`, else every one) that no institution entered: no value."""
+    entered = {key for figures in own.values() for key in figures}
+    return frozenset(key for key in (values if keys is None else keys) if key not in entered)
 
 
 def _periods_by_pk(periods: Iterable[ReportingPeriod | None]) -> dict[int, ReportingPeriod]:
@@ -70,17 +80,14 @@ def _counties(periods: dict[int, ReportingPeriod]) -> dict[int, County]:
     return found
 
 
-def _age_groups(counties: dict[int, County]) -> dict[int, list]:
-    """Each county's age groups, remembered on its instance (`age_groups_for`): one query
-    for those not yet read in this request."""
-    from cases.services.settings import AGE_GROUPS, age_groups_for
-
-    unread = [county for county in counties.values() if not is_remembered(county, AGE_GROUPS)]
-    if unread:
-        read = age_groups_of(unread)
-        for county in unread:
-            remembered(county, AGE_GROUPS, lambda county=county: read[county.pk])
-    return {pk: age_groups_for(county) for pk, county in counties.items()}
+def _age_groups(counties: dict[int, County], given: Mapping[int, list[AgeGroup]] | None) -> dict[int, list]:
+    """Each county's age groups: those `given` (by county id: what the caller has read
+    already), the others in one query."""
+    found = {pk: groups for pk, groups in (given or {}).items() if pk in counties}
+    missing = [county for pk, county in counties.items() if pk not in found]
+    if missing:
+        found.update(age_groups_of(missing))
+    return found
 
 
 # --- Victims -----------------------------------------------------------------------------------
@@ -88,8 +95,6 @@ def _age_groups(counties: dict[int, County]) -> dict[int, list]:
 
 def victim_dimensions(age_groups) -> dict[str, list[str]]:
     """Each breakdown's categories (the fixed ones, the county's age groups, "unknown" last)."""
-    from cases.services.victims import victim_categories
-
     return {
         dimension: [value for value, _label in options]
         for dimension, options in victim_categories(age_groups).items()
@@ -97,13 +102,19 @@ def victim_dimensions(age_groups) -> dict[str, list[str]]:
 
 
 def victim_figures(
-    periods: Iterable[ReportingPeriod | None], institution: Institution | None = None
+    periods: Iterable[ReportingPeriod | None],
+    institution: Institution | None = None,
+    *,
+    age_groups: Mapping[int, list[AgeGroup]] | None = None,
 ) -> dict[int, Figures]:
-    """The victims figures of each period (both statuses), two queries for all of them.
+    """The victims figures of each period (both statuses), two queries for all of them (and
+    one for the counties' age groups not given in `age_groups`, by county id).
 
     Keys: (status, "total"), (status, "referred"), (status, dimension, category),
-    (status, "country", code) — published for sharing only for a country with k or more,
-    the others together under (status, "other_countries").
+    (status, dimension, "not_entered") — the part of the total whose category was left
+    empty —, (status, "country", code) — published for sharing only for a country with k
+    or more, the others together under (status, "other_countries"). A figure no
+    institution entered has no value (`Figures.absent`).
     """
     by_pk = _periods_by_pk(periods)
     if not by_pk:
@@ -114,18 +125,20 @@ def victim_figures(
         reports = reports.filter(institution=institution)
         cells = cells.filter(report__institution=institution)
     own: dict = defaultdict(lambda: defaultdict(dict))  # period → institution → key → n
-    for row in reports.values("period_id", "institution_id", "status", "total", "referred"):
+    for row in reports.filter(total__isnull=False).values(
+        "period_id", "institution_id", "status", "total", "referred"
+    ):
         mine = own[row["period_id"]][row["institution_id"]]
         _add(mine, (row["status"], "total"), row["total"])
-        _add(mine, (row["status"], "referred"), row["referred"])
+        if row["referred"] is not None:
+            _add(mine, (row["status"], "referred"), row["referred"])
     for row in cells.values(
         "report__period_id", "report__institution_id", "report__status", "dimension", "category", "count"
     ):
-        if row["count"]:
-            key = (row["report__status"], row["dimension"], row["category"])
-            _add(own[row["report__period_id"]][row["report__institution_id"]], key, row["count"])
+        key = (row["report__status"], row["dimension"], row["category"])
+        _add(own[row["report__period_id"]][row["report__institution_id"]], key, row["count"])
     counties = _counties(by_pk)
-    groups = _age_groups(counties)
+    groups = _age_groups(counties, age_groups)
     return {
         pk: _victim_figures(
             period, counties[period.county_id], own[pk], victim_dimensions(groups[period.county_id])
@@ -134,9 +147,42 @@ def victim_figures(
     }
 
 
+def _not_entered(own: dict, dimensions: dict[str, list[str]]) -> None:
+    """Each institution's part of its totals whose category was left empty, breakdown by
+    breakdown (and foreign victims whose country was left empty), so that every
+    breakdown still adds up to its total. Only a part of one or more is kept: where the
+    cells entered add up to the total, those left empty could only be 0."""
+    foreign = (Dimension.CITIZENSHIP.value, Citizenship.FOREIGN.value)
+    for figures in own.values():
+        for status in VictimStatus.values:
+            total = figures.get((status, "total"))
+            if total is None:
+                continue
+            rests = {
+                dimension: total
+                - sum(figures.get((status, dimension, category), 0) for category in categories)
+                for dimension, categories in dimensions.items()
+            }
+            countries = sum(
+                figures.get((status, Dimension.COUNTRY.value, code), 0) for code in Country.values
+            )
+            rests[Dimension.COUNTRY.value] = figures.get((status, *foreign), 0) - countries
+            for dimension, rest in rests.items():
+                if rest:
+                    figures[(status, dimension, NOT_ENTERED)] = rest
+
+
+def _shows_not_entered(known: dict, key: Hashable, values: dict) -> None:
+    """A "not entered" part is kept only when it holds someone (`_not_entered`): shown at
+    all, it says "one or more", which the attacker knows too."""
+    if values[key]:
+        known[key] = (1, None)
+
+
 def _victim_figures(
     period: ReportingPeriod, county: County, own: dict, dimensions: dict[str, list[str]]
 ) -> Figures:
+    _not_entered(own, dimensions)
     sums: dict = {}
     for figures in own.values():
         for key, n in figures.items():
@@ -151,9 +197,10 @@ def _victim_figures(
         values[referred] = sums.get(referred, 0)
         bounds.append(AtMost([referred], [total]))
         for dimension, categories in dimensions.items():
-            keys = [(status, dimension, category) for category in categories]
+            keys = [(status, dimension, category) for category in [*categories, NOT_ENTERED]]
             values.update({key: sums.get(key, 0) for key in keys})
             lines.append(Line(keys, total))
+            _shows_not_entered(known, keys[-1], values)
         # Foreign victims by country: for sharing, a country with fewer than k is counted
         # under "other countries" (listing it would say "at least one from there").
         countries = [(status, Dimension.COUNTRY.value, code) for code in Country.values]
@@ -162,10 +209,16 @@ def _victim_figures(
         other = (status, OTHER_COUNTRIES)
         values[other] = sum(values[key] for key in few)
         for figures in own.values():
-            figures[other] = sum(figures.get(key, 0) for key in few)
+            if any(key in figures for key in few):
+                figures[other] = sum(figures.get(key, 0) for key in few)
         unpublished.update(few)
         known.update(dict.fromkeys(few, (0, k - 1)))
-        lines.append(Line([*(key for key in countries if key not in few), other], (status, *foreign)))
+        country_rest = (status, Dimension.COUNTRY.value, NOT_ENTERED)
+        values[country_rest] = sums.get(country_rest, 0)
+        _shows_not_entered(known, country_rest, values)
+        lines.append(
+            Line([*(key for key in countries if key not in few), other, country_rest], (status, *foreign))
+        )
         lines.append(Line(few, other))
     return Figures(
         name=(VICTIMS, period.pk),
@@ -176,6 +229,7 @@ def _victim_figures(
         unpublished=frozenset(unpublished),
         contributions={inst: dict(figures) for inst, figures in own.items()},
         known=known,
+        absent=_absent(values, own),
     )
 
 
@@ -196,14 +250,19 @@ def street_months(period: ReportingPeriod) -> list[str]:
     return months
 
 
-def street_figures(periods: Iterable[ReportingPeriod | None]) -> dict[int, Figures]:
-    """The street-children figures of each period, two queries for all of them.
+def street_figures(
+    periods: Iterable[ReportingPeriod | None], *, age_groups: Mapping[int, list[AgeGroup]] | None = None
+) -> dict[int, Figures]:
+    """The street-children figures of each period, two queries for all of them (and one for
+    the counties' age groups not given in `age_groups`, by county id).
 
     Keys: "total" (children), "interventions", (dimension, category) children for month,
     place, origin (a name, or "unknown"), activity, action, accompanied, sex and age (an
     age group's id or "unknown"), ("sa", "<sex>:<age>") for the sex × age table, and
     ("int", dimension, category) the interventions of each category — published only for
-    the origins met in two or more interventions (the "origins that repeat").
+    the origins met in two or more interventions (the "origins that repeat"). A sex or
+    age count that no intervention entered has no value (`Figures.absent`); the others
+    count interventions and the children they met, so none of them is ever missing.
     """
     by_pk = _periods_by_pk(periods)
     if not by_pk:
@@ -225,7 +284,7 @@ def street_figures(periods: Iterable[ReportingPeriod | None]) -> dict[int, Figur
         "count",
     )
     counties = _counties(by_pk)
-    groups = _age_groups(counties)
+    groups = _age_groups(counties, age_groups)
     own: dict = defaultdict(lambda: defaultdict(dict))
     seen: set[int] = set()
     for row in counts:
@@ -246,11 +305,11 @@ def street_figures(periods: Iterable[ReportingPeriod | None]) -> dict[int, Figur
             for dimension, category in categories.items():
                 _add(mine, (dimension, category), children)
                 _add(mine, ("int", dimension, category), 1)
-        if row["count"]:
-            age = str(row["age_group_id"]) if row["age_group_id"] else UNKNOWN
-            _add(mine, ("sa", f"{row['sex']}:{age}"), row["count"])
-            _add(mine, ("sex", row["sex"]), row["count"])
-            _add(mine, ("age", age), row["count"])
+        # A count entered, 0 included (a cell left empty has no row: no value).
+        age = str(row["age_group_id"]) if row["age_group_id"] else UNKNOWN
+        _add(mine, ("sa", f"{row['sex']}:{age}"), row["count"])
+        _add(mine, ("sex", row["sex"]), row["count"])
+        _add(mine, ("age", age), row["count"])
     return {
         pk: _street_figures(
             period, counties[period.county_id], own[pk], [g for g in groups[period.county_id] if g.is_child]
@@ -264,7 +323,7 @@ def street_categories(period: ReportingPeriod, county: dict, child_groups) -> di
 
     def met(dimension: str) -> list[str]:
         found = {key[1]: n for key, n in county.items() if isinstance(key, tuple) and key[0] == dimension}
-        return sorted(found, key=lambda name: (-found[name], name))
+        return sorted(found, key=lambda name: (-found[name], sort_key(name)))
 
     return {
         "month": street_months(period),
@@ -320,6 +379,7 @@ def _street_figures(period: ReportingPeriod, county: County, own: dict, child_gr
     values.update({("sa", f"{s}:{a}"): sums.get(("sa", f"{s}:{a}"), 0) for s in Sex.values for a in ages})
     lines += [Line([("sa", f"{s}:{a}") for a in ages], ("sex", s)) for s in Sex.values]
     lines += [Line([("sa", f"{s}:{a}") for s in Sex.values], ("age", a)) for a in ages]
+    entered_only = [key for key in values if isinstance(key, tuple) and key[0] in ("sa", "sex", "age")]
     return Figures(
         name=(STREET, period.pk),
         values=values,
@@ -329,6 +389,7 @@ def _street_figures(period: ReportingPeriod, county: County, own: dict, child_gr
         unpublished=frozenset(unpublished),
         contributions={inst: dict(figures) for inst, figures in own.items()},
         known=known,
+        absent=_absent(values, own, entered_only),
     )
 
 
@@ -336,12 +397,18 @@ def _street_figures(period: ReportingPeriod, county: County, own: dict, child_gr
 
 
 def employment_figures(
-    periods: Iterable[ReportingPeriod | None], institution: Institution | None = None
+    periods: Iterable[ReportingPeriod | None],
+    institution: Institution | None = None,
+    *,
+    age_groups: Mapping[int, list[AgeGroup]] | None = None,
 ) -> dict[int, Figures]:
-    """The employment path of each period, one query for all of them.
+    """The employment path of each period, one query for all of them (and one for the
+    counties' age groups not given in `age_groups`, by county id).
 
     Keys: (stage, breakdown, category), ("total", stage) and ("total", "assessed"); the
-    path's order (nobody interviewed without being received, …) binds every category.
+    path's order (nobody interviewed without being received, …) binds every category
+    where both stages are entered. A stage left empty has no value: it adds nothing, and
+    a figure no row entered has no value (`Figures.absent`).
     """
     from cases.selectors.employment import EMPLOYMENT_BREAKDOWNS, employment_breakdowns
 
@@ -359,9 +426,10 @@ def employment_figures(
         for dimension, field_name in EMPLOYMENT_BREAKDOWNS.items():
             category = UNKNOWN if row[field_name] is None else str(row[field_name])
             for stage in EmploymentFunnel.STAGES:
-                _add(mine, (stage, dimension, category), row[stage])
+                if row[stage] is not None:
+                    _add(mine, (stage, dimension, category), row[stage])
     counties = _counties(by_pk)
-    groups = _age_groups(counties)
+    groups = _age_groups(counties, age_groups)
     return {
         pk: _employment_figures(
             period, counties[period.county_id], own[pk], employment_breakdowns(groups[period.county_id])
@@ -371,14 +439,17 @@ def employment_figures(
 
 
 def employment_totals(figures: dict) -> None:
-    """Add each stage's total and "assessed" to one institution's or the county's figures."""
+    """Add each stage's total and "assessed" to one institution's or the county's figures
+    (a total of nothing entered is left out: no value)."""
     from cases.selectors.employment import OUTCOMES
 
     for stage in EmploymentFunnel.STAGES:
-        figures[("total", stage)] = sum(
-            n for key, n in figures.items() if key[0] == stage and key[1] == "sex"
-        )
-    figures[("total", "assessed")] = sum(figures[("total", s)] for s in OUTCOMES)
+        entered = [n for key, n in figures.items() if key[0] == stage and key[1] == "sex"]
+        if entered:
+            figures[("total", stage)] = sum(entered)
+    outcomes = [figures[("total", s)] for s in OUTCOMES if ("total", s) in figures]
+    if outcomes:
+        figures[("total", "assessed")] = sum(outcomes)
 
 
 def _employment_figures(period: ReportingPeriod, county: County, own: dict, dims: dict) -> Figures:
@@ -405,7 +476,11 @@ def _employment_figures(period: ReportingPeriod, county: County, own: dict, dims
     ]
     for cell in cells:
         for smaller, larger in EmploymentFunnel.BOUNDS:
-            bounds.append(AtMost([_stage_key(stage, cell) for stage in smaller], [_stage_key(larger, cell)]))
+            bound = AtMost([_stage_key(stage, cell) for stage in smaller], [_stage_key(larger, cell)])
+            # A stage bounds the next only where both are entered: the bound is known only
+            # where every institution's figures keep it.
+            if all(_keeps(bound, figures) for figures in own.values()):
+                bounds.append(bound)
     return Figures(
         name=(EMPLOYMENT, period.pk),
         values=values,
@@ -413,46 +488,48 @@ def _employment_figures(period: ReportingPeriod, county: County, own: dict, dims
         bounds=tuple(bounds),
         k=county.small_number_threshold,
         contributions={inst: dict(figures) for inst, figures in own.items()},
+        absent=_absent(values, own),
     )
+
+
+def _keeps(bound: AtMost, figures: dict) -> bool:
+    small = sum(figures.get(key, 0) for key in bound.small)
+    return small <= bound.factor * sum(figures.get(key, 0) for key in bound.large)
 
 
 def _stage_key(stage: str, cell: tuple) -> tuple:
     return ("total", stage) if cell == ("total",) else (stage, *cell)
 
 
-# --- The kept patterns -------------------------------------------------------------------------------
+# --- The patterns of the periods --------------------------------------------------------------------
 
 BUILDERS = {VICTIMS: victim_figures, STREET: street_figures, EMPLOYMENT: employment_figures}
 
 
-def period_cells(kind: str, periods: list[ReportingPeriod | None], *, suppressed: bool) -> list[dict | None]:
-    """Each period's cells of `kind` (None for a missing period), protected when
-    `suppressed`; the pattern is remembered on each period instance for the request."""
-    wanted = [p for p in periods if p is not None]
-    missing = [p for p in wanted if not is_remembered(p, f"cases.cells.{kind}.{suppressed}")]
-    built = BUILDERS[kind](missing) if missing else {}
-    result = []
-    for period in periods:
-        if period is None:
-            result.append(None)
-            continue
-        result.append(
-            remembered(
-                period,
-                f"cases.cells.{kind}.{suppressed}",
-                lambda period=period: (built[period.pk], protected(built[period.pk], suppressed=suppressed)),
-            )
-        )
-    return result
+def period_cells(
+    kind: str,
+    periods: list[ReportingPeriod | None],
+    *,
+    suppressed: bool,
+    age_groups: Mapping[int, list[AgeGroup]] | None = None,
+) -> list[tuple[Figures, dict] | None]:
+    """Each period's figures of `kind` and their cells (None for a missing period), protected
+    when `suppressed`; `age_groups` as the builders take them."""
+    built = BUILDERS[kind]([p for p in periods if p is not None], age_groups=age_groups)
+    return [
+        None if period is None else (built[period.pk], protected(built[period.pk], suppressed=suppressed))
+        for period in periods
+    ]
 
 
 def headline_cells(periods: list[ReportingPeriod]) -> dict[int, dict[str, Cell]]:
     """The national report's figures of each county's period, hidden by each period's own
     pattern (what the county's pages show for sharing): victims, potential victims,
     children in street situations, people received and employed by the labour office."""
-    victims = period_cells(VICTIMS, periods, suppressed=True)
-    street = period_cells(STREET, periods, suppressed=True)
-    employment = period_cells(EMPLOYMENT, periods, suppressed=True)
+    age_groups = _age_groups(_counties(_periods_by_pk(periods)), None)  # once for the three kinds
+    victims = period_cells(VICTIMS, periods, suppressed=True, age_groups=age_groups)
+    street = period_cells(STREET, periods, suppressed=True, age_groups=age_groups)
+    employment = period_cells(EMPLOYMENT, periods, suppressed=True, age_groups=age_groups)
     return {
         period.pk: {
             "victims": v[1][(VictimStatus.VICTIM.value, "total")],

@@ -10,11 +10,11 @@ from django.utils.translation import gettext as _
 
 from cases.choices import UNKNOWN, Accompanied, DataKind, Sex, StreetAction, StreetActivity
 from cases.models import StreetIntervention
-from cases.selectors.age_groups import county_age_groups
+from cases.selectors.age_groups import age_groups_for
 from cases.selectors.comparison import comparison_periods, period_info
 from cases.selectors.figures import STREET, period_cells, street_months
+from cases.selectors.reporting import PeriodReference
 from krat import charts
-from krat.freshness import kept
 from krat.models import County, Institution, ReportingPeriod
 from krat.suppression import exact
 
@@ -35,16 +35,22 @@ def intervention_queryset(county: County, period: ReportingPeriod, institution: 
     return qs
 
 
-@kept("cases.street_children_summary")
-def street_children_summary(county: County, period: ReportingPeriod, *, suppressed: bool) -> dict:
+def street_children_summary(
+    county: County, period: ReportingPeriod, *, suppressed: bool, reference: PeriodReference | None = None
+) -> dict:
     """Children met in the period: by month (tourist season marked), place, municipality of
     origin, sex and age, activity, action; the origins that repeat; and the comparisons.
     Each period's counts are hidden by its own pattern (`cases.selectors.figures`), the
-    interventions counted with the children they met (a companion count: hidden with them)."""
-    comparison = comparison_periods(period)
-    shown = period_cells(STREET, [period, *comparison.periods], suppressed=suppressed)
+    interventions counted with the children they met (a companion count: hidden with them).
+    `reference`: what the caller read of the period already (the age groups and the
+    periods compared are read here otherwise)."""
+    comparison = reference.comparison if reference else comparison_periods(period)
+    age_groups = reference.age_groups if reference else age_groups_for(county)
+    shown = period_cells(
+        STREET, [period, *comparison.periods], suppressed=suppressed, age_groups={county.pk: age_groups}
+    )
     figures, cells = shown[0]
-    groups = [g for g in county_age_groups(county) if g.is_child]
+    groups = [g for g in age_groups if g.is_child]
     months = street_months(period)
     places = [key[1] for key in figures.values if isinstance(key, tuple) and key[0] == "place"]
     origins = [key[1] for key in figures.values if isinstance(key, tuple) and key[0] == "origin"]

@@ -7,31 +7,33 @@ from __future__ import annotations
 from django.db.models import Avg
 from django.utils.translation import gettext
 
-from cases.choices import Country, DataKind, Dimension, VictimStatus
+from cases.choices import Country, DataKind, Dimension, VictimStatus, victim_categories
 from cases.models import VictimReport
-from cases.selectors.age_groups import county_age_groups
-from cases.selectors.comparison import comparison_periods, period_info
-from cases.selectors.figures import OTHER_COUNTRIES, VICTIMS, period_cells, protected, victim_figures
-from cases.selectors.reporting import reporting_institutions
-from krat.freshness import kept
+from cases.selectors.comparison import period_info
+from cases.selectors.figures import (
+    NOT_ENTERED,
+    OTHER_COUNTRIES,
+    VICTIMS,
+    period_cells,
+    protected,
+    victim_figures,
+)
+from cases.selectors.reporting import PeriodReference, period_reference, reporting_institutions
 from krat.models import County, Institution, ReportingPeriod
-from krat.suppression import Cell, exact, withheld
+from krat.suppression import Cell, exact, no_value, withheld
 
 
 def earlier_victim_means(*, period: ReportingPeriod, institution: Institution) -> dict[str, float]:
-    """The mean total per status of the institution's reports in earlier periods."""
+    """The mean total per status of the institution's reports in earlier periods (of the
+    totals entered: a total left empty is no value, not 0)."""
     rows = (
-        VictimReport.objects.filter(institution=institution, period__start_date__lt=period.start_date)
+        VictimReport.objects.filter(
+            institution=institution, period__start_date__lt=period.start_date, total__isnull=False
+        )
         .values("status")
         .annotate(mean=Avg("total"))
     )
     return {row["status"]: float(row["mean"]) for row in rows}
-
-
-def victim_categories(county: County) -> dict[str, list[tuple[str, str]]]:
-    from cases.services.victims import victim_categories
-
-    return victim_categories(county_age_groups(county))
 
 
 def victim_grid_shown(stored: dict, categories: dict, k: int, *, suppressed: bool) -> list[dict]:
@@ -43,14 +45,12 @@ def victim_grid_shown(stored: dict, categories: dict, k: int, *, suppressed: boo
     summary, any of its counts would give another's away."""
     statuses = []
     for status in VictimStatus.values:
-        grid = stored.get(status) or {"total": 0, "referred": 0, "cells": {}, "version": None}
+        grid = stored.get(status) or {"total": None, "referred": None, "cells": {}, "version": None}
 
-        def cell(n: int) -> Cell:
-            return withheld(n) if suppressed else exact(n)
+        def cell(n: int | None) -> Cell:
+            return withheld(n) if suppressed else exact(n)  # None: no value, shown as such
 
-        countries = sorted(
-            code for (dimension, code), n in grid["cells"].items() if dimension == Dimension.COUNTRY and n
-        )
+        countries = sorted(code for (dimension, code) in grid["cells"] if dimension == Dimension.COUNTRY)
         statuses.append(
             {
                 "status": status,
@@ -58,7 +58,7 @@ def victim_grid_shown(stored: dict, categories: dict, k: int, *, suppressed: boo
                 "total": cell(grid["total"]),
                 "referred": cell(grid["referred"]),
                 "cells": [
-                    (dimension, value, cell(grid["cells"].get((dimension, value), 0)))
+                    (dimension, value, cell(grid["cells"].get((dimension, value))))
                     for dimension, options in categories.items()
                     for value, _label in options
                 ]
@@ -72,30 +72,40 @@ def victim_grid_shown(stored: dict, categories: dict, k: int, *, suppressed: boo
 
 
 def _countries(status: str, shown: list, suppressed: bool) -> dict:
-    """Foreign victims by country, each period's column. Exact: every country with
-    victims. For sharing: the countries with k or more in some period shown, and "other
+    """Foreign victims by country, each period's column. Exact: every country entered
+    ("—" in a period where it was not). For sharing: the countries with k or more in some period shown, and "other
     countries" (those with fewer, together); a country counted there in one period shows
     "—" in that period's column."""
     country = Dimension.COUNTRY.value
 
+    def entered(figures) -> set:
+        return {key for own in figures.contributions.values() for key in own}
+
     def listed(s) -> set[str]:
         figures, cells = s
         if suppressed:
-            return {key[2] for key in cells if key[:2] == (status, country)}
-        return {key[2] for key, n in figures.values.items() if key[:2] == (status, country) and n}
+            return {key[2] for key in cells if key[:2] == (status, country) and key[2] != NOT_ENTERED}
+        return {
+            key[2]
+            for key in entered(figures)
+            if key[:2] == (status, country) and key[2] != NOT_ENTERED and key in figures.values
+        }
+
+    def value(s, code: str) -> Cell | None:
+        if s is None:
+            return None
+        figures, cells = s
+        key = (status, country, code)
+        if key in cells:
+            return cells[key]
+        if suppressed:
+            return _UNDER_OTHER
+        # Exact: every country entered (those under k are not published for sharing).
+        return exact(figures.values[key]) if key in entered(figures) else no_value()
 
     codes = sorted({code for s in shown if s for code in listed(s)})
     rows = [
-        {
-            "key": code,
-            "label": str(Country(code).label),
-            "values": [
-                None
-                if s is None
-                else s[1].get((status, country, code)) or (exact(0) if not suppressed else _UNDER_OTHER)
-                for s in shown
-            ],
-        }
+        {"key": code, "label": str(Country(code).label), "values": [value(s, code) for s in shown]}
         for code in codes
     ]
     if suppressed:
@@ -106,31 +116,48 @@ def _countries(status: str, shown: list, suppressed: bool) -> dict:
                 "values": [s[1][(status, OTHER_COUNTRIES)] if s else None for s in shown],
             }
         )
+    rows += _not_entered_row(status, country, shown)
     return {"key": country, "label": str(Dimension.COUNTRY.label), "rows": rows}
+
+
+def _not_entered_row(status: str, dimension: str, shown: list) -> list[dict]:
+    """The part of the total whose category was left empty, as a row of its own — only
+    where some column has one (a row of zeros and "—" would say nothing)."""
+    values = [s[1][(status, dimension, NOT_ENTERED)] if s else None for s in shown]
+    if not any(cell is not None and (cell.hidden or cell.value) for cell in values):
+        return []
+    return [{"key": NOT_ENTERED, "label": gettext("Not entered"), "values": values, "not_entered": True}]
 
 
 #: A country's cell in a period where it is counted under "other countries".
 _UNDER_OTHER = Cell(value=0, hidden=True, text="—")
 
 
-@kept("cases.victims_summary")
 def victims_summary(
-    county: County, period: ReportingPeriod, *, suppressed: bool, institution: Institution | None = None
+    county: County,
+    period: ReportingPeriod,
+    *,
+    suppressed: bool,
+    institution: Institution | None = None,
+    reference: PeriodReference | None = None,
 ) -> dict:
     """The period's victims figures, summed over the county's institutions (or one),
     with the previous period and the same period a year earlier beside each figure —
-    each period's counts hidden by that period's own pattern (`cases.selectors.figures`)."""
-    comparison = comparison_periods(period)
+    each period's counts hidden by that period's own pattern (`cases.selectors.figures`).
+    `reference`: what the caller read of the period already (read here otherwise)."""
+    reference = reference or period_reference(county, period)
+    comparison = reference.comparison
     periods = [period, *comparison.periods]
+    age_groups = {county.pk: reference.age_groups}
     if institution is None:
-        shown = period_cells(VICTIMS, periods, suppressed=suppressed)
+        shown = period_cells(VICTIMS, periods, suppressed=suppressed, age_groups=age_groups)
     else:
-        built = victim_figures(periods, institution)
+        built = victim_figures(periods, institution, age_groups=age_groups)
         shown = [
             None if p is None else (built[p.pk], protected(built[p.pk], suppressed=suppressed))
             for p in periods
         ]
-    categories = victim_categories(county)
+    categories = victim_categories(reference.age_groups)
     statuses = []
     for status in VictimStatus:
         dimensions = []
@@ -143,6 +170,7 @@ def victims_summary(
                 }
                 for value, label in options
             ]
+            rows += _not_entered_row(status.value, dimension, shown)
             dimensions.append({"key": dimension, "label": str(Dimension(dimension).label), "rows": rows})
         dimensions.append(_countries(status.value, shown, suppressed))
         statuses.append(
@@ -163,5 +191,5 @@ def victims_summary(
         "suppressed": suppressed,
         "k": county.small_number_threshold,
         "statuses": statuses,
-        "reporting": reporting_institutions(county, period, DataKind.VICTIMS),
+        "reporting": reporting_institutions(county, period, DataKind.VICTIMS, reference=reference),
     }

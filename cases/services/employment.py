@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 
 from cases.choices import DataKind
 from cases.models import EmploymentFunnel
-from cases.selectors.reporting import forget_reported
 from cases.services.reporting import check_writable
 from krat.concurrency import StaleEditError, require_version
 from krat.models import Institution, ReportingPeriod
@@ -50,6 +49,9 @@ def employment_save(
 ) -> list[EmploymentFunnel]:
     """Replace the institution's employment paths for the period, whole or not at all.
 
+    A stage left empty has no value (None, not 0); a row with no stage entered holds
+    nothing and is refused (the editor deletes it instead).
+
     `expected_stamp` is what the editor loaded (see `employment_stamp`; 0 for a grid never
     saved): a grid saved by someone else meanwhile refuses this save (`StaleEditError`),
     and a save that gives no stamp is refused (`MissingVersionError`), never let through.
@@ -59,6 +61,14 @@ def employment_save(
     seen = set()
     problems = []
     for number, row in enumerate(rows, start=1):
+        if row.is_empty:
+            problems.append(
+                ValidationError(
+                    _("Row %(row)d: enter at least one stage, or delete the row."),
+                    params={"row": number},
+                    code="empty_row",
+                )
+            )
         row.county, row.period, row.institution = period.county, period, institution
         key = (row.group, row.sex, row.age_group_id)
         if key in seen:
@@ -96,5 +106,4 @@ def employment_save(
         for row in rows:
             row.pk = None
             row.save()
-    forget_reported(period, DataKind.EMPLOYMENT)
     return list(rows)

@@ -1,20 +1,13 @@
-"""What every save of period data shares: whether the institution's kind reports these
-figures and the period is open, and, once saved, that who has reported is read again."""
+"""What every save of period data checks: the period is open and the institution's kind
+reports these figures (`cases.selectors.reporting.may_report`)."""
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from cases.models import CasesSettings
-from cases.services.settings import settings_for
+from cases.selectors.reporting import may_report
 from krat.models import Institution, ReportingPeriod
-
-
-def may_report(institution: Institution, data: str, settings: CasesSettings | None = None) -> bool:
-    """Whether institutions of this kind report `data` in their county."""
-    settings = settings or settings_for(institution.county)
-    return institution.is_active and institution.kind in settings.kinds_for(data)
 
 
 def check_writable(*, period: ReportingPeriod, institution: Institution, data: str) -> None:

@@ -1,5 +1,7 @@
-"""The county's period data settings and age groups: read once per county instance, created
-with the defaults on first use, and saved together (age groups only while no figure uses them)."""
+"""The county's period data settings and age groups: created with the county
+(`county_defaults_create`, which `krat.services.county_create` calls through the app's
+`AppConfig.county_created`), read by `cases.selectors`, and saved together (age groups only
+while no figure uses them)."""
 
 from __future__ import annotations
 
@@ -11,36 +13,27 @@ from django.utils.translation import gettext as _
 
 from cases.choices import MAX_AGE, Dimension
 from cases.models import AgeGroup, CasesSettings, EmploymentFunnel, StreetChildCount, VictimCount
+from cases.selectors.age_groups import age_groups_for
 from krat.concurrency import save_versioned
-from krat.memo import forget, remembered
 from krat.models import County
 
 DEFAULT_AGE_GROUPS = [(0, 13), (14, 17), (18, 24), (25, None)]
-# The keys `krat.memo` remembers the county's settings and age groups under.
-SETTINGS, AGE_GROUPS = "cases.settings", "cases.age_groups"
 
 
-def settings_for(county: County) -> CasesSettings:
-    """The county's period data settings, created with the defaults on first use
-    (read once per county instance: see `krat.memo`)."""
-    return remembered(county, SETTINGS, lambda: CasesSettings.objects.get_or_create(county=county)[0])
-
-
-def age_groups_for(county: County) -> list[AgeGroup]:
-    """The county's age groups, the defaults (0–13, 14–17, 18–24, 25+) created on first use
-    (read once per county instance: see `krat.memo`)."""
-    return remembered(county, AGE_GROUPS, lambda: _age_groups(county))
-
-
-def _age_groups(county: County) -> list[AgeGroup]:
-    groups = list(AgeGroup.objects.filter(county=county).order_by("min_age"))
-    if not groups:
-        AgeGroup.objects.bulk_create(
-            [AgeGroup(county=county, min_age=low, max_age=high) for low, high in DEFAULT_AGE_GROUPS],
-            ignore_conflicts=True,
-        )
-        groups = list(AgeGroup.objects.filter(county=county).order_by("min_age"))
-    return groups
+def county_defaults_create(*, county: County) -> None:
+    """The county's settings (every kind reports what it does by default) and age groups
+    (0–13, 14–17, 18–24, 25+), each created if the county has none: a second call changes
+    nothing."""
+    with transaction.atomic():
+        if not CasesSettings.objects.filter(county=county).exists():
+            settings = CasesSettings(county=county)
+            settings.full_clean()
+            settings.save()
+        if not AgeGroup.objects.filter(county=county).exists():
+            groups = [AgeGroup(county=county, min_age=low, max_age=high) for low, high in DEFAULT_AGE_GROUPS]
+            for group in groups:
+                group.full_clean()
+            AgeGroup.objects.bulk_create(groups)
 
 
 def settings_save(
@@ -77,7 +70,6 @@ def age_groups_set(*, county: County, bounds: Sequence[int]) -> list[AgeGroup]:
             _("The age groups are already used by recorded figures and cannot be changed."),
             code="groups_used",
         )
-    forget(county, AGE_GROUPS)
     with transaction.atomic():
         VictimCount.objects.filter(report__county=county, dimension=Dimension.AGE).delete()
         current.delete()

@@ -13,9 +13,8 @@ from django.utils.translation import gettext as _
 
 from cases.choices import MAX_COUNT, DataKind
 from cases.models import StreetChildCount, StreetIntervention
-from cases.selectors.reporting import forget_reported
-from cases.services.reporting import may_report
-from cases.services.settings import age_groups_for
+from cases.selectors.age_groups import age_groups_for
+from cases.selectors.reporting import may_report
 from krat.concurrency import StaleEditError, require_version
 from krat.models import County, Institution, ReportingPeriod
 
@@ -27,11 +26,14 @@ def period_for_date(county: County, day: datetime.date) -> ReportingPeriod | Non
 def intervention_save(
     *,
     intervention: StreetIntervention,
-    counts: Mapping[tuple[str, int | None], int],
+    counts: Mapping[tuple[str, int | None], int | None],
     expected_version: int | None = None,
     today: datetime.date | None = None,
 ) -> StreetIntervention:
     """Validate and save an intervention with its children counts (sex, age group id) → n.
+
+    A count missing or None has no value and is stored as no row (0 is a row of 0);
+    `children` is the sum of the counts entered, at least one.
 
     The period is found from the date: a date in the future, or outside every period
     of the county, or in a closed period, is refused. A stored intervention changes only
@@ -68,6 +70,7 @@ def intervention_save(
             )
         ]
     group_ids = {g.pk for g in age_groups_for(county) if g.is_child}
+    counts = {key: count for key, count in counts.items() if count is not None}
     total = 0
     for (_sex, group_id), count in counts.items():
         if group_id is not None and group_id not in group_ids:
@@ -102,20 +105,19 @@ def intervention_save(
             intervention.version = stored.version + 1
         intervention.full_clean()
         intervention.save()
+        # A count emptied loses its row (its history keeps what it held).
         existing = {(c.sex, c.age_group_id): c for c in intervention.counts.all()}
         for key, cell in existing.items():
-            if counts.get(key, 0) != cell.count:
-                if counts.get(key, 0):
-                    cell.count = counts[key]
-                    cell.save()
-                else:
-                    cell.delete()
+            if key not in counts:
+                cell.delete()
+            elif counts[key] != cell.count:
+                cell.count = counts[key]
+                cell.save()
         for (sex, group_id), count in counts.items():
-            if count and (sex, group_id) not in existing:
+            if (sex, group_id) not in existing:
                 StreetChildCount.objects.create(
                     intervention=intervention, sex=sex, age_group_id=group_id, count=count
                 )
-    forget_reported(intervention.period, DataKind.STREET_CHILDREN)
     return intervention
 
 

@@ -8,7 +8,6 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.functional import SimpleLazyObject
 
 from cases import access as cases_access
 from krat import access
@@ -39,10 +38,9 @@ def summary_page(
     request: HttpRequest, period, *, section: str, data: str, read_summary: Callable, **extra
 ) -> HttpResponse:
     """A period's summary of `data` (`cases/<section>_summary.html`), with the reader's entry
-    links. The summary is read only when the page's kept tables are not (they are kept per
-    version: `suppressed`)."""
+    links."""
     suppressed = suppressed_for(request, period.county)
-    summary = SimpleLazyObject(lambda: read_summary(period.county, period, suppressed=suppressed))
+    summary = read_summary(period.county, period, suppressed=suppressed)
     return render(
         request,
         f"cases/{section}_summary.html",

@@ -12,8 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from cases.forms import CasesSettingsForm
+from cases.selectors.age_groups import age_groups_for
 from cases.selectors.audit import audit_period
-from cases.services.settings import age_groups_for, settings_for, settings_save
+from cases.selectors.reporting import settings_for
+from cases.services.settings import settings_save
 from krat import access
 from krat.forms import add_errors
 from krat.periods import current_period

@@ -17,9 +17,9 @@ from cases import sheets
 from cases.choices import DataKind
 from cases.forms import EmploymentFormSet, GridStampForm
 from cases.models import EmploymentFunnel
+from cases.selectors.age_groups import age_groups_for
 from cases.selectors.employment import employment_summary
 from cases.services.employment import employment_save, employment_stamp
-from cases.services.settings import age_groups_for
 from cases.views.common import page_context, summary_page
 from cases.views.exports import export_mode, export_response, log_export
 from cases.views.imports import upload_page

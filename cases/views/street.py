@@ -10,7 +10,6 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -19,8 +18,8 @@ from cases import sheets
 from cases.choices import DataKind
 from cases.forms import StreetInterventionForm
 from cases.models import StreetIntervention
+from cases.selectors.age_groups import age_groups_for
 from cases.selectors.street import intervention_list, intervention_queryset, street_children_summary
-from cases.services.settings import age_groups_for
 from cases.services.street import intervention_save
 from cases.views.common import page_context, suppressed_for
 from cases.views.exports import export_mode, export_response, log_export
@@ -36,8 +35,7 @@ LIST_PAGE = 50
 def street(request: HttpRequest, pk: int) -> HttpResponse:
     period = cases_access.period_for_user(request.user, pk)
     suppressed = suppressed_for(request, period.county)
-    # Read only when the page's kept tables are not (they are kept per version, see the template).
-    summary = SimpleLazyObject(lambda: street_children_summary(period.county, period, suppressed=suppressed))
+    summary = street_children_summary(period.county, period, suppressed=suppressed)
     entry = cases_access.entry_institutions(request.user, period, DataKind.STREET_CHILDREN)
     own = page = institution = None
     if not suppressed or entry:
@@ -46,7 +44,7 @@ def street(request: HttpRequest, pk: int) -> HttpResponse:
         page = Paginator(intervention_queryset(period.county, period, institution), LIST_PAGE).get_page(
             request.GET.get("faqja")
         )
-        own = page.object_list
+        own = list(page.object_list)
     return render(
         request,
         "cases/street_summary.html",
@@ -59,7 +57,6 @@ def street(request: HttpRequest, pk: int) -> HttpResponse:
             entry=entry,
             interventions=own,
             page=page,
-            listed_for=institution,  # the list's institution (None: all), for the kept fragment
         ),
     )
 
@@ -164,8 +161,7 @@ def street_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         response = export_response(fmt, f"femije-{period.pk}", _("Interventions"), headers, rows)
         log_export(request, period, _("Children in street situations"), False)
         return response
-    # Read only when the page's kept tables are not (they are kept per version, see the template).
-    summary = SimpleLazyObject(lambda: street_children_summary(period.county, period, suppressed=suppressed))
+    summary = street_children_summary(period.county, period, suppressed=suppressed)
     headers, rows = sheets.street_export_rows(summary)
     extra = []
     if not suppressed:

@@ -16,9 +16,9 @@ from cases import access as cases_access
 from cases import sheets
 from cases.choices import DataKind, VictimStatus
 from cases.forms import VictimGridForm
+from cases.selectors.age_groups import age_groups_for
 from cases.selectors.grids import victim_grid_values, victim_grid_versions
 from cases.selectors.victims import victims_summary
-from cases.services.settings import age_groups_for
 from cases.services.victims import outlier_warnings, victim_grid_save
 from cases.views.common import page_context, summary_page
 from cases.views.exports import export_mode, export_response, log_export

@@ -4,14 +4,16 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 
 from krat import access
 from krat.api.base import KratViewSet, ScopedRelationsMixin, check_if_match, etag_of, versioned_write
-from krat.models import Institution, PeriodSubmission, ReportingPeriod
+from krat.collation import albanian
+from krat.membership import with_member_today
+from krat.models import Institution, PeriodSubmission, ReportingPeriod, TableMembership
 from krat.models.submission import SECTIONS
 from krat.submissions import selectors as submission_selectors
 from krat.submissions import services as submission_services
@@ -19,12 +21,24 @@ from krat.submissions.parts import PART_STATES
 from krat.submissions.rules import can_edit_submission
 
 
+class MembershipSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = TableMembership
+        fields = ["start_date", "end_date", "reference", "end_reference"]
+
+
 class InstitutionSerializer(serializers.ModelSerializer):
     county = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    is_table_member = serializers.BooleanField(
+        read_only=True,
+        help_text="A member of the Technical Table today, derived from its memberships "
+        "(`memberships`: each with `start_date` and `end_date`, null while it lasts).",
+    )
+    memberships = MembershipSerializer(many=True, read_only=True)
 
     class Meta:
         model = Institution
-        fields = ["id", "county", "name", "kind", "is_table_member", "is_active", "version"]
+        fields = ["id", "county", "name", "kind", "is_table_member", "memberships", "is_active", "version"]
 
 
 class CountyFilter(django_filters.FilterSet):
@@ -44,7 +58,13 @@ class InstitutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, KratV
     filterset_class = InstitutionFilter
 
     def get_queryset(self):
-        queryset = Institution.objects.select_related("county").order_by("county__name", "name", "pk")
+        queryset = (
+            with_member_today(Institution.objects.select_related("county"))
+            .prefetch_related(
+                Prefetch("memberships", queryset=TableMembership.objects.order_by("start_date"))
+            )
+            .order_by(albanian("county__name"), albanian("name"), "pk")
+        )
         return self.county_scope(queryset)
 
 

@@ -4,6 +4,7 @@ from krat.models.api_token import ApiToken
 from krat.models.audit import DownloadLog
 from krat.models.county import County, Municipality
 from krat.models.institution import Institution
+from krat.models.membership import TableMembership
 from krat.models.period import ReportingPeriod
 from krat.models.report import FinalReport, PeriodReport
 from krat.models.submission import (
@@ -32,5 +33,6 @@ __all__ = [
     "ReportingPeriod",
     "SubmissionReminder",
     "SubmissionState",
+    "TableMembership",
     "User",
 ]

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from krat.choices import Month
+from krat.collation import albanian
 from krat.models.base import Versioned
 
 
@@ -49,7 +50,7 @@ class County(Versioned):
     class Meta:
         verbose_name = _("county")
         verbose_name_plural = _("counties")
-        ordering = ["name"]
+        ordering = [albanian("name")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(small_number_threshold__gte=2, small_number_threshold__lte=20),
@@ -81,7 +82,7 @@ class Municipality(models.Model):
     class Meta:
         verbose_name = _("municipality")
         verbose_name_plural = _("municipalities")
-        ordering = ["name"]
+        ordering = [albanian("name")]
 
     def __str__(self) -> str:
         return self.name

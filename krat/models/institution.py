@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from krat.choices import InstitutionKind
+from krat.collation import albanian
 from krat.models.base import Versioned
 from krat.models.county import County
 
@@ -11,8 +12,10 @@ from krat.models.county import County
 class Institution(Versioned):
     """A body that works with the county's table: police, social services, an NGO, ...
 
-    Institutions are never deleted, only made inactive, so that past meetings and
-    reports keep their names.
+        Institutions are never deleted, only made inactive, so that past meetings and
+        reports keep their names. Who sits at the Technical Table, and when, is recorded by
+        its memberships (`TableMembership`), never by a flag of the institution; a read that
+    shows whether it is a member today annotates it (`krat.membership.with_member_today`).
     """
 
     county = models.ForeignKey(
@@ -20,11 +23,6 @@ class Institution(Versioned):
     )
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=30, choices=InstitutionKind.choices)
-    is_table_member = models.BooleanField(
-        _("member of the Technical Table"),
-        default=True,
-        help_text=_("As named in the Prefect's yearly membership order."),
-    )
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
@@ -34,7 +32,7 @@ class Institution(Versioned):
     class Meta:
         verbose_name = _("institution")
         verbose_name_plural = _("institutions")
-        ordering = ["name"]
+        ordering = [albanian("name")]
         constraints = [
             models.UniqueConstraint(
                 Lower("name"),

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from krat.collation import albanian
 from krat.models.base import Versioned
 from krat.models.institution import Institution
 from krat.models.period import ReportingPeriod
@@ -109,7 +110,7 @@ class PeriodSubmission(Versioned):
     class Meta:
         verbose_name = _("period submission")
         verbose_name_plural = _("period submissions")
-        ordering = ["period", "institution__name"]
+        ordering = ["period", albanian("institution__name")]
         constraints = [
             models.UniqueConstraint(
                 fields=["period", "institution"],

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from krat.choices import COUNTY_ROLES, Position, Role
+from krat.collation import albanian
 from krat.models.base import Versioned
 from krat.models.county import County
 from krat.models.institution import Institution
@@ -49,7 +50,7 @@ class User(Versioned, AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
-        ordering = ["last_name", "first_name", "username"]
+        ordering = [albanian("last_name"), albanian("first_name"), "username"]
         constraints = [
             models.CheckConstraint(
                 condition=(Q(role="") & Q(is_superuser=True))

@@ -19,10 +19,13 @@ from actionplan.models import Activity, AwarenessEvent
 from actionplan.selectors import plan_progress, progress_chart
 from cases.selectors.employment import employment_summary
 from cases.selectors.figures import headline_cells
+from cases.selectors.reporting import PeriodReference, period_reference
 from cases.selectors.street import street_children_summary
 from cases.selectors.victims import victims_summary
 from krat import charts
 from krat.choices import Role
+from krat.collation import albanian, sort_key
+from krat.membership import member_ids_by_period
 from krat.models import (
     County,
     FinalReport,
@@ -78,7 +81,7 @@ def _add_months(day: datetime.date, months: int) -> datetime.date:
 def _chair_name(county: County) -> str:
     chair = (
         User.objects.filter(county=county, role=Role.CHAIR, is_active=True)
-        .order_by("last_name", "first_name", "pk")
+        .order_by(albanian("last_name"), albanian("first_name"), "pk")
         .first()
     )
     if chair is None:
@@ -180,8 +183,8 @@ def _meetings(county: County, period: ReportingPeriod) -> dict:
 # --- 5–7. Period data -----------------------------------------------------------------------------
 
 
-def _victims(county: County, period: ReportingPeriod, shared: bool) -> dict:
-    data = victims_summary(county, period, suppressed=shared)
+def _victims(county: County, period: ReportingPeriod, shared: bool, reference: PeriodReference) -> dict:
+    data = victims_summary(county, period, suppressed=shared, reference=reference)
     columns = [data["period"], data["previous"], data["year_earlier"]]
     names = [c["label"] if c else "" for c in columns]
     series = []
@@ -206,24 +209,28 @@ def _victims(county: County, period: ReportingPeriod, shared: bool) -> dict:
     return data
 
 
-def _street(county: County, period: ReportingPeriod, shared: bool) -> dict:
-    data = street_children_summary(county, period, suppressed=shared)
+def _street(county: County, period: ReportingPeriod, shared: bool, reference: PeriodReference) -> dict:
+    data = street_children_summary(county, period, suppressed=shared, reference=reference)
     data["columns"] = [data["period"], data["previous"], data["year_earlier"]]
     return data
 
 
-def _employment(county: County, period: ReportingPeriod, shared: bool) -> dict:
-    data = employment_summary(county, period, suppressed=shared)
+def _employment(county: County, period: ReportingPeriod, shared: bool, reference: PeriodReference) -> dict:
+    data = employment_summary(county, period, suppressed=shared, reference=reference)
     data["columns"] = [data["period"], data["previous"], data["year_earlier"]]
     return data
 
 
-def period_data_sections(county: County, period: ReportingPeriod, *, shared: bool) -> dict:
-    """Sections 5–7 of the report: the period's figures with their comparisons and charts."""
+def period_data_sections(
+    county: County, period: ReportingPeriod, *, shared: bool, reference: PeriodReference | None = None
+) -> dict:
+    """Sections 5–7 of the report: the period's figures with their comparisons and charts.
+    What the three share (settings, age groups, the periods compared) is read once, or given."""
+    reference = reference or period_reference(county, period)
     return {
-        "victims": _victims(county, period, shared),
-        "street": _street(county, period, shared),
-        "employment": _employment(county, period, shared),
+        "victims": _victims(county, period, shared, reference),
+        "street": _street(county, period, shared, reference),
+        "employment": _employment(county, period, shared, reference),
     }
 
 
@@ -292,7 +299,8 @@ def _awareness(county: County, period: ReportingPeriod, shared: bool) -> dict:
         "planned": planned,
         "reached_total": cells["total"],
         "by_group": [
-            {"label": k, "events": v} for k, v in sorted(by_group.items(), key=lambda kv: (-kv[1], kv[0]))
+            {"label": k, "events": v}
+            for k, v in sorted(by_group.items(), key=lambda kv: (-kv[1], sort_key(kv[0])))
         ],
         "next_window": window,
         "next_label": next_label,
@@ -322,7 +330,7 @@ def _annex(period: ReportingPeriod) -> dict:
             period=period, state__in=[SubmissionState.SUBMITTED, SubmissionState.APPROVED]
         )
         .select_related("institution")
-        .order_by("institution__name")
+        .order_by(albanian("institution__name"))
     )
     rows = []
     for submission in submissions:
@@ -430,14 +438,16 @@ HEADLINES = [
 
 
 def headline_labels() -> dict[str, str]:
+    """The national report's figures, each under the one name it has everywhere (the
+    dashboard's card, the period's pages; locale/GLOSSARY.md)."""
     return {
         "submissions": _("Submissions complete"),
         "meetings": _("Meetings held"),
         "decisions": _("Decisions"),
-        "victims": _("Victims"),
+        "victims": _("Identified victims"),
         "potential": _("Potential victims"),
         "children": _("Children in street situations"),
-        "received": _("Registered jobseekers"),
+        "received": _("Received by the labour office"),
         "employed": _("Employed"),
         "events": _("Awareness events held"),
         "reached": _("People reached"),
@@ -454,7 +464,9 @@ def national_periods() -> list[dict]:
         .order_by("-start_date", "end_date")
     )
     labels = dict(
-        ReportingPeriod.objects.order_by("county__name").values_list("start_date", "label").distinct()
+        ReportingPeriod.objects.order_by(albanian("county__name"))
+        .values_list("start_date", "label")
+        .distinct()
     )
     return [{**row, "label": labels.get(row["start_date"], "")} for row in rows]
 
@@ -464,33 +476,21 @@ def national_report(start: datetime.date, *, today: datetime.date | None = None)
     hidden with each county's threshold (a fixed number of queries, whatever the counties)."""
     today = today or timezone.localdate()
     periods = list(
-        ReportingPeriod.objects.filter(start_date=start).select_related("county").order_by("county__name")
+        ReportingPeriod.objects.filter(start_date=start)
+        .select_related("county")
+        .order_by(albanian("county__name"))
     )
     ids = [p.pk for p in periods]
 
-    def by_period(queryset, field="period_id", **aggregates):
-        return {row[field]: row for row in queryset.values(field).annotate(**aggregates)}
-
     # Each county's figures as its pages show them for sharing (the same hidden counts).
     figures = headline_cells(periods)
-    submissions = by_period(
-        PeriodSubmission.objects.filter(
-            period_id__in=ids,
-            institution__is_table_member=True,
-            institution__is_active=True,
-            state__in=[SubmissionState.SUBMITTED, SubmissionState.APPROVED],
-        ),
-        complete=Count("pk"),
-    )
-    members = dict(
-        County.objects.filter(pk__in=[p.county_id for p in periods])
-        .annotate(
-            n=Count(
-                "institutions", filter=Q(institutions__is_table_member=True, institutions__is_active=True)
-            )
-        )
-        .values_list("pk", "n")
-    )
+    # Each period counts the members of its own dates (`krat.membership`), not today's.
+    members = member_ids_by_period(periods)
+    complete: dict[int, int] = defaultdict(int)
+    for period_id, institution_id in PeriodSubmission.objects.filter(
+        period_id__in=ids, state__in=[SubmissionState.SUBMITTED, SubmissionState.APPROVED]
+    ).values_list("period_id", "institution_id"):
+        complete[period_id] += institution_id in members[period_id]
     windows = {p.county_id: p for p in periods}
     last = max((p.end_date for p in periods), default=start)
     meeting_rows = (
@@ -527,8 +527,8 @@ def national_report(start: datetime.date, *, today: datetime.date | None = None)
                 "period": period.label,
                 "period_pk": period.pk,
                 "reported": True,
-                "submissions": submissions.get(period.pk, {}).get("complete", 0),
-                "members": members.get(county.pk, 0),
+                "submissions": complete[period.pk],
+                "members": len(members[period.pk]),
                 "meetings": meetings[county.pk][0],
                 "decisions": meetings[county.pk][1],
                 **{key: cells[key] for key in HEADLINES},

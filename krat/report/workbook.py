@@ -172,9 +172,27 @@ def report_sheets(report: dict) -> list[Sheet]:
     sheets.append(
         Sheet(
             title=_("Overdue activities"),
-            headers=[_("Code"), _("Activity"), _("Lead institution"), _("Deadline"), _("Status")],
+            headers=[
+                _("Code"),
+                _("Activity"),
+                _("Lead institution"),
+                _("Deadline"),
+                _("Status"),
+                _("Value achieved"),
+                _("Target"),
+                _("Unit"),
+            ],
             rows=[
-                [a["code"], a["description"], a["lead"], _day(a["deadline"]), a["status_label"]]
+                [
+                    a["code"],
+                    a["description"],
+                    a["lead"],
+                    _day(a["deadline"]),
+                    a["status_label"],
+                    a["achieved"],  # None, an empty cell, when none was given: not 0
+                    a["target"],
+                    a["unit"],
+                ]
                 for a in plan["overdue"]
             ],
         )

@@ -44,10 +44,6 @@ class SubmissionPart:
     # Bulk form of applies_to for one period's submissions: the institution ids it applies to.
     applicable: Callable[[list[PeriodSubmission]], set[int]] | None = None
 
-    def __reduce__(self):
-        """Pickled by its key (a kept board holds parts; their functions stay in the registry)."""
-        return (part, (self.key,))
-
 
 _registry: dict[str, SubmissionPart] = {}
 

@@ -20,7 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from krat.choices import Role
+from krat.collation import albanian, sort_key
 from krat.mail import send_templated_mail, site_url
+from krat.membership import member_ids_by_period
 from krat.models import (
     Institution,
     PeriodSubmission,
@@ -53,18 +55,21 @@ class _Due:
 
 
 def _missing(periods: list[ReportingPeriod]) -> dict[int, list[Institution]]:
-    """Per period, the member institutions whose submission is not submitted or approved."""
+    """Per period, the institutions expected to report for it (members of the table on a
+    day of it, as its board lists them) whose submission is not submitted or approved."""
     complete = set(
         PeriodSubmission.objects.filter(
             period__in=periods, state__in=[SubmissionState.SUBMITTED, SubmissionState.APPROVED]
         ).values_list("period_id", "institution_id")
     )
-    members: dict[int, list[Institution]] = defaultdict(list)
-    for institution in Institution.objects.filter(
-        county_id__in={p.county_id for p in periods}, is_table_member=True, is_active=True
-    ).order_by("name"):
-        members[institution.county_id].append(institution)
-    return {p.pk: [i for i in members[p.county_id] if (p.pk, i.pk) not in complete] for p in periods}
+    members = member_ids_by_period(periods)
+    institutions = list(
+        Institution.objects.filter(pk__in=set().union(*members.values())).order_by(albanian("name"))
+    )
+    return {
+        p.pk: [i for i in institutions if i.pk in members[p.pk] and (p.pk, i.pk) not in complete]
+        for p in periods
+    }
 
 
 def _deliver(due: list[_Due], today: datetime.date) -> ReminderRun:
@@ -117,7 +122,7 @@ def _deliver(due: list[_Due], today: datetime.date) -> ReminderRun:
                         "deadline": item.period.deadline,
                         "overdue": today > item.period.deadline,
                     }
-                    for item in sorted(items, key=lambda i: (i.period.deadline, i.institution.name))
+                    for item in sorted(items, key=lambda i: (i.period.deadline, sort_key(i.institution.name)))
                 ],
                 "url": site_url(reverse("krat:submission_todo", args=[person.county.slug])),
             },

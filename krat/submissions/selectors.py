@@ -1,6 +1,8 @@
 """Reads of period submissions: the representative's to-do list and the completeness board.
 
-A member institution without a submission row has "not started": the selectors show it
+A period's board lists the institutions that were members of the table during it, not
+today's (`krat.membership.period_members`). A member institution without a submission
+row has "not started": the selectors show it
 with an unsaved `PeriodSubmission`, so reading never writes. Each selector runs a fixed
 number of queries, whatever the number of institutions and periods.
 """
@@ -16,7 +18,8 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from krat.freshness import kept
+from krat.collation import albanian
+from krat.membership import member_in_period, period_members
 from krat.models import County, Institution, PeriodSubmission, ReportingPeriod, SubmissionState, User
 from krat.submissions.parts import PartStatus, part_statuses
 from krat.submissions.rules import can_edit_submission
@@ -168,15 +171,11 @@ class Board:
         return [(str(state.label), self.count(state)) for state in BoardState]
 
 
-def member_institutions(county_id: int):
-    return Institution.objects.filter(county_id=county_id, is_table_member=True, is_active=True)
-
-
-@kept("krat.submission_board")
 def submission_board(*, period: ReportingPeriod, today: datetime.date | None = None) -> Board:
-    """Every member institution of the period's county with its submission state."""
+    """Every institution expected to report for the period (a member of the table on a day
+    of it, `krat.membership`) with its submission state."""
     today = today or timezone.localdate()
-    members = list(member_institutions(period.county_id).select_related("county").order_by("name"))
+    members = list(period_members(period).select_related("county").order_by(albanian("name")))
     stored = {
         (period.pk, s.institution_id): s
         for s in _with_marks(period.submissions.filter(institution__in=[m.pk for m in members]))
@@ -185,14 +184,17 @@ def submission_board(*, period: ReportingPeriod, today: datetime.date | None = N
 
 
 def submission_todo(*, user: User, today: datetime.date | None = None) -> list[SubmissionRow]:
-    """What the person's institution owes: each open period of the county, its state,
-    deadline and what is still missing. Empty for someone who writes for no institution."""
+    """What the person's institution owes: each open period of the county it was a member
+    of the table during, its state, deadline and what is still missing. Empty for someone
+    who writes for no institution."""
     today = today or timezone.localdate()
     institution = user.institution if user.institution_id else None
     if institution is None or not can_edit_submission(user, institution):
         return []
     periods = list(
-        ReportingPeriod.objects.filter(county_id=institution.county_id, is_closed=False)
+        ReportingPeriod.objects.filter(
+            member_in_period(institution), county_id=institution.county_id, is_closed=False
+        )
         .select_related("county")
         .order_by("deadline")
     )
@@ -224,7 +226,7 @@ def dashboard_panel(*, user: User, county: County, period: ReportingPeriod | Non
         if own is not None and not access.can_read_whole_county(user, county):
             context["row"] = submission_board_row(period=period, institution=own)
         elif access.can_read_whole_county(user, county):
-            members = member_institutions(county.pk)
+            members = period_members(period)
             total = members.count()
             complete = PeriodSubmission.objects.filter(
                 period=period,

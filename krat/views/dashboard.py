@@ -1,7 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
 from krat import access, selectors
@@ -14,15 +13,12 @@ def home(request: HttpRequest) -> HttpResponse:
     counties = access.visible_counties(request.user)
     if request.user.county_id:
         return redirect("krat:dashboard", slug=request.user.county.slug)
-    return render(
-        request, "krat/county_list.html", {"counties": selectors.county_list().filter(pk__in=counties)}
-    )
+    return render(request, "krat/county_list.html", {"counties": selectors.county_list(counties)})
 
 
 @require_safe
 @login_required
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     county = access.county_for_user(request.user, slug)
-    # Read only when the kept cards are not (the template keeps them per reader).
-    board = SimpleLazyObject(lambda: selectors.dashboard(user=request.user, county=county))
+    board = selectors.dashboard(user=request.user, county=county)
     return render(request, "krat/dashboard.html", {"county": county, "board": board})

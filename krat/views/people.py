@@ -39,7 +39,7 @@ def person_list(request: HttpRequest, slug: str) -> HttpResponse:
         "krat/person_list.html",
         {
             "county": county,
-            "people": selectors.person_list(county),  # read only if the kept table is not
+            "people": selectors.person_list(county),
             "can_manage": access.can_manage_county(request.user, county),
             "can_read_history": access.can_read_history(request.user, county),
         },

@@ -28,7 +28,7 @@ def period_list(request: HttpRequest, slug: str) -> HttpResponse:
         "krat/period_list.html",
         {
             "county": county,
-            "periods": list(selectors.period_list(county)),
+            "periods": selectors.period_list(county),
             "can_manage": access.can_manage_county(request.user, county),
             "can_read_history": access.can_read_history(request.user, county),
         },

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.urls import reverse
 
+from krat.collation import albanian
 from meetings import selectors
 from meetings.forms import MeetingFilterForm
 from meetings.models import Meeting
@@ -25,7 +26,7 @@ def meeting_filters(request: HttpRequest, county):
     form = MeetingFilterForm(
         request.GET or None,
         years=selectors.meeting_years(county),
-        institutions=list(county.institutions.order_by("name")),
+        institutions=list(county.institutions.order_by(albanian("name"))),
     )
     if form.is_bound and form.is_valid():
         data = form.cleaned_data

@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.functional import SimpleLazyObject
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -38,7 +37,7 @@ def meeting_list(request: HttpRequest, slug: str) -> HttpResponse:
             "county": county,
             "filter_form": form,
             "page": page,
-            "meetings": page.object_list,  # read only if the kept list is not
+            "meetings": list(page.object_list),
             "query": request.GET.urlencode(),
             "can_manage": access.can_manage_county(request.user, county),
         },
@@ -101,20 +100,18 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for_user(request.user, pk)
     user, county = request.user, meeting.county
-    # The record is read only when the page's kept part (per reader) is not: the template
-    # calls these functions when it renders that part.
-    record = SimpleLazyObject(lambda: selectors.meeting_record(meeting))
+    record = selectors.meeting_record(meeting)
     return render(
         request,
         "meetings/meeting_detail.html",
         {
             "county": county,
             "meeting": meeting,
-            "summary": lambda: record.summary,
-            "agenda": lambda: record.agenda,
-            "decisions": lambda: [(d, can_update_decision_status(user, d)) for d in record.decisions],
-            "pending": lambda: [(d, can_update_decision_status(user, d)) for d in record.pending],
-            "attachments": meeting.attachments.all(),
+            "summary": record.summary,
+            "agenda": record.agenda,
+            "decisions": [(d, can_update_decision_status(user, d)) for d in record.decisions],
+            "pending": [(d, can_update_decision_status(user, d)) for d in record.pending],
+            "attachments": selectors.attachment_list(meeting),
             "versions": selectors.minutes_versions(meeting),
             "can_manage": access.can_manage_county(user, county),
             "can_chair": access.can_chair(user, county),

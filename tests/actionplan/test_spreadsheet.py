@@ -200,3 +200,32 @@ def test_the_template_page_downloads_a_file_that_uploads_back(client, plan):
     )
     assert response.status_code == 302, response.context and response.context.get("problems")
     assert plan.activities.count() == 1
+
+
+def test_institutions_typed_without_e_and_c_are_found_where_only_one_fits(plan):
+    """ "Policia Durres" is "Policia Durrës"; a name two institutions fold to is refused."""
+    typed = [
+        [*GOOD[0][:4], "POLICIA DURRES", "Zyra e Punes Durres; Njesia per Mbrojtjen e Femijeve", *GOOD[0][6:]]
+    ]
+    assert plan_import(plan=plan, data=workbook(typed)) == 1
+    first = Activity.objects.get(plan=plan, code="1.1")
+    assert first.lead_institution.name == "Policia Durrës"
+    assert sorted(p.name for p in first.partners.all()) == [
+        "Njësia për Mbrojtjen e Fëmijëve",
+        "Zyra e Punës Durrës",
+    ]
+
+    InstitutionFactory(county=plan.county, name="Zyra e Punes Durres")  # the same name, folded
+    ambiguous = [[*GOOD[0][:4], "Policia Durres", "Zyra e Pûnës Durres", *GOOD[0][6:]]]
+    with pytest.raises(xl.SpreadsheetError) as error:
+        plan_import(plan=plan, data=workbook(ambiguous))
+    assert error.value.messages == [
+        "F2: “Zyra e Pûnës Durres” could be any of Zyra e Punes Durres, Zyra e Punës Durrës: "
+        "write it with its letters ë and ç."
+    ]
+    # Typed as stored, either is found.
+    exact = [[*GOOD[0][:4], "Policia Durres", "zyra e punes durres", *GOOD[0][6:]]]
+    plan_import(plan=plan, data=workbook(exact))
+    assert [p.name for p in Activity.objects.get(plan=plan, code="1.1").partners.all()] == [
+        "Zyra e Punes Durres"
+    ]

@@ -15,7 +15,7 @@ from __future__ import annotations
 from actionplan.choices import ProgressStatus
 from actionplan.models import ActivityProgress, AwarenessEvent, TargetGroup
 from cases.models import AgeGroup, EmploymentFunnel, StreetIntervention, VictimReport
-from cases.services.settings import age_groups_for
+from cases.selectors.age_groups import age_groups_for
 from krat.api.tokens import token_create
 from krat.models import Institution, PeriodSubmission, ReportingPeriod
 from krat.submissions.services import submission_open

@@ -19,7 +19,7 @@ from django.urls import reverse
 from actionplan.models import ActivityProgress, TargetGroup
 from actionplan.services import target_groups_ensure
 from cases.models import EmploymentFunnel, VictimReport
-from cases.services.settings import age_groups_for
+from cases.selectors.age_groups import age_groups_for
 from krat.models import PeriodSubmission
 from krat.submissions.services import submission_open
 from tests.actionplan.factories import ActivityFactory, EventFactory, ObjectiveFactory, PlanFactory

@@ -102,11 +102,54 @@ def test_a_grid_that_does_not_add_up_is_refused_field_by_field(api, world):
     client = api(world.users["secretariat"], language="en")
     etag = client.get(grid_url(world))["ETag"]
     wrong = body(5, 3)
-    wrong["statuses"][0]["cells"][-1]["count"] = 1  # sex adds up to 4, not 5
+    wrong["statuses"][0]["cells"][-1]["count"] = 1  # every sex given, adding up to 4, not 5
+    wrong["statuses"][0]["cells"].append({"dimension": "sex", "category": "male", "count": 0})
     response = client.put(grid_url(world), wrong, format="json", HTTP_IF_MATCH=etag)
     assert response.status_code == 400
     assert "adds up to 4, not to the total 5" in response.json()["victim.sex"][0]
     assert not VictimReport.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_empty_cell_reads_as_null_not_suppressed_and_writes_as_no_value(api, world):
+    """No value is not zero: `null` with `suppressed: false`, and a grid written empty has
+    not reported."""
+    save_victims(world.period, world.own_institution, 5, sex={"female": 5})
+    client = api(world.users["representative"])
+    payload = client.get(grid_url(world)).json()
+    assert cell(payload, "victim", "sex", "female") == {
+        "dimension": "sex",
+        "category": "female",
+        "count": 5,
+        "suppressed": False,
+    }
+    assert cell(payload, "victim", "sex", "male") == {
+        "dimension": "sex",
+        "category": "male",
+        "count": None,
+        "suppressed": False,
+    }
+    etag = client.get(grid_url(world))["ETag"]
+    emptied = {
+        "statuses": [
+            {
+                "status": "victim",
+                "total": None,
+                "cells": [{"dimension": "sex", "category": "female", "count": None}],
+            }
+        ]
+    }
+    response = client.put(grid_url(world), emptied, format="json", HTTP_IF_MATCH=etag)
+    assert response.status_code == 200, response.json()
+    victim = next(s for s in response.json()["grid"]["statuses"] if s["status"] == "victim")
+    assert (victim["total"], victim["total_suppressed"], victim["referred"]) == (None, False, None)
+    assert not VictimReport.objects.get(status="victim").cells.exists()
+    # Listed only while it holds figures: the potential victims' zero still does.
+    assert client.get("/api/v1/victim-grids/").json()["count"] == 1
+    etag = client.get(grid_url(world))["ETag"]
+    emptied["statuses"].append({"status": "potential"})
+    assert client.put(grid_url(world), emptied, format="json", HTTP_IF_MATCH=etag).status_code == 200
+    assert client.get("/api/v1/victim-grids/").json()["count"] == 0
 
 
 @pytest.mark.django_db

@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cases.models import EmploymentFunnel
+from cases.selectors.age_groups import age_groups_for
 from cases.services.employment import employment_save, employment_stamp
-from cases.services.settings import age_groups_for
 from krat.choices import InstitutionKind
 from krat.submissions.services import submission_open
 from tests.actionplan.factories import (

@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 from cases import demo as cases_demo
 from cases import sheets
 from cases.models import VictimReport
+from cases.selectors.age_groups import age_groups_for
 from cases.selectors.comparison import comparison_periods
-from cases.services.settings import age_groups_for
 from krat.models import Institution
 from krat.periods import current_period
 

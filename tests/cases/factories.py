@@ -8,8 +8,8 @@ import factory
 
 from cases.choices import Accompanied, Dimension, StreetAction, StreetActivity, VictimStatus
 from cases.models import StreetIntervention
+from cases.selectors.age_groups import age_groups_for
 from cases.selectors.grids import victim_grid_versions
-from cases.services.settings import age_groups_for
 from cases.services.street import intervention_save
 from cases.services.victims import VictimGrid, victim_grid_save
 from krat.models import Municipality

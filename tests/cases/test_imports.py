@@ -10,8 +10,8 @@ from openpyxl import load_workbook
 
 from cases import sheets
 from cases.models import EmploymentFunnel, StreetIntervention, VictimReport
+from cases.selectors.age_groups import age_groups_for
 from cases.services.employment import employment_stamp
-from cases.services.settings import age_groups_for
 from krat import spreadsheets as xl
 from tests.cases.factories import municipality
 
@@ -63,6 +63,8 @@ def test_the_victims_template_round_trips(world):
 
 
 def unbalance(sheet):
+    """Every sex entered (3 + 0 + 1), adding up to 4 of the total 5."""
+    sheet.cell(find_row(sheet, "Sex", "Male"), 3, 0)
     sheet.cell(find_row(sheet, "Sex", "Unknown"), 3, 1)
 
 
@@ -204,3 +206,28 @@ def test_templates_download(world, login):
 
 def test_dates_of_the_world(world):
     assert world.period.start_date == datetime.date(2018, 1, 1)
+
+
+def test_street_import_accepts_durres_for_durres_only_where_it_is_unambiguous(world):
+    durres = municipality(world.own, "Durrës")
+    municipality(world.own, "Fushë-Krujë")
+    municipality(world.own, "Fushe-Kruje")  # the same name, folded: "Fushe-Krujë" fits both
+    groups = age_groups_for(world.own)
+    good = ["03.02.2018", "DURRES", "Plazhi", "fushe-kruje", "Begging", "No", "Returned to the family", 2, 0, 0]  # fmt: skip
+    count = sheets.street_import(
+        street_file(world, [good]), county=world.own, institution=world.own_institution, age_groups=groups
+    )
+    saved = StreetIntervention.objects.get()
+    assert count == 1 and saved.municipality == durres and saved.origin.name == "Fushe-Kruje"
+    ambiguous = [*good[:3], "Fushe-Krujë", *good[4:]]
+    with pytest.raises(xl.SpreadsheetError) as error:
+        sheets.street_import(
+            street_file(world, [ambiguous]),
+            county=world.own,
+            institution=world.own_institution,
+            age_groups=groups,
+        )
+    assert error.value.messages == [
+        "D2: “Fushe-Krujë” could be any of Fushe-Kruje, Fushë-Krujë: write it with its letters ë and ç."
+    ]
+    assert StreetIntervention.objects.count() == 1

@@ -7,13 +7,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from cases.models import EmploymentFunnel
+from cases.selectors.age_groups import age_groups_for
 from cases.selectors.comparison import comparison_periods
 from cases.selectors.dashboard import dashboard_panel
 from cases.selectors.employment import employment_summary
 from cases.selectors.street import street_children_summary
 from cases.selectors.victims import victims_summary
 from cases.services.employment import employment_save, employment_stamp
-from cases.services.settings import age_groups_for
 from krat.choices import InstitutionKind
 from krat.periods import current_period
 from tests.cases.factories import intervention, municipality, save_victims

@@ -6,9 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from cases.choices import VictimStatus
+from cases.choices import VictimStatus, victim_categories
 from cases.models import VictimCount, VictimReport
-from cases.services.settings import age_groups_for
+from cases.selectors.age_groups import age_groups_for
 from cases.services.victims import VictimGrid, victim_grid_save
 from krat.choices import InstitutionKind
 from krat.concurrency import StaleEditError
@@ -46,17 +46,43 @@ def test_saving_again_replaces_the_cells(world, police):
     assert report.version == 2
 
 
+def _complete(world, dimension: str, unknown: int) -> VictimGrid:
+    """A grid of 5 whose `dimension` has every category entered: 0 each, `unknown` under unknown."""
+    bad = grid(5)
+    for value, _label in victim_categories(age_groups_for(world.own))[dimension]:
+        bad.cells[(dimension, value)] = 0
+    bad.cells[(dimension, "unknown")] = unknown
+    return bad
+
+
 @pytest.mark.parametrize(
     "dimension", ["sex", "age", "exploitation", "citizenship", "movement", "identified_by"]
 )
-def test_each_breakdown_must_add_up_to_the_total(world, police, dimension):
-    bad = grid(5)
-    bad.cells[(dimension, "unknown")] = 4
+def test_each_breakdown_entered_whole_must_add_up_to_the_total(world, police, dimension):
     with pytest.raises(ValidationError, match="adds up to 4, not to the total 5"):
         victim_grid_save(
-            period=world.period, institution=police, grids={VictimStatus.VICTIM: bad}, versions=FIRST
+            period=world.period,
+            institution=police,
+            grids={VictimStatus.VICTIM: _complete(world, dimension, 4)},
+            versions=FIRST,
         )
     assert not VictimReport.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "dimension", ["sex", "age", "exploitation", "citizenship", "movement", "identified_by"]
+)
+def test_a_breakdown_with_empty_cells_may_fall_short_of_the_total_but_not_pass_it(world, police, dimension):
+    over = grid(5)
+    over.cells[(dimension, "unknown")] = 6
+    with pytest.raises(ValidationError, match="add up to 6, more than the total 5"):
+        victim_grid_save(period=world.period, institution=police, grids={"victim": over}, versions=FIRST)
+    short = grid(5)
+    short.cells[(dimension, "unknown")] = 4  # the other categories left empty: no value
+    victim_grid_save(period=world.period, institution=police, grids={"victim": short}, versions=FIRST)
+    report = VictimReport.objects.get(status="victim")
+    assert report.cells.get(dimension=dimension, category="unknown").count == 4
+    assert not report.cells.filter(dimension=dimension).exclude(category="unknown").exists()
 
 
 def test_referred_cannot_exceed_the_total(world, police):
@@ -81,12 +107,20 @@ def test_an_unknown_category_is_refused(world, police):
         victim_grid_save(period=world.period, institution=police, grids={"victim": bad}, versions=FIRST)
 
 
-def test_foreign_victims_must_be_split_by_country(world, police):
-    bad = grid(4, citizenship={"foreign": 3})
-    with pytest.raises(ValidationError, match="by country add up to 0"):
+def test_foreign_victims_by_country_add_up_to_no_more_than_the_foreign_victims(world, police):
+    bad = grid(4, citizenship={"foreign": 3}, country={"XK": 2, "RS": 2})
+    with pytest.raises(ValidationError, match="by country add up to 4, more than the 3 foreign"):
         victim_grid_save(period=world.period, institution=police, grids={"victim": bad}, versions=FIRST)
-    good = grid(4, citizenship={"foreign": 3}, country={"XK": 2, "unknown": 1})
-    victim_grid_save(period=world.period, institution=police, grids={"victim": good}, versions=FIRST)
+    # Countries left empty have no value: the list may fall short.
+    short = grid(4, citizenship={"foreign": 3}, country={"XK": 2})
+    victim_grid_save(period=world.period, institution=police, grids={"victim": short}, versions=FIRST)
+
+
+def test_countries_need_the_foreign_victims_entered(world, police):
+    bad = grid(4, country={"XK": 1})
+    del bad.cells[("citizenship", "unknown")]
+    with pytest.raises(ValidationError, match="number of foreign victims before their countries"):
+        victim_grid_save(period=world.period, institution=police, grids={"victim": bad}, versions=FIRST)
 
 
 def test_age_groups_of_the_county_are_the_age_categories(world, police):
@@ -148,6 +182,15 @@ def test_the_database_refuses_what_the_service_would(world, police):
         VictimReport.objects.create(
             county=world.own, period=world.period, institution=police, status="victim", total=10_001
         )
+    # Referred is a part of the total: never entered without it.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        VictimReport.objects.create(
+            county=world.own, period=world.period, institution=police, status="victim", referred=1
+        )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        VictimReport.objects.create(
+            county=world.own, period=world.period, institution=police, status="victim", referred=10_001
+        )
 
 
 def _periods(world, years):
@@ -194,7 +237,7 @@ def test_no_flag_without_earlier_periods(world, police):
 
 
 def test_an_ngo_may_report_by_default_and_the_setting_can_forbid_it(world):
-    from cases.services.settings import settings_for
+    from cases.selectors.reporting import settings_for
 
     ngo = InstitutionFactory(county=world.own, kind=InstitutionKind.NGO)
     save_victims(world.period, ngo, 1)

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from cases.choices import VictimStatus
 from cases.models import EmploymentFunnel, StreetIntervention, VictimReport
-from cases.services.settings import age_groups_for
+from cases.selectors.age_groups import age_groups_for
 from tests.cases.factories import intervention, municipality, save_victims
 from tests.factories import InstitutionFactory, PeriodFactory
 
@@ -77,7 +77,8 @@ def test_the_representative_saves_the_grid_and_sees_totals_and_comparison(world,
 def test_a_grid_that_does_not_add_up_is_shown_again_and_nothing_is_saved(world, login):
     client = login(world.users["representative"])
     url = reverse("cases:victims_entry", args=[world.period.pk, world.own_institution.pk])
-    response = client.post(url, grid_post(5, **{"victim-sex-unknown": 4}))
+    whole = {"victim-sex-female": 1, "victim-sex-male": 0, "victim-sex-unknown": 3}
+    response = client.post(url, grid_post(5, **whole))
     assert response.status_code == 400
     assert "adds up to 4" in str(response.context["form"]["victim-sex-unknown"].errors)
     assert not VictimReport.objects.exists()

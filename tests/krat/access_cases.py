@@ -7,6 +7,7 @@ import datetime
 from django.utils import timezone
 
 from krat.choices import Role
+from krat.membership import period_members
 from krat.models import (
     DownloadLog,
     FinalReport,
@@ -130,7 +131,8 @@ def _todo(seen: Seen) -> set:
 
 
 def _members(seen: Seen) -> set:
-    return pks(Institution.objects.filter(county=seen.world.own, is_table_member=True, is_active=True))
+    """The institutions the period's board lists: its members (all of the world's, since 2010)."""
+    return pks(period_members(seen.world.period))
 
 
 def _final_versions(seen: Seen) -> set:

@@ -13,7 +13,6 @@ def form_data(**overrides):
     return {
         "name": "Policia e Shtetit",
         "kind": InstitutionKind.STATE_POLICE,
-        "is_table_member": "on",
         "is_active": "on",
         **overrides,
     }

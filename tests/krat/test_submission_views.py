@@ -171,7 +171,7 @@ class TestSecretariat:
         page = staff.get(reverse("krat:submission_board", args=[world.period.pk])).content.decode()
         assert "Policia Durrës" in page and "Zyra e Punës Durrës" in page
         assert "Policia Vlorë" not in page
-        assert "Plotësuar 50 %" in page
+        assert "Plotësuar 50%" in page
         assert "dorëzuar në afat" in page and "pa filluar" in page and "i gjithë raporti" in page
         assert "1 institucion e ka kaluar afatin:" in page  # the world's deadline is in 2018
         assert "Dërgoju kujtesë institucioneve me vonesë" in page
@@ -216,7 +216,7 @@ class TestDashboardCard:
     def test_the_secretariat_sees_the_share_complete(self, world, staff):
         make_submission(world.period, world.own_institution, SubmissionState.APPROVED)
         page = staff.get(reverse("krat:dashboard", args=[world.own.slug])).content.decode()
-        assert "Raportet e periudhës" in page and "Plotësuar 50 % (1 nga 2)" in page
+        assert "Raportet e periudhës" in page and "Plotësuar 50% (1 nga 2)" in page
 
     def test_a_representative_sees_their_own_state(self, world, rep):
         page = rep.get(reverse("krat:dashboard", args=[world.own.slug])).content.decode()
@@ -261,11 +261,14 @@ def test_pages_run_the_same_queries_with_ten_times_more_data(
             make_submission(period, world.own_institution)
 
     grow(2)
-    # A first read still creates a county's default age groups and settings (a selector that
-    # writes, issue 17); read once so that both measurements compare reads with reads.
-    assert client.get(url).status_code == 200
+    # A session's first request checks the second factor and saves the session, whatever the
+    # page (a log-in through the form does the same): the pages are measured from the next.
+    assert client.get(reverse("health")).status_code == 200
     with CaptureQueriesContext(connection) as small:
         assert client.get(url).status_code == 200
+    # A read writes nothing (the county's defaults were made with it).
+    writes = ("INSERT", "UPDATE", "DELETE")
+    assert [q["sql"] for q in small.captured_queries if q["sql"].lstrip().upper().startswith(writes)] == []
     grow(20)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(url).status_code == 200

@@ -16,7 +16,6 @@ def institution_post(**overrides):
     return {
         "name": "Bashkia Shijak",
         "kind": InstitutionKind.MUNICIPALITY,
-        "is_table_member": "on",
         "is_active": "on",
         "contact_email": "info@shijak.gov.al",
         **overrides,

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from krat.services import membership_end
 from meetings import selectors, services
 from meetings.choices import AttendanceStatus, Body, DecisionStatus, MeetingStatus, MinutesStatus
 from meetings.models import AgendaItem, Decision, Meeting
@@ -112,19 +113,52 @@ class TestAttendance:
 
     def test_the_attendance_line_counts_the_members_of_the_meeting_day(self, world):
         """Printed minutes do not change when the table changes later."""
-        meeting = MeetingFactory(county=world.own)  # recorded now, after it was held
+        meeting = MeetingFactory(county=world.own)  # 25.04.2018, recorded now
         before = selectors.meeting_summary(meeting).attendance
+        today = timezone.localdate()
         leaving = world.own_institution
-        leaving.is_table_member = False
-        leaving.save()
-        InstitutionFactory(county=world.own, name="Bashkia e re", is_table_member=True)
+        membership_end(institution=leaving, end_date=today)
+        InstitutionFactory(county=world.own, name="Bashkia e re", is_table_member__since=today)
         after = selectors.meeting_summary(meeting).attendance
-        assert after.members_total == before.members_total
-        assert sorted(after.unrecorded) == sorted(before.unrecorded)
-        assert "Bashkia e re" not in after.unrecorded
+        assert (after.members_total, after.unrecorded) == (2, ["Policia Durrës", "Zyra e Punës Durrës"])
+        assert (after.members_total, after.unrecorded) == (before.members_total, before.unrecorded)
         later = MeetingFactory(county=world.own, starts_at=timezone.now() + datetime.timedelta(days=7))
-        upcoming = selectors.meeting_summary(later).attendance  # a meeting to come: the table as it is
-        assert "Bashkia e re" in upcoming.unrecorded and leaving.name not in upcoming.unrecorded
+        upcoming = selectors.meeting_summary(later).attendance  # a meeting to come: the table of its day
+        assert upcoming.unrecorded == ["Bashkia e re", "Zyra e Punës Durrës"]
+
+    def test_the_attendance_sheet_lists_the_members_of_the_meeting_day(self, world):
+        """An institution that left in 2019 is on the sheet of a 2018 meeting, not of a 2020 one;
+        one that joined in 2020 the other way round."""
+        InstitutionFactory(
+            county=world.own,
+            name="Policia Kufitare",
+            is_table_member__since=datetime.date(2010, 1, 1),
+            is_table_member__until=datetime.date(2019, 6, 30),
+        )
+        InstitutionFactory(
+            county=world.own, name="Bashkia Shijak", is_table_member__since=datetime.date(2020, 1, 15)
+        )
+
+        def sheet(day):
+            meeting = MeetingFactory(county=world.own, starts_at=aware(day))
+            return [row.institution.name for row in selectors.attendance_rows(meeting)]
+
+        assert sheet(datetime.date(2018, 4, 25)) == [
+            "Policia Durrës",
+            "Policia Kufitare",
+            "Zyra e Punës Durrës",
+        ]
+        assert sheet(datetime.date(2019, 6, 30)) == [
+            "Policia Durrës",
+            "Policia Kufitare",
+            "Zyra e Punës Durrës",
+        ]
+        assert sheet(datetime.date(2019, 7, 1)) == ["Policia Durrës", "Zyra e Punës Durrës"]
+        assert sheet(datetime.date(2020, 1, 15)) == [
+            "Bashkia Shijak",
+            "Policia Durrës",
+            "Zyra e Punës Durrës",
+        ]
 
     def test_the_summary_names_the_period_but_not_who_has_reported(self, world):
         """Signed minutes state what happened at the meeting; the board has the reports."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 import subprocess
 from io import BytesIO
@@ -12,6 +13,7 @@ from pypdf import PdfReader
 
 from krat.choices import InstitutionKind
 from krat.models import Institution
+from krat.services import membership_start
 from meetings import seed, services
 from meetings.choices import AttendanceStatus, MeetingStatus
 from meetings.models import AgendaItem, Decision, Meeting
@@ -54,6 +56,9 @@ def seed_meeting(world):
         )[0]
         for name in names
     }
+    for institution in institutions.values():  # the table named by the Prefect's order of 2018
+        if not institution.memberships.exists():
+            membership_start(institution=institution, start_date=datetime.date(2018, 1, 1))
     chair = world.users["chair"]
     chair.first_name, chair.last_name, chair.job_title = "Agron", "Meçaj", "Sekretar i Përgjithshëm"
     chair.save()

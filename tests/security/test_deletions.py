@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from cases.models import AgeGroup, EmploymentFunnel
+from cases.selectors.age_groups import age_groups_for
 from cases.services.employment import employment_save, employment_stamp
-from cases.services.settings import age_groups_for
 from krat import portability
 from meetings import services as meeting_services
 from meetings.choices import MeetingStatus

@@ -29,10 +29,12 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import translation
 
+from cases.models import AgeGroup, CasesSettings
 from krat import portability
 from krat.choices import Role
 from krat.demo import DEMO_PASSWORD
 from krat.models import County, DownloadLog, Institution, Municipality, User
+from krat.services import county_defaults_ensure
 from meetings import services as meeting_services
 from meetings.choices import MeetingStatus
 from meetings.models import Attachment, Meeting
@@ -88,7 +90,8 @@ def test_the_path_finder_follows_chains():
 
 
 def _wipe(county: County) -> None:
-    """Remove everything of the county, as if the database were new (after load_counties)."""
+    """Remove everything of the county, as if the database were new: after load_counties it
+    has only what every county is created with (`county_defaults_ensure`)."""
     models = portability.county_models()
     for model in reversed(models):
         if model is County or model in portability.REFERENCE_MODELS:
@@ -107,6 +110,7 @@ def _wipe(county: County) -> None:
     County.objects.filter(pk=county.pk).update(
         prefecture_address="", logo="", small_number_threshold=3, require_two_factor=False, version=1
     )
+    county_defaults_ensure(county=county)
 
 
 @pytest.fixture
@@ -415,6 +419,79 @@ def test_the_untouched_archive_imports(source):
     assert Meeting.objects.filter(county=own).count() == 1
     assert Attachment.objects.get(meeting__county=own).file.read() == b"%PDF-1.4 urdhri"
     assert own.logo.read() == PNG
+
+
+def test_the_countys_own_defaults_are_replaced_by_the_archives(source):
+    """Durrës was created here with its settings and age groups (`county_create`); the
+    archive's, with their history, take their place."""
+    own = County.objects.get(slug="durres")
+    parts = _unpack(source.archive)
+    portability.import_county(io.BytesIO(source.archive))
+    assert sorted(AgeGroup.objects.filter(county=own).values_list("pk", flat=True)) == sorted(
+        row["pk"] for row in parts.tables["cases.agegroup"]
+    )
+    assert CasesSettings.objects.get(county=own).pk == _row(parts, "cases.casessettings")["pk"]
+    assert sorted(CasesSettings.history.filter(county=own).values_list("history_id", flat=True)) == sorted(
+        row["pk"] for row in parts.tables["cases.historicalcasessettings"]
+    )
+
+
+def _defaults_aimed_at(source: Source, county: County) -> tuple[io.BytesIO, dict[int, int]]:
+    """The archive with the keys of its county's settings and age groups (and of the
+    settings' first history row) taken from `county`'s, as on a new installation where
+    `load_counties` gave the other counties the keys the archive's county had at home.
+    Returns the archive and which age group key replaced which."""
+    parts = _unpack(source.archive)
+    theirs = list(AgeGroup.objects.filter(county=county).order_by("min_age"))
+    ours = sorted(parts.tables["cases.agegroup"], key=lambda row: row["fields"]["min_age"])
+    groups = {row["pk"]: group.pk for row, group in zip(ours, theirs, strict=True)}
+    settings = CasesSettings.objects.get(county=county)
+    (archived,) = parts.tables["cases.casessettings"]
+    keys = {"cases.agegroup": groups, "cases.casessettings": {archived["pk"]: settings.pk}}
+    for label, rows in parts.tables.items():
+        model = apps.get_model(label)
+        for row in rows:
+            if label in keys:
+                row["pk"] = keys[label][row["pk"]]
+            if portability.is_historical(model) and model.instance_type._meta.label_lower in keys:
+                row["fields"]["id"] = keys[model.instance_type._meta.label_lower][row["fields"]["id"]]
+            for field in model._meta.concrete_fields:
+                target = field.related_model._meta.label_lower if field.is_relation else None
+                if target in keys and row["fields"].get(field.name) is not None:
+                    row["fields"][field.name] = keys[target][row["fields"][field.name]]
+    first = min(parts.tables["cases.historicalcasessettings"], key=lambda row: row["pk"])
+    first["pk"] = CasesSettings.history.filter(id=settings.pk).earliest("history_id").history_id
+    return _pack(parts), groups
+
+
+def test_another_countys_defaults_make_room_on_a_new_installation(source):
+    """Berat has no data yet: its settings and age groups move to fresh keys, unchanged."""
+    berat = CountyFactory(name="Berat", slug="berat", prefecture_name="Prefektura e Qarkut Berat")
+    settings = CasesSettings.objects.get(county=berat)
+    settings.victims_kinds = ["state_police"]
+    settings.save()
+    archive, groups = _defaults_aimed_at(source, berat)
+    taken = set(groups.values())
+
+    portability.import_county(archive)
+
+    own = County.objects.get(slug="durres")
+    assert set(AgeGroup.objects.filter(county=own).values_list("pk", flat=True)) == taken
+    moved = list(AgeGroup.objects.filter(county=berat).order_by("min_age"))
+    assert [g.label for g in moved] == ["0–13", "14–17", "18–24", "25+"]
+    assert not {g.pk for g in moved} & taken
+    kept = CasesSettings.objects.get(county=berat)
+    assert kept.pk != settings.pk and kept.victims_kinds == ["state_police"]
+    assert [h.id for h in CasesSettings.history.filter(county=berat)] == [kept.pk, kept.pk]
+    # New records get keys past the moved ones.
+    assert AgeGroup.objects.create(county=berat, min_age=60).pk > max(g.pk for g in moved)
+
+
+def test_another_countys_defaults_with_data_are_not_moved(source):
+    """Vlorë has data: its keys are taken, as any other record's would be."""
+    vlore = County.objects.get(slug="vlore")
+    archive, _groups = _defaults_aimed_at(source, vlore)
+    _refused(source, archive, "already exist here")
 
 
 @pytest.mark.parametrize(

@@ -21,9 +21,11 @@ from actionplan.models import ActionPlan, Activity, AwarenessEvent, Pillar
 from actionplan.spreadsheet import plan_import
 from cases.choices import Accompanied, StreetAction, StreetActivity, VictimStatus
 from cases.models import AgeGroup, EmploymentFunnel, StreetChildCount, StreetIntervention, VictimCount
+from cases.selectors.age_groups import age_groups_for
 from cases.selectors.grids import victim_grid_versions
+from cases.selectors.reporting import settings_for
 from cases.services.employment import employment_save, employment_stamp
-from cases.services.settings import age_groups_for, age_groups_set, settings_for, settings_save
+from cases.services.settings import age_groups_set, settings_save
 from cases.services.street import interventions_import
 from cases.services.victims import victim_grid_save
 from krat import portability
@@ -143,7 +145,6 @@ def test_a_plan_import(world):
 
 
 def test_new_age_groups(world):
-    age_groups_for(world.own)
     before = snapshot(world.own)
     with fails_on_call(AgeGroup.objects, "bulk_create", 1), pytest.raises(HalfWay):
         age_groups_set(county=world.own, bounds=[0, 10, 18])
@@ -152,7 +153,6 @@ def test_new_age_groups(world):
 
 def test_the_period_data_settings_and_their_age_groups(world):
     settings = settings_for(world.own)
-    age_groups_for(world.own)
     before = snapshot(world.own)
     settings.victims_kinds = ["state_police"]
     with fails_on_call(AgeGroup.objects, "bulk_create", 1), pytest.raises(HalfWay):
@@ -161,8 +161,6 @@ def test_the_period_data_settings_and_their_age_groups(world):
 
 
 def test_a_victims_grid(world):
-    age_groups_for(world.own)
-    settings_for(world.own)
     before = snapshot(world.own)
     with fails_on_call(VictimCount.objects, "create", 5), pytest.raises(HalfWay):
         victim_grid_save(
@@ -175,8 +173,6 @@ def test_a_victims_grid(world):
 
 
 def test_an_intervention_and_its_children_counts(world):
-    age_groups_for(world.own)
-    settings_for(world.own)
     intervention(world.own, world.own_institution, world.period.start_date)  # the municipality
     before = snapshot(world.own)
     with fails_on_call(StreetChildCount.objects, "create", 2), pytest.raises(HalfWay):
@@ -185,7 +181,6 @@ def test_an_intervention_and_its_children_counts(world):
 
 
 def test_an_interventions_import(world):
-    age_groups_for(world.own)
     intervention(world.own, world.own_institution, world.period.start_date)  # the municipality
     before = snapshot(world.own)
     items = []
