@@ -102,17 +102,12 @@ class MembershipForm(VersionedFormMixin, forms.ModelForm):
 
     class Meta:
         model = TableMembership
-        fields = ["start_date", "end_date", "reference", "end_reference"]
+        fields = ["institution", "start_date", "end_date", "reference", "end_reference"]
         widgets = {"start_date": DateInput, "end_date": DateInput}
 
     def __init__(self, *args, institution: Institution, **kwargs):
         super().__init__(*args, **kwargs)
-        self.instance.institution = institution
-
-    def _get_validation_exclusions(self):
-        exclusions = super()._get_validation_exclusions()
-        exclusions.discard("institution")
-        return exclusions
+        fix_owner(self, "institution", institution)
 
 
 class ReportingPeriodForm(CountyScopedForm):

@@ -42,6 +42,7 @@ FORM_TARGETS = {
     "krat.forms.ReportingPeriodForm": "krat:period_edit",
     "krat.forms.CountySettingsForm": "krat:county_settings",
     "krat.forms.PersonForm": "krat:person_edit",
+    "krat.forms.MembershipForm": "krat:membership_edit",
     "krat.submissions.forms.SubmissionForm": "krat:submission_edit",
     "krat.submissions.forms.ReturnForm": "krat:submission_return",
     "krat.submissions.forms.ReopenForm": "krat:submission_reopen",

@@ -29,6 +29,7 @@ pytestmark = pytest.mark.django_db
 EDIT_VIEWS = [
     "krat:county_settings",
     "krat:institution_edit",
+    "krat:membership_edit",
     "krat:person_edit",
     "krat:period_edit",
     "krat:submission_edit",
@@ -75,6 +76,7 @@ def test_every_edited_model_is_versioned():
     edited = [
         "krat.county",
         "krat.institution",
+        "krat.tablemembership",
         "krat.user",
         "krat.reportingperiod",
         "krat.periodsubmission",
