@@ -235,9 +235,7 @@ def _row(world, **stages):
         county=world.own,
         period=world.period,
         institution=world.other_institution,
-        group="economic_aid",
-        sex="female",
-        **stages,
+        **({"group": "economic_aid", "sex": "female"} | stages),
     )
 
 

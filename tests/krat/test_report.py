@@ -392,7 +392,7 @@ def test_a_county_without_the_period_reads_not_reported_everywhere(world, client
         zip(header, next(r for r in sheet.iter_rows(values_only=True) if r[0] == "Kukës"), strict=True)
     )
     assert kukes_row["Reported"] == "not reported"
-    assert kukes_row["Victims"] is None and kukes_row["Reports submitted"] is None
+    assert kukes_row["Identified victims"] is None and kukes_row["Reports submitted"] is None
     # The downloads are logged in each county whose figures they carry; Kukës's carried none.
     assert DownloadLog.objects.filter(county=world.own).count() == 2
     assert not DownloadLog.objects.filter(county__name="Kukës").exists()
