@@ -26,9 +26,24 @@ FONT = "DejaVu Sans, Arial, sans-serif"
 
 @dataclass(frozen=True)
 class Series:
+    """One series of bars. `values` are the heights; `texts`, when given, are how each
+    value reads in the tooltips and the screen readers' description (a figure with no
+    value reads "—" and a hidden one "< 3", while its bar is drawn at 0): the chart never
+    states a number the table beside it does not."""
+
     name: str
     values: Sequence[float]
     color: str | None = None
+    texts: Sequence[str] | None = None
+
+    @classmethod
+    def of_cells(cls, name: str, cells: Sequence, color: str | None = None) -> Series:
+        """A series of report cells (`krat.suppression.Cell`): drawn as `cell.drawn`,
+        read as the cell prints."""
+        return cls(name=name, values=[c.drawn for c in cells], color=color, texts=[str(c) for c in cells])
+
+    def text(self, index: int) -> str:
+        return self.texts[index] if self.texts is not None else _number(self.values[index])
 
 
 @dataclass(frozen=True)
@@ -129,7 +144,7 @@ def bar_chart(
             y = base - h
             body.append(
                 f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{h:.1f}" fill="{color}">'
-                f"<title>{escape(category)}: {escape(item.name)} {_number(value)}</title></rect>"
+                f"<title>{escape(category)}: {escape(item.name)} {escape(item.text(i))}</title></rect>"
             )
             if stacked:
                 base = y
@@ -140,7 +155,7 @@ def bar_chart(
     if len(series) > 1:
         body += _legend(series, width - right + 10, top)
     description = "; ".join(
-        f"{category}: " + ", ".join(f"{s.name} {_number(s.values[i])}" for s in series)
+        f"{category}: " + ", ".join(f"{s.name} {s.text(i)}" for s in series)
         for i, category in enumerate(categories)
     )
     return _svg(width, height, title, description, body)
@@ -199,26 +214,29 @@ def hbar_chart(
             bar_y = y + 3 + (0 if stacked else j * bar_h)
             body.append(
                 f'<rect x="{x:.1f}" y="{bar_y:.1f}" width="{w:.1f}" height="{bar_h:.1f}" fill="{color}">'
-                f"<title>{escape(category)}: {escape(item.name)} {_number(value)}</title></rect>"
+                f"<title>{escape(category)}: {escape(item.name)} {escape(item.text(i))}</title></rect>"
             )
             if stacked:
                 x += w
             else:
-                body.append(f'<text x="{x + w + 3:.1f}" y="{bar_y + bar_h - 2:.1f}">{_number(value)}</text>')
+                body.append(
+                    f'<text x="{x + w + 3:.1f}" y="{bar_y + bar_h - 2:.1f}">{escape(item.text(i))}</text>'
+                )
         if stacked:
             body.append(f'<text x="{x + 4:.1f}" y="{y + row_height / 2 + 4:.1f}">{_number(totals[i])}</text>')
     description = "; ".join(
-        f"{category}: " + ", ".join(f"{s.name} {_number(s.values[i])}" for s in series)
+        f"{category}: " + ", ".join(f"{s.name} {s.text(i)}" for s in series)
         for i, category in enumerate(categories)
     )
     return _svg(width, height, title, description, body)
 
 
-def funnel_chart(stages: Sequence[tuple[str, float]], *, title: str, width: int = 640) -> Chart:
-    """Stages of a path (received → interviewed → … → employed), each bar beside its count."""
+def funnel_chart(stages: Sequence[tuple[str, object]], *, title: str, width: int = 640) -> Chart:
+    """Stages of a path (received → interviewed → … → employed), each bar beside its count:
+    (label, report cell) pairs (`Series.of_cells`)."""
     return hbar_chart(
-        [label for label, _value in stages],
-        [Series(name=title, values=[value for _label, value in stages], color=PALETTE[0])],
+        [label for label, _cell in stages],
+        [Series.of_cells(title, [cell for _label, cell in stages], color=PALETTE[0])],
         title=title,
         width=width,
         label_width=240,

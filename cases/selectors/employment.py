@@ -126,7 +126,7 @@ def employment_summary(
     funnel_stages = [s for s in FUNNEL if s not in OUTCOMES]
     chart_cells = [cells[("total", s)] for s in funnel_stages]
     chart = charts.funnel_chart(
-        [(_stage_label(s), cell.drawn) for s, cell in zip(funnel_stages, chart_cells, strict=True)],
+        [(_stage_label(s), cell) for s, cell in zip(funnel_stages, chart_cells, strict=True)],
         title=_("Employment path"),
     )
     return {

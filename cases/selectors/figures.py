@@ -380,6 +380,9 @@ def _street_figures(period: ReportingPeriod, county: County, own: dict, child_gr
     lines += [Line([("sa", f"{s}:{a}") for a in ages], ("sex", s)) for s in Sex.values]
     lines += [Line([("sa", f"{s}:{a}") for s in Sex.values], ("age", a)) for a in ages]
     entered_only = [key for key in values if isinstance(key, tuple) and key[0] in ("sa", "sex", "age")]
+    # A period in which no institution recorded an intervention has no street figures at
+    # all: its counts are no value, not 0 (a comparison column prints "—").
+    absent = _absent(values, own, entered_only) if own else frozenset(values)
     return Figures(
         name=(STREET, period.pk),
         values=values,
@@ -389,7 +392,7 @@ def _street_figures(period: ReportingPeriod, county: County, own: dict, child_gr
         unpublished=frozenset(unpublished),
         contributions={inst: dict(figures) for inst, figures in own.items()},
         known=known,
-        absent=_absent(values, own, entered_only),
+        absent=absent,
     )
 
 

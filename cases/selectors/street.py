@@ -62,7 +62,7 @@ def street_children_summary(
     # The bars show what the table shows: a hidden month is drawn as 0.
     chart = charts.bar_chart(
         month_labels,
-        [charts.Series(name=_("Children"), values=[c.drawn for c in month_cells])],
+        [charts.Series.of_cells(_("Children"), month_cells)],
         title=_("Children in street situations by month"),
         highlight=season,
     )

@@ -191,11 +191,8 @@ def _victims(county: County, period: ReportingPeriod, shared: bool, reference: P
     for index, column in enumerate(columns):
         if column is None:
             continue
-        values = []
-        for status in data["statuses"]:
-            cell = status["total"][index]
-            values.append(0 if cell is None else cell.drawn)
-        series.append(charts.Series(name=names[index], values=values))
+        cells = [status["total"][index] for status in data["statuses"]]
+        series.append(charts.Series.of_cells(names[index], cells))
     chart = charts.bar_chart(
         [s["label"] for s in data["statuses"]],
         series,

@@ -375,3 +375,57 @@ def test_nothing_to_report_stays_the_explicit_answer_beside_an_empty_grid(world,
         r for r in submission_board(period=world.period).rows if r.institution == world.own_institution
     )
     assert {p.part.key: p.state for p in row.parts}["cases.victims"] == NOTHING_TO_REPORT
+
+
+# --- Comparisons (issue 16, point 5) ---------------------------------------------------------------
+
+
+def test_a_comparison_period_with_nothing_entered_is_no_value_not_0(world, client):
+    """The previous period and the year-earlier one exist but nobody entered anything in
+    them: their columns say "—" beside this period's figures, in the summaries and the report."""
+    from tests.factories import PeriodFactory
+
+    previous = PeriodFactory(
+        county=world.own,
+        label="Shtator – Dhjetor 2017",
+        start_date=datetime.date(2017, 9, 1),
+        end_date=datetime.date(2017, 12, 31),
+        deadline=datetime.date(2018, 1, 10),
+    )
+    year_earlier = PeriodFactory(
+        county=world.own,
+        label="Janar – Prill 2017",
+        start_date=datetime.date(2017, 1, 1),
+        end_date=datetime.date(2017, 4, 30),
+        deadline=datetime.date(2017, 5, 10),
+    )
+    save_victims(world.period, world.own_institution, 4, sex={"female": 1, "male": 3})
+    intervention(world.own, world.own_institution, datetime.date(2018, 2, 1), girls=2)
+
+    victims = victims_summary(world.own, world.period, suppressed=False)
+    assert (victims["previous"]["pk"], victims["year_earlier"]["pk"]) == (previous.pk, year_earlier.pk)
+    total = victims["statuses"][0]["total"]
+    assert [c.value for c in total] == [4, None, None]
+    assert [str(c) for c in total[1:]] == ["—", "—"]
+    for dimension in victims["statuses"][0]["dimensions"]:
+        for row in dimension["rows"]:
+            assert all(c is None or c.value != 0 for c in row["values"][1:]), (dimension["key"], row["key"])
+
+    street = street_children_summary(world.own, world.period, suppressed=False)
+    assert [None if c is None else c.value for c in street["interventions_compare"]][1:] == [None, None]
+
+    employment = employment_summary(world.own, world.period, suppressed=False)
+    for stage in employment["stages"]:
+        assert [c.value for c in stage["values"][1:]] == [None, None], stage["key"]
+
+    client.force_login(world.users["secretariat"])
+    page = client.get(reverse("krat:report_preview", args=[world.period.pk]))
+    assert page.status_code == 200
+    victims = flat(page.content.decode()).split('id="victims"', 1)[1]
+    assert 'Gjithsej</th><td class="num">4</td><td class="num">—</td><td class="num">—</td>' in victims
+    # The chart beside the table reads the empty periods as the table prints them.
+    description = victims.split("<desc>", 1)[1].split("</desc>", 1)[0]
+    assert description == (
+        "Viktimë e identifikuar: Janar – Prill 2018 4, Shtator – Dhjetor 2017 —, Janar – Prill 2017 —; "
+        "Viktimë e mundshme: Janar – Prill 2018 0, Shtator – Dhjetor 2017 —, Janar – Prill 2017 —"
+    )  # 0 potential victims were entered for this period: a true 0

@@ -44,10 +44,31 @@ def test_labels_are_escaped_so_user_text_cannot_inject_markup():
 
 
 def test_a_funnel_keeps_stage_order_and_zero_data_still_draws():
-    chart = funnel_chart([("Të pritur", 40), ("Të intervistuar", 30), ("Të punësuar", 0)], title="Punësimi")
+    from krat.suppression import exact
+
+    chart = funnel_chart(
+        [("Të pritur", exact(40)), ("Të intervistuar", exact(30)), ("Të punësuar", exact(0))],
+        title="Punësimi",
+    )
     text = str(chart.svg)
     assert text.index("Të pritur") < text.index("Të intervistuar") < text.index("Të punësuar")
     parse(bar_chart(["a"], [Series("s", [0])], title="empty"))
+
+
+def test_a_chart_reads_a_figure_as_its_table_prints_it_never_0_for_no_value():
+    """No value and a withheld count are drawn without a bar, and read as the table prints them."""
+    from krat.suppression import exact, no_value, withheld
+
+    cells = [exact(4), no_value(), withheld(2)]
+    for chart in (
+        bar_chart(["a", "b", "c"], [Series.of_cells("Viktima", cells)], title="t"),
+        funnel_chart([("a", cells[0]), ("b", cells[1]), ("c", cells[2])], title="t"),
+    ):
+        parse(chart)
+        description = str(chart.svg).split("<desc>", 1)[1].split("</desc>", 1)[0]
+        assert description.count(" 0") == 0, description
+        name = "Viktima" if "Viktima" in description else "t"
+        assert description == f"a: {name} 4; b: {name} —; c: {name} x", description
 
 
 def test_the_data_uri_carries_the_same_svg_for_pdfs():
