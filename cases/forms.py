@@ -6,9 +6,9 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from cases.choices import MAX_COUNT, UNKNOWN, Country, Dimension, Sex, VictimStatus
+from cases.choices import MAX_COUNT, UNKNOWN, Country, Dimension, Sex, VictimStatus, victim_categories
 from cases.models import AgeGroup, CasesSettings, EmploymentFunnel, StreetIntervention
-from cases.services.victims import VictimGrid, victim_categories, victim_grid_errors
+from cases.services.victims import VictimGrid, victim_grid_errors
 from krat.choices import InstitutionKind
 from krat.collation import albanian
 from krat.concurrency import StampedFormMixin, VersionedFormMixin, VersionField

@@ -25,12 +25,13 @@ from cases.choices import (
     StreetActivity,
     VictimStatus,
     VulnerableGroup,
+    victim_categories,
 )
 from cases.choices import Accompanied as AccompaniedChoice
 from cases.models import AgeGroup, EmploymentFunnel, StreetIntervention
 from cases.services.employment import employment_save
 from cases.services.street import intervention_save
-from cases.services.victims import VictimGrid, victim_categories, victim_grid_errors
+from cases.services.victims import VictimGrid, victim_grid_errors
 from krat import spreadsheets as xl
 from krat.models import County, Institution, Municipality, ReportingPeriod
 from krat.search import NameMatcher

@@ -16,12 +16,12 @@ from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
 from cases.api.grids import Grid, GridViewSet, shown
-from cases.choices import MAX_COUNT, DataKind, Dimension, VictimStatus
+from cases.choices import MAX_COUNT, DataKind, Dimension, VictimStatus, victim_categories
 from cases.models import VictimReport
 from cases.selectors.age_groups import age_groups_for, age_groups_of
 from cases.selectors.grids import victim_grids_values
 from cases.selectors.victims import victim_grid_shown
-from cases.services.victims import VictimGrid, victim_categories, victim_grid_errors, victim_grid_save
+from cases.services.victims import VictimGrid, victim_grid_errors, victim_grid_save
 from krat.api.base import versioned_write
 from krat.models import Institution, ReportingPeriod
 

@@ -139,8 +139,10 @@ def victim_grid_errors(grid: VictimGrid, age_groups: Sequence[AgeGroup]) -> list
     return errors
 
 
-@dataclass
-class Warning:
+@dataclass(frozen=True)
+class OutlierWarning:
+    """A total far from the institution's earlier periods: shown, never refused."""
+
     status: str
     total: int
     mean: float
@@ -149,7 +151,7 @@ class Warning:
 
 def outlier_warnings(
     *, period: ReportingPeriod, institution: Institution, totals: Mapping[str, int | None]
-) -> list[Warning]:
+) -> list[OutlierWarning]:
     """Totals far from the institution's earlier periods: a second look, never a refusal.
 
     Flagged when a total is more than 3× or less than ⅓ of the mean of the institution's
@@ -166,7 +168,7 @@ def outlier_warnings(
         far = total > 3 * mean or 3 * total < mean
         if far and abs(total - mean) >= 5:
             warnings.append(
-                Warning(
+                OutlierWarning(
                     status=status,
                     total=total,
                     mean=mean,
@@ -186,7 +188,7 @@ def victim_grid_save(
     institution: Institution,
     grids: Mapping[str, VictimGrid],
     versions: Mapping[str, int | None],
-) -> list[Warning]:
+) -> list[OutlierWarning]:
     """Save both statuses of an institution's grid for a period, whole or not at all.
 
     `versions` gives, for each status saved, the version the editor loaded (0: none was
