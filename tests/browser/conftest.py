@@ -56,6 +56,9 @@ def sign_out(page):
         toggler = page.get_by_role("button", name="Hap menunë")
         if toggler.is_visible():
             toggler.click()
+            # Bootstrap's collapse animates open: a click on the user menu while it is still
+            # "collapsing" (a loaded machine) opens the dropdown inside a clipped box.
+            page.locator("#main-nav.collapse.show").wait_for()
         page.get_by_test_id("user-menu").click()
         page.get_by_role("button", name="Dil").click()
 
