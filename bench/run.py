@@ -12,7 +12,8 @@ representative saving a draft of their period report, the secretariat saving the
 report's summary: a real POST with the CSRF token and version stamp the page gave).
 A page's p50 and p95 are divided by the mean of the floors measured just before and just
 after it, so the ratio holds on a busy or a quiet machine. Then render the PDFs, each in
-a fresh process that reports its peak resident memory.
+a fresh process that reports its peak resident memory and the processor time beside the
+wall time (the wall time grows with whatever else the machine runs).
 
 Writes bench/results.json, prints a table with PASS/FAIL against each target, and exits
 1 when one is missed (the results are written first): `make bench` is how the targets
