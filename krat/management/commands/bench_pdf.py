@@ -1,5 +1,6 @@
 import io
 import json
+import os
 import resource
 import time
 
@@ -22,8 +23,9 @@ class Command(BaseCommand):
         "Render one benchmark PDF twice in this fresh process and print, as JSON, the time of "
         "the first rendering (the process's first PDF: it also loads WeasyPrint's fonts), of the "
         "second (a worker that has rendered a PDF before; nothing about the data is kept, so it "
-        "is built from the database), the pages, and the process's peak resident memory before "
-        "and after (used by bench/run.py)."
+        "is built from the database) with the processor time it took and the load average it ran "
+        "under, the pages, and the process's peak resident memory before and after (used by "
+        "bench/run.py)."
     )
 
     def add_arguments(self, parser):
@@ -43,15 +45,19 @@ class Command(BaseCommand):
         seconds = time.perf_counter() - started
         if response.status_code != 200 or not response.content.startswith(b"%PDF"):
             raise SystemExit(f"{label}: {path} answered {response.status_code}")
-        started = time.perf_counter()
+        # The processor time beside the wall time: on a shared machine the wall time of the
+        # same rendering grows with the other processes' load, its processor time hardly.
+        started, cpu_started = time.perf_counter(), time.process_time()
         client.get(path)
-        again = time.perf_counter() - started
+        again, cpu = time.perf_counter() - started, time.process_time() - cpu_started
         self.stdout.write(
             json.dumps(
                 {
                     "path": path,
                     "first_seconds": round(seconds, 2),
                     "seconds": round(again, 2),
+                    "cpu_seconds": round(cpu, 2),
+                    "load_average": round(os.getloadavg()[0], 2),
                     "pages": len(PdfReader(io.BytesIO(response.content)).pages),
                     "bytes": len(response.content),
                     "baseline_mb": before_mb,
