@@ -10,6 +10,35 @@ from tests.world import build_world
 
 CHROMIUM = "/usr/bin/chromium"
 
+#: Test modules whose outcome depends on the database engine: text matching and order
+#: (Albanian collation, search without diacritics), the rules kept as constraints and
+#: triggers, and the migrations. CI runs the whole suite on PostgreSQL and these again on
+#: the embedded SQLite default (`.ci/run`; `pytest -m engine_sensitive`). A new test of
+#: such a rule belongs in one of these modules, or its module joins the list.
+ENGINE_SENSITIVE = {
+    "tests/actionplan/test_rules.py",
+    "tests/cases/test_anonymity.py",
+    "tests/cases/test_county_defaults.py",
+    "tests/cases/test_no_value.py",
+    "tests/cases/test_victims.py",
+    "tests/krat/test_collation.py",
+    "tests/krat/test_institution_rules.py",
+    "tests/krat/test_membership.py",
+    "tests/krat/test_membership_migration.py",
+    "tests/krat/test_period_rules.py",
+    "tests/krat/test_search.py",
+    "tests/meetings/test_rules.py",
+    "tests/security/test_bad_input.py",
+    "tests/security/test_portability.py",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    root = config.rootpath
+    for item in items:
+        if item.path.relative_to(root).as_posix() in ENGINE_SENSITIVE:
+            item.add_marker(pytest.mark.engine_sensitive)
+
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
