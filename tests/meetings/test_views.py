@@ -71,6 +71,17 @@ class TestPlanning:
         assert meeting.other_invitee_list == ["Terre des hommes", "OIM"]
         assert set(meeting.invited_institutions.all()) == {world.own_institution, world.other_institution}
 
+    def test_the_help_text_shows_its_example_address(self, world, as_role):
+        """Help texts are plain text: "<info@oim.al>" is printed, not taken for a tag."""
+        page = as_role("secretariat").get(reverse("meetings:create", args=[world.own.slug])).content.decode()
+        assert "OIM Tiranë &lt;info@oim.al&gt;." in page
+
+    def test_an_empty_agenda_is_not_numbered(self, world, as_role):
+        meeting = MeetingFactory(county=world.own, chair=world.users["chair"])
+        page = as_role("secretariat").get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+        assert '<p class="text-body-secondary">Ende asnjë pikë në rendin e ditës.</p>' in page
+        assert "list-group-numbered" not in page
+
     def test_a_chair_of_another_county_cannot_be_chosen(self, world, as_role):
         response = as_role("secretariat").post(
             reverse("meetings:create", args=[world.own.slug]),
