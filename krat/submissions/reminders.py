@@ -179,6 +179,7 @@ def reminders_send(
     days_before: int = 3,
     days_after: int = 1,
     period: ReportingPeriod | None = None,
+    institution: Institution | None = None,
 ) -> ReminderRun:
     """Send the reminders that are due today and were not sent before.
 
@@ -186,7 +187,10 @@ def reminders_send(
     institutions that have not submitted get one reminder from `days_before` days
     before the deadline and one from `days_after` days after it; from then on each
     chair gets, once, the list of the institutions still missing.
-    With `period` (the board's button): the late institutions of that period, once a day.
+    With `period` (the board's buttons): every institution of that period that has not
+    submitted — before the deadline as well as after — or only `institution`; each
+    person at most once a day. Raises ValidationError for a closed period, or for an
+    institution that has submitted or is not expected to report for the period.
     """
     today = today or timezone.localdate()
     if days_before < 0 or days_after < 0:
@@ -198,10 +202,18 @@ def reminders_send(
                 code="period_closed",
                 params={"period": period.label},
             )
-        if today <= period.deadline:
-            return ReminderRun()
-        missing = _missing([period])
-        return _deliver([_Due(period, i, ReminderStep.MANUAL) for i in missing[period.pk]], today)
+        missing = _missing([period])[period.pk]
+        if institution is not None:
+            if institution.pk not in {i.pk for i in missing}:
+                raise ValidationError(
+                    _(
+                        "%(institution)s has nothing to be reminded of for “%(period)s”: its report is in, or it is not a member of the table in that period."
+                    ),
+                    code="nothing_missing",
+                    params={"institution": institution.name, "period": period.label},
+                )
+            missing = [i for i in missing if i.pk == institution.pk]
+        return _deliver([_Due(period, i, ReminderStep.MANUAL) for i in missing], today)
 
     periods = list(ReportingPeriod.objects.filter(is_closed=False).select_related("county"))
     before = [p for p in periods if p.deadline - datetime.timedelta(days=days_before) <= today <= p.deadline]

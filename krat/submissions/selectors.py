@@ -14,13 +14,22 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import Max, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from krat.collation import albanian
 from krat.membership import member_in_period, period_members
-from krat.models import County, Institution, PeriodSubmission, ReportingPeriod, SubmissionState, User
+from krat.models import (
+    County,
+    Institution,
+    PeriodSubmission,
+    ReminderStep,
+    ReportingPeriod,
+    SubmissionReminder,
+    SubmissionState,
+    User,
+)
 from krat.submissions.parts import PartStatus, part_statuses
 from krat.submissions.rules import can_edit_submission
 
@@ -57,6 +66,9 @@ class SubmissionRow:
     parts: list[PartStatus]
     is_overdue: bool
     empty_sections: list[str] = field(default_factory=list)
+    #: The day the institution's representatives were last reminded of this period (the
+    #: board reads it; None: never, or not read).
+    last_reminded: datetime.date | None = None
 
     @property
     def label(self) -> str:
@@ -164,6 +176,11 @@ class Board:
     def overdue(self) -> list[SubmissionRow]:
         return [row for row in self.rows if row.is_overdue]
 
+    @property
+    def incomplete(self) -> list[SubmissionRow]:
+        """The institutions whose report is not in yet (they may be reminded)."""
+        return [row for row in self.rows if not row.is_complete]
+
     def count(self, state: BoardState) -> int:
         return sum(1 for row in self.rows if row.state == state)
 
@@ -180,7 +197,23 @@ def submission_board(*, period: ReportingPeriod, today: datetime.date | None = N
         (period.pk, s.institution_id): s
         for s in _with_marks(period.submissions.filter(institution__in=[m.pk for m in members]))
     }
-    return Board(period=period, rows=_rows([(period, m) for m in members], stored, today))
+    rows = _rows([(period, m) for m in members], stored, today)
+    reminded = last_reminded(period=period)
+    for row in rows:
+        row.last_reminded = reminded.get(row.institution.pk)
+    return Board(period=period, rows=rows)
+
+
+def last_reminded(*, period: ReportingPeriod) -> dict[int, datetime.date]:
+    """Institution id → the last day its representatives were reminded of `period` (before
+    or after the deadline, or from the board). One query."""
+    return dict(
+        SubmissionReminder.objects.filter(period=period)
+        .exclude(step=ReminderStep.CHAIR_MISSING)
+        .values("institution_id")
+        .annotate(last=Max("sent_on"))
+        .values_list("institution_id", "last")
+    )
 
 
 def submission_todo(*, user: User, today: datetime.date | None = None) -> list[SubmissionRow]:

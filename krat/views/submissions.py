@@ -101,8 +101,20 @@ def submission_board(request: HttpRequest, pk: int) -> HttpResponse:
 def submission_remind(request: HttpRequest, pk: int) -> HttpResponse:
     period = _period_for_reader(request, pk)
     access.require(can_review(request.user, period.county))
+    institution = None
+    if request.POST.get("institution"):
+        # Only an institution of the period's county: another county's id, or no number, is
+        # refused like an unknown one.
+        found = Institution.objects.filter(
+            pk=int(request.POST["institution"]) if request.POST["institution"].isdigit() else None,
+            county_id=period.county_id,
+        ).first()
+        if found is None:
+            messages.error(request, _("That institution is not one of this county's."))
+            return redirect("krat:submission_board", period.pk)
+        institution = found
     try:
-        run = reminders.reminders_send(period=period)
+        run = reminders.reminders_send(period=period, institution=institution)
     except ValidationError as error:
         messages.error(request, _message(error))
     else:
@@ -110,7 +122,7 @@ def submission_remind(request: HttpRequest, pk: int) -> HttpResponse:
             messages.info(
                 request,
                 _(
-                    "Nothing new was sent: the late institutions were already reminded today, or none is late."
+                    "Nothing new was sent: everyone to remind was reminded today already, or has no e-mail address."
                 ),
             )
         else:

@@ -128,8 +128,52 @@ class TestBoardButton:
         assert reminders_send(period=world.period, today=day(3)).nothing_new
         assert reminders_send(period=world.period, today=day(4)).emails == 2
 
-    def test_before_the_deadline_nobody_is_late(self, world, reps):
-        assert reminders_send(period=world.period, today=day(0)).nothing_new
+    def test_before_the_deadline_too_those_who_have_not_submitted(self, world, reps):
+        """The secretariat may nudge before the deadline (issue 20 point 7); the e-mail says
+        the deadline is still ahead."""
+        make_submission(world.period, world.other_institution, SubmissionState.SUBMITTED)
+        run = reminders_send(period=world.period, today=day(-5))
+        assert run.emails == 1 and [m.to for m in mail.outbox] == [[reps["own"].email]]
+        assert "10.05.2018" in mail.outbox[0].body
+
+    def test_one_institution_only(self, world, reps, client):
+        client.force_login(world.users["secretariat"])
+        url = reverse("krat:submission_remind", args=[world.period.pk])
+        response = client.post(url, {"institution": world.other_institution.pk}, follow=True)
+        assert "U dërgua një kujtesë për 1 person." in response.content.decode()
+        assert [m.to for m in mail.outbox] == [[reps["other"].email]]
+        board = client.get(reverse("krat:submission_board", args=[world.period.pk])).context["board"]
+        reminded = {row.institution.pk: row.last_reminded for row in board.rows}
+        assert reminded[world.other_institution.pk] is not None
+        assert reminded[world.own_institution.pk] is None
+
+    @pytest.mark.parametrize("posted", ["other_county", "not a number", "999999"])
+    def test_another_county_s_institution_or_a_bad_id_is_refused(self, world, reps, client, posted):
+        client.force_login(world.users["secretariat"])
+        value = {"other_county": lambda: world.foreign_institution.pk}.get(posted, lambda: posted)()
+        response = client.post(
+            reverse("krat:submission_remind", args=[world.period.pk]), {"institution": value}, follow=True
+        )
+        assert response.status_code == 200
+        assert "nuk është një nga institucionet e këtij qarku" in response.content.decode()
+        assert mail.outbox == [] and not SubmissionReminder.objects.exists()
+
+    def test_an_institution_whose_report_is_in_is_refused(self, world, reps):
+        from django.core.exceptions import ValidationError
+
+        make_submission(world.period, world.other_institution, SubmissionState.SUBMITTED)
+        with pytest.raises(ValidationError, match="nothing to be reminded of"):
+            reminders_send(period=world.period, institution=world.other_institution, today=day(1))
+        assert mail.outbox == []
+
+    def test_the_board_shows_the_last_reminder_of_each_institution(self, world, reps, client):
+        reminders_send(today=day(-1))  # the cron's before-the-deadline step
+        reminders_send(period=world.period, institution=world.own_institution, today=day(2))
+        client.force_login(world.users["secretariat"])
+        page = client.get(reverse("krat:submission_board", args=[world.period.pk]))
+        reminded = {row.institution.pk: row.last_reminded for row in page.context["board"].rows}
+        assert reminded == {world.own_institution.pk: day(2), world.other_institution.pk: day(-1)}
+        assert "12.05.2018" in page.content.decode() and "09.05.2018" in page.content.decode()
 
     def test_a_closed_period_is_refused(self, world):
         from django.core.exceptions import ValidationError

@@ -174,7 +174,7 @@ class TestSecretariat:
         assert "Plotësuar 50%" in page
         assert "dorëzuar në afat" in page and "pa filluar" in page and "i gjithë raporti" in page
         assert "1 institucion e ka kaluar afatin:" in page  # the world's deadline is in 2018
-        assert "Dërgoju kujtesë institucioneve me vonesë" in page
+        assert "Kujto të gjithë ata që nuk kanë dorëzuar" in page and "Kujtuar së fundi" in page
 
     def test_the_current_board_redirects_to_the_current_period(self, world, staff):
         response = staff.get(reverse("krat:submission_board_current", args=[world.own.slug]))
