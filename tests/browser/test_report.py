@@ -33,3 +33,33 @@ def test_the_secretariat_downloads_the_report_pdf_from_the_preview(
     assert data.startswith(b"%PDF")
     text = subprocess.run(["pdftotext", str(target), "-"], capture_output=True, check=True).stdout.decode()
     assert "Raporti i koordinimit" in text and "Përmbajtja" in text
+
+
+def test_long_work_shows_it_is_working_and_is_not_sent_twice(full_demo, sign_in, live_server):
+    """Issue 20 point 6: the PDF link and a POST form read as busy once clicked, and a second
+    click sends nothing more."""
+    from krat.models import DownloadLog, ReportingPeriod
+
+    period = ReportingPeriod.objects.filter(county=full_demo).order_by("-start_date").first()
+    page = sign_in("sekretaria")
+    sent = []
+    page.on("request", lambda request: sent.append((request.method, request.url)))
+
+    page.goto(live_server.url + reverse("krat:report_preview", args=[period.pk]))
+    link = page.get_by_role("link", name="Shkarko PDF")
+    before = DownloadLog.objects.count()  # each PDF built is logged (a download is no page request)
+    with page.expect_download():
+        link.click()
+        expect(link).to_have_attribute("aria-busy", "true")
+        link.click()  # the impatient second click
+    page.wait_for_timeout(500)  # a second request, were there one, would be on its way
+    assert DownloadLog.objects.count() == before + 1
+
+    page.goto(live_server.url + reverse("krat:submission_board", args=[period.pk]))
+    button = page.get_by_role("button", name="Kujto të gjithë ata që nuk kanë dorëzuar")
+    if button.count():
+        remind_path = reverse("krat:submission_remind", args=[period.pk])
+        button.dblclick()
+        page.wait_for_load_state()
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Tabela e plotësisë")
+        assert [m for m, url in sent if remind_path in url] == ["POST"]
