@@ -15,6 +15,7 @@ from krat.contributions import contributions
 from krat.membership import members_on, memberships_of, overlapping, with_member_today
 from krat.models import County, Institution, ReportingPeriod, TableMembership, User
 from krat.periods import current_period
+from krat.submissions.selectors import dashboard_panel as submission_panel
 
 
 def institution_list(county: County) -> list[Institution]:
@@ -98,8 +99,6 @@ def dashboard(*, user: User, county: County) -> Dashboard:
     """The county's page: today's members of the table, the current period, the apps' cards."""
     members = list(members_on(county, timezone.localdate()).order_by(albanian("name")))
     period = current_period(county)
-    from krat.submissions.selectors import dashboard_panel as submission_panel
-
     # The core's card, then each app's (`krat.contributions`).
     found = [submission_panel] + [c.dashboard_panel for c in contributions() if c.dashboard_panel is not None]
     panels = [panel(user=user, county=county, period=period) for panel in found]
