@@ -52,5 +52,9 @@ class ActionplanConfig(AppConfig):
                 dashboard_panel=dashboard_panel,
                 demo_loader=demo.load,
                 data_generator=bench.generate,
+                bench_pages={
+                    "plan_overview": bench.plan_overview_page,
+                    "calendar_month": bench.calendar_month_page,
+                },
             )
         )

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import datetime
 
+from django.urls import reverse
 from django.utils import timezone
 
+from krat.benchmarks import first_county, secretariat
 from krat.choices import Role
 from krat.generate import CountyYear
 from krat.models import User
@@ -159,10 +161,6 @@ def held_meeting_page(name: str):
     agenda, attendance, decisions), as `krat.benchmarks` resolves a page: () -> (path, username)."""
 
     def resolve() -> tuple[str, str]:
-        from django.urls import reverse
-
-        from krat.benchmarks import first_county, secretariat
-
         county = first_county()
         meeting = (
             Meeting.objects.filter(county=county, status=MeetingStatus.HELD).order_by("-starts_at").first()
