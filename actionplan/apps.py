@@ -37,3 +37,24 @@ class ActionplanConfig(AppConfig):
         from actionplan import search
 
         search.register()
+
+        from actionplan import api, bench, demo, report
+        from actionplan.selectors import dashboard_panel
+        from krat.contributions import AppContribution, register
+
+        register(
+            AppContribution(
+                app=self.label,
+                order=20,
+                report_sections=report.SECTIONS,
+                national_figures=report.NATIONAL,
+                api_routes=api.register,
+                dashboard_panel=dashboard_panel,
+                demo_loader=demo.load,
+                data_generator=bench.generate,
+                bench_pages={
+                    "plan_overview": bench.plan_overview_page,
+                    "calendar_month": bench.calendar_month_page,
+                },
+            )
+        )

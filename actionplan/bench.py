@@ -13,6 +13,8 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.urls import reverse
+
 from actionplan.choices import DEFAULT_PILLARS, EventStatus, ProgressStatus
 from actionplan.models import (
     ActionPlan,
@@ -24,6 +26,7 @@ from actionplan.models import (
     TargetGroup,
 )
 from actionplan.services import target_groups_ensure
+from krat.benchmarks import first_county, secretariat
 from krat.generate import CountyYear
 from krat.models import Municipality
 
@@ -171,3 +174,23 @@ def _events(part: CountyYear, activities: list[Activity]) -> None:
     through.objects.bulk_create(
         [through(awarenessevent_id=e.pk, targetgroup_id=g.pk) for e in events for g in rng.sample(groups, 2)]
     )
+
+
+# --- The benchmark's pages of the plan (`krat.benchmarks`: () -> (path, username)) ---
+
+
+def _latest_plan(county) -> ActionPlan:
+    return ActionPlan.objects.filter(county=county).order_by("-year").first()
+
+
+def plan_overview_page() -> tuple[str, str]:
+    """The first county's latest plan."""
+    county = first_county()
+    return reverse("actionplan:plan_overview", args=[_latest_plan(county).pk]), secretariat(county)
+
+
+def calendar_month_page() -> tuple[str, str]:
+    """A month of the tourist season of the latest plan's year, when the calendar is fullest."""
+    county = first_county()
+    month = f"{_latest_plan(county).year}-{county.tourist_season_start:02d}"
+    return f"{reverse('actionplan:event_month', args=[county.slug])}?muaji={month}", secretariat(county)

@@ -163,7 +163,18 @@ def _plain_amount(value: Decimal | None) -> int | float | None:
 def plan_state_rows(plan: ActionPlan, *, period: ReportingPeriod | None, today: datetime.date) -> list[dict]:
     """What `summarise` needs of `plan_rows`, read as plain values (2 queries, no model
     instances, no partners): for the dashboard and the overview, which show only tallies."""
-    activities = plan.activities.order_by(
+    return _state_rows(
+        Activity.objects.filter(plan=plan),
+        ActivityProgress.objects.filter(activity__plan=plan),
+        period=period,
+        today=today,
+    )
+
+
+def _state_rows(activities, progress, *, period: ReportingPeriod | None, today: datetime.date) -> list[dict]:
+    """`plan_state_rows` of the `activities` given, with their `progress` reports; each row
+    also names its plan ("plan_id", "plan_title", "plan_year")."""
+    activities = activities.order_by(
         "objective__pillar__position", "objective__pillar_id", "objective__position", "objective_id", "code"
     ).values(
         "pk",
@@ -178,12 +189,15 @@ def plan_state_rows(plan: ActionPlan, *, period: ReportingPeriod | None, today: 
         "lead_institution__name",
         "target",
         "unit",
+        "plan_id",
+        "plan__title",
+        "plan__year",
     )
     statuses: dict[int, str] = {}
     achieved: dict[int, int | float | None] = {}
     if period is not None:
         for activity_id, status, value in (
-            ActivityProgress.objects.filter(activity__plan=plan, period__start_date__lte=period.start_date)
+            progress.filter(period__start_date__lte=period.start_date)
             .order_by("activity_id", "period__start_date")
             .values_list("activity_id", "status", "achieved")
         ):
@@ -211,6 +225,9 @@ def plan_state_rows(plan: ActionPlan, *, period: ReportingPeriod | None, today: 
                 "achieved": achieved.get(activity["pk"]),
                 "target": _plain_amount(activity["target"]),
                 "unit": activity["unit"],
+                "plan_id": activity["plan_id"],
+                "plan_title": activity["plan__title"],
+                "plan_year": activity["plan__year"],
             }
         )
     return rows
@@ -278,14 +295,23 @@ def plan_progress(county: County, *, period: ReportingPeriod, today: datetime.da
     Plain data only: {"plan": {...} | None, "period": {...}, "today": date, "totals": {...},
     "by_pillar": [...], "by_objective": [...], "by_institution": [...], "overdue": [...]}. Each tally holds the
     counts of done, on_track, overdue and cancelled activities, their total and their
-    shares in per cent. At most three queries.
+    shares in per cent. "plan" is None when the year has no plan, or a plan without
+    activities (nothing to tally). Two queries: the plan is read with its activities.
     """
     today = today or timezone.localdate()
-    plan = plan_for_year(county, period.start_date.year)
-    rows = plan_state_rows(plan, period=period, today=today) if plan else []
+    year = period.start_date.year
+    rows = _state_rows(
+        Activity.objects.filter(plan__county=county, plan__year=year),
+        ActivityProgress.objects.filter(activity__plan__county=county, activity__plan__year=year),
+        period=period,
+        today=today,
+    )
     summary = summarise(rows)
+    first = rows[0] if rows else None
     return {
-        "plan": {"pk": plan.pk, "title": plan.title, "year": plan.year} if plan else None,
+        "plan": {"pk": first["plan_id"], "title": first["plan_title"], "year": first["plan_year"]}
+        if first
+        else None,
         "period": {"pk": period.pk, "label": period.label},
         "today": today,
         **summary,

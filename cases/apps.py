@@ -34,6 +34,23 @@ class CasesConfig(AppConfig):
 
         submission_parts.register()
 
+        from cases import api, bench, demo, report
+        from cases.selectors.dashboard import dashboard_panel
+        from krat.contributions import AppContribution, register
+
+        register(
+            AppContribution(
+                app=self.label,
+                order=30,
+                report_sections=report.SECTIONS,
+                national_figures=report.NATIONAL,
+                api_routes=api.register,
+                dashboard_panel=dashboard_panel,
+                demo_loader=demo.load,
+                data_generator=bench.generate,
+            )
+        )
+
     def county_created(self, county) -> None:
         """A new county's period data settings and age groups (`krat.services.county_create`
         calls this for every app that declares it); only what is missing is created."""

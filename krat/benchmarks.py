@@ -14,6 +14,7 @@ from django.apps import apps
 from django.urls import reverse
 
 from krat.choices import Role
+from krat.contributions import bench_page
 from krat.models import County, PeriodSubmission, ReportingPeriod, SubmissionState, User
 from krat.periods import current_period
 
@@ -36,7 +37,8 @@ def _secretariat_page(name: str) -> Callable[[], tuple[str, str]]:
     return resolve
 
 
-def _secretariat(county: County) -> str:
+def secretariat(county: County) -> str:
+    """The username of the county's generated secretariat."""
     return f"bench.{county.slug}.secretariat"
 
 
@@ -50,46 +52,16 @@ def _busiest_period(county: County) -> ReportingPeriod:
 def _period_page(name: str) -> Callable[[], tuple[str, str]]:
     def resolve() -> tuple[str, str]:
         county = first_county()
-        return reverse(name, args=[_busiest_period(county).pk]), _secretariat(county)
+        return reverse(name, args=[_busiest_period(county).pk]), secretariat(county)
 
     return resolve
-
-
-def _held_meeting_page(name: str) -> Callable[[], tuple[str, str]]:
-    """The latest meeting held (full minutes: agenda, attendance, decisions)."""
-
-    def resolve() -> tuple[str, str]:
-        from meetings.choices import MeetingStatus
-        from meetings.models import Meeting
-
-        county = first_county()
-        meeting = (
-            Meeting.objects.filter(county=county, status=MeetingStatus.HELD).order_by("-starts_at").first()
-        )
-        return reverse(name, args=[meeting.pk]), _secretariat(county)
-
-    return resolve
-
-
-def _plan_overview() -> tuple[str, str]:
-    county = first_county()
-    plan = county.action_plans.order_by("-year").first()
-    return reverse("actionplan:plan_overview", args=[plan.pk]), _secretariat(county)
-
-
-def _calendar_month() -> tuple[str, str]:
-    """A month of the tourist season, when the calendar is fullest."""
-    county = first_county()
-    plan = county.action_plans.order_by("-year").first()
-    month = f"{plan.year}-{county.tourist_season_start:02d}"
-    return f"{reverse('actionplan:event_month', args=[county.slug])}?muaji={month}", _secretariat(county)
 
 
 # The floor: the cheapest signed-in page, the person's own Security page (the session, the
 # person, the layout and its menu; no data of its own). Pages are judged as a ratio to it,
 # measured under the same load on the same machine, so the ratio does not depend on the
 # machine. (The health page is cheaper but public: it does not read the session.)
-FLOOR = Target("floor", lambda: (reverse("security"), _secretariat(first_county())))
+FLOOR = Target("floor", lambda: (reverse("security"), secretariat(first_county())))
 
 PAGES: list[Target] = [
     Target("dashboard", _secretariat_page("krat:dashboard")),
@@ -97,9 +69,9 @@ PAGES: list[Target] = [
     Target("periods", _secretariat_page("krat:period_list")),
     Target("people", _secretariat_page("krat:person_list")),
     Target("meeting_list", _secretariat_page("meetings:list")),
-    Target("meeting_detail", _held_meeting_page("meetings:detail")),
-    Target("plan_overview", _plan_overview),
-    Target("calendar_month", _calendar_month),
+    Target("meeting_detail", bench_page("meeting_detail")),
+    Target("plan_overview", bench_page("plan_overview")),
+    Target("calendar_month", bench_page("calendar_month")),
     Target("victims_grid", _period_page("cases:victims")),
     Target("street_children", _period_page("cases:street")),
     Target("employment_funnel", _period_page("cases:employment")),
@@ -115,7 +87,7 @@ def _national_report() -> tuple[str, str]:
 
 # --- PDFs (bench/run.py renders each one) ---
 PDFS: list[Target] = [
-    Target("meeting_summary", _held_meeting_page("meetings:summary_pdf")),
+    Target("meeting_summary", bench_page("meeting_summary")),
     Target("county_report", _period_page("krat:report_pdf")),
     Target("national_report", _national_report),
 ]
@@ -175,7 +147,7 @@ def writes() -> list[Write]:
         Write(
             "report_summary",
             reverse("krat:report_summary_edit", args=[p.pk]),
-            _secretariat(county),
+            secretariat(county),
             "summary",
         )
         for p in periods

@@ -1,7 +1,7 @@
 """Demo data: Durrës County's Technical Table, as a newcomer should first see it.
 
 Every step is get-or-create, so loading twice changes nothing. Apps add their own
-demo records through the callables listed in `settings.KRAT_DEMO_LOADERS`.
+demo records through their contribution's `demo_loader` (`krat.contributions`).
 """
 
 from __future__ import annotations

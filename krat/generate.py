@@ -18,13 +18,12 @@ import math
 import random
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
 from krat.choices import InstitutionKind, Position, Role
+from krat.contributions import contributions
 from krat.geography import COUNTIES, slug_for
 from krat.models import County, Institution, ReportingPeriod, TableMembership, User
 from krat.services import counties_load, membership_start
@@ -111,8 +110,11 @@ def generate(
                 fraction=fraction,
                 today=today,
             )
-            for path in settings.KRAT_DATA_GENERATORS:
-                import_string(path)(part)
+            # Each app's records (`krat.contributions`), then the institutions' submissions.
+            for contribution in contributions():
+                if contribution.data_generator is not None:
+                    contribution.data_generator(part)
+            submissions(part)
     return {"counties": county_count, "years": years, "first_year": first_year}
 
 

@@ -6,16 +6,16 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
 from krat.choices import Position
 from krat.collation import albanian
+from krat.contributions import contributions
 from krat.membership import members_on, memberships_of, overlapping, with_member_today
 from krat.models import County, Institution, ReportingPeriod, TableMembership, User
 from krat.periods import current_period
+from krat.submissions.selectors import dashboard_panel as submission_panel
 
 
 def institution_list(county: County) -> list[Institution]:
@@ -99,9 +99,8 @@ def dashboard(*, user: User, county: County) -> Dashboard:
     """The county's page: today's members of the table, the current period, the apps' cards."""
     members = list(members_on(county, timezone.localdate()).order_by(albanian("name")))
     period = current_period(county)
-    panels = [
-        import_string(path)(user=user, county=county, period=period)
-        for path in settings.KRAT_DASHBOARD_PANELS
-    ]
+    # The core's card, then each app's (`krat.contributions`).
+    found = [submission_panel] + [c.dashboard_panel for c in contributions() if c.dashboard_panel is not None]
+    panels = [panel(user=user, county=county, period=period) for panel in found]
     panels = [panel for panel in panels if panel is not None]
     return Dashboard(county=county, members=members, period=period, panels=panels)

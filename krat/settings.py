@@ -312,15 +312,6 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Each dashboard card: a callable (*, user, county, period) -> DashboardPanel | None,
-# period being the county's current one (or None).
-KRAT_DASHBOARD_PANELS = [
-    "krat.submissions.selectors.dashboard_panel",
-    "meetings.selectors.dashboard_panel",
-    "actionplan.selectors.dashboard_panel",
-    "cases.selectors.dashboard.dashboard_panel",
-]
-
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -339,16 +330,8 @@ if TESTING:
 KRAT_ARCHIVE_MAX_ENTRIES = env_int("KRAT_ARCHIVE_MAX_ENTRIES", 5000)
 KRAT_ARCHIVE_MAX_BYTES = env_int("KRAT_ARCHIVE_MAX_BYTES", 2 * 1024**3)
 
-# Each app's demo records: a callable (county) -> None, run by `manage.py load_demo` in order.
-KRAT_DEMO_LOADERS = ["actionplan.demo.load", "meetings.demo.load", "cases.demo.load"]  # plans before meetings
-
-# Each app's benchmark data: a callable (krat.generate.CountyYear) -> None.
-KRAT_DATA_GENERATORS: list[str] = [
-    "meetings.bench.generate",
-    "actionplan.bench.generate",
-    "cases.bench.generate",
-    "krat.generate.submissions",
-]
+# The dashboard's cards, the demo records, the benchmark data, the report's sections and the
+# API's routes of each app: declared by the app itself (`krat.contributions`), not here.
 
 # --- The REST API (/api/v1/, krat.api): tokens per person, the browser's rules. ---
 # django_filters for its templates: the browsable API draws each list's filter form with them.

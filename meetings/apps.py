@@ -21,3 +21,25 @@ class MeetingsConfig(AppConfig):
         from meetings import search
 
         search.register()
+
+        from krat.contributions import AppContribution, register
+        from meetings import api, bench, demo, report
+        from meetings.selectors import dashboard_panel
+
+        register(
+            AppContribution(
+                app=self.label,
+                order=10,
+                report_sections=(report.SECTION,),
+                national_figures=report.NATIONAL,
+                api_routes=api.register,
+                dashboard_panel=dashboard_panel,
+                demo_loader=demo.load,
+                demo_after=("actionplan",),  # the demo meetings follow up the demo plan's activities
+                data_generator=bench.generate,
+                bench_pages={
+                    "meeting_detail": bench.held_meeting_page("meetings:detail"),
+                    "meeting_summary": bench.held_meeting_page("meetings:summary_pdf"),
+                },
+            )
+        )

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import datetime
 
+from django.urls import reverse
 from django.utils import timezone
 
+from krat.benchmarks import first_county, secretariat
 from krat.choices import Role
 from krat.generate import CountyYear
 from krat.models import User
@@ -152,3 +154,17 @@ def generate(part: CountyYear) -> None:
     if decisions:
         decisions[0].full_clean()
     Decision.objects.bulk_create(decisions, batch_size=1000)
+
+
+def held_meeting_page(name: str):
+    """The benchmark's page `name` of the first county's latest meeting held (full minutes:
+    agenda, attendance, decisions), as `krat.benchmarks` resolves a page: () -> (path, username)."""
+
+    def resolve() -> tuple[str, str]:
+        county = first_county()
+        meeting = (
+            Meeting.objects.filter(county=county, status=MeetingStatus.HELD).order_by("-starts_at").first()
+        )
+        return reverse(name, args=[meeting.pk]), secretariat(county)
+
+    return resolve

@@ -14,6 +14,7 @@ their own institution's figures known exactly (they see them on their pages).
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Hashable
 from dataclasses import dataclass, field, replace
@@ -51,7 +52,7 @@ class Audit:
 
 
 def collect(shown: object, found: dict | None = None) -> dict[tuple, dict[Hashable, int | str]]:
-    """Every named count in `shown` (dicts, lists, tuples, cells), as {figures name: {key:
+    """Every named count in `shown` (dicts, lists, tuples, dataclasses, cells), as {figures name: {key:
     number or mark}}; a count shown anywhere counts as shown."""
     found = defaultdict(dict) if found is None else found
     stack = [shown]
@@ -66,6 +67,8 @@ def collect(shown: object, found: dict | None = None) -> dict[tuple, dict[Hashab
                 found[name][key] = mark
         elif isinstance(item, dict):
             stack.extend(item.values())
+        elif dataclasses.is_dataclass(item) and not isinstance(item, type):
+            stack.extend(getattr(item, f.name) for f in dataclasses.fields(item))
         elif isinstance(item, list | tuple):
             stack.extend(item)
     return found
@@ -81,7 +84,7 @@ def gather(
     reference = reference or period_reference(county, period)
     found: dict = defaultdict(dict)
     if reader == "sharing":
-        from krat.report.selectors import period_data_sections
+        from cases.report import period_data_sections
 
         collect(period_data_sections(county, period, shared=True, reference=reference), found)
         return found

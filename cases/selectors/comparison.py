@@ -4,6 +4,7 @@ and the plain description of a period the summaries give."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Q, Subquery
@@ -41,6 +42,17 @@ def comparison_periods(period: ReportingPeriod) -> Comparison:
     return Comparison(
         previous=found[0] if found else None,
         year_earlier=next((p for p in found if p.start_date == year_before), None),
+    )
+
+
+def comparison_among(period: ReportingPeriod, periods: Iterable[ReportingPeriod]) -> Comparison:
+    """`comparison_periods` of `period` found among the county's `periods`, read already
+    (no query): the same previous period and the same year earlier."""
+    before = sorted((p for p in periods if p.end_date < period.start_date), key=lambda p: p.end_date)
+    year_before = _year_before(period.start_date)
+    return Comparison(
+        previous=before[-1] if before else None,
+        year_earlier=next((p for p in reversed(before) if p.start_date == year_before), None),
     )
 
 

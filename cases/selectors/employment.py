@@ -79,6 +79,7 @@ def employment_summary(
     suppressed: bool,
     institution: Institution | None = None,
     reference: PeriodReference | None = None,
+    reporting: bool = True,
 ) -> dict:
     """The employment path of the period: each stage's total (with the comparisons), and
     each stage by group, sex and age group; the funnel as a chart. Each period's counts
@@ -141,5 +142,8 @@ def employment_summary(
         "chart": chart,
         "chart_cells": chart_cells,
         "has_data": bool(shown[0][0].contributions),
-        "reporting": reporting_institutions(county, period, DataKind.EMPLOYMENT, reference=reference),
+        # Who reported (None unless `reporting`: the period report does not list them).
+        "reporting": reporting_institutions(county, period, DataKind.EMPLOYMENT, reference=reference)
+        if reporting
+        else None,
     }

@@ -5,12 +5,13 @@ whether it has reported for the period, and what the reads of one period share
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from cases.choices import DataKind
 from cases.models import AgeGroup, CasesSettings, EmploymentFunnel, StreetIntervention, VictimReport
 from cases.selectors.age_groups import age_groups_for
-from cases.selectors.comparison import Comparison, comparison_periods
+from cases.selectors.comparison import Comparison, comparison_among, comparison_periods
 from krat.collation import albanian
 from krat.membership import period_members
 from krat.models import County, Institution, ReportingPeriod
@@ -43,12 +44,14 @@ def may_report(institution: Institution, data: str, settings: CasesSettings | No
 class PeriodReference:
     """What the reads of one period's data share: the county's settings and age groups, the
     periods compared and the institutions expected to report for the period. A page or the report reads it once
-    (`period_reference`) and passes it to each summary."""
+    (`period_reference`) and passes it to each summary. `settings` and `institutions` are
+    None when the reader does not list who reported (the period report: `report_reference`);
+    they are read when asked for then."""
 
-    settings: CasesSettings
+    settings: CasesSettings | None
     age_groups: list[AgeGroup]
     comparison: Comparison
-    institutions: list[Institution]
+    institutions: list[Institution] | None
 
 
 def period_reference(county: County, period: ReportingPeriod) -> PeriodReference:
@@ -58,6 +61,20 @@ def period_reference(county: County, period: ReportingPeriod) -> PeriodReference
         age_groups=age_groups_for(county),
         comparison=comparison_periods(period),
         institutions=expected_institutions(period),
+    )
+
+
+def report_reference(
+    county: County, period: ReportingPeriod, periods: Iterable[ReportingPeriod]
+) -> PeriodReference:
+    """What the period report's sections share, the county's `periods` given (read once by
+    the report): the age groups (one query) and the periods compared. The report does not
+    list who reported, so neither the settings nor the members are read."""
+    return PeriodReference(
+        settings=None,
+        age_groups=age_groups_for(county),
+        comparison=comparison_among(period, periods),
+        institutions=None,
     )
 
 
@@ -72,8 +89,12 @@ def reporting_institutions(
 ) -> list[dict]:
     """The institutions expected to report `data` for the period (its members of a kind
     that reports it), each with whether it has reported."""
-    settings = reference.settings if reference else settings_for(county)
-    members = reference.institutions if reference else expected_institutions(period)
+    settings = reference.settings if reference and reference.settings is not None else settings_for(county)
+    members = (
+        reference.institutions
+        if reference and reference.institutions is not None
+        else expected_institutions(period)
+    )
     kinds = set(settings.kinds_for(data))
     reported = reported_institutions(period, data)
     return [

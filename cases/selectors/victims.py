@@ -140,6 +140,7 @@ def victims_summary(
     suppressed: bool,
     institution: Institution | None = None,
     reference: PeriodReference | None = None,
+    reporting: bool = True,
 ) -> dict:
     """The period's victims figures, summed over the county's institutions (or one),
     with the previous period and the same period a year earlier beside each figure —
@@ -191,5 +192,8 @@ def victims_summary(
         "suppressed": suppressed,
         "k": county.small_number_threshold,
         "statuses": statuses,
-        "reporting": reporting_institutions(county, period, DataKind.VICTIMS, reference=reference),
+        # Who reported (None unless `reporting`: the period report does not list them).
+        "reporting": reporting_institutions(county, period, DataKind.VICTIMS, reference=reference)
+        if reporting
+        else None,
     }

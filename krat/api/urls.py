@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from krat.api import views
 from krat.api.pages import DocsView
+from krat.contributions import contributions
 
 app_name = "api"
 
@@ -18,8 +19,10 @@ router.register("institutions", views.InstitutionViewSet, basename="institution"
 router.register("periods", views.PeriodViewSet, basename="period")
 router.register("submissions", views.SubmissionViewSet, basename="submission")
 
-for register in ("cases.api", "actionplan.api", "meetings.api"):
-    __import__(register, fromlist=["register"]).register(router)
+# Each app's viewsets, as it declares them (`krat.contributions`).
+for contribution in contributions():
+    if contribution.api_routes is not None:
+        contribution.api_routes(router)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

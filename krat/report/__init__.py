@@ -1,7 +1,8 @@
 """The period coordination report (issue 7): data, finalisation and the workbook.
 
 - `selectors.period_report(county, period, *, shared, today)`: everything the preview,
-  the PDF and the XLSX show, as plain data.
+  the PDF and the XLSX show: each section's data (a frozen dataclass) under its key, the
+  core's sections and those the apps contribute (`krat.contributions`).
 - `selectors.national_report(start_date, *, today)`: headline figures per county.
 - `services`: the secretariat's summary and the chair's finalisation.
 - `workbook.report_workbook(report)`: the report's tables as one XLSX.

@@ -31,7 +31,8 @@ LANGUAGES = ("sq", "en")
 def period_for_report(user, pk: int, *, finalise: bool = False) -> ReportingPeriod:
     """The period whose report `user` asked for: 404 for another county, 403 for a
     representative (and for anyone but the chair when finalising)."""
-    period = get_object_or_404(ReportingPeriod.objects.select_related("county"), pk=pk)
+    # With its saved summary: the report shows it (one query less).
+    period = get_object_or_404(ReportingPeriod.objects.select_related("county", "coordination_report"), pk=pk)
     access.require_readable(user, period.county)
     access.require(access.can_read_whole_county(user, period.county))
     if finalise:

@@ -1,8 +1,7 @@
-from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
+from krat.contributions import demo_loaders
 from krat.demo import DEMO_PASSWORD, LOGINS, demo_load
 
 
@@ -11,8 +10,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         county = demo_load(timezone.localdate())
-        for path in settings.KRAT_DEMO_LOADERS:
-            import_string(path)(county=county)
+        for load in demo_loaders():
+            load(county=county)
         self.stdout.write(f"Demo data loaded. Logins (password for all: {DEMO_PASSWORD}):")
         for login in LOGINS:
             self.stdout.write(f"  {login.username:<16} {login.role}")

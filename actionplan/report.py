@@ -1,0 +1,357 @@
+"""What the action plan app contributes to the period report (sections "awareness" and
+"plan") and to the national report (events held, people reached, activities done and
+overdue); registered in `ActionplanConfig.ready` (`krat.contributions`)."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from actionplan.choices import ActivityState, EventStatus
+from actionplan.models import Activity, ActivityProgress, AwarenessEvent, activity_state
+from actionplan.selectors import plan_progress, progress_chart
+from krat.collation import sort_key
+from krat.contributions import NationalFigures, ReportContext, ReportSection
+from krat.models import ReportingPeriod
+from krat.spreadsheets import Sheet
+from krat.suppression import Cell, Line, present
+
+#: When no period follows, "planned for the next period" looks this many months ahead.
+NEXT_MONTHS = 4
+
+
+def _add_months(day: datetime.date, months: int) -> datetime.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return day.replace(year=year, month=month, day=1)
+
+
+def _day(value):
+    """A date as a date cell (shown 25.04.2018), or an empty cell."""
+    return value or None
+
+
+# --- Awareness ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EventRow:
+    title: str
+    date: datetime.date
+    municipality: str
+    organiser: str
+    target_groups: list[str]
+    status_label: str
+    reached: int  # people reached as entered, 0 when none was given
+    reached_cell: Cell | None = None  # as shown (held events only)
+
+
+@dataclass(frozen=True)
+class GroupCount:
+    label: str
+    events: int
+
+
+@dataclass(frozen=True)
+class AwarenessSection:
+    held: list[EventRow]  # held in the period
+    planned: list[EventRow]  # planned for the next period (`next_window`)
+    reached_total: Cell
+    by_group: list[GroupCount]  # events held per target group, most first
+    next_window: tuple[datetime.date, datetime.date]
+    next_label: str  # the next period's label, "" when none follows yet
+    has_data: bool
+
+
+def _event_row(event: AwarenessEvent, reached_cell: Cell | None = None) -> EventRow:
+    return EventRow(
+        title=event.title,
+        date=event.date,
+        municipality=event.municipality.name,
+        organiser=event.organiser.name,
+        target_groups=[str(g) for g in event.target_groups.all()],
+        status_label=event.get_status_display(),
+        reached=event.people_reached or 0,
+        reached_cell=reached_cell,
+    )
+
+
+def awareness_section(context: ReportContext) -> AwarenessSection:
+    """Events held in the period and planned for the next one (two queries)."""
+    county, period = context.county, context.period
+    following = context.following
+    if following is not None:
+        window = (following.start_date, following.end_date)
+        next_label = following.label
+    else:
+        first = period.end_date + datetime.timedelta(days=1)
+        window = (first, _add_months(first, NEXT_MONTHS) - datetime.timedelta(days=1))
+        next_label = ""
+    events = (
+        AwarenessEvent.objects.filter(county=county)
+        .filter(
+            Q(status=EventStatus.HELD, date__range=(period.start_date, period.end_date))
+            | Q(status=EventStatus.PLANNED, date__range=window)
+        )
+        .select_related("municipality", "organiser")
+        .prefetch_related("target_groups")
+        .order_by("date", "start_time", "pk")
+    )
+    held, planned = [], []
+    for event in events:  # held in the period and planned for the next, in one query
+        (held if event.status == EventStatus.HELD else planned).append(event)
+    # People reached: each event a part, the period's total the line's total.
+    values = {("e", i): event.people_reached or 0 for i, event in enumerate(held)}
+    values["total"] = sum(event.people_reached or 0 for event in held)
+    cells = present(
+        values,
+        [Line([("e", i) for i in range(len(held))], "total")],
+        county.small_number_threshold,
+        suppressed=context.shared,
+    )
+    held_rows = [_event_row(event, cells[("e", i)]) for i, event in enumerate(held)]
+    by_group: dict[str, int] = defaultdict(int)
+    for row in held_rows:
+        for group in row.target_groups:
+            by_group[group] += 1
+    return AwarenessSection(
+        held=held_rows,
+        planned=[_event_row(event) for event in planned],
+        reached_total=cells["total"],
+        by_group=[
+            GroupCount(label=k, events=v)
+            for k, v in sorted(by_group.items(), key=lambda kv: (-kv[1], sort_key(kv[0])))
+        ],
+        next_window=window,
+        next_label=next_label,
+        has_data=bool(held or planned),
+    )
+
+
+def _shown(cell):
+    if cell is None:
+        return ""
+    return cell.shown if hasattr(cell, "shown") else cell
+
+
+def awareness_sheets(data: AwarenessSection) -> list[Sheet]:
+    return [
+        Sheet(
+            title=_("Awareness held"),
+            headers=[
+                _("Date"),
+                _("Event"),
+                _("Municipality"),
+                _("Organiser"),
+                _("Target groups"),
+                _("People reached"),
+            ],
+            rows=[
+                [
+                    _day(e.date),
+                    e.title,
+                    e.municipality,
+                    e.organiser,
+                    ", ".join(e.target_groups),
+                    _shown(e.reached_cell),
+                ]
+                for e in data.held
+            ],
+        ),
+        Sheet(
+            title=_("Awareness planned"),
+            headers=[_("Date"), _("Event"), _("Municipality"), _("Organiser"), _("Target groups")],
+            rows=[
+                [_day(e.date), e.title, e.municipality, e.organiser, ", ".join(e.target_groups)]
+                for e in data.planned
+            ],
+        ),
+    ]
+
+
+# --- Plan ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StateHead:
+    key: str
+    label: str
+
+
+@dataclass(frozen=True)
+class PlanSection:
+    """`actionplan.selectors.plan_progress`'s data (its tallies are dicts: {"label", "done",
+    "on_track", "overdue", "cancelled", "total", "shares", ...}) with its chart."""
+
+    plan: dict | None  # {"pk", "title", "year"}
+    totals: dict
+    by_pillar: list[dict]
+    by_objective: list[dict]
+    by_institution: list[dict]
+    overdue: list[
+        dict
+    ]  # {"code", "description", "lead", "deadline", "status_label", "achieved", "target", "unit", ...}
+    states: list[StateHead]
+    chart: Any  # krat.charts.Chart, None without data
+    has_data: bool
+
+
+def plan_section(context: ReportContext) -> PlanSection:
+    """The plan of the period's year as of the period (two queries)."""
+    data = plan_progress(context.county, period=context.period, today=context.today)
+    has_data = bool(data["plan"]) and data["totals"]["total"] > 0
+    return PlanSection(
+        plan=data["plan"],
+        totals=data["totals"],
+        by_pillar=data["by_pillar"],
+        by_objective=data["by_objective"],
+        by_institution=data["by_institution"],
+        overdue=data["overdue"],
+        states=[StateHead(key=str(s), label=str(s.label)) for s in ActivityState],
+        chart=progress_chart(data, by="objective", width=640, label_width=240) if has_data else None,
+        has_data=has_data,
+    )
+
+
+def plan_sheets(data: PlanSection) -> list[Sheet]:
+    heads = [s.label for s in data.states]
+    keys = [s.key for s in data.states]
+    return [
+        Sheet(
+            title=_("Plan by objective"),
+            headers=[_("Objective"), *heads, _("Total")],
+            rows=[[o["label"], *[o[k] for k in keys], o["total"]] for o in data.by_objective],
+        ),
+        Sheet(
+            title=_("Plan by institution"),
+            headers=[_("Lead institution"), *heads, _("Total")],
+            rows=[[o["label"], *[o[k] for k in keys], o["total"]] for o in data.by_institution],
+        ),
+        Sheet(
+            title=_("Overdue activities"),
+            headers=[
+                _("Code"),
+                _("Activity"),
+                _("Lead institution"),
+                _("Deadline"),
+                _("Status"),
+                _("Value achieved"),
+                _("Target"),
+                _("Unit"),
+            ],
+            rows=[
+                [
+                    a["code"],
+                    a["description"],
+                    a["lead"],
+                    _day(a["deadline"]),
+                    a["status_label"],
+                    a["achieved"],  # None, an empty cell, when none was given: not 0
+                    a["target"],
+                    a["unit"],
+                ]
+                for a in data.overdue
+            ],
+        ),
+    ]
+
+
+SECTIONS = (
+    ReportSection(
+        key="awareness",
+        order=70,
+        title=lambda: _("Awareness activities"),
+        build=awareness_section,
+        sheets=awareness_sheets,
+    ),
+    ReportSection(
+        key="plan",
+        order=80,
+        title=lambda: _("Implementation of the action plan"),
+        build=plan_section,
+        sheets=plan_sheets,
+    ),
+)
+
+
+# --- The national report ------------------------------------------------------------------------------
+
+
+def _labels() -> dict[str, str]:
+    return {
+        "events": _("Awareness events held"),
+        "reached": _("People reached"),
+        "done": _("Activities done"),
+        "overdue": _("Activities overdue"),
+    }
+
+
+def _events(periods: list[ReportingPeriod]) -> dict[int, dict[str, Cell]]:
+    """Events held in each county's period and the people they reached, small numbers
+    hidden with the county's threshold (one query)."""
+    windows = {p.county_id: p for p in periods}
+    counts = {p.pk: {"events": 0, "reached": 0} for p in periods}
+    first = min(p.start_date for p in periods)
+    last = max(p.end_date for p in periods)
+    for row in AwarenessEvent.objects.filter(
+        county_id__in=windows.keys(), status=EventStatus.HELD, date__range=(first, last)
+    ).values("county_id", "date", "people_reached"):
+        period = windows[row["county_id"]]
+        if period.contains(row["date"]):
+            counts[period.pk]["events"] += 1
+            counts[period.pk]["reached"] += row["people_reached"] or 0
+    return {
+        p.pk: present(counts[p.pk], [], p.county.small_number_threshold, suppressed=True) for p in periods
+    }
+
+
+def _plan_states(periods: list[ReportingPeriod], today: datetime.date) -> dict[int, tuple[int, int]]:
+    """(done, overdue) activities of each county's plan as of its period: two queries."""
+    by_county = {p.county_id: p for p in periods}
+    year = periods[0].start_date.year
+    activities = list(
+        Activity.objects.filter(plan__county_id__in=by_county.keys(), plan__year=year).values(
+            "pk", "deadline", "plan__county_id"
+        )
+    )
+    latest: dict[int, str] = {}
+    for row in (
+        ActivityProgress.objects.filter(activity_id__in=[a["pk"] for a in activities])
+        .values("activity_id", "status", "period__start_date", "activity__plan__county_id")
+        .order_by("activity_id", "period__start_date")
+    ):
+        period = by_county[row["activity__plan__county_id"]]
+        if row["period__start_date"] <= period.start_date:
+            latest[row["activity_id"]] = row["status"]
+    result: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for activity in activities:
+        period = by_county[activity["plan__county_id"]]
+        state = activity_state(
+            status=latest.get(activity["pk"], "not_started"), deadline=activity["deadline"], today=today
+        )
+        if state == ActivityState.DONE:
+            result[period.pk][0] += 1
+        elif state == ActivityState.OVERDUE:
+            result[period.pk][1] += 1
+    return {pk: (v[0], v[1]) for pk, v in result.items()}
+
+
+def national_figures(periods: list[ReportingPeriod], today: datetime.date) -> dict[int, dict[str, Any]]:
+    """Each period's events held, people reached (hidden when few), activities done and
+    overdue (three queries)."""
+    if not periods:
+        return {}
+    events = _events(periods)
+    plan = _plan_states(periods, today)
+    return {
+        p.pk: {**events[p.pk], "done": plan.get(p.pk, (0, 0))[0], "overdue": plan.get(p.pk, (0, 0))[1]}
+        for p in periods
+    }
+
+
+NATIONAL = NationalFigures(order=30, labels=_labels, read=national_figures)

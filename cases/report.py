@@ -1,0 +1,274 @@
+"""What the cases app contributes to the period report (sections "victims", "street" and
+"employment": the period's figures with their comparisons and charts) and to the national
+report (its headline figures); registered in `CasesConfig.ready` (`krat.contributions`).
+
+The sections hold what the app's summaries return (`cases.selectors.victims`, `.street`,
+`.employment`), copied into typed fields with what the report adds (the columns compared,
+the victims' chart); the summaries' dicts are left as they are.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, fields
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from cases.selectors.employment import employment_summary
+from cases.selectors.figures import headline_cells
+from cases.selectors.reporting import PeriodReference, report_reference
+from cases.selectors.street import street_children_summary
+from cases.selectors.victims import victims_summary
+from krat import charts
+from krat.contributions import NationalFigures, ReportContext, ReportSection
+from krat.models import County, ReportingPeriod
+from krat.spreadsheets import Sheet
+from krat.suppression import Cell
+
+#: A column compared: {"pk", "label", "start", "end"} of a period, None when it has none.
+Column = dict | None
+
+
+def _copy(cls, data: dict, **extra):
+    """`cls` from a summary's dict: the fields the dataclass names, and `extra`."""
+    names = {f.name for f in fields(cls)}
+    return cls(**{k: v for k, v in data.items() if k in names}, **extra)
+
+
+@dataclass(frozen=True)
+class VictimsSection:
+    kind: str
+    period: Column
+    previous: Column
+    year_earlier: Column
+    suppressed: bool
+    k: int
+    statuses: list[dict]  # {"key", "label", "total", "referred", "dimensions", "has_data"}
+    columns: list[Column]  # this period, the previous one, a year earlier
+    chart: Any  # krat.charts.Chart
+    has_data: bool
+
+
+@dataclass(frozen=True)
+class StreetSection:
+    kind: str
+    period: Column
+    previous: Column
+    year_earlier: Column
+    suppressed: bool
+    k: int
+    interventions: Cell
+    has_data: bool
+    total: list[Cell | None]
+    interventions_compare: list[Cell | None]
+    by_month: list[dict]  # {"label", "season", "value"}
+    by_place: list[dict]  # {"label", "value"}
+    by_origin: list[dict]
+    repeated_origins: list[dict]
+    by_activity: list[dict]
+    by_action: list[dict]
+    by_accompanied: list[dict]
+    age_labels: list[str]
+    sex_age: list[dict]
+    age_totals: list[Cell]
+    chart: Any
+    chart_cells: list[Cell]
+    season: list[str]
+    columns: list[Column]
+
+
+@dataclass(frozen=True)
+class EmploymentSection:
+    kind: str
+    period: Column
+    previous: Column
+    year_earlier: Column
+    suppressed: bool
+    k: int
+    stages: list[dict]  # {"key", "label", "values", "outcome"}
+    breakdowns: list[dict]  # {"key", "label", "stages", "rows"}
+    chart: Any
+    chart_cells: list[Cell]
+    has_data: bool
+    columns: list[Column]
+
+
+def _columns(data: dict) -> list[Column]:
+    return [data["period"], data["previous"], data["year_earlier"]]
+
+
+def victims_section(
+    county: County, period: ReportingPeriod, *, shared: bool, reference: PeriodReference
+) -> VictimsSection:
+    data = victims_summary(county, period, suppressed=shared, reference=reference, reporting=False)
+    columns = _columns(data)
+    # Each bar as its table prints it (`charts.Series.of_cells`): no value is not 0.
+    series = [
+        charts.Series.of_cells(column["label"], [s["total"][index] for s in data["statuses"]])
+        for index, column in enumerate(columns)
+        if column is not None
+    ]
+    chart = charts.bar_chart(
+        [s["label"] for s in data["statuses"]],
+        series,
+        title=_("Victims and potential victims, compared"),
+        width=560,
+        height=220,
+    )
+    return _copy(
+        VictimsSection,
+        data,
+        columns=columns,
+        chart=chart,
+        has_data=any(s["has_data"] for s in data["statuses"]),
+    )
+
+
+def street_section(
+    county: County, period: ReportingPeriod, *, shared: bool, reference: PeriodReference
+) -> StreetSection:
+    data = street_children_summary(county, period, suppressed=shared, reference=reference)
+    return _copy(StreetSection, data, columns=_columns(data))
+
+
+def employment_section(
+    county: County, period: ReportingPeriod, *, shared: bool, reference: PeriodReference
+) -> EmploymentSection:
+    data = employment_summary(county, period, suppressed=shared, reference=reference, reporting=False)
+    return _copy(EmploymentSection, data, columns=_columns(data))
+
+
+def period_data_sections(
+    county: County, period: ReportingPeriod, *, shared: bool, reference: PeriodReference
+) -> dict[str, VictimsSection | StreetSection | EmploymentSection]:
+    """The three sections by key, as the report shows them (the audit reads them too)."""
+    return {
+        "victims": victims_section(county, period, shared=shared, reference=reference),
+        "street": street_section(county, period, shared=shared, reference=reference),
+        "employment": employment_section(county, period, shared=shared, reference=reference),
+    }
+
+
+def _reference(context: ReportContext) -> PeriodReference:
+    """What the three sections share (the age groups, the periods compared), read once."""
+    return context.once(
+        "cases.reference", lambda: report_reference(context.county, context.period, context.periods)
+    )
+
+
+def _build(section):
+    def build(context: ReportContext):
+        return section(context.county, context.period, shared=context.shared, reference=_reference(context))
+
+    return build
+
+
+# --- The workbook's sheets --------------------------------------------------------------------------
+
+
+def _shown(cell):
+    if cell is None:
+        return ""
+    return cell.shown if hasattr(cell, "shown") else cell
+
+
+def _column_heads(columns: list[Column]) -> list[str]:
+    heads = [_("This period"), _("Previous period"), _("A year earlier")]
+    return [f"{head} ({c['label']})" if c else head for head, c in zip(heads, columns, strict=True)]
+
+
+def victims_sheets(data: VictimsSection) -> list[Sheet]:
+    rows = []
+    for status in data.statuses:
+        rows.append([status["label"], _("Total"), "", *[_shown(c) for c in status["total"]]])
+        rows.append([status["label"], _("Referred"), "", *[_shown(c) for c in status["referred"]]])
+        for dimension in status["dimensions"]:
+            for row in dimension["rows"]:
+                rows.append(
+                    [status["label"], dimension["label"], row["label"], *[_shown(c) for c in row["values"]]]
+                )
+    return [
+        Sheet(
+            title=_("Victims"),
+            headers=[_("Status"), _("Breakdown"), _("Category"), *_column_heads(data.columns)],
+            rows=rows,
+        )
+    ]
+
+
+def street_sheets(data: StreetSection) -> list[Sheet]:
+    rows = [[_("Total"), "", *[_shown(c) for c in data.total]]]
+    for found, label in (
+        (data.by_month, _("Month")),
+        (data.by_place, _("Place")),
+        (data.by_origin, _("Municipality of origin")),
+        (data.by_activity, _("Activity")),
+        (data.by_action, _("Action taken")),
+    ):
+        for row in found:
+            rows.append([label, row["label"] + (" *" if row.get("season") else ""), _shown(row["value"])])
+    return [
+        Sheet(
+            title=_("Street children"),
+            headers=[_("Breakdown"), _("Category"), *_column_heads(data.columns)],
+            rows=rows,
+        )
+    ]
+
+
+def employment_sheets(data: EmploymentSection) -> list[Sheet]:
+    rows = [["", s["label"], *[_shown(c) for c in s["values"]]] for s in data.stages]
+    for breakdown in data.breakdowns:
+        for row in breakdown["rows"]:
+            for stage, cell in zip(breakdown["stages"], row["values"], strict=True):
+                rows.append([f"{breakdown['label']}: {row['label']}", stage, _shown(cell)])
+    return [
+        Sheet(
+            title=_("Employment"),
+            headers=[_("Group"), _("Stage"), *_column_heads(data.columns)],
+            rows=rows,
+        )
+    ]
+
+
+SECTIONS = (
+    ReportSection(
+        key="victims",
+        order=40,
+        title=lambda: _("Victims and potential victims of trafficking"),
+        build=_build(victims_section),
+        sheets=victims_sheets,
+    ),
+    ReportSection(
+        key="street",
+        order=50,
+        title=lambda: _("Children in street situations"),
+        build=_build(street_section),
+        sheets=street_sheets,
+    ),
+    ReportSection(
+        key="employment",
+        order=60,
+        title=lambda: _("Employment of vulnerable people"),
+        build=_build(employment_section),
+        sheets=employment_sheets,
+    ),
+)
+
+
+def _labels() -> dict[str, str]:
+    return {
+        "victims": _("Identified victims"),
+        "potential": _("Potential victims"),
+        "children": _("Children in street situations"),
+        "received": _("Received by the labour office"),
+        "employed": _("Employed"),
+    }
+
+
+def _national(periods: list[ReportingPeriod], today: datetime.date) -> dict[int, dict[str, Cell]]:
+    return headline_cells(periods) if periods else {}
+
+
+NATIONAL = NationalFigures(order=20, labels=_labels, read=_national)

@@ -1,0 +1,158 @@
+"""What each app adds to the core: one declared registry, filled at start-up.
+
+The core (`krat/`) imports no app. An app declares once, in its `AppConfig.ready`, what it
+contributes, and the core reads it here (as submission parts do, `krat.submissions.parts`):
+
+    register(AppContribution(
+        app="meetings",
+        order=10,                                   # its place among the apps, see below
+        report_sections=(ReportSection(...),),      # the period report's sections it writes
+        national_figures=NationalFigures(...),      # its headline figures in the national report
+        api_routes=meetings.api.register,           # (router) -> None: its /api/v1/ viewsets
+        dashboard_panel=dashboard_panel,            # (*, user, county, period) -> DashboardPanel | None
+        demo_loader=demo.load,                      # (*, county) -> None, `manage.py load_demo`
+        data_generator=bench.generate,              # (krat.generate.CountyYear) -> None
+        bench_pages={"meeting_detail": resolve},    # label -> () -> (path, username), krat.benchmarks
+    ))
+
+Order is deterministic and does not depend on start-up: apps are listed by `order` (the
+dashboard's cards, the API routes, the benchmark data), demo loaders by `order` after the
+apps named in `demo_after`, report sections and national figures by their own `order`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from krat.models import County, ReportingPeriod
+    from krat.spreadsheets import Sheet
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    """What every section builder of one period report gets: the county, the period, whether
+    small numbers are hidden (`shared`), the report's day, and what is read once for all
+    sections (`periods`: the county's periods by start date; `once` for an app's own)."""
+
+    county: County
+    period: ReportingPeriod
+    shared: bool
+    today: datetime.date
+    periods: tuple[ReportingPeriod, ...]
+    _reads: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def once(self, key: str, read: Callable[[], Any]) -> Any:
+        """`read()` the first time `key` is asked for in this report, its result after: what
+        several sections of one app share (the same query is not run twice)."""
+        if key not in self._reads:
+            self._reads[key] = read()
+        return self._reads[key]
+
+    @property
+    def following(self) -> ReportingPeriod | None:
+        """The county's first period after this one, if there is one."""
+        return next((p for p in self.periods if p.start_date > self.period.end_date), None)
+
+
+@dataclass(frozen=True)
+class ReportSection:
+    """One numbered section of the period report.
+
+    `key` is its anchor and its name in the report's data (`report[key]`), `order` its
+    place (the core's summary is 10, institutions 20, the annex 90), `title()` its heading
+    in the active language, `build(context)` its data (a frozen dataclass with `has_data`),
+    `sheets(data)` its tables in the report's workbook (none when it has no tables)."""
+
+    key: str
+    order: int
+    title: Callable[[], str]
+    build: Callable[[ReportContext], Any]
+    sheets: Callable[[Any], list[Sheet]] | None = None
+
+
+@dataclass(frozen=True)
+class NationalFigures:
+    """An app's headline figures in the national report, each county's for its period.
+
+    `labels()` maps each figure's key to its name (the same everywhere, locale/GLOSSARY.md);
+    `read(periods, today)` gives, for each period's pk, its figures by key: a number or a
+    `krat.suppression.Cell` (small numbers hidden with the county's threshold). A fixed
+    number of queries, whatever the number of periods."""
+
+    order: int
+    labels: Callable[[], dict[str, str]]
+    read: Callable[[list[ReportingPeriod], datetime.date], dict[int, dict[str, Any]]]
+
+
+@dataclass(frozen=True)
+class AppContribution:
+    app: str
+    order: int
+    report_sections: tuple[ReportSection, ...] = ()
+    national_figures: NationalFigures | None = None
+    api_routes: Callable[[Any], None] | None = None
+    dashboard_panel: Callable[..., Any] | None = None
+    demo_loader: Callable[..., None] | None = None
+    demo_after: tuple[str, ...] = ()
+    data_generator: Callable[[Any], None] | None = None
+    bench_pages: Mapping[str, Callable[[], tuple[str, str]]] = field(default_factory=dict)
+
+
+_registry: dict[str, AppContribution] = {}
+
+
+def register(contribution: AppContribution) -> AppContribution:
+    """Add (or replace, by app) an app's contribution; returns it."""
+    _registry[contribution.app] = contribution
+    return contribution
+
+
+def unregister(app: str) -> None:
+    _registry.pop(app, None)
+
+
+def contributions() -> list[AppContribution]:
+    """Every registered contribution, by `order` (then app label)."""
+    return sorted(_registry.values(), key=lambda c: (c.order, c.app))
+
+
+def report_sections(core: tuple[ReportSection, ...] = ()) -> list[ReportSection]:
+    """The core's sections and the apps', by `order`."""
+    found = [*core, *(s for c in contributions() for s in c.report_sections)]
+    return sorted(found, key=lambda s: s.order)
+
+
+def national_figures() -> list[NationalFigures]:
+    found = [c.national_figures for c in contributions() if c.national_figures is not None]
+    return sorted(found, key=lambda f: f.order)
+
+
+def demo_loaders() -> list[Callable[..., None]]:
+    """The apps' demo loaders by `order`, each after the apps it names in `demo_after`."""
+    pending, done, loaders = contributions(), set(), []
+    installed = {c.app for c in pending}
+    while pending:
+        ready = next((c for c in pending if set(c.demo_after) & installed <= done), None)
+        if ready is None:  # a cycle: keep the order
+            ready = pending[0]
+        pending.remove(ready)
+        done.add(ready.app)
+        if ready.demo_loader is not None:
+            loaders.append(ready.demo_loader)
+    return loaders
+
+
+def bench_page(label: str) -> Callable[[], tuple[str, str]]:
+    """The resolver an app gives for the benchmark's page `label`, looked up when called."""
+
+    def resolve() -> tuple[str, str]:
+        for contribution in contributions():
+            if label in contribution.bench_pages:
+                return contribution.bench_pages[label]()
+        raise LookupError(f"No installed app contributes the benchmark page {label!r}.")
+
+    return resolve
