@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,11 +24,12 @@ from cases.views.common import page_context, summary_page
 from cases.views.exports import export_mode, export_response, log_export
 from cases.views.imports import upload_page
 from krat import spreadsheets as xl
+from krat.http import AuthenticatedHttpRequest
 
 
 @require_safe
 @login_required
-def employment(request: HttpRequest, pk: int) -> HttpResponse:
+def employment(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     period = cases_access.period_for_user(request.user, pk)
     return summary_page(
         request, period, section="employment", data=DataKind.EMPLOYMENT, read_summary=employment_summary
@@ -37,7 +38,7 @@ def employment(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def employment_entry(request: HttpRequest, pk: int, institution: int) -> HttpResponse:
+def employment_entry(request: AuthenticatedHttpRequest, pk: int, institution: int) -> HttpResponse:
     period = cases_access.period_for_user(request.user, pk)
     institution = cases_access.institution_for_entry(request.user, period, institution, DataKind.EMPLOYMENT)
     age_groups = [g for g in age_groups_for(period.county) if g.is_working_age]
@@ -102,7 +103,7 @@ def employment_entry(request: HttpRequest, pk: int, institution: int) -> HttpRes
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def employment_import(request: HttpRequest, pk: int, institution: int) -> HttpResponse:
+def employment_import(request: AuthenticatedHttpRequest, pk: int, institution: int) -> HttpResponse:
     period = cases_access.period_for_user(request.user, pk)
     institution = cases_access.institution_for_entry(request.user, period, institution, DataKind.EMPLOYMENT)
     age_groups = age_groups_for(period.county)
@@ -130,7 +131,7 @@ def employment_import(request: HttpRequest, pk: int, institution: int) -> HttpRe
 
 @require_safe
 @login_required
-def employment_template(request: HttpRequest, pk: int) -> HttpResponse:
+def employment_template(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     period = cases_access.period_for_user(request.user, pk)
     template = sheets.employment_template_for(age_groups_for(period.county))
     return xl.xlsx_response(xl.template_bytes(template), "punesim-model.xlsx")
@@ -138,7 +139,7 @@ def employment_template(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def employment_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def employment_export(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> HttpResponse:
     period = cases_access.period_for_user(request.user, pk)
     suppressed, institution = export_mode(request, period.county)
     summary = employment_summary(period.county, period, suppressed=suppressed, institution=institution)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -26,11 +26,12 @@ from cases.views.imports import upload_page
 from krat import access
 from krat import spreadsheets as xl
 from krat.forms import add_errors
+from krat.http import AuthenticatedHttpRequest
 
 
 @require_safe
 @login_required
-def victims(request: HttpRequest, pk: int) -> HttpResponse:
+def victims(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     period = cases_access.period_for_user(request.user, pk)
     return summary_page(
         request,
@@ -44,7 +45,7 @@ def victims(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def victims_entry(request: HttpRequest, pk: int, institution: int) -> HttpResponse:
+def victims_entry(request: AuthenticatedHttpRequest, pk: int, institution: int) -> HttpResponse:
     period = cases_access.period_for_user(request.user, pk)
     institution = cases_access.institution_for_entry(request.user, period, institution, DataKind.VICTIMS)
     age_groups = age_groups_for(period.county)
@@ -88,7 +89,7 @@ def victims_entry(request: HttpRequest, pk: int, institution: int) -> HttpRespon
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def victims_import(request: HttpRequest, pk: int, institution: int) -> HttpResponse:
+def victims_import(request: AuthenticatedHttpRequest, pk: int, institution: int) -> HttpResponse:
     period = cases_access.period_for_user(request.user, pk)
     institution = cases_access.institution_for_entry(request.user, period, institution, DataKind.VICTIMS)
     age_groups = age_groups_for(period.county)
@@ -119,7 +120,7 @@ def victims_import(request: HttpRequest, pk: int, institution: int) -> HttpRespo
 
 @require_safe
 @login_required
-def victims_template(request: HttpRequest, pk: int) -> HttpResponse:
+def victims_template(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     period = cases_access.period_for_user(request.user, pk)
     data = sheets.victims_template(age_groups_for(period.county))
     return xl.xlsx_response(data, "viktima-model.xlsx")
@@ -127,7 +128,7 @@ def victims_template(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def victims_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def victims_export(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> HttpResponse:
     period = cases_access.period_for_user(request.user, pk)
     suppressed, institution = export_mode(request, period.county)
     summary = victims_summary(period.county, period, suppressed=suppressed, institution=institution)

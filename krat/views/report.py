@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from krat import access
 from krat.audit import Carried, log_download, log_downloads
 from krat.forms import add_errors
+from krat.http import AuthenticatedHttpRequest
 from krat.models import FinalReport, PeriodReport, ReportingPeriod
 from krat.pdf import pdf_response
 from krat.report import documents, selectors, services
@@ -70,7 +71,7 @@ def _language(request: HttpRequest) -> str:
 
 @require_safe
 @login_required
-def report_preview(request: HttpRequest, pk: int) -> HttpResponse:
+def report_preview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     period = period_for_report(request.user, pk)
     county = period.county
     exact = access.sees_exact_figures(request.user, county)
@@ -97,7 +98,7 @@ def report_preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def report_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     period = period_for_report(request.user, pk)
     shared = _shared(request, period)
     with translation.override(_language(request)):
@@ -111,7 +112,7 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def report_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+def report_xlsx(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     period = period_for_report(request.user, pk)
     shared = _shared(request, period)
     with translation.override(_language(request)):
@@ -125,7 +126,7 @@ def report_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def report_summary_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def report_summary_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     period = period_for_report(request.user, pk)
     access.require(access.can_manage_county(request.user, period.county))
     stored = PeriodReport.objects.filter(period=period).first()
@@ -153,7 +154,7 @@ def report_summary_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def report_finalise(request: HttpRequest, pk: int) -> HttpResponse:
+def report_finalise(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     period = period_for_report(request.user, pk, finalise=True)
     form = FinaliseForm(request.POST)
     if not form.is_valid():
@@ -191,7 +192,7 @@ def report_finalise(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def final_report_download(request: HttpRequest, pk: int) -> HttpResponse:
+def final_report_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     final = final_report_for_user(request.user, pk)
     period = final.period
     data = bytes(final.pdf)
@@ -248,21 +249,21 @@ def _national_report(request: HttpRequest, start: str) -> dict:
 
 @require_safe
 @login_required
-def national_report_list(request: HttpRequest) -> HttpResponse:
+def national_report_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_national(request.user)
     return render(request, "krat/report_national_list.html", {"periods": selectors.national_periods()})
 
 
 @require_safe
 @login_required
-def national_report(request: HttpRequest, start: str) -> HttpResponse:
+def national_report(request: AuthenticatedHttpRequest, start: str) -> HttpResponse:
     report = _national_report(request, start)
     return render(request, "krat/report_national.html", {"report": report, "start": start})
 
 
 @require_safe
 @login_required
-def national_report_pdf(request: HttpRequest, start: str) -> HttpResponse:
+def national_report_pdf(request: AuthenticatedHttpRequest, start: str) -> HttpResponse:
     with translation.override(_language(request)):
         report = _national_report(request, start)
         pdf = documents.national_pdf(report)
@@ -272,7 +273,7 @@ def national_report_pdf(request: HttpRequest, start: str) -> HttpResponse:
 
 @require_safe
 @login_required
-def national_report_xlsx(request: HttpRequest, start: str) -> HttpResponse:
+def national_report_xlsx(request: AuthenticatedHttpRequest, start: str) -> HttpResponse:
     with translation.override(_language(request)):
         report = _national_report(request, start)
         content = national_workbook(report)

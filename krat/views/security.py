@@ -26,6 +26,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from krat import services, two_factor
 from krat.forms import add_errors
+from krat.http import AuthenticatedHttpRequest
 
 
 class CodeForm(forms.Form):
@@ -55,7 +56,7 @@ def code_first(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
 
 @require_safe
 @login_required
-def security(request: HttpRequest) -> HttpResponse:
+def security(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     return render(
         request,
@@ -66,7 +67,7 @@ def security(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @code_first
-def enrol(request: HttpRequest) -> HttpResponse:
+def enrol(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -93,7 +94,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def verify(request: HttpRequest) -> HttpResponse:
+def verify(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not two_factor.is_enrolled(request.user) or request.user.is_verified():
         return redirect("krat:home")
     form = CodeForm(request.POST or None)
@@ -113,7 +114,7 @@ def verify(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @code_first
-def recovery_codes(request: HttpRequest) -> HttpResponse:
+def recovery_codes(request: AuthenticatedHttpRequest) -> HttpResponse:
     try:
         codes = two_factor.recovery_codes_renew(request=request)
     except ValidationError as error:
@@ -124,7 +125,7 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @code_first
-def disable(request: HttpRequest) -> HttpResponse:
+def disable(request: AuthenticatedHttpRequest) -> HttpResponse:
     try:
         two_factor.disable(request=request)
     except ValidationError as error:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from krat import access
 from krat.concurrency import posted_version
 from krat.forms import add_errors
+from krat.http import AuthenticatedHttpRequest
 from krat.models import Institution, PeriodSubmission, ReportingPeriod, User
 from krat.periods import current_period
 from krat.submissions import reminders, selectors, services
@@ -44,7 +45,7 @@ def _message(error: ValidationError) -> str:
 
 @require_safe
 @login_required
-def submission_todo(request: HttpRequest, slug: str) -> HttpResponse:
+def submission_todo(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     county = access.county_for_user(request.user, slug)
     rows = selectors.submission_todo(user=request.user) if request.user.county_id == county.pk else []
     return render(
@@ -61,7 +62,7 @@ def submission_todo(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 @login_required
-def submission_board_current(request: HttpRequest, slug: str) -> HttpResponse:
+def submission_board_current(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     county = access.county_for_user(request.user, slug)
     access.require(access.can_read_whole_county(request.user, county))
     period = current_period(county)
@@ -80,7 +81,7 @@ def _period_for_reader(request: HttpRequest, pk: int) -> ReportingPeriod:
 
 @require_safe
 @login_required
-def submission_board(request: HttpRequest, pk: int) -> HttpResponse:
+def submission_board(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     period = _period_for_reader(request, pk)
     county = period.county
     return render(
@@ -98,7 +99,7 @@ def submission_board(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def submission_remind(request: HttpRequest, pk: int) -> HttpResponse:
+def submission_remind(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     period = _period_for_reader(request, pk)
     access.require(can_review(request.user, period.county))
     try:
@@ -128,7 +129,7 @@ def submission_remind(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def submission_open(request: HttpRequest, pk: int, institution_pk: int) -> HttpResponse:
+def submission_open(request: AuthenticatedHttpRequest, pk: int, institution_pk: int) -> HttpResponse:
     """An institution's report for a period: shown if it exists; "not started" otherwise,
     with a button (POST) that creates it for those who write for the institution."""
     period = get_object_or_404(ReportingPeriod.objects.select_related("county"), pk=pk)
@@ -162,7 +163,7 @@ def submission_open(request: HttpRequest, pk: int, institution_pk: int) -> HttpR
 
 @require_safe
 @login_required
-def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def submission_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     submission = submission_for_user(request.user, pk)
     county = submission.period.county
     reviewer = can_review(request.user, county)
@@ -187,7 +188,7 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def submission_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def submission_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     submission = submission_for_user(request.user, pk, write=True)
     refusal = services.submission_edit_refusal(submission=submission, user=request.user)
     if refusal is not None and request.method != "POST":
@@ -235,7 +236,7 @@ def _review(request: HttpRequest, pk: int, action) -> HttpResponse:
 
 @require_POST
 @login_required
-def submission_return(request: HttpRequest, pk: int) -> HttpResponse:
+def submission_return(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     def action(submission):
         services.submission_return(
             submission=submission,
@@ -250,7 +251,7 @@ def submission_return(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def submission_approve(request: HttpRequest, pk: int) -> HttpResponse:
+def submission_approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     def action(submission):
         services.submission_approve(
             submission=submission, user=request.user, expected_version=posted_version(request.POST)
@@ -262,7 +263,7 @@ def submission_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def submission_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+def submission_reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     def action(submission):
         services.submission_reopen(
             submission=submission, user=request.user, reason=request.POST.get("reason", "")

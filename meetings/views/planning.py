@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from krat import access
 from krat.audit import log_download
+from krat.http import AuthenticatedHttpRequest
 from krat.views.common import record_form_view
 from meetings import selectors, services
 from meetings.access import can_update_decision_status, meeting_for_user
@@ -24,7 +25,7 @@ from meetings.views.common import detail_url, error_messages, meeting_filters
 
 @require_safe
 @login_required
-def meeting_list(request: HttpRequest, slug: str) -> HttpResponse:
+def meeting_list(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     county = access.county_for_user(request.user, slug)
     form, filters = meeting_filters(request, county)
     page = Paginator(selectors.meeting_list(county, filters), selectors.MAX_LIST).get_page(
@@ -46,7 +47,7 @@ def meeting_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 @login_required
-def decisions_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
+def decisions_xlsx(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     county = access.county_for_user(request.user, slug)
     _form, filters = meeting_filters(request, county)
     content = decisions_workbook(selectors.decisions_for_export(county, filters))
@@ -64,7 +65,7 @@ def _save_meeting(meeting, form):
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def meeting_create(request: HttpRequest, slug: str) -> HttpResponse:
+def meeting_create(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     county = access.county_for_user(request.user, slug, manage=True)
     form = MeetingForm(request.POST or None, county=county)
     if not form.is_bound:
@@ -82,7 +83,7 @@ def meeting_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for_user(request.user, pk, manage=True)
     return record_form_view(
         request,
@@ -97,7 +98,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for_user(request.user, pk)
     user, county = request.user, meeting.county
     record = selectors.meeting_record(meeting)
@@ -122,7 +123,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def meeting_status(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for_user(request.user, pk, manage=True)
     try:
         services.meeting_set_status(meeting=meeting, status=request.POST.get("status", ""))
@@ -137,7 +138,7 @@ def meeting_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def invitations_send(request: HttpRequest, pk: int) -> HttpResponse:
+def invitations_send(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for_user(request.user, pk, manage=True)
     try:
         sent = services.invitations_send(meeting=meeting)
