@@ -111,6 +111,8 @@ class Meeting(Versioned):
         verbose_name=_("approved by"),
     )
     history = HistoricalRecords()
+    # Set on an instance before save() to label (and attribute) the history row it writes.
+    _change_reason: str
 
     class Meta:
         verbose_name = _("meeting")

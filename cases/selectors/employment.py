@@ -15,9 +15,10 @@ from cases.selectors.figures import EMPLOYMENT, employment_figures, period_cells
 from cases.selectors.reporting import PeriodReference, period_reference, reporting_institutions
 from krat import charts
 from krat.models import County, Institution, ReportingPeriod
+from krat.models.base import field_label
 from krat.suppression import exact, withheld
 
-STAGE_LABELS = {name: EmploymentFunnel._meta.get_field(name).verbose_name for name in EmploymentFunnel.STAGES}
+STAGE_LABELS = {name: field_label(EmploymentFunnel, name) for name in EmploymentFunnel.STAGES}
 # The stages in the funnel's order: after the interview, "assessed" (the sum of the three
 # assessment outcomes that follow it) is shown before them.
 FUNNEL = [*EmploymentFunnel.STAGES[:2], "assessed", *EmploymentFunnel.STAGES[2:]]

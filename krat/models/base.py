@@ -3,9 +3,12 @@
 import hashlib
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from krat.inputs import NeutralisesBidi
+
+StrOrPromise = str | Promise
 
 
 class Versioned(NeutralisesBidi, models.Model):
@@ -51,3 +54,14 @@ class StoredPdf(models.Model):
     def is_intact(self) -> bool:
         """The stored bytes still match the checksum taken when they were stored."""
         return self.checksum(bytes(self.pdf)) == self.sha256
+
+
+def field_label(model: type[models.Model], name: str) -> StrOrPromise:
+    """The verbose name of `model`'s concrete field `name`, lazy as the model declares it.
+
+    Raises FieldDoesNotExist for an unknown name and TypeError for a relation's reverse
+    side, which has no verbose name."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise TypeError(f"{model.__name__}.{name} is not a concrete field")
+    return field.verbose_name

@@ -106,6 +106,8 @@ class PeriodSubmission(Versioned):
     )
     return_comment = models.TextField(_("comment of the secretariat"), blank=True)
     history = HistoricalRecords()
+    # Set on an instance before save() to label (and attribute) the history row it writes.
+    _change_reason: str
 
     class Meta:
         verbose_name = _("period submission")

@@ -46,6 +46,9 @@ class User(Versioned, AbstractUser):
     job_title = models.CharField(_("job title"), max_length=120, blank=True)
     phone = models.CharField(_("work phone"), max_length=40, blank=True)
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    # Set on an instance before save() to label (and attribute) the history row it writes.
+    _change_reason: str
+    _history_user: "User"
 
     class Meta:
         verbose_name = _("user")

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from krat.collation import albanian
 from krat.membership import member_in_period, period_members
 from krat.models import County, Institution, PeriodSubmission, ReportingPeriod, SubmissionState, User
+from krat.models.base import field_label
 from krat.submissions.parts import PartStatus, part_statuses
 from krat.submissions.rules import can_edit_submission
 
@@ -111,7 +112,7 @@ def _rows(
         period_marks = {s.institution_id: marks.get((period_id, s.institution_id), set()) for s in group}
         for institution_id, found in part_statuses(group, period_marks).items():
             statuses[(period_id, institution_id)] = found
-    labels = {name: str(PeriodSubmission._meta.get_field(name).verbose_name) for name in _section_names()}
+    labels = {name: str(field_label(PeriodSubmission, name)) for name in _section_names()}
     for submission in submissions:
         key = (submission.period.pk, submission.institution.pk)
         rows.append(
