@@ -9,6 +9,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
@@ -24,13 +25,16 @@ from actionplan.models import (
     activity_state,
 )
 from krat.collation import sort_key
-from krat.models import County, ReportingPeriod
+from krat.models import County, ReportingPeriod, User
 from krat.selectors import DashboardPanel
+
+if TYPE_CHECKING:
+    from krat.charts import Chart
 
 STATES = [ActivityState.DONE, ActivityState.ON_TRACK, ActivityState.OVERDUE, ActivityState.CANCELLED]
 
 
-def plan_list(county: County) -> list[dict]:
+def plan_list(county: County) -> list[dict[str, Any]]:
     from django.db.models import Count
 
     return list(
@@ -67,14 +71,15 @@ class Tally:
     """Counts of activities in each state; the four parts add up to `total`."""
 
     label: str
-    key: object = None
+    # A lead institution's or pillar's id, or an objective's {"pillar": its pillar's name}.
+    key: Any = None
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATES, 0))
 
     @property
     def total(self) -> int:
         return sum(self.counts.values())
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         total = self.total
         return {
             "key": self.key,
@@ -104,7 +109,9 @@ def _progress_as_of(activity_ids: list[int], period: ReportingPeriod | None) -> 
     return latest
 
 
-def plan_rows(plan: ActionPlan, *, period: ReportingPeriod | None, today: datetime.date) -> list[dict]:
+def plan_rows(
+    plan: ActionPlan, *, period: ReportingPeriod | None, today: datetime.date
+) -> list[dict[str, Any]]:
     """Every activity of the plan with its status and state as of `period` (3 queries)."""
     activities = list(
         plan.activities.select_related("objective__pillar", "lead_institution")
@@ -160,7 +167,9 @@ def _plain_amount(value: Decimal | None) -> int | float | None:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def plan_state_rows(plan: ActionPlan, *, period: ReportingPeriod | None, today: datetime.date) -> list[dict]:
+def plan_state_rows(
+    plan: ActionPlan, *, period: ReportingPeriod | None, today: datetime.date
+) -> list[dict[str, Any]]:
     """What `summarise` needs of `plan_rows`, read as plain values (2 queries, no model
     instances, no partners): for the dashboard and the overview, which show only tallies."""
     activities = plan.activities.order_by(
@@ -216,7 +225,7 @@ def plan_state_rows(plan: ActionPlan, *, period: ReportingPeriod | None, today: 
     return rows
 
 
-def summarise(rows: list[dict]) -> dict:
+def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
     """Tallies of plan rows: overall, by objective and by lead institution, and the overdue list."""
     overall = Tally(label=_("Whole plan"))
     by_pillar: dict[int, Tally] = {}
@@ -272,7 +281,9 @@ def plan_for_year(county: County, year: int) -> ActionPlan | None:
     return ActionPlan.objects.filter(county=county, year=year).select_related("county").first()
 
 
-def plan_progress(county: County, *, period: ReportingPeriod, today: datetime.date | None = None) -> dict:
+def plan_progress(
+    county: County, *, period: ReportingPeriod, today: datetime.date | None = None
+) -> dict[str, Any]:
     """The plan progress of the period's year, as of `period`: for the period report.
 
     Plain data only: {"plan": {...} | None, "period": {...}, "today": date, "totals": {...},
@@ -292,7 +303,7 @@ def plan_progress(county: County, *, period: ReportingPeriod, today: datetime.da
     }
 
 
-def plan_overview(plan: ActionPlan, period: ReportingPeriod | None) -> dict:
+def plan_overview(plan: ActionPlan, period: ReportingPeriod | None) -> dict[str, Any]:
     """The overview page's tallies and charts of the plan as of `period`, as of today."""
     summary = summarise(plan_state_rows(plan, period=period, today=timezone.localdate()))
     has_rows = summary["totals"]["total"] > 0
@@ -304,13 +315,13 @@ def plan_overview(plan: ActionPlan, period: ReportingPeriod | None) -> dict:
 
 
 def progress_chart(
-    summary: dict,
+    summary: dict[str, Any],
     *,
     by: str = "objective",
     title: str | None = None,
     width: int = 720,
     label_width: int = 260,
-):
+) -> Chart:
     """The stacked bar chart of a summary: one bar per objective, pillar or lead institution
     (`by`), coloured by state. The same chart serves the page (`.svg`) and the PDF (`.data_uri`)."""
     from krat.charts import PALETTE, Series, hbar_chart
@@ -343,7 +354,7 @@ def progress_chart(
 # --- One activity ---------------------------------------------------------------------------
 
 
-def activity_detail(activity: Activity, *, today: datetime.date) -> dict:
+def activity_detail(activity: Activity, *, today: datetime.date) -> dict[str, Any]:
     """An activity's progress in every period of its plan's year, with partners' comments."""
     periods = plan_periods(activity.plan)
     reports = {
@@ -354,7 +365,7 @@ def activity_detail(activity: Activity, *, today: datetime.date) -> dict:
     for comment in ProgressComment.objects.filter(activity=activity).select_related("institution", "author"):
         comments[comment.period_id].append(comment)
     rows = []
-    carried = ProgressStatus.NOT_STARTED
+    carried: str = ProgressStatus.NOT_STARTED
     for period in periods:
         report = reports.get(period.pk)
         if report:
@@ -397,7 +408,7 @@ def upcoming_events(county: County, *, today: datetime.date, limit: int = 3) -> 
     )
 
 
-def month_grid(county: County, *, year: int, month: int) -> list[list[dict]]:
+def month_grid(county: County, *, year: int, month: int) -> list[list[dict[str, Any]]]:
     """Weeks (Monday first) of the month, each day with its events; days of the
     neighbouring months fill the first and last week."""
     import calendar
@@ -429,7 +440,9 @@ def public_events(county: County) -> list[AwarenessEvent]:
 # --- Dashboard -------------------------------------------------------------------------------
 
 
-def dashboard_panel(*, user, county, period, today: datetime.date | None = None) -> DashboardPanel:
+def dashboard_panel(
+    *, user: User, county: County, period: ReportingPeriod | None, today: datetime.date | None = None
+) -> DashboardPanel:
     """The current year's plan at a glance, with its chart, and the next three events."""
     today = today or timezone.localdate()
     plan = plan_for_year(county, today.year)

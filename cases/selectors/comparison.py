@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q, Subquery
 
@@ -44,7 +45,7 @@ def comparison_periods(period: ReportingPeriod) -> Comparison:
     )
 
 
-def period_info(period: ReportingPeriod | None) -> dict | None:
+def period_info(period: ReportingPeriod | None) -> dict[str, Any] | None:
     if period is None:
         return None
     return {"pk": period.pk, "label": period.label, "start": period.start_date, "end": period.end_date}

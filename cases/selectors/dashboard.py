@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
@@ -26,7 +28,7 @@ def dashboard_panel(*, user, county, period) -> DashboardPanel:
     )
 
 
-def _exact(period) -> dict:
+def _exact(period) -> dict[str, Any]:
     """Three sums: nothing is hidden, so no pattern is needed. A sum of nothing entered
     (victims, employment) has no value; interventions are events, so none counts 0."""
     victims = VictimReport.objects.filter(period=period).aggregate(
@@ -43,7 +45,7 @@ def _exact(period) -> dict:
     return {key: exact(n) for key, n in {**victims, **street, **employment}.items()}
 
 
-def _shared(county, period) -> dict:
+def _shared(county, period) -> dict[str, Any]:
     period.county = county  # the builders need not read the county again
     age_groups = {county.pk: age_groups_for(county)}  # read once for the three kinds
     (victims,) = period_cells(VICTIMS, [period], suppressed=True, age_groups=age_groups)

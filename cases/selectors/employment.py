@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -80,7 +81,7 @@ def employment_summary(
     suppressed: bool,
     institution: Institution | None = None,
     reference: PeriodReference | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """The employment path of the period: each stage's total (with the comparisons), and
     each stage by group, sex and age group; the funnel as a chart. Each period's counts
     are hidden by its own pattern (`cases.selectors.figures`). `reference`: what the

@@ -4,6 +4,7 @@ them) and the period's summary by month, place, origin, sex and age, activity an
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -37,7 +38,7 @@ def intervention_queryset(county: County, period: ReportingPeriod, institution: 
 
 def street_children_summary(
     county: County, period: ReportingPeriod, *, suppressed: bool, reference: PeriodReference | None = None
-) -> dict:
+) -> dict[str, Any]:
     """Children met in the period: by month (tourist season marked), place, municipality of
     origin, sex and age, activity, action; the origins that repeat; and the comparisons.
     Each period's counts are hidden by its own pattern (`cases.selectors.figures`), the

@@ -4,6 +4,8 @@ warnings compare with."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Avg
 from django.utils.translation import gettext
 
@@ -71,7 +73,7 @@ def victim_grid_shown(stored: dict, categories: dict, k: int, *, suppressed: boo
     return statuses
 
 
-def _countries(status: str, shown: list, suppressed: bool) -> dict:
+def _countries(status: str, shown: list, suppressed: bool) -> dict[str, Any]:
     """Foreign victims by country, each period's column. Exact: every country entered
     ("—" in a period where it was not). For sharing: the countries with k or more in some period shown, and "other
     countries" (those with fewer, together); a country counted there in one period shows
@@ -120,7 +122,7 @@ def _countries(status: str, shown: list, suppressed: bool) -> dict:
     return {"key": country, "label": str(Dimension.COUNTRY.label), "rows": rows}
 
 
-def _not_entered_row(status: str, dimension: str, shown: list) -> list[dict]:
+def _not_entered_row(status: str, dimension: str, shown: list) -> list[dict[str, Any]]:
     """The part of the total whose category was left empty, as a row of its own — only
     where some column has one (a row of zeros and "—" would say nothing)."""
     values = [s[1][(status, dimension, NOT_ENTERED)] if s else None for s in shown]
@@ -140,7 +142,7 @@ def victims_summary(
     suppressed: bool,
     institution: Institution | None = None,
     reference: PeriodReference | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """The period's victims figures, summed over the county's institutions (or one),
     with the previous period and the same period a year earlier beside each figure —
     each period's counts hidden by that period's own pattern (`cases.selectors.figures`).

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -135,7 +135,7 @@ def _section_names() -> list[str]:
     return SECTIONS
 
 
-def _with_marks(queryset):
+def _with_marks(queryset: QuerySet[PeriodSubmission]) -> QuerySet[PeriodSubmission]:
     return queryset.select_related("reviewed_by", "submitted_by").prefetch_related(
         Prefetch("parts_nothing_to_report")
     )
@@ -221,7 +221,7 @@ def dashboard_panel(*, user: User, county: County, period: ReportingPeriod | Non
     from krat import access
     from krat.selectors import DashboardPanel
 
-    context: dict = {"county": county, "period": period}
+    context: dict[str, Any] = {"county": county, "period": period}
     own = user.institution if user.institution_id and user.county_id == county.pk else None
     if period is not None:
         if own is not None and not access.can_read_whole_county(user, county):
