@@ -1,13 +1,20 @@
 """Abstract bases shared by domain models."""
 
 import hashlib
+from typing import TYPE_CHECKING
 
 from django.db import models
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from krat.inputs import NeutralisesBidi
 
+if TYPE_CHECKING:
+    # The stubs' name for what gettext_lazy returns; at run time it is a Promise.
+    from django.utils.functional import _StrPromise as Promise
+else:
+    from django.utils.functional import Promise
+
+#: A label: a string, or a lazy translation of one.
 StrOrPromise = str | Promise
 
 
