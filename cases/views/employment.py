@@ -3,6 +3,8 @@ its spreadsheet import and template, and the export."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,6 +27,7 @@ from cases.views.exports import export_mode, export_response, log_export
 from cases.views.imports import upload_page
 from krat import spreadsheets as xl
 from krat.http import AuthenticatedHttpRequest
+from krat.models.base import field_label
 
 
 @require_safe
@@ -40,11 +43,11 @@ def employment(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def employment_entry(request: AuthenticatedHttpRequest, pk: int, institution: int) -> HttpResponse:
     period = cases_access.period_for_user(request.user, pk)
-    institution = cases_access.institution_for_entry(request.user, period, institution, DataKind.EMPLOYMENT)
+    entry_for = cases_access.institution_for_entry(request.user, period, institution, DataKind.EMPLOYMENT)
     age_groups = [g for g in age_groups_for(period.county) if g.is_working_age]
     formset = EmploymentFormSet(
         request.POST or None,
-        queryset=EmploymentFunnel.objects.filter(period=period, institution=institution).select_related(
+        queryset=EmploymentFunnel.objects.filter(period=period, institution=entry_for).select_related(
             "age_group"
         ),
         form_kwargs={"age_groups": age_groups},
@@ -54,9 +57,9 @@ def employment_entry(request: AuthenticatedHttpRequest, pk: int, institution: in
         request.POST or None,
         initial=None
         if request.method == "POST"
-        else {"stamp": employment_stamp(period=period, institution=institution)},
+        else {"stamp": employment_stamp(period=period, institution=entry_for)},
     )
-    errors = []
+    errors: Sequence[object] = []  # the messages shown above the grid
     if request.method == "POST":
         if period.is_closed:
             raise PermissionDenied
@@ -67,13 +70,14 @@ def employment_entry(request: AuthenticatedHttpRequest, pk: int, institution: in
             for form in formset.forms:
                 if not form.has_changed() and form.instance.pk is None:
                     continue
-                if formset.can_delete and formset._should_delete_form(form):
+                # Django's own deletion test (private, so the stubs leave it out).
+                if formset.can_delete and formset._should_delete_form(form):  # type: ignore[attr-defined]
                     continue
                 rows.append(form.save(commit=False))
             try:
                 employment_save(
                     period=period,
-                    institution=institution,
+                    institution=entry_for,
                     rows=rows,
                     expected_stamp=stamp_form.cleaned_data["stamp"],
                 )
@@ -81,8 +85,8 @@ def employment_entry(request: AuthenticatedHttpRequest, pk: int, institution: in
                 errors = error.messages
             else:
                 messages.success(request, _("The employment figures were saved."))
-                return redirect("cases:employment_entry", pk=period.pk, institution=institution.pk)
-    comparison = employment_summary(period.county, period, suppressed=False, institution=institution)
+                return redirect("cases:employment_entry", pk=period.pk, institution=entry_for.pk)
+    comparison = employment_summary(period.county, period, suppressed=False, institution=entry_for)
     return render(
         request,
         "cases/employment_entry.html",
@@ -92,10 +96,10 @@ def employment_entry(request: AuthenticatedHttpRequest, pk: int, institution: in
             "employment",
             formset=formset,
             stamp_form=stamp_form,
-            institution=institution,
+            institution=entry_for,
             errors=errors,
             comparison=comparison,
-            stage_labels=[EmploymentFunnel._meta.get_field(s).verbose_name for s in EmploymentFunnel.STAGES],
+            stage_labels=[field_label(EmploymentFunnel, s) for s in EmploymentFunnel.STAGES],
         ),
         status=400 if request.method == "POST" else 200,
     )
@@ -105,14 +109,14 @@ def employment_entry(request: AuthenticatedHttpRequest, pk: int, institution: in
 @login_required
 def employment_import(request: AuthenticatedHttpRequest, pk: int, institution: int) -> HttpResponse:
     period = cases_access.period_for_user(request.user, pk)
-    institution = cases_access.institution_for_entry(request.user, period, institution, DataKind.EMPLOYMENT)
+    entry_for = cases_access.institution_for_entry(request.user, period, institution, DataKind.EMPLOYMENT)
     age_groups = age_groups_for(period.county)
 
     def handle(data: bytes, stamps: dict[str, int]) -> int:
         return sheets.employment_import(
             data,
             period=period,
-            institution=institution,
+            institution=entry_for,
             age_groups=age_groups,
             expected_stamp=stamps["stamp"],
         )
@@ -121,10 +125,10 @@ def employment_import(request: AuthenticatedHttpRequest, pk: int, institution: i
         request,
         period,
         handle,
-        reverse("cases:employment_entry", args=[period.pk, institution.pk]),
-        stamps={"stamp": employment_stamp(period=period, institution=institution)},
+        reverse("cases:employment_entry", args=[period.pk, entry_for.pk]),
+        stamps={"stamp": employment_stamp(period=period, institution=entry_for)},
         section="employment",
-        institution=institution,
+        institution=entry_for,
         template_url=reverse("cases:employment_template", args=[period.pk]),
     )
 

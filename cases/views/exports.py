@@ -9,9 +9,11 @@ from django.utils.translation import gettext as _
 from krat import access
 from krat import spreadsheets as xl
 from krat.audit import log_download
+from krat.http import AuthenticatedHttpRequest
+from krat.models import County, Institution
 
 
-def export_mode(request, county) -> tuple[bool, object]:
+def export_mode(request: AuthenticatedHttpRequest, county: County) -> tuple[bool, Institution | None]:
     """(suppressed, institution): the secretariat and the chair choose shared (hidden small
     numbers) or internal; a representative exports its own institution's figures exact;
     observers export hidden small numbers."""

@@ -123,9 +123,10 @@ def street_import(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     chosen = institutions[0]
     if len(institutions) > 1 and request.POST.get("institution"):
-        chosen = next((i for i in institutions if str(i.pk) == request.POST["institution"]), None)
-        if chosen is None:
+        picked = next((i for i in institutions if str(i.pk) == request.POST["institution"]), None)
+        if picked is None:
             raise PermissionDenied
+        chosen = picked
     age_groups = age_groups_for(period.county)
 
     def handle(data: bytes, _stamps: dict) -> int:  # new interventions only: nothing to overwrite

@@ -47,9 +47,9 @@ def victims(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def victims_entry(request: AuthenticatedHttpRequest, pk: int, institution: int) -> HttpResponse:
     period = cases_access.period_for_user(request.user, pk)
-    institution = cases_access.institution_for_entry(request.user, period, institution, DataKind.VICTIMS)
+    entry_for = cases_access.institution_for_entry(request.user, period, institution, DataKind.VICTIMS)
     age_groups = age_groups_for(period.county)
-    stored = victim_grid_values(period=period, institution=institution)
+    stored = victim_grid_values(period=period, institution=entry_for)
     form = VictimGridForm(request.POST or None, age_groups=age_groups, stored=stored)
     warnings = []
     if request.method == "POST":
@@ -58,7 +58,7 @@ def victims_entry(request: AuthenticatedHttpRequest, pk: int, institution: int) 
         if form.is_valid():
             try:
                 warnings = victim_grid_save(
-                    period=period, institution=institution, grids=form.grids, versions=form.versions()
+                    period=period, institution=entry_for, grids=form.grids, versions=form.versions()
                 )
             except ValidationError as error:
                 add_errors(form, error)
@@ -66,11 +66,11 @@ def victims_entry(request: AuthenticatedHttpRequest, pk: int, institution: int) 
                 messages.success(request, _("The victims grid was saved."))
                 for warning in warnings:
                     messages.warning(request, warning.message)
-                return redirect("cases:victims_entry", pk=period.pk, institution=institution.pk)
+                return redirect("cases:victims_entry", pk=period.pk, institution=entry_for.pk)
     else:
         totals = {status: grid["total"] for status, grid in stored.items()}
-        warnings = outlier_warnings(period=period, institution=institution, totals=totals)
-    comparison = victims_summary(period.county, period, suppressed=False, institution=institution)
+        warnings = outlier_warnings(period=period, institution=entry_for, totals=totals)
+    comparison = victims_summary(period.county, period, suppressed=False, institution=entry_for)
     return render(
         request,
         "cases/victims_entry.html",
@@ -79,7 +79,7 @@ def victims_entry(request: AuthenticatedHttpRequest, pk: int, institution: int) 
             period,
             "victims",
             form=form,
-            institution=institution,
+            institution=entry_for,
             warnings=warnings,
             comparison=comparison,
         ),
@@ -91,15 +91,13 @@ def victims_entry(request: AuthenticatedHttpRequest, pk: int, institution: int) 
 @login_required
 def victims_import(request: AuthenticatedHttpRequest, pk: int, institution: int) -> HttpResponse:
     period = cases_access.period_for_user(request.user, pk)
-    institution = cases_access.institution_for_entry(request.user, period, institution, DataKind.VICTIMS)
+    entry_for = cases_access.institution_for_entry(request.user, period, institution, DataKind.VICTIMS)
     age_groups = age_groups_for(period.county)
 
     def handle(data: bytes, stamps: dict[str, int]) -> int:
         grids = sheets.victims_import(data, age_groups)
         versions = {status: stamps[f"{status}-version"] for status in VictimStatus.values}
-        for warning in victim_grid_save(
-            period=period, institution=institution, grids=grids, versions=versions
-        ):
+        for warning in victim_grid_save(period=period, institution=entry_for, grids=grids, versions=versions):
             messages.warning(request, warning.message)
         return sum(len(g.cells) + 2 for g in grids.values()) // len(grids)
 
@@ -107,13 +105,13 @@ def victims_import(request: AuthenticatedHttpRequest, pk: int, institution: int)
         request,
         period,
         handle,
-        reverse("cases:victims_entry", args=[period.pk, institution.pk]),
+        reverse("cases:victims_entry", args=[period.pk, entry_for.pk]),
         stamps={
             f"{status}-version": version
-            for status, version in victim_grid_versions(period=period, institution=institution).items()
+            for status, version in victim_grid_versions(period=period, institution=entry_for).items()
         },
         section="victims",
-        institution=institution,
+        institution=entry_for,
         template_url=reverse("cases:victims_template", args=[period.pk]),
     )
 
