@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.http import HttpRequest
+from django.utils.http import content_disposition_header
 
 if TYPE_CHECKING:
     from krat.models import User
@@ -15,3 +16,12 @@ class AuthenticatedHttpRequest(HttpRequest):
     `AnonymousUser`. Only for annotations; Django builds plain `HttpRequest`s."""
 
     user: User
+
+
+def disposition(filename: str, *, attachment: bool = True) -> str:
+    """The Content-Disposition header of a response named `filename`: a download, or shown
+    in the browser when not `attachment`. (Django's helper gives None only without a name.)"""
+    header = content_disposition_header(attachment, filename)
+    if header is None:
+        raise ValueError("a response to name needs a file name")
+    return header

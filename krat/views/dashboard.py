@@ -12,7 +12,7 @@ from krat.http import AuthenticatedHttpRequest
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Send each person to their county; national readers choose one."""
     counties = access.visible_counties(request.user)
-    if request.user.county_id:
+    if request.user.county_id and request.user.county is not None:
         return redirect("krat:dashboard", slug=request.user.county.slug)
     return render(request, "krat/county_list.html", {"counties": selectors.county_list(counties)})
 

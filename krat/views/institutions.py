@@ -1,5 +1,5 @@
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,7 +12,7 @@ from krat.models import Institution, TableMembership
 from krat.views.common import record_form_view
 
 
-def _institution_for_user(request: HttpRequest, pk: int, *, manage: bool) -> Institution:
+def _institution_for_user(request: AuthenticatedHttpRequest, pk: int, *, manage: bool) -> Institution:
     institution = get_object_or_404(Institution.objects.select_related("county"), pk=pk)
     access.require_readable(request.user, institution.county)
     if manage:

@@ -15,6 +15,7 @@ from krat.views.common import record_form_view
 
 
 def _success_url(person: User) -> str:
+    assert person.county is not None  # the people pages list a county's people only
     return reverse("krat:person_list", args=[person.county.slug])
 
 
@@ -66,6 +67,7 @@ def person_create(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
 @login_required
 def person_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     person = access.person_for_manager(request.user, pk)
+    assert person.county is not None  # person_for_manager finds only people of a county
     return record_form_view(
         request,
         form=PersonForm(request.POST or None, instance=person, county=person.county),

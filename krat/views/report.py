@@ -53,7 +53,7 @@ def final_report_for_user(user, pk: int) -> FinalReport:
     return final
 
 
-def _shared(request: HttpRequest, period: ReportingPeriod) -> bool:
+def _shared(request: AuthenticatedHttpRequest, period: ReportingPeriod) -> bool:
     """`?ndarje=1` for sharing, `0` for the table; the county's setting otherwise.
     Whoever does not see exact figures (observers) always gets the shared version."""
     if not access.sees_exact_figures(request.user, period.county):

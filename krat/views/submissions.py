@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -72,7 +72,7 @@ def submission_board_current(request: AuthenticatedHttpRequest, slug: str) -> Ht
     return redirect("krat:submission_board", period.pk)
 
 
-def _period_for_reader(request: HttpRequest, pk: int) -> ReportingPeriod:
+def _period_for_reader(request: AuthenticatedHttpRequest, pk: int) -> ReportingPeriod:
     period = get_object_or_404(ReportingPeriod.objects.select_related("county"), pk=pk)
     access.require_readable(request.user, period.county)
     access.require(access.can_read_whole_county(request.user, period.county))
@@ -222,7 +222,7 @@ def submission_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _review(request: HttpRequest, pk: int, action) -> HttpResponse:
+def _review(request: AuthenticatedHttpRequest, pk: int, action) -> HttpResponse:
     submission = submission_for_user(request.user, pk)
     access.require(can_review(request.user, submission.period.county))
     try:

@@ -8,12 +8,11 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.utils import translation
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from krat.audit import log_download
-from krat.http import AuthenticatedHttpRequest
+from krat.http import AuthenticatedHttpRequest, disposition
 from krat.pdf import pdf_response, render_pdf
 from meetings import selectors, services
 from meetings.access import attachment_for_user, meeting_for_user, minutes_version_for_user
@@ -39,7 +38,7 @@ def invitation_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def meeting_ics(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for_user(request.user, pk)
     response = HttpResponse(selectors.meeting_calendar(meeting), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(True, f"takimi-{meeting.date:%Y-%m-%d}.ics")
+    response["Content-Disposition"] = disposition(f"takimi-{meeting.date:%Y-%m-%d}.ics")
     return response
 
 
@@ -138,7 +137,7 @@ def attachment_create(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 
 @require_safe
 @login_required
-def attachment_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def attachment_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     attachment = attachment_for_user(request.user, pk)
     try:
         handle = attachment.file.open("rb")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -77,7 +77,7 @@ def agenda_item_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
 def attendance_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for_user(request.user, pk, manage=True)
     rows = selectors.attendance_rows(meeting)
-    data = request.POST or None
+    data: QueryDict | None = request.POST or None
     if data is not None and "all_present" in data:
         # One click marks every row present; nothing is saved until the sheet is.
         data = data.copy()
@@ -88,20 +88,20 @@ def attendance_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST" and "all_present" not in request.POST:
         if form.is_valid():
-            data = form.cleaned_data
+            cleaned = form.cleaned_data
             try:
                 services.attendance_record(
                     meeting=meeting,
                     rows=[
                         services.AttendanceRow(
                             institution=row.institution,
-                            status=data[f"status_{row.institution.pk}"],
-                            attendee=data[f"attendee_{row.institution.pk}"],
+                            status=cleaned[f"status_{row.institution.pk}"],
+                            attendee=cleaned[f"attendee_{row.institution.pk}"],
                         )
                         for row in rows
                     ],
-                    guests=data["guests"],
-                    expected_version=data["version"],
+                    guests=cleaned["guests"],
+                    expected_version=cleaned["version"],
                 )
             except ValidationError as error:
                 add_errors(form, error)

@@ -8,13 +8,12 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from krat import access
 from krat.audit import log_download
-from krat.http import AuthenticatedHttpRequest
+from krat.http import AuthenticatedHttpRequest, disposition
 from krat.views.common import record_form_view
 from meetings import selectors, services
 from meetings.access import can_update_decision_status, meeting_for_user
@@ -54,7 +53,7 @@ def decisions_xlsx(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    response["Content-Disposition"] = content_disposition_header(True, f"vendimet-{county.slug}.xlsx")
+    response["Content-Disposition"] = disposition(f"vendimet-{county.slug}.xlsx")
     log_download(request, county=county, what=_("Decisions of the meetings"))
     return response
 
