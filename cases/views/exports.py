@@ -3,7 +3,7 @@ Excel response, and the download log entry."""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 
 from krat import access
@@ -35,7 +35,7 @@ def export_response(fmt: str, name: str, sheet_title: str, headers, rows, extra_
     raise Http404
 
 
-def log_export(request: HttpRequest, period, what: str, suppressed: bool) -> None:
+def log_export(request: AuthenticatedHttpRequest, period, what: str, suppressed: bool) -> None:
     log_download(
         request,
         county=period.county,

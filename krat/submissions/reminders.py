@@ -110,6 +110,7 @@ def _deliver(due: list[_Due], today: datetime.date) -> ReminderRun:
             )
     SubmissionReminder.objects.bulk_create(logs)
     for person, items in per_person.items():
+        assert person.county is not None  # a representative of a member institution has its county
         send_templated_mail(
             to=[person.email],
             template_prefix="email/submission_reminder",

@@ -219,7 +219,7 @@ def _require_national(user) -> None:
         raise PermissionDenied
 
 
-def _log_national(request: HttpRequest, report: dict, what: str) -> None:
+def _log_national(request: AuthenticatedHttpRequest, report: dict, what: str) -> None:
     """The national report carries each county's figures of its period (small numbers
     hidden): a row in each county's download log."""
     log_downloads(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseServerError
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -82,7 +82,7 @@ def minutes_version_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
     return _version_pdf(request, minutes_version_for_user(request.user, pk))
 
 
-def _version_pdf(request: HttpRequest, version: MinutesVersion) -> HttpResponse:
+def _version_pdf(request: AuthenticatedHttpRequest, version: MinutesVersion) -> HttpResponse:
     """The stored PDF in its own language, byte for byte once its checksum is verified;
     in another language, printed from the version's stored data."""
     meeting = version.meeting
