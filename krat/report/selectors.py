@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Hashable, Mapping
+from typing import Any
 
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
@@ -148,7 +150,7 @@ def _meetings(county: County, period: ReportingPeriod) -> dict:
                 }
             )
             continue
-        decisions = [
+        decisions: list[dict[str, Any]] = [
             {
                 "text": d.text,
                 "responsible": d.responsible.name,
@@ -272,12 +274,13 @@ def _awareness(county: County, period: ReportingPeriod, shared: bool) -> dict:
         .prefetch_related("target_groups")
         .order_by("date", "start_time", "pk")
     )
-    held, planned = [], []
+    held_events: list[AwarenessEvent] = []
+    planned_events: list[AwarenessEvent] = []
     for event in events:  # held in the period and planned for the next, in one query
-        (held if event.status == EventStatus.HELD else planned).append(event)
-    held, planned = _event_rows(held), _event_rows(planned)
+        (held_events if event.status == EventStatus.HELD else planned_events).append(event)
+    held, planned = _event_rows(held_events), _event_rows(planned_events)
     # People reached: each event a part, the period's total the line's total.
-    values = {("e", i): row["reached"] for i, row in enumerate(held)}
+    values: dict[Hashable, int] = {("e", i): row["reached"] for i, row in enumerate(held)}
     values["total"] = sum(row["reached"] for row in held)
     cells = present(
         values,
@@ -347,7 +350,7 @@ def _annex(period: ReportingPeriod) -> dict:
 # --- The whole report -------------------------------------------------------------------------------------
 
 
-def final_versions(period: ReportingPeriod, *, exact: bool) -> list[dict]:
+def final_versions(period: ReportingPeriod, *, exact: bool) -> list[Mapping[str, Any]]:
     """The period's finalised versions, newest first; the table's versions (made with
     exact figures) only when the reader sees exact figures (`exact`)."""
     versions = FinalReport.objects.filter(period=period)
@@ -496,26 +499,26 @@ def national_report(start: datetime.date, *, today: datetime.date | None = None)
         )
         .filter(status=MeetingStatus.HELD)
         .values("county_id", "starts_at")
-        .annotate(decisions=Count("decisions"))
+        .annotate(decision_count=Count("decisions"))
     )
     meetings: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     for row in meeting_rows:
         period = windows[row["county_id"]]
         if period.contains(timezone.localdate(row["starts_at"])):
             meetings[row["county_id"]][0] += 1
-            meetings[row["county_id"]][1] += row["decisions"]
+            meetings[row["county_id"]][1] += row["decision_count"]
     events: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for row in AwarenessEvent.objects.filter(
+    for held_row in AwarenessEvent.objects.filter(
         county_id__in=windows.keys(), status=EventStatus.HELD, date__range=(start, last)
     ).values("county_id", "date", "people_reached"):
-        if windows[row["county_id"]].contains(row["date"]):
-            events[row["county_id"]][0] += 1
-            events[row["county_id"]][1] += row["people_reached"] or 0
+        if windows[held_row["county_id"]].contains(held_row["date"]):
+            events[held_row["county_id"]][0] += 1
+            events[held_row["county_id"]][1] += held_row["people_reached"] or 0
     rows = []
     for period in periods:
         county = period.county
         k = county.small_number_threshold
-        counts = {"events": events[county.pk][0], "reached": events[county.pk][1]}
+        counts: dict[Hashable, int] = {"events": events[county.pk][0], "reached": events[county.pk][1]}
         cells = {**present(counts, [], k, suppressed=True), **figures[period.pk]}
         rows.append(
             {
@@ -601,4 +604,4 @@ def _national_plan(periods: list[ReportingPeriod], today: datetime.date) -> dict
             result[period.pk][0] += 1
         elif state == ActivityState.OVERDUE:
             result[period.pk][1] += 1
-    return {pk: tuple(v) for pk, v in result.items()}
+    return {pk: (v[0], v[1]) for pk, v in result.items()}
