@@ -63,12 +63,17 @@ class StoredPdf(models.Model):
         return self.checksum(bytes(self.pdf)) == self.sha256
 
 
-def field_label(model: type[models.Model], name: str) -> StrOrPromise:
-    """The verbose name of `model`'s concrete field `name`, lazy as the model declares it.
+def model_field(model: type[models.Model], name: str) -> models.Field:
+    """`model`'s own field `name` (not a relation's reverse side).
 
-    Raises FieldDoesNotExist for an unknown name and TypeError for a relation's reverse
-    side, which has no verbose name."""
+    Raises FieldDoesNotExist for an unknown name and TypeError for a reverse side."""
     field = model._meta.get_field(name)
     if not isinstance(field, models.Field):
-        raise TypeError(f"{model.__name__}.{name} is not a concrete field")
-    return field.verbose_name
+        raise TypeError(f"{model.__name__}.{name} is not a field of its own")
+    return field
+
+
+def field_label(model: type[models.Model], name: str) -> StrOrPromise:
+    """The verbose name of `model`'s field `name`, lazy as the model declares it
+    (errors as `model_field`)."""
+    return model_field(model, name).verbose_name
