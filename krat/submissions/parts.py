@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from krat.models import Institution, PeriodSubmission
+    from krat.models.base import StrOrPromise
 
 COMPLETE = "complete"
 MISSING = "missing"
@@ -36,7 +37,7 @@ PART_STATES = (COMPLETE, MISSING, NOTHING_TO_REPORT)
 @dataclass(frozen=True)
 class SubmissionPart:
     key: str
-    title: str
+    title: StrOrPromise
     applies_to: Callable[[Institution], bool]
     state: Callable[[PeriodSubmission], str]
     url: Callable[[PeriodSubmission], str]
