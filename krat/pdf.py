@@ -37,6 +37,7 @@ def allowed_roots() -> list[Path]:
     roots = [Path(p) for p in getattr(settings, "STATICFILES_DIRS", [])]
     roots += [Path(settings.STATIC_ROOT), Path(settings.MEDIA_ROOT)]
     app_finder = finders.get_finder("django.contrib.staticfiles.finders.AppDirectoriesFinder")
+    assert isinstance(app_finder, finders.AppDirectoriesFinder)
     roots += [Path(storage.location) for storage in app_finder.storages.values()]
     return [root.resolve() for root in roots]
 
