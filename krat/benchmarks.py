@@ -9,13 +9,24 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.apps import apps
+from django.db import models
 from django.urls import reverse
 
 from krat.choices import Role
 from krat.models import County, PeriodSubmission, ReportingPeriod, SubmissionState, User
 from krat.periods import current_period
+
+T = TypeVar("T")
+
+
+def _found(row: T | None, what: str) -> T:
+    """A row the benchmarks read: the generated data always has one."""
+    if row is None:
+        raise LookupError(f"No {what}: generate the data first (bench/run.py does).")
+    return row
 
 
 @dataclass(frozen=True)
@@ -25,7 +36,7 @@ class Target:
 
 
 def first_county() -> County:
-    return County.objects.filter(institutions__isnull=False).order_by("name").first()
+    return _found(County.objects.filter(institutions__isnull=False).order_by("name").first(), "county")
 
 
 def _secretariat_page(name: str) -> Callable[[], tuple[str, str]]:
@@ -42,7 +53,7 @@ def _secretariat(county: County) -> str:
 
 def _busiest_period(county: County) -> ReportingPeriod:
     """The latest period that has ended: its figures are complete (the current one fills up)."""
-    period = current_period(county)
+    period = _found(current_period(county), "current period")
     earlier = county.periods.filter(end_date__lt=period.start_date).order_by("-start_date").first()
     return earlier or period
 
@@ -63,8 +74,9 @@ def _held_meeting_page(name: str) -> Callable[[], tuple[str, str]]:
         from meetings.models import Meeting
 
         county = first_county()
-        meeting = (
-            Meeting.objects.filter(county=county, status=MeetingStatus.HELD).order_by("-starts_at").first()
+        meeting = _found(
+            Meeting.objects.filter(county=county, status=MeetingStatus.HELD).order_by("-starts_at").first(),
+            "meeting held",
         )
         return reverse(name, args=[meeting.pk]), _secretariat(county)
 
@@ -73,14 +85,14 @@ def _held_meeting_page(name: str) -> Callable[[], tuple[str, str]]:
 
 def _plan_overview() -> tuple[str, str]:
     county = first_county()
-    plan = county.action_plans.order_by("-year").first()
+    plan = _found(county.action_plans.order_by("-year").first(), "action plan")
     return reverse("actionplan:plan_overview", args=[plan.pk]), _secretariat(county)
 
 
 def _calendar_month() -> tuple[str, str]:
     """A month of the tourist season, when the calendar is fullest."""
     county = first_county()
-    plan = county.action_plans.order_by("-year").first()
+    plan = _found(county.action_plans.order_by("-year").first(), "action plan")
     month = f"{plan.year}-{county.tourist_season_start:02d}"
     return f"{reverse('actionplan:event_month', args=[county.slug])}?muaji={month}", _secretariat(county)
 
@@ -135,7 +147,7 @@ class Write:
 
 
 def _open_periods(county: County) -> list[ReportingPeriod]:
-    periods = {current_period(county), _busiest_period(county)}
+    periods = {_found(current_period(county), "current period"), _busiest_period(county)}
     return sorted((p for p in periods if not p.is_closed), key=lambda p: p.start_date)
 
 
@@ -195,8 +207,13 @@ def national_coverage() -> dict:
         if model.__name__.startswith("Historical"):
             continue
         for field in model._meta.get_fields():
-            if field.many_to_one and field.concrete and field.related_model is ReportingPeriod:
-                periods = model.objects.filter(**{f"{field.name}__in": ids}).values_list(
+            if (
+                isinstance(field, models.Field)
+                and field.many_to_one
+                and field.concrete
+                and field.related_model is ReportingPeriod
+            ):
+                periods = model._default_manager.filter(**{f"{field.name}__in": ids}).values_list(
                     field.attname, flat=True
                 )
                 if rows := set(periods.distinct()):
