@@ -23,7 +23,7 @@ from krat.api.base import (
     etag_of,
     versioned_write,
 )
-from krat.models import Institution, Municipality, ReportingPeriod
+from krat.models import County, Institution, Municipality, ReportingPeriod
 
 # --- Awareness events ---------------------------------------------------------------------
 
@@ -35,7 +35,9 @@ class EventSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
         "partners": "county",
         "activity": "plan__county",
     }
-    county = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    county: serializers.SlugRelatedField[County] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
     organiser = serializers.PrimaryKeyRelatedField(
         queryset=Institution.objects.all(),
         required=False,
@@ -160,7 +162,7 @@ class ProgressSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
         model = ActivityProgress
         fields = ["id", "activity", "period", "status", "achieved", "narrative", "updated_at", "version"]
         read_only_fields = ["id", "updated_at", "version"]
-        validators = []  # the one-per-period rule is the model's, checked by the service
+        validators: list[object] = []  # the one-per-period rule is the model's, checked by the service
 
 
 class ProgressUpdateSerializer(ProgressSerializer):

@@ -26,7 +26,7 @@ from actionplan.models import (
     TargetGroup,
 )
 from actionplan.services import target_groups_ensure
-from krat.benchmarks import first_county, secretariat
+from krat.benchmarks import first_county, found, secretariat
 from krat.generate import CountyYear
 from krat.models import Municipality
 
@@ -180,7 +180,7 @@ def _events(part: CountyYear, activities: list[Activity]) -> None:
 
 
 def _latest_plan(county) -> ActionPlan:
-    return ActionPlan.objects.filter(county=county).order_by("-year").first()
+    return found(ActionPlan.objects.filter(county=county).order_by("-year").first(), "action plan")
 
 
 def plan_overview_page() -> tuple[str, str]:

@@ -44,6 +44,8 @@ def calendar_bytes(
 
 def _public_event(item: AwarenessEvent, county: County) -> ical.CalendarEvent:
     zone = ZoneInfo(settings.TIME_ZONE)
+    start: datetime.date  # a moment (a datetime) or, for a whole-day event, a date
+    end: datetime.date
     if item.start_time:
         start = datetime.datetime.combine(item.date, item.start_time, tzinfo=zone)
         if item.end_time:

@@ -17,7 +17,7 @@ from actionplan.models import (
     TargetGroup,
 )
 from krat.concurrency import VersionedFormMixin
-from krat.forms import CountyScopedForm, DateInput, fix_owner
+from krat.forms import CountyScopedForm, DateInput, fix_owner, model_choice_field
 from krat.models import County, Institution, Municipality
 
 
@@ -52,7 +52,7 @@ class ObjectiveForm(VersionedFormMixin, forms.ModelForm):
 
     def __init__(self, *args, plan: ActionPlan, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["pillar"].queryset = plan.pillars.all()
+        model_choice_field(self, "pillar").queryset = plan.pillars.all()
 
 
 class ActivityForm(VersionedFormMixin, forms.ModelForm):
@@ -87,12 +87,15 @@ class ActivityForm(VersionedFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         fix_owner(self, "plan", plan)
         institutions = Institution.objects.filter(county_id=plan.county_id, is_active=True)
-        self.fields["objective"].queryset = Objective.objects.filter(pillar__plan=plan).select_related(
-            "pillar"
+        model_choice_field(self, "objective").queryset = Objective.objects.filter(
+            pillar__plan=plan
+        ).select_related("pillar")
+        # Labels the choices of this form's field only (Django reads it per field instance).
+        model_choice_field(self, "objective").label_from_instance = (  # type: ignore[method-assign]
+            lambda obj: f"{obj.pillar.name} — {obj.name}"
         )
-        self.fields["objective"].label_from_instance = lambda o: f"{o.pillar.name} — {o.name}"
-        self.fields["lead_institution"].queryset = institutions
-        self.fields["partners"].queryset = institutions
+        model_choice_field(self, "lead_institution").queryset = institutions
+        model_choice_field(self, "partners").queryset = institutions
 
 
 class ProgressForm(VersionedFormMixin, forms.ModelForm):
@@ -155,13 +158,16 @@ class EventForm(CountyScopedForm):
     def __init__(self, *args, county: County, organiser: Institution | None = None, **kwargs):
         super().__init__(*args, county=county, **kwargs)
         institutions = Institution.objects.filter(county=county, is_active=True)
-        self.fields["organiser"].queryset = institutions
-        self.fields["partners"].queryset = institutions
-        self.fields["municipality"].queryset = Municipality.objects.filter(county=county)
-        self.fields["target_groups"].queryset = TargetGroup.objects.all()
-        self.fields["activity"].queryset = Activity.objects.filter(plan__county=county).select_related("plan")
-        self.fields["activity"].label_from_instance = lambda a: (
-            f"{a.plan.year} · {a.code} {a.description[:60]}"
+        model_choice_field(self, "organiser").queryset = institutions
+        model_choice_field(self, "partners").queryset = institutions
+        model_choice_field(self, "municipality").queryset = Municipality.objects.filter(county=county)
+        model_choice_field(self, "target_groups").queryset = TargetGroup.objects.all()
+        model_choice_field(self, "activity").queryset = Activity.objects.filter(
+            plan__county=county
+        ).select_related("plan")
+        # Labels the choices of this form's field only (Django reads it per field instance).
+        model_choice_field(self, "activity").label_from_instance = (  # type: ignore[method-assign]
+            lambda obj: f"{obj.plan.year} · {obj.code} {obj.description[:60]}"
         )
         if organiser is not None:
             # Representatives organise for their own institution only: never trust a posted value.

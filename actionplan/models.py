@@ -530,7 +530,11 @@ class AwarenessEvent(Versioned):
                 )
             if self.municipality_id and self.municipality.county_id != self.county_id:
                 add("municipality", _("The municipality is in another county."), "municipality_other_county")
-            if self.activity_id and self.activity.plan.county_id != self.county_id:
+            if (
+                self.activity_id
+                and self.activity is not None
+                and self.activity.plan.county_id != self.county_id
+            ):
                 add("activity", _("The activity belongs to another county's plan."), "activity_other_county")
         if errors:
             raise ValidationError(errors)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +20,7 @@ from krat.collation import sort_key
 from krat.contributions import NationalFigures, ReportContext, ReportSection
 from krat.models import ReportingPeriod
 from krat.spreadsheets import Sheet
-from krat.suppression import Cell, Line, present
+from krat.suppression import Cell, Line, no_value, present
 
 #: When no period follows, "planned for the next period" looks this many months ahead.
 NEXT_MONTHS = 4
@@ -47,7 +48,7 @@ class EventRow:
     organiser: str
     target_groups: list[str]
     status_label: str
-    reached: int  # people reached as entered, 0 when none was given
+    reached: int | None  # people reached as entered; None: no figure was entered
     reached_cell: Cell | None = None  # as shown (held events only)
 
 
@@ -62,6 +63,7 @@ class AwarenessSection:
     held: list[EventRow]  # held in the period
     planned: list[EventRow]  # planned for the next period (`next_window`)
     reached_total: Cell
+    reached_missing: int  # events held without a figure of people reached (not in the total)
     by_group: list[GroupCount]  # events held per target group, most first
     next_window: tuple[datetime.date, datetime.date]
     next_label: str  # the next period's label, "" when none follows yet
@@ -76,7 +78,7 @@ def _event_row(event: AwarenessEvent, reached_cell: Cell | None = None) -> Event
         organiser=event.organiser.name,
         target_groups=[str(g) for g in event.target_groups.all()],
         status_label=event.get_status_display(),
-        reached=event.people_reached or 0,
+        reached=event.people_reached,
         reached_cell=reached_cell,
     )
 
@@ -102,19 +104,25 @@ def awareness_section(context: ReportContext) -> AwarenessSection:
         .prefetch_related("target_groups")
         .order_by("date", "start_time", "pk")
     )
-    held, planned = [], []
+    held: list[AwarenessEvent] = []
+    planned: list[AwarenessEvent] = []
     for event in events:  # held in the period and planned for the next, in one query
         (held if event.status == EventStatus.HELD else planned).append(event)
-    # People reached: each event a part, the period's total the line's total.
-    values = {("e", i): event.people_reached or 0 for i, event in enumerate(held)}
-    values["total"] = sum(event.people_reached or 0 for event in held)
+    # People reached: each event with a figure a part, the period's total the line's total.
+    # An event held without a figure has no value ("—", never 0) and the total says it
+    # covers only the events with one (`reached_missing`).
+    entered = [i for i, event in enumerate(held) if event.people_reached is not None]
+    values: dict[Hashable, int] = {("e", i): held[i].people_reached or 0 for i in entered}
+    values["total"] = sum(held[i].people_reached or 0 for i in entered)
     cells = present(
         values,
-        [Line([("e", i) for i in range(len(held))], "total")],
+        [Line([("e", i) for i in entered], "total")] if entered else [],
         county.small_number_threshold,
         suppressed=context.shared,
     )
-    held_rows = [_event_row(event, cells[("e", i)]) for i, event in enumerate(held)]
+    if held and not entered:
+        cells["total"] = no_value("total")
+    held_rows = [_event_row(event, cells.get(("e", i)) or no_value(("e", i))) for i, event in enumerate(held)]
     by_group: dict[str, int] = defaultdict(int)
     for row in held_rows:
         for group in row.target_groups:
@@ -123,6 +131,7 @@ def awareness_section(context: ReportContext) -> AwarenessSection:
         held=held_rows,
         planned=[_event_row(event) for event in planned],
         reached_total=cells["total"],
+        reached_missing=len(held) - len(entered),
         by_group=[
             GroupCount(label=k, events=v)
             for k, v in sorted(by_group.items(), key=lambda kv: (-kv[1], sort_key(kv[0])))
@@ -295,7 +304,8 @@ def _events(periods: list[ReportingPeriod]) -> dict[int, dict[str, Cell]]:
     """Events held in each county's period and the people they reached, small numbers
     hidden with the county's threshold (one query)."""
     windows = {p.county_id: p for p in periods}
-    counts = {p.pk: {"events": 0, "reached": 0} for p in periods}
+    counts: dict[int, dict[Hashable, int]] = {p.pk: {"events": 0, "reached": 0} for p in periods}
+    entered: set[int] = set()  # the periods with at least one figure of people reached
     first = min(p.start_date for p in periods)
     last = max(p.end_date for p in periods)
     for row in AwarenessEvent.objects.filter(
@@ -304,10 +314,16 @@ def _events(periods: list[ReportingPeriod]) -> dict[int, dict[str, Cell]]:
         period = windows[row["county_id"]]
         if period.contains(row["date"]):
             counts[period.pk]["events"] += 1
-            counts[period.pk]["reached"] += row["people_reached"] or 0
-    return {
+            if row["people_reached"] is not None:
+                entered.add(period.pk)
+                counts[period.pk]["reached"] += row["people_reached"]
+    shown = {
         p.pk: present(counts[p.pk], [], p.county.small_number_threshold, suppressed=True) for p in periods
     }
+    for p in periods:
+        if counts[p.pk]["events"] and p.pk not in entered:
+            shown[p.pk]["reached"] = no_value("reached")  # events held, none with a figure: not 0
+    return shown
 
 
 def _plan_states(periods: list[ReportingPeriod], today: datetime.date) -> dict[int, tuple[int, int]]:

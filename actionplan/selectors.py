@@ -9,6 +9,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
@@ -24,13 +25,16 @@ from actionplan.models import (
     activity_state,
 )
 from krat.collation import sort_key
-from krat.models import County, ReportingPeriod
+from krat.models import County, ReportingPeriod, User
 from krat.selectors import DashboardPanel
+
+if TYPE_CHECKING:
+    from krat.charts import Chart
 
 STATES = [ActivityState.DONE, ActivityState.ON_TRACK, ActivityState.OVERDUE, ActivityState.CANCELLED]
 
 
-def plan_list(county: County) -> list[dict]:
+def plan_list(county: County) -> list[dict[str, Any]]:
     from django.db.models import Count
 
     return list(
@@ -67,14 +71,15 @@ class Tally:
     """Counts of activities in each state; the four parts add up to `total`."""
 
     label: str
-    key: object = None
+    # A lead institution's or pillar's id, or an objective's {"pillar": its pillar's name}.
+    key: Any = None
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATES, 0))
 
     @property
     def total(self) -> int:
         return sum(self.counts.values())
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         total = self.total
         return {
             "key": self.key,
@@ -104,7 +109,9 @@ def _progress_as_of(activity_ids: list[int], period: ReportingPeriod | None) -> 
     return latest
 
 
-def plan_rows(plan: ActionPlan, *, period: ReportingPeriod | None, today: datetime.date) -> list[dict]:
+def plan_rows(
+    plan: ActionPlan, *, period: ReportingPeriod | None, today: datetime.date
+) -> list[dict[str, Any]]:
     """Every activity of the plan with its status and state as of `period` (3 queries)."""
     activities = list(
         plan.activities.select_related("objective__pillar", "lead_institution")
@@ -160,7 +167,9 @@ def _plain_amount(value: Decimal | None) -> int | float | None:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def plan_state_rows(plan: ActionPlan, *, period: ReportingPeriod | None, today: datetime.date) -> list[dict]:
+def plan_state_rows(
+    plan: ActionPlan, *, period: ReportingPeriod | None, today: datetime.date
+) -> list[dict[str, Any]]:
     """What `summarise` needs of `plan_rows`, read as plain values (2 queries, no model
     instances, no partners): for the dashboard and the overview, which show only tallies."""
     return _state_rows(
@@ -171,10 +180,16 @@ def plan_state_rows(plan: ActionPlan, *, period: ReportingPeriod | None, today: 
     )
 
 
-def _state_rows(activities, progress, *, period: ReportingPeriod | None, today: datetime.date) -> list[dict]:
+def _state_rows(
+    activities: QuerySet[Activity],
+    progress: QuerySet[ActivityProgress],
+    *,
+    period: ReportingPeriod | None,
+    today: datetime.date,
+) -> list[dict[str, Any]]:
     """`plan_state_rows` of the `activities` given, with their `progress` reports; each row
     also names its plan ("plan_id", "plan_title", "plan_year")."""
-    activities = activities.order_by(
+    values = activities.order_by(
         "objective__pillar__position", "objective__pillar_id", "objective__position", "objective_id", "code"
     ).values(
         "pk",
@@ -204,7 +219,7 @@ def _state_rows(activities, progress, *, period: ReportingPeriod | None, today: 
             statuses[activity_id] = status  # ordered oldest first: the last one wins
             achieved[activity_id] = _plain_amount(value)  # the last report's: None when it gave none, not 0
     rows = []
-    for activity in activities:
+    for activity in values:
         status = statuses.get(activity["pk"], ProgressStatus.NOT_STARTED)
         state = activity_state(status=status, deadline=activity["deadline"], today=today)
         rows.append(
@@ -233,7 +248,7 @@ def _state_rows(activities, progress, *, period: ReportingPeriod | None, today: 
     return rows
 
 
-def summarise(rows: list[dict]) -> dict:
+def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
     """Tallies of plan rows: overall, by objective and by lead institution, and the overdue list."""
     overall = Tally(label=_("Whole plan"))
     by_pillar: dict[int, Tally] = {}
@@ -289,7 +304,9 @@ def plan_for_year(county: County, year: int) -> ActionPlan | None:
     return ActionPlan.objects.filter(county=county, year=year).select_related("county").first()
 
 
-def plan_progress(county: County, *, period: ReportingPeriod, today: datetime.date | None = None) -> dict:
+def plan_progress(
+    county: County, *, period: ReportingPeriod, today: datetime.date | None = None
+) -> dict[str, Any]:
     """The plan progress of the period's year, as of `period`: for the period report.
 
     Plain data only: {"plan": {...} | None, "period": {...}, "today": date, "totals": {...},
@@ -318,7 +335,7 @@ def plan_progress(county: County, *, period: ReportingPeriod, today: datetime.da
     }
 
 
-def plan_overview(plan: ActionPlan, period: ReportingPeriod | None) -> dict:
+def plan_overview(plan: ActionPlan, period: ReportingPeriod | None) -> dict[str, Any]:
     """The overview page's tallies and charts of the plan as of `period`, as of today."""
     summary = summarise(plan_state_rows(plan, period=period, today=timezone.localdate()))
     has_rows = summary["totals"]["total"] > 0
@@ -330,13 +347,13 @@ def plan_overview(plan: ActionPlan, period: ReportingPeriod | None) -> dict:
 
 
 def progress_chart(
-    summary: dict,
+    summary: dict[str, Any],
     *,
     by: str = "objective",
     title: str | None = None,
     width: int = 720,
     label_width: int = 260,
-):
+) -> Chart:
     """The stacked bar chart of a summary: one bar per objective, pillar or lead institution
     (`by`), coloured by state. The same chart serves the page (`.svg`) and the PDF (`.data_uri`)."""
     from krat.charts import PALETTE, Series, hbar_chart
@@ -369,7 +386,7 @@ def progress_chart(
 # --- One activity ---------------------------------------------------------------------------
 
 
-def activity_detail(activity: Activity, *, today: datetime.date) -> dict:
+def activity_detail(activity: Activity, *, today: datetime.date) -> dict[str, Any]:
     """An activity's progress in every period of its plan's year, with partners' comments."""
     periods = plan_periods(activity.plan)
     reports = {
@@ -380,7 +397,7 @@ def activity_detail(activity: Activity, *, today: datetime.date) -> dict:
     for comment in ProgressComment.objects.filter(activity=activity).select_related("institution", "author"):
         comments[comment.period_id].append(comment)
     rows = []
-    carried = ProgressStatus.NOT_STARTED
+    carried: str = ProgressStatus.NOT_STARTED
     for period in periods:
         report = reports.get(period.pk)
         if report:
@@ -423,7 +440,7 @@ def upcoming_events(county: County, *, today: datetime.date, limit: int = 3) -> 
     )
 
 
-def month_grid(county: County, *, year: int, month: int) -> list[list[dict]]:
+def month_grid(county: County, *, year: int, month: int) -> list[list[dict[str, Any]]]:
     """Weeks (Monday first) of the month, each day with its events; days of the
     neighbouring months fill the first and last week."""
     import calendar
@@ -455,7 +472,9 @@ def public_events(county: County) -> list[AwarenessEvent]:
 # --- Dashboard -------------------------------------------------------------------------------
 
 
-def dashboard_panel(*, user, county, period, today: datetime.date | None = None) -> DashboardPanel:
+def dashboard_panel(
+    *, user: User, county: County, period: ReportingPeriod | None, today: datetime.date | None = None
+) -> DashboardPanel:
     """The current year's plan at a glance, with its chart, and the next three events."""
     today = today or timezone.localdate()
     plan = plan_for_year(county, today.year)

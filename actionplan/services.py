@@ -76,9 +76,10 @@ def activity_save(
 
 
 def progress_save(
-    *, progress: ActivityProgress, expected_version: int | None, user: User
+    *, progress: ActivityProgress, expected_version: int | None, user: User | None
 ) -> ActivityProgress:
-    """Record or correct an activity's progress for one period (refused once it is closed)."""
+    """Record or correct an activity's progress for one period (refused once it is closed);
+    `user` None for progress that no person entered (the demo's)."""
     progress.updated_by = user
     return save_versioned(progress, expected_version=expected_version)
 

@@ -78,6 +78,7 @@ class _Parser(HTMLParser):
             text = "".join(parts)
             # HTML drops one newline right after <textarea>; Django's widget writes one.
             text = text[1:] if text.startswith("\n") else text
+            assert self._form is not None  # a textarea is read only inside a form
             self._form.fields.append((name, text))
             self._textarea = None
         elif tag == "option" and self._option is not None:
@@ -88,6 +89,7 @@ class _Parser(HTMLParser):
             chosen = [value for value, selected in options if selected]
             if not chosen and options and not self._select["multiple"]:
                 chosen = [options[0][0]]  # a single select sends its first option
+            assert self._form is not None  # a select is read only inside a form
             self._form.fields.extend((self._select["name"], value) for value in chosen)
             self._select = None
         elif tag == "form":

@@ -25,6 +25,7 @@ import statistics
 import threading
 import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from htmlform import submission
@@ -116,17 +117,17 @@ def main() -> None:
     path = parts.path + (f"?{parts.query}" if parts.query else "")
     writes = json.loads(Path(args.writes).read_text(encoding="utf-8")) if args.writes else []
     kinds: dict[str, list[dict]] = {}
-    for write in writes:
-        if not write["form"].startswith("/"):
+    for target in writes:
+        if not target["form"].startswith("/"):
             raise SystemExit("a write's form must be a path on the same server")
-        write["lock"] = threading.Lock()
-        kinds.setdefault(write["kind"], []).append(write)
+        target["lock"] = threading.Lock()
+        kinds.setdefault(target["kind"], []).append(target)
     rounds = list(kinds.values())
 
     lock = threading.Lock()
     reads: list[float] = []
     read_statuses: dict[int, int] = {}
-    written: dict[str, dict[str, list]] = {}
+    written: dict[str, dict[str, Any]] = {}
     slots = itertools.count()
     saves = itertools.count()
     reads_left = [args.requests]
@@ -148,7 +149,7 @@ def main() -> None:
         targets = rounds[number % len(rounds)]
         target = targets[(number // len(rounds)) % len(targets)]
         jar = jars.setdefault(target["cookie"], Jar(target["cookie"]))
-        record = {"form_ms": [], "save_ms": [], "statuses": {}}
+        record: dict[str, Any] = {"form_ms": [], "save_ms": [], "statuses": {}}
         with target["lock"]:
             status, content, form_ms = client.request("GET", target["form"], jar)
             if status == 200:

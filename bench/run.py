@@ -82,7 +82,9 @@ def database_url(scale: int) -> tuple[str, str]:
                 cursor.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
                 cursor.execute(f"CREATE DATABASE {name}")
                 cursor.execute("SHOW server_version")
-                version = cursor.fetchone()[0]
+                row = cursor.fetchone()
+                assert row is not None  # SHOW answers one row
+                version = row[0]
             connection.close()
             return urlunsplit(parts._replace(path=f"/{name}")), f"PostgreSQL {version}"
         except Exception as error:
@@ -178,7 +180,7 @@ def load(path: str, cookie: str, writes: Path) -> dict:
     return json.loads(result.stdout)
 
 
-def quantiles(values: list[float]) -> dict[str, float]:
+def quantiles(values: list[float]) -> dict[str, float | None]:
     if len(values) < 2:
         return {
             "p50_ms": round(values[0], 1) if values else None,

@@ -36,10 +36,10 @@ class CasesConfig(AppConfig):
 
         from cases import api, bench, demo, report
         from cases.selectors.dashboard import dashboard_panel
-        from krat.contributions import AppContribution, register
+        from krat import contributions
 
-        register(
-            AppContribution(
+        contributions.register(
+            contributions.AppContribution(
                 app=self.label,
                 order=30,
                 report_sections=report.SECTIONS,

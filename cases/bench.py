@@ -88,7 +88,8 @@ def _street(part: CountyYear, periods, kinds, groups) -> None:
     elsewhere = list(Municipality.objects.exclude(county=part.county))
     children = [g for g in groups if g.is_child]
     season = range(part.county.tourist_season_start, part.county.tourist_season_end + 1)
-    interventions, counts = [], []
+    interventions: list[StreetIntervention] = []
+    counts: list[StreetChildCount] = []
     for number in range(part.count(INTERVENTIONS)):
         # Half of the interventions fall in the tourist season.
         month = rng.choice(list(season)) if number % 2 else rng.randint(1, 12)

@@ -13,6 +13,7 @@ from krat.choices import InstitutionKind
 
 if TYPE_CHECKING:
     from cases.models import AgeGroup
+    from krat.models.base import StrOrPromise
 
 UNKNOWN = "unknown"
 # The most one institution can count in one cell for one period of one county: far above
@@ -29,7 +30,8 @@ class DataKind(models.TextChoices):
     EMPLOYMENT = "employment", _("Employment of vulnerable people")
 
 
-DEFAULT_REPORTING_KINDS = {
+# Keyed by DataKind, looked up by its value (a DataKind is the str it names).
+DEFAULT_REPORTING_KINDS: dict[str, list[InstitutionKind]] = {
     DataKind.VICTIMS: [
         InstitutionKind.STATE_POLICE,
         InstitutionKind.SOCIAL_SERVICES,
@@ -111,15 +113,15 @@ FIXED_DIMENSIONS = {
 }
 
 
-def victim_categories(age_groups: Sequence[AgeGroup]) -> dict[str, list[tuple[str, str]]]:
+def victim_categories(age_groups: Sequence[AgeGroup]) -> dict[str, list[tuple[str, StrOrPromise]]]:
     """Every breakdown's categories of the victims grid as (value, label), "unknown" last:
     the fixed ones and the county's age groups (by id)."""
-    categories = {
+    categories: dict[str, list[tuple[str, StrOrPromise]]] = {
         dimension: [(str(value), label) for value, label in choices.choices]
         for dimension, choices in FIXED_DIMENSIONS.items()
     }
     categories[Dimension.AGE] = [(str(g.pk), g.label) for g in age_groups] + [(UNKNOWN, _("Unknown"))]
-    ordered = {}
+    ordered: dict[str, list[tuple[str, StrOrPromise]]] = {}
     for dimension in Dimension.values:
         if dimension in categories:
             ordered[dimension] = categories[dimension]

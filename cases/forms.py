@@ -12,7 +12,7 @@ from cases.services.victims import VictimGrid, victim_grid_errors
 from krat.choices import InstitutionKind
 from krat.collation import albanian
 from krat.concurrency import StampedFormMixin, VersionedFormMixin, VersionField
-from krat.forms import DateInput
+from krat.forms import DateInput, model_choice_field
 from krat.models import County, Institution, Municipality
 
 COUNTRY_SLOTS = 4
@@ -137,7 +137,7 @@ class VictimGridForm(StampedFormMixin, forms.Form):
                 self.add_error(field, message)
         return cleaned
 
-    def versions(self) -> dict[str, int]:
+    def versions(self) -> dict[str, int | None]:
         return {s: self.cleaned_data.get(f"{s}-version") for s in VictimStatus.values}
 
     def rows(self) -> list[dict]:
@@ -205,6 +205,8 @@ class GridStampForm(StampedFormMixin, forms.Form):
 
 
 class InstitutionChoiceMixin:
+    fields: dict[str, forms.Field]  # the form's, which this mixes into
+
     def add_institution_field(self, institutions: list[Institution] | None) -> None:
         if institutions is not None:
             self.fields["institution"] = forms.ModelChoiceField(
@@ -226,9 +228,9 @@ class StreetInterventionForm(InstitutionChoiceMixin, VersionedFormMixin, forms.M
     ):
         super().__init__(*args, **kwargs)
         self.instance.county = county
-        self.fields["municipality"].queryset = Municipality.objects.filter(county=county)
-        self.fields["origin"].queryset = Municipality.objects.order_by(albanian("name"))
-        self.fields["origin"].empty_label = gettext("Not known")
+        model_choice_field(self, "municipality").queryset = Municipality.objects.filter(county=county)
+        model_choice_field(self, "origin").queryset = Municipality.objects.order_by(albanian("name"))
+        model_choice_field(self, "origin").empty_label = gettext("Not known")
         self.age_groups = [g for g in age_groups if g.is_child]
         self.add_institution_field(institutions)
         counts = counts or {}
@@ -283,8 +285,10 @@ class EmploymentRowForm(forms.ModelForm):
 
     def __init__(self, *args, age_groups=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["age_group"].queryset = AgeGroup.objects.filter(pk__in=[g.pk for g in age_groups])
-        self.fields["age_group"].empty_label = gettext("Unknown")
+        model_choice_field(self, "age_group").queryset = AgeGroup.objects.filter(
+            pk__in=[g.pk for g in age_groups]
+        )
+        model_choice_field(self, "age_group").empty_label = gettext("Unknown")
         for stage in EmploymentFunnel.STAGES:
             self.fields[stage].widget.attrs.update(
                 {"min": 0, "max": MAX_COUNT, "class": "form-control form-control-sm"}

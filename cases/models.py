@@ -33,7 +33,7 @@ from cases.choices import (
 )
 from krat.choices import InstitutionKind
 from krat.models import County, Institution, Municipality, ReportingPeriod
-from krat.models.base import Versioned
+from krat.models.base import Versioned, field_label
 
 
 def count_field(verbose_name, **kwargs) -> models.PositiveIntegerField:
@@ -125,11 +125,12 @@ class CasesSettings(Versioned):
                 raise ValidationError({field: _("Choose institution kinds from the list.")}, code="bad_kinds")
 
     def kinds_for(self, data: str) -> list[str]:
-        return {
+        kinds: dict[str, list[str]] = {
             DataKind.VICTIMS: self.victims_kinds,
             DataKind.STREET_CHILDREN: self.street_children_kinds,
             DataKind.EMPLOYMENT: self.employment_kinds,
-        }[data]
+        }
+        return kinds[data]
 
 
 class AgeGroup(models.Model):
@@ -516,14 +517,13 @@ class EmploymentFunnel(PeriodRecord):
             if value is None or getattr(self, bound) is None:
                 continue  # a stage left empty bounds nothing, and nothing bounds it
             if value > getattr(self, bound):
-                field = self._meta.get_field(bound)
                 errors[stages[0]] = ValidationError(
                     _("“%(stage)s” (%(value)d) cannot be more than “%(bound)s” (%(limit)d)."),
                     code="stage_above_previous",
                     params={
-                        "stage": " + ".join(str(self._meta.get_field(s).verbose_name) for s in stages),
+                        "stage": " + ".join(str(field_label(type(self), s)) for s in stages),
                         "value": value,
-                        "bound": field.verbose_name,
+                        "bound": field_label(type(self), bound),
                         "limit": getattr(self, bound),
                     },
                 )

@@ -34,6 +34,7 @@ from cases.services.street import intervention_save
 from cases.services.victims import VictimGrid, victim_grid_errors
 from krat import spreadsheets as xl
 from krat.models import County, Institution, Municipality, ReportingPeriod
+from krat.models.base import field_label
 from krat.search import NameMatcher
 
 TOTAL, REFERRED = "total", "referred"
@@ -147,8 +148,8 @@ def victims_import(data: bytes, age_groups: Sequence[AgeGroup]) -> dict[str, Vic
         category = ""
         if dimension not in (TOTAL, REFERRED):
             raw = str(row.values["category"] or "").strip()
-            category = category_matchers[dimension].get(raw)
-            if category is None:
+            found = category_matchers[dimension].get(raw)
+            if found is None:
                 problems.append(
                     xl.Problem(
                         f"B{row.number}",
@@ -157,6 +158,7 @@ def victims_import(data: bytes, age_groups: Sequence[AgeGroup]) -> dict[str, Vic
                     )
                 )
                 continue
+            category = found
         key = (dimension, category)
         if key in seen:
             problems.append(
@@ -183,8 +185,8 @@ def victims_import(data: bytes, age_groups: Sequence[AgeGroup]) -> dict[str, Vic
     columns = {s: get_column_letter(3 + i) for i, s in enumerate(VictimStatus.values)}
     for status, grid in grids.items():
         for dimension, message in victim_grid_errors(grid, age_groups):
-            row = first_row.get(dimension or TOTAL, first_row.get(TOTAL, 2))
-            problems.append(xl.Problem(f"{columns[status]}{row}", message))
+            row_number = first_row.get(dimension or TOTAL, first_row.get(TOTAL, 2))
+            problems.append(xl.Problem(f"{columns[status]}{row_number}", message))
     if problems:
         raise xl.SpreadsheetError(problems)
     return grids
@@ -344,7 +346,7 @@ def interventions_rows(interventions: Sequence[StreetIntervention]) -> tuple[lis
 
 
 def employment_template_for(age_groups: Sequence[AgeGroup]) -> xl.SheetTemplate:
-    ages = {g.label: g for g in age_groups if g.is_working_age}
+    ages: dict[str, AgeGroup | None] = {g.label: g for g in age_groups if g.is_working_age}
     ages.update({g.label.replace("–", "-"): g for g in age_groups if g.is_working_age})
     ages.update(dict.fromkeys(_labels([(UNKNOWN, gettext_lazy("Unknown"))])))
     columns = [
@@ -356,7 +358,7 @@ def employment_template_for(age_groups: Sequence[AgeGroup]) -> xl.SheetTemplate:
         columns.append(  # a stage left empty has no value (not 0)
             xl.Column(
                 stage,
-                EmploymentFunnel._meta.get_field(stage).verbose_name,
+                field_label(EmploymentFunnel, stage),
                 xl.whole_number(0, 10_000),
                 required=False,
             )

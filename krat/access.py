@@ -33,6 +33,8 @@ def visible_counties(user: User) -> QuerySet[County]:
         return County.objects.none()
     if is_national(user):
         return County.objects.all()
+    if user.county_id is None:
+        return County.objects.none()
     return County.objects.filter(pk=user.county_id)
 
 
@@ -70,7 +72,8 @@ def is_county_managed(person: User) -> bool:
 def can_manage_person(user: User, person: User) -> bool:
     """Edit, deactivate, set the password of, or unlock `person`: the secretariat of their
     county (or a superuser standing in), for accounts of the roles it manages only."""
-    return is_county_managed(person) and can_manage_county(user, person.county)
+    # is_county_managed checks that person has a county; the second test says so to mypy.
+    return is_county_managed(person) and person.county is not None and can_manage_county(user, person.county)
 
 
 def can_read_whole_county(user: User, county: County) -> bool:
@@ -145,6 +148,7 @@ def person_for_manager(user: User, pk: int) -> User:
     person = get_object_or_404(
         User.objects.select_related("county", "institution"), pk=pk, county__isnull=False
     )
+    assert person.county is not None  # county__isnull=False above
     require_readable(user, person.county)
     require(can_manage_person(user, person))
     return person

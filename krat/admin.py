@@ -106,7 +106,8 @@ class InstitutionAdmin(SimpleHistoryAdmin):
 
     @admin.display(boolean=True, description=_("member of the Technical Table today"))
     def member_today(self, institution: Institution) -> bool:
-        return institution.is_table_member
+        # with_member_today (get_queryset above) annotates it; the stubs know only the model.
+        return institution.is_table_member  # type: ignore[attr-defined]
 
 
 @admin.register(ReportingPeriod)
@@ -138,7 +139,7 @@ class KratUserAdmin(UserAdmin, SimpleHistoryAdmin):
     list_filter = ["role", "county", "is_active", "is_superuser"]
     list_select_related = ["county", "institution"]
     fieldsets = [
-        *UserAdmin.fieldsets,
+        *(UserAdmin.fieldsets or ()),
         (_("Role in KRAT"), {"fields": ["role", "county", "institution", "position", "job_title", "phone"]}),
     ]
 
@@ -172,8 +173,8 @@ class RecoveryCodeDeviceAdmin(admin.ModelAdmin):
     list_display = ["user", "created_at", "last_used_at"]
     list_select_related = ["user"]
     search_fields = ["user__username", "user__last_name"]
-    fields = ["user", "name", "created_at", "last_used_at"]
-    readonly_fields = fields
+    readonly_fields = ("user", "name", "created_at", "last_used_at")
+    fields = readonly_fields
 
     def has_add_permission(self, request):
         return False

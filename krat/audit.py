@@ -6,8 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
 
+from krat.http import AuthenticatedHttpRequest
 from krat.models import County, DownloadLog, ReportingPeriod
 
 
@@ -26,7 +26,7 @@ class Carried:
 
 
 def log_download(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     *,
     county: County,
     what: str,
@@ -44,7 +44,9 @@ def log_download(
     )
 
 
-def log_downloads(request: HttpRequest, *, what: str, carried: Iterable[Carried]) -> list[DownloadLog]:
+def log_downloads(
+    request: AuthenticatedHttpRequest, *, what: str, carried: Iterable[Carried]
+) -> list[DownloadLog]:
     """Record one download that carried the figures of several periods (the national
     report: one per county; an API page of grids): a row for each period and version, in
     one query, so each county's log shows what left of its own figures. Nothing carried,

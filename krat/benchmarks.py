@@ -9,14 +9,25 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.apps import apps
+from django.db import models
 from django.urls import reverse
 
 from krat.choices import Role
 from krat.contributions import bench_page
 from krat.models import County, PeriodSubmission, ReportingPeriod, SubmissionState, User
 from krat.periods import current_period
+
+T = TypeVar("T")
+
+
+def found(row: T | None, what: str) -> T:
+    """A row the benchmarks read: the generated data always has one."""
+    if row is None:
+        raise LookupError(f"No {what}: generate the data first (bench/run.py does).")
+    return row
 
 
 @dataclass(frozen=True)
@@ -26,7 +37,7 @@ class Target:
 
 
 def first_county() -> County:
-    return County.objects.filter(institutions__isnull=False).order_by("name").first()
+    return found(County.objects.filter(institutions__isnull=False).order_by("name").first(), "county")
 
 
 def _secretariat_page(name: str) -> Callable[[], tuple[str, str]]:
@@ -44,7 +55,7 @@ def secretariat(county: County) -> str:
 
 def _busiest_period(county: County) -> ReportingPeriod:
     """The latest period that has ended: its figures are complete (the current one fills up)."""
-    period = current_period(county)
+    period = found(current_period(county), "current period")
     earlier = county.periods.filter(end_date__lt=period.start_date).order_by("-start_date").first()
     return earlier or period
 
@@ -107,7 +118,7 @@ class Write:
 
 
 def _open_periods(county: County) -> list[ReportingPeriod]:
-    periods = {current_period(county), _busiest_period(county)}
+    periods = {found(current_period(county), "current period"), _busiest_period(county)}
     return sorted((p for p in periods if not p.is_closed), key=lambda p: p.start_date)
 
 
@@ -167,8 +178,13 @@ def national_coverage() -> dict:
         if model.__name__.startswith("Historical"):
             continue
         for field in model._meta.get_fields():
-            if field.many_to_one and field.concrete and field.related_model is ReportingPeriod:
-                periods = model.objects.filter(**{f"{field.name}__in": ids}).values_list(
+            if (
+                isinstance(field, models.Field)
+                and field.many_to_one
+                and field.concrete
+                and field.related_model is ReportingPeriod
+            ):
+                periods = model._default_manager.filter(**{f"{field.name}__in": ids}).values_list(
                     field.attname, flat=True
                 )
                 if rows := set(periods.distinct()):

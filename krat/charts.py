@@ -84,7 +84,7 @@ def _number(value: float) -> str:
     return str(format_number(round(value, 1)))
 
 
-def _svg(width: int, height: int, title: str, description: str, body: list[str]) -> Chart:
+def _svg(width: int, height: float, title: str, description: str, body: list[str]) -> Chart:
     markup = (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" role="img" font-family="{FONT}" font-size="11">'
@@ -135,10 +135,10 @@ def bar_chart(
         body.append(f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end">{_number(value)}</text>')
     bar_w = slot * 0.7 / (1 if stacked else max(len(series), 1))
     for i, category in enumerate(categories):
-        base = top + plot_h
+        base: float = top + plot_h
         for j, item in enumerate(series):
-            value = item.values[i]
-            h = plot_h * value / top_value
+            amount = item.values[i]
+            h = plot_h * amount / top_value
             color = item.color or PALETTE[j % len(PALETTE)]
             x = left + i * slot + slot * 0.15 + (0 if stacked else j * bar_w)
             y = base - h

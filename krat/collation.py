@@ -17,9 +17,10 @@ Both break ICU's ties as PostgreSQL's deterministic collations do: by code point
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 import icu
-from django.db.models import F, Func, TextField
+from django.db.models import Expression, F, Func, TextField
 
 POSTGRESQL_COLLATION = "sq-x-icu"
 SQLITE_COLLATION = "krat_sq"
@@ -63,7 +64,7 @@ class albanian(Func):
 
     output_field = TextField()
 
-    def __init__(self, expression, **extra):
+    def __init__(self, expression: str | Expression | F, **extra: Any) -> None:
         if isinstance(expression, str):
             expression = F(expression)
         super().__init__(expression, **extra)

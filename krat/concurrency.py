@@ -10,14 +10,22 @@ unchecked: a page that does not say what it started from could overwrite anythin
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypeVar
+
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.forms.utils import ErrorList
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from krat.inputs import bound_numbers
+from krat.models.base import field_label
+
+if TYPE_CHECKING:
+    from krat.models.base import Versioned
+
+_V = TypeVar("_V", bound="Versioned")
 
 MISSING_VERSION_MESSAGE = gettext_lazy(
     "This page does not say which version of the record it was opened on (it was opened "
@@ -72,9 +80,7 @@ def require_version(expected_version: int | None) -> int:
     return expected_version
 
 
-def save_versioned(
-    instance: models.Model, *, expected_version: int | None, fields: list[str] | None = None
-) -> models.Model:
+def save_versioned(instance: _V, *, expected_version: int | None, fields: list[str] | None = None) -> _V:
     """Validate and save `instance` if the stored version is still `expected_version`.
 
     A new record (no primary key yet) is simply validated and created. A stored one
@@ -88,11 +94,11 @@ def save_versioned(
         return instance
     expected_version = require_version(expected_version)
     with transaction.atomic():
-        stored = model.objects.select_for_update().get(pk=instance.pk)
+        stored = model._default_manager.select_for_update().get(pk=instance.pk)
         if stored.version != expected_version:
             names = fields or [f.name for f in model._meta.concrete_fields]
             changed = [
-                str(model._meta.get_field(name).verbose_name)
+                str(field_label(model, name))
                 for name in names
                 if name != "version" and getattr(stored, name) != getattr(instance, name)
             ]

@@ -15,6 +15,6 @@ def navigation(request: HttpRequest) -> dict:
     return {
         "nav_county": home_county,
         "nav_is_national": access.is_national(user),
-        "nav_can_manage": bool(home_county) and access.can_manage_county(user, home_county),
-        "nav_reads_people": bool(home_county) and access.can_read_whole_county(user, home_county),
+        "nav_can_manage": home_county is not None and access.can_manage_county(user, home_county),
+        "nav_reads_people": home_county is not None and access.can_read_whole_county(user, home_county),
     }

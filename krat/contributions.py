@@ -133,7 +133,9 @@ def national_figures() -> list[NationalFigures]:
 
 def demo_loaders() -> list[Callable[..., None]]:
     """The apps' demo loaders by `order`, each after the apps it names in `demo_after`."""
-    pending, done, loaders = contributions(), set(), []
+    pending = contributions()
+    done: set[str] = set()
+    loaders: list[Callable[..., None]] = []
     installed = {c.app for c in pending}
     while pending:
         ready = next((c for c in pending if set(c.demo_after) & installed <= done), None)

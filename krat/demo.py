@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 
@@ -195,7 +196,7 @@ def demo_submissions(county: County, today: datetime.date) -> None:
         institution = Institution.objects.filter(county=county, name=name).first()
         if institution is None:
             continue
-        defaults = {**DEMO_REPORT, "state": state}
+        defaults: dict[str, Any] = {**DEMO_REPORT, "state": state}
         if state in (SubmissionState.SUBMITTED, SubmissionState.APPROVED):
             defaults.update(submitted_at=now, submitted_by=User.objects.filter(username=author).first())
         if state == SubmissionState.APPROVED:

@@ -190,6 +190,7 @@ class Attacker:
             elif mark == LARGE:
                 low, high = k, self.cap
             else:
+                assert isinstance(mark, int)  # a number shown: the only marks are SMALL and LARGE
                 low, high = mark, mark
             known_low, known_high = figures.known.get(key, (0, None))
             low = max(low, known_low)

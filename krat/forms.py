@@ -13,6 +13,24 @@ from krat.concurrency import VersionedFormMixin
 from krat.models import County, Institution, ReportingPeriod, TableMembership, User
 
 
+def model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    """The form's field `name`, a choice of records (whose queryset a form narrows per request).
+    Raises TypeError when it is not one."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ModelChoiceField):
+        raise TypeError(f"{name} is not a ModelChoiceField")
+    return field
+
+
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """The form's field `name`, a choice (whose choices a form sets per request).
+    Raises TypeError when it is not one."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ChoiceField):
+        raise TypeError(f"{name} is not a ChoiceField")
+    return field
+
+
 class DateInput(forms.DateInput):
     """A text field for dates typed as 25.04.2018."""
 
@@ -164,9 +182,9 @@ class PersonForm(SetPasswordMixin, CountyScopedForm):
 
     def __init__(self, *args, county: County, **kwargs):
         super().__init__(*args, county=county, **kwargs)
-        self.fields["role"].choices = [(r.value, r.label) for r in COUNTY_MANAGED_ROLES]
+        choice_field(self, "role").choices = [(r.value, r.label) for r in COUNTY_MANAGED_ROLES]
         self.fields["role"].required = True
-        self.fields["institution"].queryset = county.institutions.filter(is_active=True)
+        model_choice_field(self, "institution").queryset = county.institutions.filter(is_active=True)
         self.fields["first_name"].required = True
         self.fields["last_name"].required = True
         self.fields["email"].required = True

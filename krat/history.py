@@ -10,19 +10,25 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from django.db import models
 
 from krat.models import County
+from krat.models.base import model_field
 
-_registry: dict[str, tuple[type[models.Model], Callable[[models.Model], County]]] = {}
+M = TypeVar("M", bound=models.Model)
+#: Each model's county reader takes a record of that model (None: a record of no county).
+CountyOf = Callable[[Any], County | None]
+
+_registry: dict[str, tuple[type[models.Model], CountyOf]] = {}
 
 
-def register(model: type[models.Model], *, county_of: Callable[[models.Model], County]) -> None:
+def register(model: type[M], *, county_of: Callable[[M], County | None]) -> None:
     _registry[model._meta.label_lower] = (model, county_of)
 
 
-def registered(label: str) -> tuple[type[models.Model], Callable[[models.Model], County]] | None:
+def registered(label: str) -> tuple[type[models.Model], CountyOf] | None:
     return _registry.get(label)
 
 
@@ -68,7 +74,9 @@ def record_history(record: models.Model, *, limit: int = 200) -> list[HistoryEnt
     are then fetched once per related model. The first version ("created") lists every
     field it was created with.
     """
-    historical = list(record.history.select_related("history_user").order_by("-history_date")[:limit])
+    # simple-history gives each registered model its `history` manager; it ships no types.
+    history = record.history  # type: ignore[attr-defined]
+    historical = list(history.select_related("history_user").order_by("-history_date")[:limit])
     model = type(record)
     order = {f.name: i for i, f in enumerate(model._meta.concrete_fields)}
     # The fields history keeps (a model may exclude some, such as a password hash).
@@ -82,7 +90,7 @@ def record_history(record: models.Model, *, limit: int = 200) -> list[HistoryEnt
     for newer, older in zip(historical, [*historical[1:], None], strict=True):
         if older is not None:
             delta = newer.diff_against(older, excluded_fields=NOT_SHOWN)
-            changed = [(model._meta.get_field(c.field), c.old, c.new) for c in delta.changes]
+            changed = [(model_field(model, c.field), c.old, c.new) for c in delta.changes]
             changed.sort(key=lambda change: order.get(change[0].name, len(order)))
         elif newer.history_type == "+":
             changed = [(f, None, getattr(newer, f.attname)) for f in tracked]
@@ -90,14 +98,16 @@ def record_history(record: models.Model, *, limit: int = 200) -> list[HistoryEnt
             changed = []
         deltas.append(changed)
 
-    related_ids: dict[models.Field, set] = defaultdict(set)
+    related_ids: dict[models.Field, set[object]] = defaultdict(set)
     for changed in deltas:
         for field, old, new in changed:
             if field.is_relation:
                 related_ids[field].update({old, new} - {None})
     related_names = {}
     for field, ids in related_ids.items():
-        for obj in field.related_model._default_manager.filter(pk__in=ids):
+        related_model = field.related_model
+        assert related_model is not None and not isinstance(related_model, str)  # resolved at start-up
+        for obj in related_model._default_manager.filter(pk__in=ids):
             related_names[(field.name, obj.pk)] = str(obj)
 
     return [

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template import Context, engines
+from django.template.backends.django import DjangoTemplates
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -28,7 +29,9 @@ def site_url(path: str) -> str:
 
 def render_plain_text(template_name: str, context: dict) -> str:
     """A template rendered as plain text: no HTML escaping, whatever the template says."""
-    template = engines["django"].engine.get_template(template_name)
+    backend = engines["django"]
+    assert isinstance(backend, DjangoTemplates)  # settings.TEMPLATES names it so
+    template = backend.engine.get_template(template_name)
     return template.render(Context(context, autoescape=False))
 
 

@@ -24,8 +24,8 @@ from django.contrib.staticfiles import finders
 from django.core.exceptions import SuspiciousFileOperation
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
-from django.utils.http import content_disposition_header
 
+from krat.http import disposition
 from krat.inputs import strip_bidi
 
 #: The base URL pages are rendered under: `/static/...` and `/media/...` resolve below it.
@@ -37,6 +37,7 @@ def allowed_roots() -> list[Path]:
     roots = [Path(p) for p in getattr(settings, "STATICFILES_DIRS", [])]
     roots += [Path(settings.STATIC_ROOT), Path(settings.MEDIA_ROOT)]
     app_finder = finders.get_finder("django.contrib.staticfiles.finders.AppDirectoriesFinder")
+    assert isinstance(app_finder, finders.AppDirectoriesFinder)
     roots += [Path(storage.location) for storage in app_finder.storages.values()]
     return [root.resolve() for root in roots]
 
@@ -136,6 +137,6 @@ def render_pdf(template_name: str, context: dict, *, request: HttpRequest | None
 def pdf_response(pdf_bytes: bytes, filename: str, *, inline: bool = False) -> HttpResponse:
     """An HTTP response carrying a PDF as a download (or shown in the browser if `inline`)."""
     response = HttpResponse(pdf_bytes, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(not inline, filename)
+    response["Content-Disposition"] = disposition(filename, attachment=not inline)
     response["X-Content-Type-Options"] = "nosniff"
     return response

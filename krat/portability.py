@@ -67,6 +67,7 @@ from simple_history.models import HistoricalChanges
 
 from krat.choices import COUNTY_ROLES
 from krat.models import County, Municipality, User
+from krat.models.base import model_field
 
 FORMAT = 1
 # Shared rows every installation has, named in an archive by a unique field. Apps add theirs
@@ -105,7 +106,7 @@ def register(*models_: type[models.Model]) -> None:
 def register_reference(model: type[models.Model], *, field: str) -> None:
     """Declare a shared list (the same rows in every installation): a link to one of its rows
     travels as the row's value of `field`, a unique field, and import only looks it up."""
-    if not model._meta.get_field(field).unique:
+    if not model_field(model, field).unique:
         raise ImproperlyConfigured(f"{model._meta.label}.{field} must be unique to name a reference row.")
     REFERENCE_MODELS[model] = field
 
@@ -121,8 +122,24 @@ def register_defaults(*models_: type[models.Model]) -> None:
 
 def _is_default(model: type[models.Model]) -> bool:
     """Whether `model` (or the record model of a history model) holds a county's defaults."""
-    record = model.instance_type if is_historical(model) else model
+    record = _record_model(model)
     return _defaults.get(record._meta.label_lower) is record
+
+
+def _record_model(model: type[models.Model]) -> type[models.Model]:
+    """The model whose records a history model keeps, or `model` itself."""
+    if is_historical(model):
+        # simple-history sets instance_type on each history model; it ships no types.
+        return model.instance_type  # type: ignore[attr-defined]
+    return model
+
+
+def _target(field: models.Field) -> type[models.Model]:
+    """The model a link points to (Django resolves it when the apps load)."""
+    target = field.related_model
+    if target is None or isinstance(target, str):
+        raise ImproperlyConfigured(f"{field} links to no model")
+    return target
 
 
 def is_historical(model: type[models.Model]) -> bool:
@@ -134,7 +151,7 @@ def history_model(model: type[models.Model]) -> type[models.Model] | None:
     return getattr(model, manager).model if manager else None
 
 
-def _forward_fks(model: type[models.Model]) -> list[models.ForeignKey]:
+def _forward_fks(model: type[models.Model]) -> list[models.Field]:
     return [f for f in model._meta.concrete_fields if f.is_relation and (f.many_to_one or f.one_to_one)]
 
 
@@ -154,7 +171,7 @@ def county_path(model: type[models.Model]) -> str | None:
             for field in _forward_fks(current):
                 if field.null and not allow_null:
                     continue
-                target = field.related_model
+                target = _target(field)
                 lookup = f"{path}__{field.name}" if path else field.name
                 if target is County:
                     return lookup
@@ -167,7 +184,9 @@ def county_path(model: type[models.Model]) -> str | None:
 
 def _owner_field(model: type[models.Model]) -> str:
     """The first link on the way to the county: a row whose owner is empty belongs to none."""
-    return county_path(model).split("__")[0]
+    path = county_path(model)
+    assert path is not None  # register() refused a model that reaches no county
+    return path.split("__")[0]
 
 
 def county_models() -> list[type[models.Model]]:
@@ -207,6 +226,7 @@ def _dependency_order(found: list[type[models.Model]]) -> list[type[models.Model
 
 def county_rows(model: type[models.Model], county: County) -> models.QuerySet:
     path = county_path(model)
+    assert path is not None  # register() refused a model that reaches no county
     lookup = "pk" if path == "" else path
     return model._default_manager.filter(**{lookup: county.pk}).order_by("pk")
 
@@ -219,11 +239,13 @@ def portable_fields(model: type[models.Model]) -> dict[str, models.Field]:
     """The fields an archive row of `model` carries, by name: every serialised field but the
     primary key, and only those links whose target travels or is reference data (a county's
     people hold no groups or permissions: the application grants nothing through them)."""
-    found = {f.name: f for f in model._meta.concrete_fields if f.serialize}
+    # Field.serialize is Django's (False for a parent link); the stubs leave it out.
+    found = {f.name: f for f in model._meta.concrete_fields if f.serialize}  # type: ignore[attr-defined]
     for f in model._meta.many_to_many:
-        if f.remote_field.through._meta.auto_created:
+        through = f.remote_field.through
+        if through is not None and not isinstance(through, str) and through._meta.auto_created:
             found[f.name] = f
-    return {name: f for name, f in found.items() if not f.is_relation or _travels(f.related_model)}
+    return {name: f for name, f in found.items() if not f.is_relation or _travels(_target(f))}
 
 
 def _file_names(model: type[models.Model], queryset) -> set[str]:
@@ -245,14 +267,12 @@ def _kept_rows(exported: list[type[models.Model]], county: County) -> dict[type[
     observer is no person of the county. Repeated until nothing more drops out.
     """
     kept: dict[type[models.Model], set] = {County: {county.pk}}
-    links: dict[type[models.Model], tuple[list[models.ForeignKey], list[tuple]]] = {}
+    links: dict[type[models.Model], tuple[list[models.Field], list[tuple[Any, ...]]]] = {}
     for model in exported:
         if model is County:
             continue
-        required = [f for f in _forward_fks(model) if not f.null and _travels(f.related_model)]
-        required = [
-            f for f in required if f.related_model not in REFERENCE_MODELS or f.related_model is County
-        ]
+        required = [f for f in _forward_fks(model) if not f.null and _travels(_target(f))]
+        required = [f for f in required if _target(f) not in REFERENCE_MODELS or _target(f) is County]
         rows = list(county_rows(model, county).values_list("pk", *[f.attname for f in required]))
         kept[model] = {row[0] for row in rows}
         links[model] = (required, rows)
@@ -262,8 +282,7 @@ def _kept_rows(exported: list[type[models.Model]], county: County) -> dict[type[
         for model, (required, rows) in links.items():
             for pk, *values in rows:
                 if pk in kept[model] and any(
-                    value not in kept.get(f.related_model, ())
-                    for f, value in zip(required, values, strict=True)
+                    value not in kept.get(_target(f), ()) for f, value in zip(required, values, strict=True)
                 ):
                     kept[model].discard(pk)
                     changed = True
@@ -365,7 +384,7 @@ class Exported:
 def export_county(county: County, target) -> Exported:
     """Write the county's archive to `target` (a path or a binary file)."""
     data = county_data(county)
-    manifest = {
+    manifest: dict[str, Any] = {
         "format": FORMAT,
         "county": county.slug,
         "exported_at": datetime.datetime.now(datetime.UTC).isoformat(),
@@ -755,7 +774,7 @@ class _RowChecker:
             if nullable:
                 return None
             raise self._invalid(model, pk, field.name)
-        target = field.related_model
+        target = _target(field)
         if target is County:
             if value != {"slug": self.county.slug}:
                 raise self._outside(model, pk, field.name)
@@ -999,7 +1018,7 @@ def _replace_defaults(plan: _Plan) -> list[type[models.Model]]:
         taken = list(model._default_manager.filter(pk__in=keys).order_by("pk"))
         if not taken:
             continue
-        record = model.instance_type if is_historical(model) else model
+        record = _record_model(model)
         owner = _owner_field(record)
         for row in taken:
             owner_id = getattr(row, f"{owner}_id") if owner else row.pk
@@ -1039,7 +1058,7 @@ def _restore_county(county: County, rows: list[dict]) -> None:
         for name, value in row["fields"].items():
             if name in COUNTY_IDENTITY:
                 continue
-            field = County._meta.get_field(name)
+            field = model_field(County, name)
             try:
                 values[field.attname] = field.to_python(value)
             except ValidationError as error:

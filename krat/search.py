@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from krat.models import User
 
 T = TypeVar("T")
+M = TypeVar("M", bound="Model")
 
 MAX_QUERY_LENGTH = 100
 MAX_WORDS = 6
@@ -155,7 +156,7 @@ class SearchHit:
 
 
 @dataclasses.dataclass(frozen=True)
-class SearchKind:
+class SearchKind(Generic[M]):
     """A kind of record the navigation's search finds, declared by its app.
 
     `readable(user)` gives the records the reader may open (the app's access rule);
@@ -165,9 +166,9 @@ class SearchKind:
 
     key: str
     title: Any  # a lazy plural: "Meetings"
-    readable: Callable[[User], QuerySet]
+    readable: Callable[[User], QuerySet[M]]
     fields: tuple[SearchField, ...]
-    hit: Callable[[Model], SearchHit]
+    hit: Callable[[M], SearchHit]
     order: tuple[str, ...] = ("-pk",)
     select_related: tuple[str, ...] = ()
     excerpt_from_title: bool = False  # when the title shown is cut short (a decision's text)
@@ -175,7 +176,7 @@ class SearchKind:
 
 @dataclasses.dataclass(frozen=True)
 class SearchGroup:
-    kind: SearchKind
+    kind: SearchKind[Any]
     hits: list[SearchHit]
     total: int
 
@@ -196,16 +197,16 @@ class SearchResults:
         return sum(group.total for group in self.groups)
 
 
-_kinds: dict[str, SearchKind] = {}
+_kinds: dict[str, SearchKind[Any]] = {}
 
 
-def register_kind(kind: SearchKind) -> SearchKind:
+def register_kind(kind: SearchKind[M]) -> SearchKind[M]:
     """Add (or replace, by key) a kind the navigation's search finds."""
     _kinds[kind.key] = kind
     return kind
 
 
-def registered_kinds() -> list[SearchKind]:
+def registered_kinds() -> list[SearchKind[Any]]:
     return list(_kinds.values())
 
 
@@ -273,7 +274,7 @@ def _value(record: Model, path: str) -> str:
     return str(value)
 
 
-def search_kind(kind: SearchKind, user: User, text: str, *, limit: int) -> SearchGroup:
+def search_kind(kind: SearchKind[Any], user: User, text: str, *, limit: int) -> SearchGroup:
     """The records of `kind` that `user` may open matching `text`, best first (two queries)."""
     found = ranked(kind.readable(user), kind.fields, text)
     total = found.count()

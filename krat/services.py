@@ -186,7 +186,7 @@ def person_unlock(*, person: User, by: User) -> int:
         stored = User.objects.select_for_update(of=("self",)).select_related("county").get(pk=person.pk)
         if not access.can_manage_person(by, stored):
             raise PermissionDenied
-        forgotten = AxesProxyHandler.reset_attempts(username=stored.username)
+        forgotten: int = AxesProxyHandler.reset_attempts(username=stored.username)
         if not forgotten:
             raise ValidationError(
                 _("No failed log-in is recorded for this person."), code="nothing_to_unlock"

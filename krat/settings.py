@@ -185,6 +185,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_CALLABLE = "krat.throttle.lockout_response"  # the page says until when
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429  # axes' default, stated: the locked-out page answers Too Many Requests
 
 
 def client_address_settings(trusted_proxies: int) -> tuple[tuple[str, ...], int | None]:

@@ -269,8 +269,8 @@ def read_rows(data: bytes, template: SheetTemplate) -> list[Row]:
         raise SpreadsheetError(problems)
 
     rows: list[Row] = []
-    for cells in sheet.iter_rows(min_row=2, max_row=sheet.max_row, max_col=max(sheet.max_column, width)):
-        number = cells[0].row
+    rows_read = sheet.iter_rows(min_row=2, max_row=sheet.max_row, max_col=max(sheet.max_column, width))
+    for number, cells in enumerate(rows_read, start=2):
         if all(cell.value in (None, "") for cell in cells):
             continue
         values: dict[str, Any] = {}
@@ -352,7 +352,8 @@ class Sheet:
 
 def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    if workbook.active is not None:  # a new workbook has one empty sheet
+        workbook.remove(workbook.active)
     for sheet in sheets:
         worksheet = workbook.create_sheet(title=str(sheet.title)[:31])
         for column, header in enumerate(sheet.headers, start=1):

@@ -401,7 +401,7 @@ def suppress_breakdowns(
     values: dict = {"total": total}
     lines = []
     for dimension, parts in breakdowns.items():
-        keys = []
+        keys: list[Hashable] = []
         for part, value in parts.items():
             values[(dimension, part)] = value
             keys.append((dimension, part))

@@ -31,6 +31,14 @@ from django.utils import timezone
 Attempt = tuple[datetime.datetime, int]  # (the latest failure of a row, its failures)
 
 
+class AxesHttpRequest(HttpRequest):
+    """A request that axes' middleware has read: the client's address and browser. Only
+    for annotations; Django builds plain `HttpRequest`s."""
+
+    axes_ip_address: str | None
+    axes_user_agent: str
+
+
 @dataclass(frozen=True)
 class Lock:
     """One kind of lock as it stands for one request: its failures in the window, its limit,
@@ -73,7 +81,7 @@ def lock_for(kind: tuple[str, ...], attempts: list[Attempt]) -> Lock:
 class LoginThrottle(AxesDatabaseHandler):
     """axes' database handler, each kind of lock with its own limit (KRAT_LOGIN_LIMITS)."""
 
-    def locks(self, request: HttpRequest, credentials: dict | None = None) -> list[Lock]:
+    def locks(self, request: AxesHttpRequest, credentials: dict | None = None) -> list[Lock]:
         """Every kind of lock for this request, one query each."""
         username = get_client_username(request, credentials)
         threshold = get_cool_off_threshold(request)
@@ -88,7 +96,7 @@ class LoginThrottle(AxesDatabaseHandler):
             )
         return locks
 
-    def is_locked(self, request: HttpRequest, credentials: dict | None = None) -> bool:
+    def is_locked(self, request: AxesHttpRequest, credentials: dict | None = None) -> bool:
         return any(lock.holds for lock in self.locks(request, credentials))
 
     def user_login_failed(self, sender, credentials: dict, request=None, **kwargs):
@@ -106,7 +114,7 @@ class LoginThrottle(AxesDatabaseHandler):
             ip_address=request.axes_ip_address,
         )
 
-    def reset_user_attempts(self, request: HttpRequest, credentials: dict | None = None) -> int:
+    def reset_user_attempts(self, request: AxesHttpRequest, credentials: dict | None = None) -> int:
         """After a successful log-in, forget the person's failures at this address only.
 
         axes would forget every row of every kind: the person's failures from everywhere
@@ -130,7 +138,7 @@ def lockout_response(
 
     handler = AxesProxyHandler.get_implementation()
     holding = [lock for lock in handler.locks(request, credentials) if lock.holds]
-    until = max((lock.until for lock in holding), default=None)
+    until = max((lock.until for lock in holding if lock.until is not None), default=None)
     response = render(
         request, settings.AXES_LOCKOUT_TEMPLATE, {"until": until}, status=settings.AXES_HTTP_RESPONSE_CODE
     )
@@ -172,5 +180,5 @@ def person_login_state(username: str, *, now: datetime.datetime | None = None) -
         by_address.setdefault(address, []).append((when, count))
     locks = [lock_for(("username",), [(when, count) for _address, when, count in rows])]
     locks += [lock_for(("username", "ip_address"), attempts) for attempts in by_address.values()]
-    until = max((lock.until for lock in locks if lock.holds), default=None)
+    until = max((lock.until for lock in locks if lock.holds and lock.until is not None), default=None)
     return LoginState(failures=sum(count for _address, _when, count in rows), until=until)

@@ -27,7 +27,6 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp import login as otp_login
@@ -36,6 +35,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from krat.api.tokens import tokens_revoke_all
 from krat.choices import Role
+from krat.http import AuthenticatedHttpRequest
 from krat.models import RecoveryCode, RecoveryCodeDevice, User
 
 RECOVERY_CODE_COUNT = 10
@@ -56,7 +56,12 @@ def is_required(user: User) -> bool:
         return False
     if user.is_staff or user.is_superuser:
         return True
-    return bool(user.county_id and can_be_required(user) and user.county.require_two_factor)
+    return bool(
+        user.county_id
+        and can_be_required(user)
+        and user.county is not None
+        and user.county.require_two_factor
+    )
 
 
 def is_enrolled(user: User) -> bool:
@@ -72,7 +77,8 @@ def is_enrolled(user: User) -> bool:
 def needs_code(user: User) -> bool:
     """Whether this session must give a code first: the person has a device and the
     session has not been verified with one."""
-    return not user.is_verified() and is_enrolled(user)
+    # django-otp's OTPMiddleware gives request.user is_verified(); the stubs know only the model.
+    return not user.is_verified() and is_enrolled(user)  # type: ignore[attr-defined]
 
 
 def _refuse_unverified(user: User) -> None:
@@ -83,7 +89,7 @@ def _refuse_unverified(user: User) -> None:
         )
 
 
-def pending_device(*, request: HttpRequest) -> TOTPDevice:
+def pending_device(*, request: AuthenticatedHttpRequest) -> TOTPDevice:
     """The unconfirmed device this session shows as a QR code (made once per session).
 
     A new one replaces any other unconfirmed device of the person, so a secret that
@@ -99,7 +105,7 @@ def pending_device(*, request: HttpRequest) -> TOTPDevice:
     return device
 
 
-def _session_pending_device(request: HttpRequest) -> TOTPDevice | None:
+def _session_pending_device(request: AuthenticatedHttpRequest) -> TOTPDevice | None:
     pk = request.session.get(PENDING_DEVICE_KEY)
     if pk is None:
         return None
@@ -119,7 +125,7 @@ def secret_for_typing(device: TOTPDevice) -> str:
 
 
 @transaction.atomic
-def enrolment_confirm(*, request: HttpRequest, token: str) -> list[str]:
+def enrolment_confirm(*, request: AuthenticatedHttpRequest, token: str) -> list[str]:
     """Confirm this session's pending device with a code from the app; return new
     recovery codes. The person's old device, other sessions and API tokens end."""
     user = request.user
@@ -145,7 +151,7 @@ def enrolment_confirm(*, request: HttpRequest, token: str) -> list[str]:
     return codes
 
 
-def recovery_codes_renew(*, request: HttpRequest) -> list[str]:
+def recovery_codes_renew(*, request: AuthenticatedHttpRequest) -> list[str]:
     """Replace the person's recovery codes, from a verified session; each works once.
     Shown only at creation: only their hashes are stored."""
     _refuse_unverified(request.user)
@@ -165,7 +171,7 @@ def _recovery_codes_replace(*, user: User) -> list[str]:
     return codes
 
 
-def verify(*, request: HttpRequest, token: str) -> None:
+def verify(*, request: AuthenticatedHttpRequest, token: str) -> None:
     """Check a code from the app or a recovery code; on success the session is verified.
 
     Six digits are the app's code; anything else is tried as a recovery code (whose
@@ -192,7 +198,7 @@ def verify(*, request: HttpRequest, token: str) -> None:
 
 
 @transaction.atomic
-def disable(*, request: HttpRequest) -> None:
+def disable(*, request: AuthenticatedHttpRequest) -> None:
     user = request.user
     _refuse_unverified(user)
     if is_required(user):

@@ -9,13 +9,16 @@ from rest_framework import mixins, serializers
 
 from krat import access
 from krat.api.base import KratViewSet, apply_input, check_if_match, etag_of, versioned_write
+from krat.models import County
 from meetings import services
 from meetings.access import can_update_decision_status
 from meetings.models import Decision, Meeting
 
 
 class MeetingSerializer(serializers.ModelSerializer):
-    county = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    county: serializers.SlugRelatedField[County] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
 
     class Meta:
         model = Meeting

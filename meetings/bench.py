@@ -14,7 +14,7 @@ import datetime
 from django.urls import reverse
 from django.utils import timezone
 
-from krat.benchmarks import first_county, secretariat
+from krat.benchmarks import first_county, found, secretariat
 from krat.choices import Role
 from krat.generate import CountyYear
 from krat.models import User
@@ -162,8 +162,9 @@ def held_meeting_page(name: str):
 
     def resolve() -> tuple[str, str]:
         county = first_county()
-        meeting = (
-            Meeting.objects.filter(county=county, status=MeetingStatus.HELD).order_by("-starts_at").first()
+        meeting = found(
+            Meeting.objects.filter(county=county, status=MeetingStatus.HELD).order_by("-starts_at").first(),
+            "meeting held",
         )
         return reverse(name, args=[meeting.pk]), secretariat(county)
 

@@ -13,7 +13,7 @@ from actionplan.models import ActionPlan
 from krat.choices import Role
 from krat.collation import albanian
 from krat.concurrency import StampedFormMixin, VersionedFormMixin, VersionField
-from krat.forms import CountyScopedForm, DateInput, fix_owner
+from krat.forms import CountyScopedForm, DateInput, choice_field, fix_owner, model_choice_field
 from krat.models import ReportingPeriod, User
 from meetings import selectors
 from meetings.choices import AttendanceStatus, Body
@@ -63,15 +63,15 @@ class MeetingForm(CountyScopedForm):
 
     def __init__(self, *args, county, **kwargs):
         super().__init__(*args, county=county, **kwargs)
-        self.fields["chair"].queryset = User.objects.filter(
+        model_choice_field(self, "chair").queryset = User.objects.filter(
             county=county, is_active=True, role__in=[Role.CHAIR, Role.SECRETARIAT, Role.OBSERVER]
         ).order_by(albanian("last_name"), albanian("first_name"))
-        self.fields["period"].queryset = ReportingPeriod.objects.filter(county=county)
-        self.fields["action_plan"].queryset = ActionPlan.objects.filter(county=county)
+        model_choice_field(self, "period").queryset = ReportingPeriod.objects.filter(county=county)
+        model_choice_field(self, "action_plan").queryset = ActionPlan.objects.filter(county=county)
         self.fields["period"].required = False
-        self.fields["invited_institutions"].queryset = county.institutions.filter(is_active=True).order_by(
-            albanian("name")
-        )
+        model_choice_field(self, "invited_institutions").queryset = county.institutions.filter(
+            is_active=True
+        ).order_by(albanian("name"))
         self.fields["starts_at"].input_formats = ["%d.%m.%Y %H:%M", "%d.%m.%Y", "%Y-%m-%d %H:%M"]
         self.fields["ends_at"].input_formats = ["%d.%m.%Y %H:%M", "%Y-%m-%d %H:%M"]
         if not self.instance.pk:
@@ -91,12 +91,16 @@ class MeetingForm(CountyScopedForm):
         if starts_at and not cleaned.get("period"):
             day = starts_at.date() if isinstance(starts_at, datetime.datetime) else starts_at
             cleaned["period"] = (
-                self.fields["period"].queryset.filter(start_date__lte=day, end_date__gte=day).first()
+                model_choice_field(self, "period")
+                .queryset.filter(start_date__lte=day, end_date__gte=day)
+                .first()
             )
             self.instance.period = cleaned["period"]
         if starts_at and not cleaned.get("action_plan") and not cleaned.get("action_plan_label"):
             year = starts_at.year
-            cleaned["action_plan"] = self.fields["action_plan"].queryset.filter(year=year).first()
+            cleaned["action_plan"] = (
+                model_choice_field(self, "action_plan").queryset.filter(year=year).first()
+            )
             self.instance.action_plan = cleaned["action_plan"]
         return cleaned
 
@@ -142,9 +146,9 @@ class AgendaItemForm(VersionedFormMixin, forms.ModelForm):
         fix_owner(self, "meeting", meeting)
         self.fields["position"].required = False
         self.fields["position"].help_text = _("Leave empty to add the item at the end.")
-        self.fields["presenter"].queryset = meeting.county.institutions.filter(is_active=True).order_by(
-            albanian("name")
-        )
+        model_choice_field(self, "presenter").queryset = meeting.county.institutions.filter(
+            is_active=True
+        ).order_by(albanian("name"))
 
 
 class MinutesForm(VersionedFormMixin, forms.ModelForm):
@@ -168,10 +172,10 @@ class DecisionForm(VersionedFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.meeting = meeting
         # A forged id of another county's institution is refused here, and by the model too.
-        self.fields["responsible"].queryset = meeting.county.institutions.filter(is_active=True).order_by(
-            albanian("name")
-        )
-        self.fields["agenda_item"].queryset = meeting.agenda_items.order_by("position")
+        model_choice_field(self, "responsible").queryset = meeting.county.institutions.filter(
+            is_active=True
+        ).order_by(albanian("name"))
+        model_choice_field(self, "agenda_item").queryset = meeting.agenda_items.order_by("position")
 
 
 class DecisionStatusForm(VersionedFormMixin, forms.ModelForm):
@@ -264,9 +268,9 @@ class MeetingFilterForm(forms.Form):
 
     def __init__(self, *args, years: list[int], institutions, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [("", _("All years")), *[(y, y) for y in years]]
-        self.fields["body"].choices = [("", _("All bodies")), *Body.choices]
-        self.fields["institution"].choices = [
+        choice_field(self, "year").choices = [("", _("All years")), *[(y, y) for y in years]]
+        choice_field(self, "body").choices = [("", _("All bodies")), *Body.choices]
+        choice_field(self, "institution").choices = [
             ("", _("All institutions")),
             *[(i.pk, i.name) for i in institutions],
         ]

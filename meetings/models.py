@@ -111,6 +111,8 @@ class Meeting(Versioned):
         verbose_name=_("approved by"),
     )
     history = HistoricalRecords()
+    # Set on an instance before save() to label (and attribute) the history row it writes.
+    _change_reason: str
 
     class Meta:
         verbose_name = _("meeting")
@@ -175,7 +177,7 @@ class Meeting(Versioned):
 
     @property
     def action_plan_name(self) -> str:
-        return self.action_plan.title if self.action_plan_id else self.action_plan_label
+        return self.action_plan.title if self.action_plan is not None else self.action_plan_label
 
     def clean(self) -> None:
         super().clean()
@@ -186,13 +188,23 @@ class Meeting(Versioned):
                 code="held_in_future",
                 params={"date": f"{timezone.localtime(self.starts_at):%d.%m.%Y %H:%M}"},
             )
-        if self.chair_id and self.county_id and self.chair.county_id != self.county_id:
+        if (
+            self.chair_id
+            and self.county_id
+            and self.chair is not None
+            and self.chair.county_id != self.county_id
+        ):
             errors["chair"] = ValidationError(_("The chair belongs to another county."), code="chair_county")
-        if self.action_plan_id and self.county_id and self.action_plan.county_id != self.county_id:
+        if (
+            self.action_plan_id
+            and self.county_id
+            and self.action_plan is not None
+            and self.action_plan.county_id != self.county_id
+        ):
             errors["action_plan"] = ValidationError(
                 _("The action plan belongs to another county."), code="action_plan_county"
             )
-        if self.period_id and self.county_id:
+        if self.period_id and self.county_id and self.period is not None:
             if self.period.county_id != self.county_id:
                 errors["period"] = ValidationError(
                     _("The reporting period belongs to another county."), code="period_county"
@@ -246,7 +258,12 @@ class AgendaItem(Versioned):
 
     def clean(self) -> None:
         super().clean()
-        if self.presenter_id and self.meeting_id and self.presenter.county_id != self.meeting.county_id:
+        if (
+            self.presenter_id
+            and self.meeting_id
+            and self.presenter is not None
+            and self.presenter.county_id != self.meeting.county_id
+        ):
             raise ValidationError(
                 {
                     "presenter": ValidationError(
@@ -274,7 +291,8 @@ class Attendance(NeutralisesBidi, models.Model):
     class Meta:
         verbose_name = _("attendance")
         verbose_name_plural = _("attendance")
-        ordering = ["meeting", albanian("institution__name")]
+        # Django orders by any expression; the stubs accept only names and OrderBy.
+        ordering = ["meeting", albanian("institution__name")]  # type: ignore[list-item]
         constraints = [
             models.UniqueConstraint(
                 fields=["meeting", "institution"],
@@ -363,7 +381,11 @@ class Decision(Versioned):
             errors["responsible"] = ValidationError(
                 _("The institution belongs to another county."), code="responsible_county"
             )
-        if self.agenda_item_id and self.agenda_item.meeting_id != self.meeting_id:
+        if (
+            self.agenda_item_id
+            and self.agenda_item is not None
+            and self.agenda_item.meeting_id != self.meeting_id
+        ):
             errors["agenda_item"] = ValidationError(
                 _("The agenda item belongs to another meeting."), code="agenda_item_meeting"
             )

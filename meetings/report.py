@@ -182,12 +182,12 @@ def national_counts(periods: list[ReportingPeriod], today: datetime.date) -> dic
             status=MeetingStatus.HELD,
         )
         .values("county_id", "starts_at")
-        .annotate(decisions=Count("decisions"))
+        .annotate(decision_count=Count("decisions"))
     ):
         period = windows[row["county_id"]]
         if period.contains(timezone.localdate(row["starts_at"])):
             found[period.pk]["meetings"] += 1
-            found[period.pk]["decisions"] += row["decisions"]
+            found[period.pk]["decisions"] += row["decision_count"]
     return found
 
 

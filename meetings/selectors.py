@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import asdict, dataclass, fields
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -83,12 +84,12 @@ def meetings_in_slot(
 ) -> list[Meeting]:
     """The county's other meetings of `body` at the same date and time, cancelled ones
     aside: what a new meeting there would duplicate."""
-    return list(
-        Meeting.objects.filter(county=county, body=body, starts_at=starts_at)
-        .exclude(status=MeetingStatus.CANCELLED)
-        .exclude(pk=exclude_pk)
-        .order_by("pk")
+    meetings = Meeting.objects.filter(county=county, body=body, starts_at=starts_at).exclude(
+        status=MeetingStatus.CANCELLED
     )
+    if exclude_pk is not None:
+        meetings = meetings.exclude(pk=exclude_pk)
+    return list(meetings.order_by("pk"))
 
 
 def meeting_years(county: County) -> list[int]:
@@ -236,12 +237,12 @@ class MeetingSummary:
     def status_label(self) -> str:
         return str(MeetingStatus(self.status).label)
 
-    def as_data(self) -> dict:
+    def as_data(self) -> dict[str, Any]:
         """The summary as JSON-ready data (dates as ISO text once encoded)."""
         return asdict(self)
 
     @classmethod
-    def from_data(cls, data: dict) -> MeetingSummary:
+    def from_data(cls, data: dict[str, Any]) -> MeetingSummary:
         """The summary `as_data` gave, back as it was."""
 
         def day(value: str | None) -> datetime.date | None:
@@ -250,7 +251,7 @@ class MeetingSummary:
         def moment(value: str | None) -> datetime.datetime | None:
             return timezone.localtime(datetime.datetime.fromisoformat(value)) if value else None
 
-        def decision(row: dict) -> DecisionRow:
+        def decision(row: dict[str, Any]) -> DecisionRow:
             row = _known(DecisionRow, row)
             return DecisionRow(
                 **{**row, "due_date": day(row["due_date"]), "meeting_date": day(row["meeting_date"])}
@@ -272,7 +273,7 @@ class MeetingSummary:
         return cls(**values)
 
 
-def _known(kind: type, data: dict) -> dict:
+def _known(kind: type, data: dict[str, Any]) -> dict[str, Any]:
     """The items of `data` that are fields of the dataclass `kind` (a field since removed
     is ignored)."""
     names = {f.name for f in fields(kind)}
@@ -462,7 +463,7 @@ def decisions_for_export(county: County, filters: MeetingFilters | None = None) 
     )
 
 
-def dashboard_panel(*, user, county, period) -> DashboardPanel:
+def dashboard_panel(*, user: User, county: County, period: ReportingPeriod | None) -> DashboardPanel:
     """The dashboard's meetings card: the next meeting, the last one and open decisions."""
     now = timezone.now()
     meetings = Meeting.objects.filter(county=county)

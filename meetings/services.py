@@ -121,7 +121,7 @@ def attendance_record(
         record.full_clean()
         record.save()
     guests_changed = guests is not None and guests != meeting.guests
-    if guests_changed:
+    if guests is not None and guests_changed:
         meeting.guests = guests
         meeting.full_clean()
     meeting.version = stored.version + 1
@@ -171,7 +171,7 @@ def minutes_store(*, meeting: Meeting) -> MinutesVersion:
     from krat.pdf import render_pdf
     from meetings.selectors import meeting_summary
 
-    if not meeting.is_locked or meeting.approved_by_id is None:
+    if not meeting.is_locked or meeting.approved_by_id is None or meeting.approved_at is None:
         raise ValidationError(_("Only approved minutes are stored."), code="not_approved")
     if meeting.minutes_versions.filter(reopened_at__isnull=True).exists():
         raise ValidationError(_("The minutes are already approved."), code="already_approved")
@@ -224,6 +224,8 @@ def minutes_reopen(*, meeting: Meeting, user: User, reason: str) -> Meeting:
 def attachment_add(*, meeting: Meeting, title: str, upload: UploadedFile, user: User) -> Attachment:
     """Attach a checked document to a meeting."""
     content_type = validate_upload(upload)
+    # validate_upload refused a file without a name (it has no extension) or a size.
+    assert upload.name is not None and upload.size is not None
     attachment = Attachment(
         meeting=meeting,
         title=title.strip() or upload.name,

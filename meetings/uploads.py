@@ -68,6 +68,7 @@ def validate_upload(upload: UploadedFile) -> str:
             code="file_type",
             params={"types": "PDF, DOCX, XLSX, PPTX, ODT, JPG, PNG"},
         )
+    assert upload.size is not None  # Django sizes every file a request uploads
     if upload.size > MAX_SIZE:
         raise ValidationError(
             _("The file is %(size)s; the limit is %(limit)s."),

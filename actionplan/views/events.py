@@ -17,6 +17,7 @@ from actionplan import feeds, selectors, services
 from actionplan.access import can_create_event, can_edit_event, event_for_user, event_organiser_for
 from actionplan.forms import EventFilter, EventForm
 from krat import access
+from krat.http import AuthenticatedHttpRequest
 from krat.models import County
 from krat.views.common import record_form_view
 
@@ -41,7 +42,7 @@ def _shift(month: datetime.date, by: int) -> datetime.date:
 
 @require_safe
 @login_required
-def event_month(request: HttpRequest, slug: str) -> HttpResponse:
+def event_month(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     county = access.county_for_user(request.user, slug)
     month = _month_asked(request)
     return render(
@@ -61,7 +62,7 @@ def event_month(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 @login_required
-def event_list(request: HttpRequest, slug: str) -> HttpResponse:
+def event_list(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     county = access.county_for_user(request.user, slug)
     filters = EventFilter(request.GET or None, queryset=selectors.event_queryset(county), county=county)
     # Years of a busy calendar hold hundreds of events: LIST_PAGE a page, filters kept.
@@ -85,7 +86,7 @@ def _save_event(event, form):
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def event_create(request: HttpRequest, slug: str) -> HttpResponse:
+def event_create(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     county = access.county_for_user(request.user, slug)
     access.require(can_create_event(request.user, county))
     organiser = event_organiser_for(request.user, county)
@@ -103,7 +104,7 @@ def event_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def event_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     event = event_for_user(request.user, pk, edit=True)
     organiser = event.organiser if not access.can_manage_county(request.user, event.county) else None
     return record_form_view(
@@ -119,7 +120,7 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def event_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     event = event_for_user(request.user, pk)
     return render(
         request,

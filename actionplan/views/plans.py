@@ -18,6 +18,7 @@ from actionplan.models import ActionPlan, Objective, Pillar
 from krat import access
 from krat import spreadsheets as xl
 from krat.audit import log_download
+from krat.http import AuthenticatedHttpRequest
 from krat.views.common import record_form_view
 
 
@@ -36,7 +37,7 @@ def selected_period(request: HttpRequest, plan: ActionPlan, periods: list):
 
 @require_safe
 @login_required
-def plan_list(request: HttpRequest, slug: str) -> HttpResponse:
+def plan_list(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     county = access.county_for_user(request.user, slug)
     return render(
         request,
@@ -55,7 +56,7 @@ def _save_plan(plan, form):
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def plan_create(request: HttpRequest, slug: str) -> HttpResponse:
+def plan_create(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     county = access.county_for_user(request.user, slug, manage=True)
     year = timezone.localdate().year
     return record_form_view(
@@ -75,7 +76,7 @@ def plan_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = plan_for_user(request.user, pk, manage=True)
     return record_form_view(
         request,
@@ -90,7 +91,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = plan_for_user(request.user, pk)
     periods = selectors.plan_periods(plan)
     period = selected_period(request, plan, periods)
@@ -133,7 +134,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def plan_overview(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_overview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = plan_for_user(request.user, pk)
     periods = selectors.plan_periods(plan)
     period = selected_period(request, plan, periods)
@@ -155,7 +156,7 @@ def plan_overview(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def pillar_create(request: HttpRequest, pk: int) -> HttpResponse:
+def pillar_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = plan_for_user(request.user, pk, manage=True)
     form = PillarForm(request.POST or None, instance=Pillar(plan=plan, position=plan.pillars.count() + 1))
     return record_form_view(
@@ -173,7 +174,7 @@ def pillar_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def pillar_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def pillar_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     pillar = get_object_or_404(Pillar.objects.select_related("plan__county"), pk=pk)
     plan = plan_for_user(request.user, pillar.plan_id, manage=True)
     return record_form_view(
@@ -191,7 +192,7 @@ def pillar_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def objective_create(request: HttpRequest, pk: int) -> HttpResponse:
+def objective_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = plan_for_user(request.user, pk, manage=True)
     return record_form_view(
         request,
@@ -208,7 +209,7 @@ def objective_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def objective_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     objective = get_object_or_404(Objective.objects.select_related("pillar"), pk=pk)
     plan = plan_for_user(request.user, objective.pillar.plan_id, manage=True)
     return record_form_view(
@@ -233,7 +234,7 @@ def _save_activity(activity, form):
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def activity_create(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = plan_for_user(request.user, pk, manage=True)
     return record_form_view(
         request,
@@ -250,7 +251,7 @@ def activity_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     activity = activity_for_user(request.user, pk, manage=True)
     plan = activity.plan
     return record_form_view(
@@ -269,7 +270,7 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_import(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Upload a filled template: all rows are saved, or none and every problem is listed."""
     plan = plan_for_user(request.user, pk, manage=True)
     form = PlanImportForm(request.POST or None, request.FILES or None)
@@ -297,14 +298,14 @@ def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def plan_template(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_template(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = plan_for_user(request.user, pk, manage=True)
     return xl.xlsx_response(spreadsheet.template_file(plan), f"plani-shabllon-{plan.year}.xlsx")
 
 
 @require_safe
 @login_required
-def plan_export(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = plan_for_user(request.user, pk)
     content = spreadsheet.plan_export(plan)
     log_download(request, county=plan.county, what=_("Action plan %(year)s") % {"year": plan.year})

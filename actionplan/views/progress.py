@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,13 +17,14 @@ from actionplan.access import activity_for_user, can_comment, can_record_progres
 from actionplan.forms import CommentForm, ProgressForm
 from actionplan.models import ActivityProgress
 from krat import access
+from krat.http import AuthenticatedHttpRequest
 from krat.models import ReportingPeriod
 from krat.views.common import record_form_view
 
 
 @require_safe
 @login_required
-def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     activity = activity_for_user(request.user, pk)
     detail = selectors.activity_detail(activity, today=timezone.localdate())
     partner_ids = {p.pk for p in detail["partners"]}
@@ -53,7 +54,7 @@ def _period_of(activity, period_pk: int) -> ReportingPeriod:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def progress_edit(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
+def progress_edit(request: AuthenticatedHttpRequest, pk: int, period_pk: int) -> HttpResponse:
     """The lead institution records (or corrects) the activity's progress for one period."""
     activity = activity_for_user(request.user, pk)
     if not can_record_progress(request.user, activity):
@@ -89,7 +90,7 @@ def progress_edit(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse
 
 @require_POST
 @login_required
-def comment_add(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
+def comment_add(request: AuthenticatedHttpRequest, pk: int, period_pk: int) -> HttpResponse:
     activity = activity_for_user(request.user, pk)
     partner_ids = set(activity.partners.values_list("pk", flat=True))
     if not can_comment(request.user, activity, partner_ids):

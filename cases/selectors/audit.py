@@ -24,13 +24,15 @@ from cases.selectors.figures import BUILDERS
 from cases.selectors.reporting import PeriodReference, period_reference
 from cases.selectors.street import street_children_summary
 from cases.selectors.victims import victims_summary
-from krat.disclosure import LARGE, SMALL, Check, Judge, Reader, hidden_keys
+from krat.disclosure import LARGE, SMALL, Check, Figures, Judge, Reader, hidden_keys
 from krat.models import County, Institution, ReportingPeriod
 from krat.suppression import Cell
 
 #: The readers the audit knows: an observer of the county, a national observer, a
 #: representative of an institution ("representative:<id>"), the report for sharing.
 READERS = ("observer", "national", "sharing")
+#: What a reader obtains: {figures name: {key: the number shown, or the mark of a hidden one}}.
+Found = dict[tuple[str, int], dict[Hashable, int | str]]
 
 
 @dataclass(frozen=True)
@@ -51,16 +53,18 @@ class Audit:
         return not self.failures
 
 
-def collect(shown: object, found: dict | None = None) -> dict[tuple, dict[Hashable, int | str]]:
+def collect(shown: object, found: Found | None = None) -> Found:
     """Every named count in `shown` (dicts, lists, tuples, dataclasses, cells), as {figures name: {key:
     number or mark}}; a count shown anywhere counts as shown."""
     found = defaultdict(dict) if found is None else found
-    stack = [shown]
+    stack: list[object] = [shown]
     while stack:
         item = stack.pop()
         if isinstance(item, Cell):
-            if item.key is None or item.is_empty:
+            if item.key is None or item.value is None:  # item.is_empty
                 continue  # no value: the figures say so themselves (`Figures.absent`)
+            # A shown count's key is (its figures' name, its key in them): `krat.suppression.cells_of`.
+            assert isinstance(item.key, tuple)
             name, key = item.key
             mark = (SMALL if item.text.startswith("<") else LARGE) if item.hidden else item.value
             if not isinstance(found[name].get(key), int):
@@ -76,13 +80,13 @@ def collect(shown: object, found: dict | None = None) -> dict[tuple, dict[Hashab
 
 def gather(
     county: County, period: ReportingPeriod, reader: str, *, reference: PeriodReference | None = None
-) -> dict[tuple, dict[Hashable, int | str]]:
+) -> Found:
     """What `reader` can obtain of the period's figures, by the selectors that publish them
     (`reference`: what the caller read of the period already)."""
     from cases.selectors.dashboard import _shared as dashboard_figures
 
     reference = reference or period_reference(county, period)
-    found: dict = defaultdict(dict)
+    found: Found = defaultdict(dict)
     if reader == "sharing":
         from cases.report import period_data_sections
 
@@ -142,7 +146,7 @@ def _institution(county: County, reader: str) -> Institution | None:
     return None
 
 
-def _reader(figures, reader: str, institution: Institution | None) -> Reader:
+def _reader(figures: Figures, reader: str, institution: Institution | None) -> Reader:
     if institution is None:
         return Reader(reader)
     own = figures.contributions.get(institution.pk, {})

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q, Subquery
 
@@ -56,7 +57,7 @@ def comparison_among(period: ReportingPeriod, periods: Iterable[ReportingPeriod]
     )
 
 
-def period_info(period: ReportingPeriod | None) -> dict | None:
+def period_info(period: ReportingPeriod | None) -> dict[str, Any] | None:
     if period is None:
         return None
     return {"pk": period.pk, "label": period.label, "start": period.start_date, "end": period.end_date}

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
 from cases.choices import VictimStatus
 from cases.models import EmploymentFunnel, StreetIntervention, VictimReport
 from cases.selectors.age_groups import age_groups_for
-from cases.selectors.figures import EMPLOYMENT, STREET, VICTIMS, period_cells
+from cases.selectors.figures import EMPLOYMENT, STREET, VICTIMS, first_cells, period_cells
 from krat import access
+from krat.models import County, ReportingPeriod, User
 from krat.selectors import DashboardPanel
 from krat.suppression import exact
 
 
-def dashboard_panel(*, user, county, period) -> DashboardPanel:
+def dashboard_panel(*, user: User, county: County, period: ReportingPeriod | None) -> DashboardPanel:
     """The dashboard's period data card: this period's totals, exact for those who see
     exact figures, else as the period's pages show them (the same pattern of hidden
     counts, `cases.selectors.figures`)."""
@@ -26,7 +29,7 @@ def dashboard_panel(*, user, county, period) -> DashboardPanel:
     )
 
 
-def _exact(period) -> dict:
+def _exact(period: ReportingPeriod) -> dict[str, Any]:
     """Three sums: nothing is hidden, so no pattern is needed. A sum of nothing entered
     (victims, employment) has no value; interventions are events, so none counts 0."""
     victims = VictimReport.objects.filter(period=period).aggregate(
@@ -43,12 +46,12 @@ def _exact(period) -> dict:
     return {key: exact(n) for key, n in {**victims, **street, **employment}.items()}
 
 
-def _shared(county, period) -> dict:
+def _shared(county: County, period: ReportingPeriod) -> dict[str, Any]:
     period.county = county  # the builders need not read the county again
     age_groups = {county.pk: age_groups_for(county)}  # read once for the three kinds
-    (victims,) = period_cells(VICTIMS, [period], suppressed=True, age_groups=age_groups)
-    (street,) = period_cells(STREET, [period], suppressed=True, age_groups=age_groups)
-    (employment,) = period_cells(EMPLOYMENT, [period], suppressed=True, age_groups=age_groups)
+    victims = first_cells(period_cells(VICTIMS, [period], suppressed=True, age_groups=age_groups))
+    street = first_cells(period_cells(STREET, [period], suppressed=True, age_groups=age_groups))
+    employment = first_cells(period_cells(EMPLOYMENT, [period], suppressed=True, age_groups=age_groups))
     return {
         "victims": victims[1][(VictimStatus.VICTIM.value, "total")],
         "potential": victims[1][(VictimStatus.POTENTIAL.value, "total")],

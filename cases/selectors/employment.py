@@ -4,20 +4,22 @@ small numbers hidden along the path's lines, and the period's summary with its f
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable, Mapping
+from typing import Any
 
 from django.utils.translation import gettext as _
 
 from cases.choices import UNKNOWN, DataKind, Sex, VulnerableGroup
 from cases.models import AgeGroup, EmploymentFunnel, sum_entered
 from cases.selectors.comparison import period_info
-from cases.selectors.figures import EMPLOYMENT, employment_figures, period_cells, protected
+from cases.selectors.figures import EMPLOYMENT, employment_figures, first_cells, period_cells, protected
 from cases.selectors.reporting import PeriodReference, period_reference, reporting_institutions
 from krat import charts
 from krat.models import County, Institution, ReportingPeriod
-from krat.suppression import exact, withheld
+from krat.models.base import StrOrPromise, field_label
+from krat.suppression import Cell, exact, withheld
 
-STAGE_LABELS = {name: EmploymentFunnel._meta.get_field(name).verbose_name for name in EmploymentFunnel.STAGES}
+STAGE_LABELS = {name: field_label(EmploymentFunnel, name) for name in EmploymentFunnel.STAGES}
 # The stages in the funnel's order: after the interview, "assessed" (the sum of the three
 # assessment outcomes that follow it) is shown before them.
 FUNNEL = [*EmploymentFunnel.STAGES[:2], "assessed", *EmploymentFunnel.STAGES[2:]]
@@ -34,9 +36,9 @@ EMPLOYMENT_BREAKDOWNS = {"group": "group", "sex": "sex", "age": "age_group_id"}
 OUTCOMES = ("ready", "needs_training", "not_employable")
 
 
-def employment_breakdowns(age_groups: Iterable[AgeGroup]) -> dict[str, dict[str, str]]:
+def employment_breakdowns(age_groups: Iterable[AgeGroup]) -> dict[str, dict[str, StrOrPromise]]:
     """The employment path's breakdowns and their categories: group, sex, working-age group."""
-    ages = {str(g.pk): g.label for g in age_groups if g.is_working_age}
+    ages: dict[str, StrOrPromise] = {str(g.pk): g.label for g in age_groups if g.is_working_age}
     ages[UNKNOWN] = _("Unknown")
     return {"group": dict(VulnerableGroup.choices), "sex": dict(Sex.choices), "age": ages}
 
@@ -55,12 +57,18 @@ def employment_sums(rows: Iterable[EmploymentFunnel]) -> dict[tuple[str, str, st
     return dict(sums)
 
 
-def employment_cells(sums: dict, dims: dict, k: int, *, suppressed: bool) -> dict:
+def employment_cells(
+    sums: Mapping[tuple[str, str, str], int],
+    dims: Mapping[str, Iterable[object]],
+    k: int,
+    *,
+    suppressed: bool,
+) -> dict[Hashable, Cell]:
     """Every figure of one institution's employment path as a `Cell`: (stage, breakdown,
     category), ("total", stage) and ("total", "assessed"); a figure nothing was entered
     for is `no_value`. With `suppressed` every count is withheld: one institution's grid
     is published only to those who see it exact."""
-    values: dict = {
+    values: dict[tuple[str, ...], int | None] = {
         (stage, dim, str(key)): sums.get((stage, dim, str(key)))
         for stage in EmploymentFunnel.STAGES
         for dim, options in dims.items()
@@ -80,7 +88,7 @@ def employment_summary(
     institution: Institution | None = None,
     reference: PeriodReference | None = None,
     reporting: bool = True,
-) -> dict:
+) -> dict[str, Any]:
     """The employment path of the period: each stage's total (with the comparisons), and
     each stage by group, sex and age group; the funnel as a chart. Each period's counts
     are hidden by its own pattern (`cases.selectors.figures`). `reference`: what the
@@ -98,7 +106,7 @@ def employment_summary(
             None if p is None else (built[p.pk], protected(built[p.pk], suppressed=suppressed))
             for p in periods
         ]
-    cells = shown[0][1]
+    current, cells = first_cells(shown)
     stages = [
         {
             "key": stage,
@@ -141,7 +149,7 @@ def employment_summary(
         "breakdowns": breakdowns,
         "chart": chart,
         "chart_cells": chart_cells,
-        "has_data": bool(shown[0][0].contributions),
+        "has_data": bool(current.contributions),
         # Who reported (None unless `reporting`: the period report does not list them).
         "reporting": reporting_institutions(county, period, DataKind.EMPLOYMENT, reference=reference)
         if reporting

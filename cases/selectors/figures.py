@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from typing import Protocol
 
 from cases.choices import (
     MAX_COUNT,
@@ -46,6 +47,15 @@ OTHER_COUNTRIES = "other_countries"
 #: empty has no value: it is counted here, never as 0 of a category).
 NOT_ENTERED = "not_entered"
 
+#: Counts by figure key: a period's sums, or one institution's own part of them.
+Counts = dict[Hashable, int]
+#: Each period's institutions' own parts, as read: period id → institution id → counts.
+OwnByPeriod = defaultdict[int, defaultdict[int, Counts]]
+#: What anyone knows of a figure before it is shown: (at least, at most or None).
+Known = dict[Hashable, tuple[int, int | None]]
+#: A period's figures and the cells a reader is shown of them.
+PeriodCells = tuple[Figures, dict[Hashable, Cell]]
+
 
 def protected(figures: Figures, *, suppressed: bool) -> dict[Hashable, Cell]:
     """Every published figure as a cell: the protected pattern when `suppressed`, exact
@@ -53,11 +63,13 @@ def protected(figures: Figures, *, suppressed: bool) -> dict[Hashable, Cell]:
     return cells_of(figures, protect(figures) if suppressed else set())
 
 
-def _add(target: dict, key: Hashable, n: int) -> None:
+def _add(target: Counts, key: Hashable, n: int) -> None:
     target[key] = target.get(key, 0) + n
 
 
-def _absent(values: dict, own: dict, keys: Iterable[Hashable] | None = None) -> frozenset:
+def _absent(
+    values: Mapping[Hashable, int], own: Mapping[int, Counts], keys: Iterable[Hashable] | None = None
+) -> frozenset[Hashable]:
     """The figures (of `keys`, else every one) that no institution entered: no value."""
     entered = {key for figures in own.values() for key in figures}
     return frozenset(key for key in (values if keys is None else keys) if key not in entered)
@@ -80,7 +92,9 @@ def _counties(periods: dict[int, ReportingPeriod]) -> dict[int, County]:
     return found
 
 
-def _age_groups(counties: dict[int, County], given: Mapping[int, list[AgeGroup]] | None) -> dict[int, list]:
+def _age_groups(
+    counties: dict[int, County], given: Mapping[int, list[AgeGroup]] | None
+) -> dict[int, list[AgeGroup]]:
     """Each county's age groups: those `given` (by county id: what the caller has read
     already), the others in one query."""
     found = {pk: groups for pk, groups in (given or {}).items() if pk in counties}
@@ -93,7 +107,7 @@ def _age_groups(counties: dict[int, County], given: Mapping[int, list[AgeGroup]]
 # --- Victims -----------------------------------------------------------------------------------
 
 
-def victim_dimensions(age_groups) -> dict[str, list[str]]:
+def victim_dimensions(age_groups: Sequence[AgeGroup]) -> dict[str, list[str]]:
     """Each breakdown's categories (the fixed ones, the county's age groups, "unknown" last)."""
     return {
         dimension: [value for value, _label in options]
@@ -124,7 +138,7 @@ def victim_figures(
     if institution is not None:
         reports = reports.filter(institution=institution)
         cells = cells.filter(report__institution=institution)
-    own: dict = defaultdict(lambda: defaultdict(dict))  # period → institution → key → n
+    own: OwnByPeriod = defaultdict(lambda: defaultdict(dict))  # period → institution → key → n
     for row in reports.filter(total__isnull=False).values(
         "period_id", "institution_id", "status", "total", "referred"
     ):
@@ -132,11 +146,11 @@ def victim_figures(
         _add(mine, (row["status"], "total"), row["total"])
         if row["referred"] is not None:
             _add(mine, (row["status"], "referred"), row["referred"])
-    for row in cells.values(
+    for cell in cells.values(
         "report__period_id", "report__institution_id", "report__status", "dimension", "category", "count"
     ):
-        key = (row["report__status"], row["dimension"], row["category"])
-        _add(own[row["report__period_id"]][row["report__institution_id"]], key, row["count"])
+        key = (cell["report__status"], cell["dimension"], cell["category"])
+        _add(own[cell["report__period_id"]][cell["report__institution_id"]], key, cell["count"])
     counties = _counties(by_pk)
     groups = _age_groups(counties, age_groups)
     return {
@@ -147,7 +161,7 @@ def victim_figures(
     }
 
 
-def _not_entered(own: dict, dimensions: dict[str, list[str]]) -> None:
+def _not_entered(own: Mapping[int, Counts], dimensions: dict[str, list[str]]) -> None:
     """Each institution's part of its totals whose category was left empty, breakdown by
     breakdown (and foreign victims whose country was left empty), so that every
     breakdown still adds up to its total. Only a part of one or more is kept: where the
@@ -172,7 +186,7 @@ def _not_entered(own: dict, dimensions: dict[str, list[str]]) -> None:
                     figures[(status, dimension, NOT_ENTERED)] = rest
 
 
-def _shows_not_entered(known: dict, key: Hashable, values: dict) -> None:
+def _shows_not_entered(known: Known, key: Hashable, values: Mapping[Hashable, int]) -> None:
     """A "not entered" part is kept only when it holds someone (`_not_entered`): shown at
     all, it says "one or more", which the attacker knows too."""
     if values[key]:
@@ -180,15 +194,18 @@ def _shows_not_entered(known: dict, key: Hashable, values: dict) -> None:
 
 
 def _victim_figures(
-    period: ReportingPeriod, county: County, own: dict, dimensions: dict[str, list[str]]
+    period: ReportingPeriod, county: County, own: Mapping[int, Counts], dimensions: dict[str, list[str]]
 ) -> Figures:
     _not_entered(own, dimensions)
-    sums: dict = {}
+    sums: Counts = {}
     for figures in own.values():
         for key, n in figures.items():
             _add(sums, key, n)
-    values: dict = {}
-    lines, bounds, known, unpublished = [], [], {}, set()
+    values: Counts = {}
+    lines: list[Line] = []
+    bounds: list[AtMost] = []
+    known: Known = {}
+    unpublished: set[Hashable] = set()
     k = county.small_number_threshold
     foreign = (Dimension.CITIZENSHIP.value, Citizenship.FOREIGN.value)
     for status in VictimStatus.values:
@@ -285,7 +302,7 @@ def street_figures(
     )
     counties = _counties(by_pk)
     groups = _age_groups(counties, age_groups)
-    own: dict = defaultdict(lambda: defaultdict(dict))
+    own: OwnByPeriod = defaultdict(lambda: defaultdict(dict))
     seen: set[int] = set()
     for row in counts:
         mine = own[row["intervention__period_id"]][row["intervention__institution_id"]]
@@ -318,7 +335,9 @@ def street_figures(
     }
 
 
-def street_categories(period: ReportingPeriod, county: dict, child_groups) -> dict[str, list[str]]:
+def street_categories(
+    period: ReportingPeriod, county: Mapping[Hashable, int], child_groups: Iterable[AgeGroup]
+) -> dict[str, list[str]]:
     """Each breakdown's categories in the order the summary shows them."""
 
     def met(dimension: str) -> list[str]:
@@ -337,22 +356,26 @@ def street_categories(period: ReportingPeriod, county: dict, child_groups) -> di
     }
 
 
-def _repeats(values: dict, origin: str, k: int) -> bool:
+def _repeats(values: Mapping[Hashable, int], origin: str, k: int) -> bool:
     """An origin "repeats" (listed with its interventions, for sharing) when it was met in
     k or more interventions (two at least): listing an origin met in fewer would say "at
     least 2" of a count shown "< k" (and of its children, at least as many)."""
     return values[("int", "origin", origin)] >= max(2, k)
 
 
-def _street_figures(period: ReportingPeriod, county: County, own: dict, child_groups) -> Figures:
-    sums: dict = {}
+def _street_figures(
+    period: ReportingPeriod, county: County, own: Mapping[int, Counts], child_groups: list[AgeGroup]
+) -> Figures:
+    sums: Counts = {}
     for figures in own.values():
         for key, n in figures.items():
             _add(sums, key, n)
     k = county.small_number_threshold
     categories = street_categories(period, sums, child_groups)
-    values = {"total": sums.get("total", 0), "interventions": sums.get("interventions", 0)}
-    lines, unpublished, known = [], set(), {}
+    values: Counts = {"total": sums.get("total", 0), "interventions": sums.get("interventions", 0)}
+    lines: list[Line] = []
+    unpublished: set[Hashable] = set()
+    known: Known = {}
     bounds = [AtMost(["interventions"], ["total"]), AtMost(["total"], ["interventions"], MAX_COUNT)]
     for dimension, options in categories.items():
         keys = [(dimension, option) for option in options]
@@ -421,7 +444,7 @@ def employment_figures(
     rows = EmploymentFunnel.objects.filter(period_id__in=by_pk)
     if institution is not None:
         rows = rows.filter(institution=institution)
-    own: dict = defaultdict(lambda: defaultdict(dict))
+    own: OwnByPeriod = defaultdict(lambda: defaultdict(dict))
     for row in rows.values(
         "period_id", "institution_id", *EMPLOYMENT_BREAKDOWNS.values(), *EmploymentFunnel.STAGES
     ):
@@ -441,13 +464,16 @@ def employment_figures(
     }
 
 
-def employment_totals(figures: dict) -> None:
+def employment_totals(figures: Counts) -> None:
     """Add each stage's total and "assessed" to one institution's or the county's figures
     (a total of nothing entered is left out: no value)."""
     from cases.selectors.employment import OUTCOMES
 
     for stage in EmploymentFunnel.STAGES:
-        entered = [n for key, n in figures.items() if key[0] == stage and key[1] == "sex"]
+        # Every employment key is a tuple: (stage, breakdown, category) or ("total", stage).
+        entered = [
+            n for key, n in figures.items() if isinstance(key, tuple) and key[0] == stage and key[1] == "sex"
+        ]
         if entered:
             figures[("total", stage)] = sum(entered)
     outcomes = [figures[("total", s)] for s in OUTCOMES if ("total", s) in figures]
@@ -455,17 +481,20 @@ def employment_totals(figures: dict) -> None:
         figures[("total", "assessed")] = sum(outcomes)
 
 
-def _employment_figures(period: ReportingPeriod, county: County, own: dict, dims: dict) -> Figures:
+def _employment_figures(
+    period: ReportingPeriod, county: County, own: Mapping[int, Counts], dims: Mapping[str, Iterable[object]]
+) -> Figures:
     from cases.selectors.employment import OUTCOMES
 
     for figures in own.values():
         employment_totals(figures)
-    sums: dict = {}
+    sums: Counts = {}
     for figures in own.values():
         for key, n in figures.items():
             _add(sums, key, n)
-    values: dict = {}
-    lines, bounds = [], []
+    values: Counts = {}
+    lines: list[Line] = []
+    bounds: list[AtMost] = []
     for stage in EmploymentFunnel.STAGES:
         values[("total", stage)] = sums.get(("total", stage), 0)
         for dimension, options in dims.items():
@@ -474,7 +503,7 @@ def _employment_figures(period: ReportingPeriod, county: County, own: dict, dims
             lines.append(Line(keys, ("total", stage)))
     values[("total", "assessed")] = sums.get(("total", "assessed"), 0)
     lines.append(Line([("total", s) for s in OUTCOMES], ("total", "assessed")))
-    cells = [("total",)] + [
+    cells: list[tuple[str, ...]] = [("total",)] + [
         (dimension, str(option)) for dimension, options in dims.items() for option in options
     ]
     for cell in cells:
@@ -495,27 +524,41 @@ def _employment_figures(period: ReportingPeriod, county: County, own: dict, dims
     )
 
 
-def _keeps(bound: AtMost, figures: dict) -> bool:
+def _keeps(bound: AtMost, figures: Mapping[Hashable, int]) -> bool:
     small = sum(figures.get(key, 0) for key in bound.small)
     return small <= bound.factor * sum(figures.get(key, 0) for key in bound.large)
 
 
-def _stage_key(stage: str, cell: tuple) -> tuple:
+def _stage_key(stage: str, cell: tuple[str, ...]) -> tuple[str, ...]:
     return ("total", stage) if cell == ("total",) else (stage, *cell)
 
 
 # --- The patterns of the periods --------------------------------------------------------------------
 
-BUILDERS = {VICTIMS: victim_figures, STREET: street_figures, EMPLOYMENT: employment_figures}
+
+class _Builder(Protocol):
+    def __call__(
+        self,
+        periods: Iterable[ReportingPeriod | None],
+        *,
+        age_groups: Mapping[int, list[AgeGroup]] | None = None,
+    ) -> dict[int, Figures]: ...
+
+
+BUILDERS: dict[str, _Builder] = {
+    VICTIMS: victim_figures,
+    STREET: street_figures,
+    EMPLOYMENT: employment_figures,
+}
 
 
 def period_cells(
     kind: str,
-    periods: list[ReportingPeriod | None],
+    periods: Sequence[ReportingPeriod | None],
     *,
     suppressed: bool,
     age_groups: Mapping[int, list[AgeGroup]] | None = None,
-) -> list[tuple[Figures, dict] | None]:
+) -> list[PeriodCells | None]:
     """Each period's figures of `kind` and their cells (None for a missing period), protected
     when `suppressed`; `age_groups` as the builders take them."""
     built = BUILDERS[kind]([p for p in periods if p is not None], age_groups=age_groups)
@@ -525,14 +568,31 @@ def period_cells(
     ]
 
 
+def first_cells(shown: Sequence[PeriodCells | None]) -> PeriodCells:
+    """The cells of the page's own period, first in `shown` and never missing."""
+    first = shown[0]
+    if first is None:
+        raise ValueError("the page's own period is missing")
+    return first
+
+
+def _given(cells: list[PeriodCells | None]) -> list[PeriodCells]:
+    """The cells of periods that were all given (`period_cells` has None only for a missing one)."""
+    given = [c for c in cells if c is not None]
+    if len(given) != len(cells):
+        raise ValueError("a period is missing")
+    return given
+
+
 def headline_cells(periods: list[ReportingPeriod]) -> dict[int, dict[str, Cell]]:
     """The national report's figures of each county's period, hidden by each period's own
     pattern (what the county's pages show for sharing): victims, potential victims,
     children in street situations, people received and employed by the labour office."""
     age_groups = _age_groups(_counties(_periods_by_pk(periods)), None)  # once for the three kinds
-    victims = period_cells(VICTIMS, periods, suppressed=True, age_groups=age_groups)
-    street = period_cells(STREET, periods, suppressed=True, age_groups=age_groups)
-    employment = period_cells(EMPLOYMENT, periods, suppressed=True, age_groups=age_groups)
+    # No period is missing here, so every entry has its cells.
+    victims = _given(period_cells(VICTIMS, periods, suppressed=True, age_groups=age_groups))
+    street = _given(period_cells(STREET, periods, suppressed=True, age_groups=age_groups))
+    employment = _given(period_cells(EMPLOYMENT, periods, suppressed=True, age_groups=age_groups))
     return {
         period.pk: {
             "victims": v[1][(VictimStatus.VICTIM.value, "total")],

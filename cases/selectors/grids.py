@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from functools import reduce
 from operator import or_
+from typing import Any
 
 from django.db.models import Q
 
@@ -22,7 +23,7 @@ def grids_q(keys: Iterable[tuple[int, int]]) -> Q:
     )
 
 
-def victim_grid_values(*, period: ReportingPeriod, institution: Institution) -> dict:
+def victim_grid_values(*, period: ReportingPeriod, institution: Institution) -> dict[str, Any]:
     """The stored grid of one institution: {status: {"total", "referred", "version", "cells"}}."""
     return victim_grids_values([(period.pk, institution.pk)]).get((period.pk, institution.pk), {})
 
@@ -36,11 +37,11 @@ def victim_grid_versions(*, period: ReportingPeriod, institution: Institution) -
     return {status: stored.get(status, 0) for status in VictimStatus.values}
 
 
-def victim_grids_values(keys: Iterable[tuple[int, int]]) -> dict[tuple[int, int], dict]:
+def victim_grids_values(keys: Iterable[tuple[int, int]]) -> dict[tuple[int, int], dict[str, Any]]:
     """The stored grids of several (period id, institution id), as `victim_grid_values`
     gives one; two queries however many."""
     reports = VictimReport.objects.filter(grids_q(keys)).prefetch_related("cells")
-    result: dict[tuple[int, int], dict] = defaultdict(dict)
+    result: dict[tuple[int, int], dict[str, Any]] = defaultdict(dict)
     for report in reports:
         result[(report.period_id, report.institution_id)][report.status] = {
             "total": report.total,

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
 
 from cases.choices import DataKind
 from cases.models import AgeGroup, CasesSettings, EmploymentFunnel, StreetIntervention, VictimReport
@@ -86,7 +89,7 @@ def expected_institutions(period: ReportingPeriod) -> list[Institution]:
 
 def reporting_institutions(
     county: County, period: ReportingPeriod, data: str, *, reference: PeriodReference | None = None
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """The institutions expected to report `data` for the period (its members of a kind
     that reports it), each with whether it has reported."""
     settings = reference.settings if reference and reference.settings is not None else settings_for(county)
@@ -112,9 +115,10 @@ def reported_institutions(period: ReportingPeriod, data: str) -> set[int]:
     child at least), an employment row (it is kept only with a stage entered). A grid
     saved empty has not reported; "nothing to report" is the explicit answer for that.
     """
-    records = {
+    by_kind: dict[str, QuerySet[Any]] = {
         DataKind.VICTIMS: VictimReport.objects.filter(total__isnull=False),
         DataKind.STREET_CHILDREN: StreetIntervention.objects.all(),
         DataKind.EMPLOYMENT: EmploymentFunnel.objects.all(),
-    }[data]
+    }
+    records = by_kind[data]
     return set(records.filter(period=period).order_by().values_list("institution_id", flat=True).distinct())

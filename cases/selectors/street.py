@@ -4,7 +4,9 @@ them) and the period's summary by month, place, origin, sex and age, activity an
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
+from django.db.models import QuerySet, TextChoices
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -12,18 +14,22 @@ from cases.choices import UNKNOWN, Accompanied, DataKind, Sex, StreetAction, Str
 from cases.models import StreetIntervention
 from cases.selectors.age_groups import age_groups_for
 from cases.selectors.comparison import comparison_periods, period_info
-from cases.selectors.figures import STREET, period_cells, street_months
+from cases.selectors.figures import STREET, first_cells, period_cells, street_months
 from cases.selectors.reporting import PeriodReference
 from krat import charts
 from krat.models import County, Institution, ReportingPeriod
 from krat.suppression import exact
 
 
-def intervention_list(county: County, period: ReportingPeriod, institution: Institution | None = None):
+def intervention_list(
+    county: County, period: ReportingPeriod, institution: Institution | None = None
+) -> list[StreetIntervention]:
     return list(intervention_queryset(county, period, institution))
 
 
-def intervention_queryset(county: County, period: ReportingPeriod, institution: Institution | None = None):
+def intervention_queryset(
+    county: County, period: ReportingPeriod, institution: Institution | None = None
+) -> QuerySet[StreetIntervention]:
     """The period's interventions, newest first (for a page of the list, or all of them)."""
     qs = (
         StreetIntervention.objects.filter(county=county, period=period)
@@ -37,7 +43,7 @@ def intervention_queryset(county: County, period: ReportingPeriod, institution: 
 
 def street_children_summary(
     county: County, period: ReportingPeriod, *, suppressed: bool, reference: PeriodReference | None = None
-) -> dict:
+) -> dict[str, Any]:
     """Children met in the period: by month (tourist season marked), place, municipality of
     origin, sex and age, activity, action; the origins that repeat; and the comparisons.
     Each period's counts are hidden by its own pattern (`cases.selectors.figures`), the
@@ -49,7 +55,7 @@ def street_children_summary(
     shown = period_cells(
         STREET, [period, *comparison.periods], suppressed=suppressed, age_groups={county.pk: age_groups}
     )
-    figures, cells = shown[0]
+    figures, cells = first_cells(shown)
     groups = [g for g in age_groups if g.is_child]
     months = street_months(period)
     places = [key[1] for key in figures.values if isinstance(key, tuple) and key[0] == "place"]
@@ -80,7 +86,7 @@ def street_children_summary(
         or (not suppressed and name != UNKNOWN and figures.values[("int", "origin", name)] >= 2)
     ]
 
-    def label_of(choices, value):
+    def label_of(choices: type[TextChoices], value: str) -> str:
         return str(choices(value).label)
 
     return {

@@ -4,6 +4,9 @@ warnings compare with."""
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Iterable, Mapping
+from typing import Any
+
 from django.db.models import Avg
 from django.utils.translation import gettext
 
@@ -14,11 +17,14 @@ from cases.selectors.figures import (
     NOT_ENTERED,
     OTHER_COUNTRIES,
     VICTIMS,
+    PeriodCells,
+    first_cells,
     period_cells,
     protected,
     victim_figures,
 )
 from cases.selectors.reporting import PeriodReference, period_reference, reporting_institutions
+from krat.disclosure import Figures
 from krat.models import County, Institution, ReportingPeriod
 from krat.suppression import Cell, exact, no_value, withheld
 
@@ -36,7 +42,13 @@ def earlier_victim_means(*, period: ReportingPeriod, institution: Institution) -
     return {row["status"]: float(row["mean"]) for row in rows}
 
 
-def victim_grid_shown(stored: dict, categories: dict, k: int, *, suppressed: bool) -> list[dict]:
+def victim_grid_shown(
+    stored: Mapping[str, Any],
+    categories: Mapping[str, Iterable[tuple[str, object]]],
+    k: int,
+    *,
+    suppressed: bool,
+) -> list[dict[str, Any]]:
     """An institution's stored grid (`victim_grid_values`) as a reader sees it, status by
     status: {"status", "version", "total", "referred", "cells"}, each cell
     (dimension, category, Cell). With `suppressed` every count is withheld: one
@@ -71,27 +83,35 @@ def victim_grid_shown(stored: dict, categories: dict, k: int, *, suppressed: boo
     return statuses
 
 
-def _countries(status: str, shown: list, suppressed: bool) -> dict:
+def _countries(status: str, shown: list[PeriodCells | None], suppressed: bool) -> dict[str, Any]:
     """Foreign victims by country, each period's column. Exact: every country entered
     ("—" in a period where it was not). For sharing: the countries with k or more in some period shown, and "other
     countries" (those with fewer, together); a country counted there in one period shows
     "—" in that period's column."""
     country = Dimension.COUNTRY.value
 
-    def entered(figures) -> set:
+    def entered(figures: Figures) -> set[Hashable]:
         return {key for own in figures.contributions.values() for key in own}
 
-    def listed(s) -> set[str]:
+    def listed(s: PeriodCells) -> set[str]:
         figures, cells = s
+        # Every victims key is a tuple that starts with the status.
         if suppressed:
-            return {key[2] for key in cells if key[:2] == (status, country) and key[2] != NOT_ENTERED}
+            return {
+                key[2]
+                for key in cells
+                if isinstance(key, tuple) and key[:2] == (status, country) and key[2] != NOT_ENTERED
+            }
         return {
             key[2]
             for key in entered(figures)
-            if key[:2] == (status, country) and key[2] != NOT_ENTERED and key in figures.values
+            if isinstance(key, tuple)
+            and key[:2] == (status, country)
+            and key[2] != NOT_ENTERED
+            and key in figures.values
         }
 
-    def value(s, code: str) -> Cell | None:
+    def value(s: PeriodCells | None, code: str) -> Cell | None:
         if s is None:
             return None
         figures, cells = s
@@ -112,7 +132,7 @@ def _countries(status: str, shown: list, suppressed: bool) -> dict:
         rows.append(
             {
                 "key": OTHER_COUNTRIES,
-                "label": gettext("Other countries (fewer than %(k)d each)") % {"k": shown[0][0].k},
+                "label": gettext("Other countries (fewer than %(k)d each)") % {"k": first_cells(shown)[0].k},
                 "values": [s[1][(status, OTHER_COUNTRIES)] if s else None for s in shown],
             }
         )
@@ -120,7 +140,7 @@ def _countries(status: str, shown: list, suppressed: bool) -> dict:
     return {"key": country, "label": str(Dimension.COUNTRY.label), "rows": rows}
 
 
-def _not_entered_row(status: str, dimension: str, shown: list) -> list[dict]:
+def _not_entered_row(status: str, dimension: str, shown: list[PeriodCells | None]) -> list[dict[str, Any]]:
     """The part of the total whose category was left empty, as a row of its own — only
     where some column has one (a row of zeros and "—" would say nothing)."""
     values = [s[1][(status, dimension, NOT_ENTERED)] if s else None for s in shown]
@@ -141,7 +161,7 @@ def victims_summary(
     institution: Institution | None = None,
     reference: PeriodReference | None = None,
     reporting: bool = True,
-) -> dict:
+) -> dict[str, Any]:
     """The period's victims figures, summed over the county's institutions (or one),
     with the previous period and the same period a year earlier beside each figure —
     each period's counts hidden by that period's own pattern (`cases.selectors.figures`).
@@ -181,7 +201,9 @@ def victims_summary(
                 "total": [s[1][(status.value, "total")] if s else None for s in shown],
                 "referred": [s[1][(status.value, "referred")] if s else None for s in shown],
                 "dimensions": dimensions,
-                "has_data": any((status.value, "total") in own for own in shown[0][0].contributions.values()),
+                "has_data": any(
+                    (status.value, "total") in own for own in first_cells(shown)[0].contributions.values()
+                ),
             }
         )
     return {

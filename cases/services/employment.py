@@ -80,7 +80,7 @@ def employment_save(
                 )
             )
         seen.add(key)
-        if row.age_group_id and row.age_group.county_id != period.county_id:
+        if row.age_group is not None and row.age_group.county_id != period.county_id:
             problems.append(
                 ValidationError(
                     _("Row %(row)d: unknown age group."), params={"row": number}, code="bad_group"

@@ -41,7 +41,7 @@ def intervention_save(
     """
     today = today or timezone.localdate()
     county = intervention.county
-    errors: dict[str, list] = {}
+    errors: dict[str, list[ValidationError]] = {}
     if intervention.date:
         if intervention.date > today:
             errors["date"] = [ValidationError(_("The date is in the future."), code="future")]
@@ -70,9 +70,9 @@ def intervention_save(
             )
         ]
     group_ids = {g.pk for g in age_groups_for(county) if g.is_child}
-    counts = {key: count for key, count in counts.items() if count is not None}
+    entered = {key: count for key, count in counts.items() if count is not None}
     total = 0
-    for (_sex, group_id), count in counts.items():
+    for (_sex, group_id), count in entered.items():
         if group_id is not None and group_id not in group_ids:
             errors.setdefault("__all__", []).append(
                 ValidationError(_("Unknown age group."), code="bad_group")
@@ -108,12 +108,12 @@ def intervention_save(
         # A count emptied loses its row (its history keeps what it held).
         existing = {(c.sex, c.age_group_id): c for c in intervention.counts.all()}
         for key, cell in existing.items():
-            if key not in counts:
+            if key not in entered:
                 cell.delete()
-            elif counts[key] != cell.count:
-                cell.count = counts[key]
+            elif entered[key] != cell.count:
+                cell.count = entered[key]
                 cell.save()
-        for (sex, group_id), count in counts.items():
+        for (sex, group_id), count in entered.items():
             if (sex, group_id) not in existing:
                 StreetChildCount.objects.create(
                     intervention=intervention, sex=sex, age_group_id=group_id, count=count
@@ -122,7 +122,10 @@ def intervention_save(
 
 
 def interventions_import(
-    *, county: County, institution: Institution, items: Sequence[tuple[StreetIntervention, dict]]
+    *,
+    county: County,
+    institution: Institution,
+    items: Sequence[tuple[StreetIntervention, dict[tuple[str, int | None], int | None]]],
 ) -> int:
     """Save imported interventions all together or none (errors carry the row number)."""
     with transaction.atomic():

@@ -48,7 +48,7 @@ class VictimGrid:
         return self.total is None and self.referred is None and not self.cells
 
 
-def _is_count(value) -> bool:
+def _is_count(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_COUNT
 
 

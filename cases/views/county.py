@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
@@ -18,12 +18,13 @@ from cases.selectors.reporting import settings_for
 from cases.services.settings import settings_save
 from krat import access
 from krat.forms import add_errors
+from krat.http import AuthenticatedHttpRequest
 from krat.periods import current_period
 
 
 @require_safe
 @login_required
-def home(request: HttpRequest, slug: str) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     county = access.county_for_user(request.user, slug)
     period = current_period(county)
     if period is None:
@@ -33,7 +34,7 @@ def home(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def settings_edit(request: HttpRequest, slug: str) -> HttpResponse:
+def settings_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     county = access.county_for_user(request.user, slug, manage=True)
     settings = settings_for(county)
     groups = age_groups_for(county)

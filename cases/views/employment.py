@@ -3,10 +3,12 @@ its spreadsheet import and template, and the export."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,11 +26,13 @@ from cases.views.common import page_context, summary_page
 from cases.views.exports import export_mode, export_response, log_export
 from cases.views.imports import upload_page
 from krat import spreadsheets as xl
+from krat.http import AuthenticatedHttpRequest
+from krat.models.base import field_label
 
 
 @require_safe
 @login_required
-def employment(request: HttpRequest, pk: int) -> HttpResponse:
+def employment(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     period = cases_access.period_for_user(request.user, pk)
     return summary_page(
         request, period, section="employment", data=DataKind.EMPLOYMENT, read_summary=employment_summary
@@ -37,13 +41,13 @@ def employment(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def employment_entry(request: HttpRequest, pk: int, institution: int) -> HttpResponse:
+def employment_entry(request: AuthenticatedHttpRequest, pk: int, institution: int) -> HttpResponse:
     period = cases_access.period_for_user(request.user, pk)
-    institution = cases_access.institution_for_entry(request.user, period, institution, DataKind.EMPLOYMENT)
+    entry_for = cases_access.institution_for_entry(request.user, period, institution, DataKind.EMPLOYMENT)
     age_groups = [g for g in age_groups_for(period.county) if g.is_working_age]
     formset = EmploymentFormSet(
         request.POST or None,
-        queryset=EmploymentFunnel.objects.filter(period=period, institution=institution).select_related(
+        queryset=EmploymentFunnel.objects.filter(period=period, institution=entry_for).select_related(
             "age_group"
         ),
         form_kwargs={"age_groups": age_groups},
@@ -53,9 +57,9 @@ def employment_entry(request: HttpRequest, pk: int, institution: int) -> HttpRes
         request.POST or None,
         initial=None
         if request.method == "POST"
-        else {"stamp": employment_stamp(period=period, institution=institution)},
+        else {"stamp": employment_stamp(period=period, institution=entry_for)},
     )
-    errors = []
+    errors: Sequence[object] = []  # the messages shown above the grid
     if request.method == "POST":
         if period.is_closed:
             raise PermissionDenied
@@ -66,13 +70,14 @@ def employment_entry(request: HttpRequest, pk: int, institution: int) -> HttpRes
             for form in formset.forms:
                 if not form.has_changed() and form.instance.pk is None:
                     continue
-                if formset.can_delete and formset._should_delete_form(form):
+                # Django's own deletion test (private, so the stubs leave it out).
+                if formset.can_delete and formset._should_delete_form(form):  # type: ignore[attr-defined]
                     continue
                 rows.append(form.save(commit=False))
             try:
                 employment_save(
                     period=period,
-                    institution=institution,
+                    institution=entry_for,
                     rows=rows,
                     expected_stamp=stamp_form.cleaned_data["stamp"],
                 )
@@ -80,8 +85,8 @@ def employment_entry(request: HttpRequest, pk: int, institution: int) -> HttpRes
                 errors = error.messages
             else:
                 messages.success(request, _("The employment figures were saved."))
-                return redirect("cases:employment_entry", pk=period.pk, institution=institution.pk)
-    comparison = employment_summary(period.county, period, suppressed=False, institution=institution)
+                return redirect("cases:employment_entry", pk=period.pk, institution=entry_for.pk)
+    comparison = employment_summary(period.county, period, suppressed=False, institution=entry_for)
     return render(
         request,
         "cases/employment_entry.html",
@@ -91,10 +96,10 @@ def employment_entry(request: HttpRequest, pk: int, institution: int) -> HttpRes
             "employment",
             formset=formset,
             stamp_form=stamp_form,
-            institution=institution,
+            institution=entry_for,
             errors=errors,
             comparison=comparison,
-            stage_labels=[EmploymentFunnel._meta.get_field(s).verbose_name for s in EmploymentFunnel.STAGES],
+            stage_labels=[field_label(EmploymentFunnel, s) for s in EmploymentFunnel.STAGES],
         ),
         status=400 if request.method == "POST" else 200,
     )
@@ -102,16 +107,16 @@ def employment_entry(request: HttpRequest, pk: int, institution: int) -> HttpRes
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def employment_import(request: HttpRequest, pk: int, institution: int) -> HttpResponse:
+def employment_import(request: AuthenticatedHttpRequest, pk: int, institution: int) -> HttpResponse:
     period = cases_access.period_for_user(request.user, pk)
-    institution = cases_access.institution_for_entry(request.user, period, institution, DataKind.EMPLOYMENT)
+    entry_for = cases_access.institution_for_entry(request.user, period, institution, DataKind.EMPLOYMENT)
     age_groups = age_groups_for(period.county)
 
     def handle(data: bytes, stamps: dict[str, int]) -> int:
         return sheets.employment_import(
             data,
             period=period,
-            institution=institution,
+            institution=entry_for,
             age_groups=age_groups,
             expected_stamp=stamps["stamp"],
         )
@@ -120,17 +125,17 @@ def employment_import(request: HttpRequest, pk: int, institution: int) -> HttpRe
         request,
         period,
         handle,
-        reverse("cases:employment_entry", args=[period.pk, institution.pk]),
-        stamps={"stamp": employment_stamp(period=period, institution=institution)},
+        reverse("cases:employment_entry", args=[period.pk, entry_for.pk]),
+        stamps={"stamp": employment_stamp(period=period, institution=entry_for)},
         section="employment",
-        institution=institution,
+        institution=entry_for,
         template_url=reverse("cases:employment_template", args=[period.pk]),
     )
 
 
 @require_safe
 @login_required
-def employment_template(request: HttpRequest, pk: int) -> HttpResponse:
+def employment_template(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     period = cases_access.period_for_user(request.user, pk)
     template = sheets.employment_template_for(age_groups_for(period.county))
     return xl.xlsx_response(xl.template_bytes(template), "punesim-model.xlsx")
@@ -138,7 +143,7 @@ def employment_template(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def employment_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def employment_export(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> HttpResponse:
     period = cases_access.period_for_user(request.user, pk)
     suppressed, institution = export_mode(request, period.county)
     summary = employment_summary(period.county, period, suppressed=suppressed, institution=institution)

@@ -3,15 +3,17 @@ Excel response, and the download log entry."""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 
 from krat import access
 from krat import spreadsheets as xl
 from krat.audit import log_download
+from krat.http import AuthenticatedHttpRequest
+from krat.models import County, Institution
 
 
-def export_mode(request, county) -> tuple[bool, object]:
+def export_mode(request: AuthenticatedHttpRequest, county: County) -> tuple[bool, Institution | None]:
     """(suppressed, institution): the secretariat and the chair choose shared (hidden small
     numbers) or internal; a representative exports its own institution's figures exact;
     observers export hidden small numbers."""
@@ -33,7 +35,7 @@ def export_response(fmt: str, name: str, sheet_title: str, headers, rows, extra_
     raise Http404
 
 
-def log_export(request: HttpRequest, period, what: str, suppressed: bool) -> None:
+def log_export(request: AuthenticatedHttpRequest, period, what: str, suppressed: bool) -> None:
     log_download(
         request,
         county=period.county,

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -26,13 +26,14 @@ from cases.views.exports import export_mode, export_response, log_export
 from cases.views.imports import upload_page
 from krat import spreadsheets as xl
 from krat.forms import add_errors
+from krat.http import AuthenticatedHttpRequest
 
 LIST_PAGE = 50
 
 
 @require_safe
 @login_required
-def street(request: HttpRequest, pk: int) -> HttpResponse:
+def street(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     period = cases_access.period_for_user(request.user, pk)
     suppressed = suppressed_for(request, period.county)
     summary = street_children_summary(period.county, period, suppressed=suppressed)
@@ -95,7 +96,7 @@ def _street_form_view(request, period, intervention: StreetIntervention, institu
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def street_create(request: HttpRequest, pk: int) -> HttpResponse:
+def street_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     period = cases_access.period_for_user(request.user, pk)
     institutions = cases_access.entry_institutions(request.user, period, DataKind.STREET_CHILDREN)
     if not institutions or period.is_closed:
@@ -106,7 +107,7 @@ def street_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def street_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def street_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     intervention = cases_access.intervention_for_user(request.user, pk)
     if intervention.period.is_closed and request.method == "POST":
         raise PermissionDenied
@@ -115,16 +116,17 @@ def street_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def street_import(request: HttpRequest, pk: int) -> HttpResponse:
+def street_import(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     period = cases_access.period_for_user(request.user, pk)
     institutions = cases_access.entry_institutions(request.user, period, DataKind.STREET_CHILDREN)
     if not institutions:
         raise PermissionDenied
     chosen = institutions[0]
     if len(institutions) > 1 and request.POST.get("institution"):
-        chosen = next((i for i in institutions if str(i.pk) == request.POST["institution"]), None)
-        if chosen is None:
+        picked = next((i for i in institutions if str(i.pk) == request.POST["institution"]), None)
+        if picked is None:
             raise PermissionDenied
+        chosen = picked
     age_groups = age_groups_for(period.county)
 
     def handle(data: bytes, _stamps: dict) -> int:  # new interventions only: nothing to overwrite
@@ -143,7 +145,7 @@ def street_import(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def street_template(request: HttpRequest, pk: int) -> HttpResponse:
+def street_template(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     period = cases_access.period_for_user(request.user, pk)
     template = sheets.street_template_for(period.county, age_groups_for(period.county))
     return xl.xlsx_response(xl.template_bytes(template), "femije-model.xlsx")
@@ -151,7 +153,7 @@ def street_template(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def street_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def street_export(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> HttpResponse:
     period = cases_access.period_for_user(request.user, pk)
     suppressed, institution = export_mode(request, period.county)
     if institution is not None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -26,11 +26,12 @@ from cases.views.imports import upload_page
 from krat import access
 from krat import spreadsheets as xl
 from krat.forms import add_errors
+from krat.http import AuthenticatedHttpRequest
 
 
 @require_safe
 @login_required
-def victims(request: HttpRequest, pk: int) -> HttpResponse:
+def victims(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     period = cases_access.period_for_user(request.user, pk)
     return summary_page(
         request,
@@ -44,11 +45,11 @@ def victims(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def victims_entry(request: HttpRequest, pk: int, institution: int) -> HttpResponse:
+def victims_entry(request: AuthenticatedHttpRequest, pk: int, institution: int) -> HttpResponse:
     period = cases_access.period_for_user(request.user, pk)
-    institution = cases_access.institution_for_entry(request.user, period, institution, DataKind.VICTIMS)
+    entry_for = cases_access.institution_for_entry(request.user, period, institution, DataKind.VICTIMS)
     age_groups = age_groups_for(period.county)
-    stored = victim_grid_values(period=period, institution=institution)
+    stored = victim_grid_values(period=period, institution=entry_for)
     form = VictimGridForm(request.POST or None, age_groups=age_groups, stored=stored)
     warnings = []
     if request.method == "POST":
@@ -57,7 +58,7 @@ def victims_entry(request: HttpRequest, pk: int, institution: int) -> HttpRespon
         if form.is_valid():
             try:
                 warnings = victim_grid_save(
-                    period=period, institution=institution, grids=form.grids, versions=form.versions()
+                    period=period, institution=entry_for, grids=form.grids, versions=form.versions()
                 )
             except ValidationError as error:
                 add_errors(form, error)
@@ -65,11 +66,11 @@ def victims_entry(request: HttpRequest, pk: int, institution: int) -> HttpRespon
                 messages.success(request, _("The victims grid was saved."))
                 for warning in warnings:
                     messages.warning(request, warning.message)
-                return redirect("cases:victims_entry", pk=period.pk, institution=institution.pk)
+                return redirect("cases:victims_entry", pk=period.pk, institution=entry_for.pk)
     else:
         totals = {status: grid["total"] for status, grid in stored.items()}
-        warnings = outlier_warnings(period=period, institution=institution, totals=totals)
-    comparison = victims_summary(period.county, period, suppressed=False, institution=institution)
+        warnings = outlier_warnings(period=period, institution=entry_for, totals=totals)
+    comparison = victims_summary(period.county, period, suppressed=False, institution=entry_for)
     return render(
         request,
         "cases/victims_entry.html",
@@ -78,7 +79,7 @@ def victims_entry(request: HttpRequest, pk: int, institution: int) -> HttpRespon
             period,
             "victims",
             form=form,
-            institution=institution,
+            institution=entry_for,
             warnings=warnings,
             comparison=comparison,
         ),
@@ -88,17 +89,15 @@ def victims_entry(request: HttpRequest, pk: int, institution: int) -> HttpRespon
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def victims_import(request: HttpRequest, pk: int, institution: int) -> HttpResponse:
+def victims_import(request: AuthenticatedHttpRequest, pk: int, institution: int) -> HttpResponse:
     period = cases_access.period_for_user(request.user, pk)
-    institution = cases_access.institution_for_entry(request.user, period, institution, DataKind.VICTIMS)
+    entry_for = cases_access.institution_for_entry(request.user, period, institution, DataKind.VICTIMS)
     age_groups = age_groups_for(period.county)
 
     def handle(data: bytes, stamps: dict[str, int]) -> int:
         grids = sheets.victims_import(data, age_groups)
         versions = {status: stamps[f"{status}-version"] for status in VictimStatus.values}
-        for warning in victim_grid_save(
-            period=period, institution=institution, grids=grids, versions=versions
-        ):
+        for warning in victim_grid_save(period=period, institution=entry_for, grids=grids, versions=versions):
             messages.warning(request, warning.message)
         return sum(len(g.cells) + 2 for g in grids.values()) // len(grids)
 
@@ -106,20 +105,20 @@ def victims_import(request: HttpRequest, pk: int, institution: int) -> HttpRespo
         request,
         period,
         handle,
-        reverse("cases:victims_entry", args=[period.pk, institution.pk]),
+        reverse("cases:victims_entry", args=[period.pk, entry_for.pk]),
         stamps={
             f"{status}-version": version
-            for status, version in victim_grid_versions(period=period, institution=institution).items()
+            for status, version in victim_grid_versions(period=period, institution=entry_for).items()
         },
         section="victims",
-        institution=institution,
+        institution=entry_for,
         template_url=reverse("cases:victims_template", args=[period.pk]),
     )
 
 
 @require_safe
 @login_required
-def victims_template(request: HttpRequest, pk: int) -> HttpResponse:
+def victims_template(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     period = cases_access.period_for_user(request.user, pk)
     data = sheets.victims_template(age_groups_for(period.county))
     return xl.xlsx_response(data, "viktima-model.xlsx")
@@ -127,7 +126,7 @@ def victims_template(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def victims_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def victims_export(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> HttpResponse:
     period = cases_access.period_for_user(request.user, pk)
     suppressed, institution = export_mode(request, period.county)
     summary = victims_summary(period.county, period, suppressed=suppressed, institution=institution)

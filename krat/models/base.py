@@ -1,11 +1,21 @@
 """Abstract bases shared by domain models."""
 
 import hashlib
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from krat.inputs import NeutralisesBidi
+
+if TYPE_CHECKING:
+    # The stubs' name for what gettext_lazy returns; at run time it is a Promise.
+    from django.utils.functional import _StrPromise as Promise
+else:
+    from django.utils.functional import Promise
+
+#: A label: a string, or a lazy translation of one.
+StrOrPromise = str | Promise
 
 
 class Versioned(NeutralisesBidi, models.Model):
@@ -51,3 +61,19 @@ class StoredPdf(models.Model):
     def is_intact(self) -> bool:
         """The stored bytes still match the checksum taken when they were stored."""
         return self.checksum(bytes(self.pdf)) == self.sha256
+
+
+def model_field(model: type[models.Model], name: str) -> models.Field:
+    """`model`'s own field `name` (not a relation's reverse side).
+
+    Raises FieldDoesNotExist for an unknown name and TypeError for a reverse side."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise TypeError(f"{model.__name__}.{name} is not a field of its own")
+    return field
+
+
+def field_label(model: type[models.Model], name: str) -> StrOrPromise:
+    """The verbose name of `model`'s field `name`, lazy as the model declares it
+    (errors as `model_field`)."""
+    return model_field(model, name).verbose_name

@@ -50,7 +50,8 @@ class County(Versioned):
     class Meta:
         verbose_name = _("county")
         verbose_name_plural = _("counties")
-        ordering = [albanian("name")]
+        # Django orders by any expression; the stubs accept only names and OrderBy.
+        ordering = [albanian("name")]  # type: ignore[list-item]
         constraints = [
             models.CheckConstraint(
                 condition=Q(small_number_threshold__gte=2, small_number_threshold__lte=20),
@@ -82,7 +83,8 @@ class Municipality(models.Model):
     class Meta:
         verbose_name = _("municipality")
         verbose_name_plural = _("municipalities")
-        ordering = [albanian("name")]
+        # Django orders by any expression; the stubs accept only names and OrderBy.
+        ordering = [albanian("name")]  # type: ignore[list-item]
 
     def __str__(self) -> str:
         return self.name

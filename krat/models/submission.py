@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from krat.collation import albanian
-from krat.models.base import Versioned
+from krat.models.base import StrOrPromise, Versioned, field_label
 from krat.models.institution import Institution
 from krat.models.period import ReportingPeriod
 
@@ -36,11 +36,11 @@ SECTIONS = [
 ]
 
 
-def _section(label: str) -> models.TextField:
+def _section(label: StrOrPromise) -> models.TextField:
     return models.TextField(label, blank=True)
 
 
-def _nothing(label: str) -> models.BooleanField:
+def _nothing(label: StrOrPromise) -> models.BooleanField:
     return models.BooleanField(label, default=False)
 
 
@@ -106,11 +106,14 @@ class PeriodSubmission(Versioned):
     )
     return_comment = models.TextField(_("comment of the secretariat"), blank=True)
     history = HistoricalRecords()
+    # Set on an instance before save() to label (and attribute) the history row it writes.
+    _change_reason: str
 
     class Meta:
         verbose_name = _("period submission")
         verbose_name_plural = _("period submissions")
-        ordering = ["period", albanian("institution__name")]
+        # Django orders by any expression; the stubs accept only names and OrderBy.
+        ordering = ["period", albanian("institution__name")]  # type: ignore[list-item]
         constraints = [
             models.UniqueConstraint(
                 fields=["period", "institution"],
@@ -157,7 +160,7 @@ class PeriodSubmission(Versioned):
         return [
             (
                 name,
-                str(self._meta.get_field(name).verbose_name),
+                str(field_label(type(self), name)),
                 getattr(self, name),
                 getattr(self, f"{name}_nothing_to_report"),
             )

@@ -12,7 +12,9 @@ from krat.models.county import County
 from krat.models.institution import Institution
 
 
-class User(Versioned, AbstractUser):
+# RecoveryCodeDevice subclasses django-otp's Device, which has no types, so the stubs' plugin
+# cannot follow its foreign key back here.
+class User(Versioned, AbstractUser):  # type: ignore[django-manager-missing]
     """A person who signs in. The role says what they may do, the county where.
 
     A representative belongs to exactly one institution and writes only for it;
@@ -46,11 +48,15 @@ class User(Versioned, AbstractUser):
     job_title = models.CharField(_("job title"), max_length=120, blank=True)
     phone = models.CharField(_("work phone"), max_length=40, blank=True)
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    # Set on an instance before save() to label (and attribute) the history row it writes.
+    _change_reason: str
+    _history_user: "User"
 
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
-        ordering = [albanian("last_name"), albanian("first_name"), "username"]
+        # Django orders by any expression; the stubs accept only names and OrderBy.
+        ordering = [albanian("last_name"), albanian("first_name"), "username"]  # type: ignore[list-item]
         constraints = [
             models.CheckConstraint(
                 condition=(Q(role="") & Q(is_superuser=True))
@@ -82,7 +88,12 @@ class User(Versioned, AbstractUser):
 
     def clean(self) -> None:
         super().clean()
-        if self.institution_id and self.county_id and self.institution.county_id != self.county_id:
+        if (
+            self.institution_id
+            and self.county_id
+            and self.institution is not None
+            and self.institution.county_id != self.county_id
+        ):
             raise ValidationError(
                 {"institution": _("The institution belongs to another county.")},
                 code="institution_other_county",

@@ -260,14 +260,15 @@ def section_titles() -> dict[str, str]:
 # --- The whole report -------------------------------------------------------------------------------------
 
 
-def final_versions(period: ReportingPeriod, *, exact: bool) -> list[dict]:
+def final_versions(period: ReportingPeriod, *, exact: bool) -> list[dict[str, Any]]:
     """The period's finalised versions, newest first; the table's versions (made with
     exact figures) only when the reader sees exact figures (`exact`)."""
     versions = FinalReport.objects.filter(period=period)
     if not exact:
         versions = versions.filter(shared=True)
-    return list(
-        versions.select_related("created_by")
+    return [
+        dict(row)
+        for row in versions.select_related("created_by")
         .order_by("-number")
         .values(
             "pk",
@@ -282,7 +283,7 @@ def final_versions(period: ReportingPeriod, *, exact: bool) -> list[dict]:
             "created_by__last_name",
             "created_by__username",
         )
-    )
+    ]
 
 
 def period_report(
@@ -429,7 +430,7 @@ def national_report(start: datetime.date, *, today: datetime.date | None = None)
                 "figures": [{"label": label, "value": None} for label in labels.values()],
             }
         )
-    rows.sort(key=lambda row: row["county"])
+    rows.sort(key=lambda row: sort_key(str(row["county"])))  # Albanian order (Durrës < Elbasan < Fier)
     return {
         "start": start,
         "label": periods[0].label if periods else "",

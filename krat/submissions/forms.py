@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -23,7 +25,7 @@ class SubmissionForm(VersionedFormMixin, forms.ModelForm):
         fields = EDITABLE_FIELDS
         widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in EDITABLE_FIELDS[::2]}
 
-    def __init__(self, *args, parts: list[PartStatus] = (), **kwargs):
+    def __init__(self, *args, parts: Sequence[PartStatus] = (), **kwargs):
         super().__init__(*args, **kwargs)
         self.part_keys = {}
         for status in parts:

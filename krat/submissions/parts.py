@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from krat.models import Institution, PeriodSubmission
+    from krat.models.base import StrOrPromise
 
 COMPLETE = "complete"
 MISSING = "missing"
@@ -36,7 +37,7 @@ PART_STATES = (COMPLETE, MISSING, NOTHING_TO_REPORT)
 @dataclass(frozen=True)
 class SubmissionPart:
     key: str
-    title: str
+    title: StrOrPromise
     applies_to: Callable[[Institution], bool]
     state: Callable[[PeriodSubmission], str]
     url: Callable[[PeriodSubmission], str]
@@ -106,14 +107,13 @@ def part_statuses(
             continue
         bulk = p.states(applicable) if p.states is not None else None
         for submission in applicable:
-            if p.key in marked.get(submission.institution_id, set()):
-                state = NOTHING_TO_REPORT
-            elif bulk is not None:
-                state = bulk.get(submission.institution_id, MISSING)
-            else:
-                state = p.state(submission)
+            state = bulk.get(submission.institution_id, MISSING) if bulk is not None else p.state(submission)
             if state not in PART_STATES:
                 state = MISSING
+            # "Nothing to report" stands for a part with nothing in it: figures entered after
+            # the mark was set are what the part holds (the county's tables count them).
+            if state != COMPLETE and p.key in marked.get(submission.institution_id, set()):
+                state = NOTHING_TO_REPORT
             result[submission.institution_id].append(
                 PartStatus(part=p, state=state, url=p.url(submission) if submission.pk else "")
             )

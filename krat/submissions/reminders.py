@@ -110,6 +110,7 @@ def _deliver(due: list[_Due], today: datetime.date) -> ReminderRun:
             )
     SubmissionReminder.objects.bulk_create(logs)
     for person, items in per_person.items():
+        assert person.county is not None  # a representative of a member institution has its county
         send_templated_mail(
             to=[person.email],
             template_prefix="email/submission_reminder",
@@ -202,9 +203,9 @@ def reminders_send(
                 code="period_closed",
                 params={"period": period.label},
             )
-        missing = _missing([period])[period.pk]
+        late = _missing([period])[period.pk]
         if institution is not None:
-            if institution.pk not in {i.pk for i in missing}:
+            if institution.pk not in {i.pk for i in late}:
                 raise ValidationError(
                     _(
                         "%(institution)s has nothing to be reminded of for “%(period)s”: its report is in, or it is not a member of the table in that period."
@@ -212,8 +213,8 @@ def reminders_send(
                     code="nothing_missing",
                     params={"institution": institution.name, "period": period.label},
                 )
-            missing = [i for i in missing if i.pk == institution.pk]
-        return _deliver([_Due(period, i, ReminderStep.MANUAL) for i in missing], today)
+            late = [i for i in late if i.pk == institution.pk]
+        return _deliver([_Due(period, i, ReminderStep.MANUAL) for i in late], today)
 
     periods = list(ReportingPeriod.objects.filter(is_closed=False).select_related("county"))
     before = [p for p in periods if p.deadline - datetime.timedelta(days=days_before) <= today <= p.deadline]

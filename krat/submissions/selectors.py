@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
-from django.db.models import Max, Prefetch
+from django.db.models import Max, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -30,6 +30,7 @@ from krat.models import (
     SubmissionState,
     User,
 )
+from krat.models.base import field_label
 from krat.submissions.parts import PartStatus, part_statuses
 from krat.submissions.rules import can_edit_submission
 
@@ -123,7 +124,7 @@ def _rows(
         period_marks = {s.institution_id: marks.get((period_id, s.institution_id), set()) for s in group}
         for institution_id, found in part_statuses(group, period_marks).items():
             statuses[(period_id, institution_id)] = found
-    labels = {name: str(PeriodSubmission._meta.get_field(name).verbose_name) for name in _section_names()}
+    labels = {name: str(field_label(PeriodSubmission, name)) for name in _section_names()}
     for submission in submissions:
         key = (submission.period.pk, submission.institution.pk)
         rows.append(
@@ -146,7 +147,7 @@ def _section_names() -> list[str]:
     return SECTIONS
 
 
-def _with_marks(queryset):
+def _with_marks(queryset: QuerySet[PeriodSubmission]) -> QuerySet[PeriodSubmission]:
     return queryset.select_related("reviewed_by", "submitted_by").prefetch_related(
         Prefetch("parts_nothing_to_report")
     )
@@ -253,7 +254,7 @@ def dashboard_panel(*, user: User, county: County, period: ReportingPeriod | Non
     from krat import access
     from krat.selectors import DashboardPanel
 
-    context: dict = {"county": county, "period": period}
+    context: dict[str, Any] = {"county": county, "period": period}
     own = user.institution if user.institution_id and user.county_id == county.pk else None
     if period is not None:
         if own is not None and not access.can_read_whole_county(user, county):

@@ -112,9 +112,30 @@ def _keep_stored_state(submission: PeriodSubmission, stored: PeriodSubmission) -
 
 
 def _set_part_marks(submission: PeriodSubmission, keys: Collection[str]) -> set[str]:
-    """Store which applicable parts are "nothing to report"; returns the stored keys."""
+    """Store which applicable parts are "nothing to report"; returns the stored keys.
+
+    Raises ValidationError for a part marked so while it holds its figures: the report
+    would say "nothing to report" beside the figures the county's tables count.
+    """
     applicable = {p.key for p in part_registry.parts_for(submission.institution)}
     wanted = set(keys) & applicable
+    if wanted:
+        own = part_registry.part_statuses([submission], {})[submission.institution_id]
+        filled = [s for s in own if s.part.key in wanted and s.state == part_registry.COMPLETE]
+        if filled:
+            raise ValidationError(
+                [
+                    ValidationError(
+                        _(
+                            "The part “%(part)s” holds figures: it cannot be “nothing to report”. "
+                            "Untick it, or clear its figures first."
+                        ),
+                        code="nothing_to_report_with_figures",
+                        params={"part": str(s.part.title)},
+                    )
+                    for s in filled
+                ]
+            )
     submission.parts_nothing_to_report.exclude(part_key__in=wanted).delete()
     existing = set(submission.parts_nothing_to_report.values_list("part_key", flat=True))
     PartNothingToReport.objects.bulk_create(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import messages
@@ -14,15 +14,17 @@ from django.shortcuts import redirect, render
 
 from krat.forms import add_errors
 
+M = TypeVar("M", bound=models.Model)
+
 
 def record_form_view(
     request: HttpRequest,
     *,
-    form: forms.ModelForm,
-    save: Callable[[models.Model, forms.ModelForm], models.Model],
+    form: forms.ModelForm[M],
+    save: Callable[[M, forms.ModelForm[M]], M],
     template: str,
     success_message: str,
-    success_url: Callable[[models.Model], str],
+    success_url: Callable[[M], str],
     context: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """Validate `form` on POST and hand its unsaved instance to `save` (a service).

@@ -1,14 +1,15 @@
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from krat import access, history
+from krat.http import AuthenticatedHttpRequest
 
 
 @require_safe
 @login_required
-def record_history(request: HttpRequest, label: str, pk: int) -> HttpResponse:
+def record_history(request: AuthenticatedHttpRequest, label: str, pk: int) -> HttpResponse:
     entry = history.registered(label)
     if entry is None:
         raise Http404

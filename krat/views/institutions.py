@@ -1,5 +1,5 @@
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -7,11 +7,12 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from krat import access, selectors, services
 from krat.forms import InstitutionForm, MembershipForm
+from krat.http import AuthenticatedHttpRequest
 from krat.models import Institution, TableMembership
 from krat.views.common import record_form_view
 
 
-def _institution_for_user(request: HttpRequest, pk: int, *, manage: bool) -> Institution:
+def _institution_for_user(request: AuthenticatedHttpRequest, pk: int, *, manage: bool) -> Institution:
     institution = get_object_or_404(Institution.objects.select_related("county"), pk=pk)
     access.require_readable(request.user, institution.county)
     if manage:
@@ -21,7 +22,7 @@ def _institution_for_user(request: HttpRequest, pk: int, *, manage: bool) -> Ins
 
 @require_safe
 @login_required
-def institution_list(request: HttpRequest, slug: str) -> HttpResponse:
+def institution_list(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     county = access.county_for_user(request.user, slug)
     return render(
         request,
@@ -36,7 +37,7 @@ def institution_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 @login_required
-def institution_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def institution_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     institution = _institution_for_user(request, pk, manage=False)
     county = institution.county
     page = selectors.institution_page(institution)
@@ -66,7 +67,7 @@ def _save_institution(institution, form):
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def institution_create(request: HttpRequest, slug: str) -> HttpResponse:
+def institution_create(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     county = access.county_for_user(request.user, slug, manage=True)
     return record_form_view(
         request,
@@ -81,7 +82,7 @@ def institution_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def institution_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def institution_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     institution = _institution_for_user(request, pk, manage=True)
     return record_form_view(
         request,
@@ -104,7 +105,7 @@ def _membership_done(membership: TableMembership) -> str:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def membership_create(request: HttpRequest, pk: int) -> HttpResponse:
+def membership_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Record a membership of the Technical Table, the Prefect's order in hand (the secretariat)."""
     institution = _institution_for_user(request, pk, manage=True)
     return record_form_view(
@@ -120,7 +121,7 @@ def membership_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def membership_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def membership_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """End a membership (its last day) or correct its dates and orders (the secretariat)."""
     membership = get_object_or_404(TableMembership.objects.select_related("institution__county"), pk=pk)
     institution = membership.institution

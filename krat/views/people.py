@@ -9,11 +9,13 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from krat import access, selectors, services, throttle
 from krat.forms import PersonForm
+from krat.http import AuthenticatedHttpRequest
 from krat.models import User
 from krat.views.common import record_form_view
 
 
 def _success_url(person: User) -> str:
+    assert person.county is not None  # the people pages list a county's people only
     return reverse("krat:person_list", args=[person.county.slug])
 
 
@@ -31,7 +33,7 @@ def _saver(request: HttpRequest):
 
 @require_safe
 @login_required
-def person_list(request: HttpRequest, slug: str) -> HttpResponse:
+def person_list(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     county = access.county_for_user(request.user, slug)
     access.require(access.can_read_whole_county(request.user, county))
     return render(
@@ -48,7 +50,7 @@ def person_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def person_create(request: HttpRequest, slug: str) -> HttpResponse:
+def person_create(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     county = access.county_for_user(request.user, slug, manage=True)
     return record_form_view(
         request,
@@ -63,8 +65,9 @@ def person_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def person_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     person = access.person_for_manager(request.user, pk)
+    assert person.county is not None  # person_for_manager finds only people of a county
     return record_form_view(
         request,
         form=PersonForm(request.POST or None, instance=person, county=person.county),
@@ -82,7 +85,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def person_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+def person_unlock(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     person = access.person_for_manager(request.user, pk)
     try:
         services.person_unlock(person=person, by=request.user)

@@ -1,5 +1,5 @@
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -7,6 +7,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from krat import access, selectors, services
 from krat.forms import ReportingPeriodForm
+from krat.http import AuthenticatedHttpRequest
 from krat.models import ReportingPeriod
 from krat.views.common import record_form_view
 
@@ -21,7 +22,7 @@ def _save_period(period, form):
 
 @require_safe
 @login_required
-def period_list(request: HttpRequest, slug: str) -> HttpResponse:
+def period_list(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     county = access.county_for_user(request.user, slug)
     return render(
         request,
@@ -37,7 +38,7 @@ def period_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def period_create(request: HttpRequest, slug: str) -> HttpResponse:
+def period_create(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     county = access.county_for_user(request.user, slug, manage=True)
     return record_form_view(
         request,
@@ -52,7 +53,7 @@ def period_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def period_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def period_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     period = get_object_or_404(ReportingPeriod.objects.select_related("county"), pk=pk)
     access.require_readable(request.user, period.county)
     access.require(access.can_manage_county(request.user, period.county))

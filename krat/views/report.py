@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from krat import access
 from krat.audit import Carried, log_download, log_downloads
 from krat.forms import add_errors
+from krat.http import AuthenticatedHttpRequest
 from krat.models import FinalReport, PeriodReport, ReportingPeriod
 from krat.pdf import pdf_response
 from krat.report import documents, selectors, services
@@ -53,7 +54,7 @@ def final_report_for_user(user, pk: int) -> FinalReport:
     return final
 
 
-def _shared(request: HttpRequest, period: ReportingPeriod) -> bool:
+def _shared(request: AuthenticatedHttpRequest, period: ReportingPeriod) -> bool:
     """`?ndarje=1` for sharing, `0` for the table; the county's setting otherwise.
     Whoever does not see exact figures (observers) always gets the shared version."""
     if not access.sees_exact_figures(request.user, period.county):
@@ -71,7 +72,7 @@ def _language(request: HttpRequest) -> str:
 
 @require_safe
 @login_required
-def report_preview(request: HttpRequest, pk: int) -> HttpResponse:
+def report_preview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     period = period_for_report(request.user, pk)
     county = period.county
     exact = access.sees_exact_figures(request.user, county)
@@ -98,7 +99,7 @@ def report_preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def report_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     period = period_for_report(request.user, pk)
     shared = _shared(request, period)
     with translation.override(_language(request)):
@@ -112,7 +113,7 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def report_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+def report_xlsx(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     period = period_for_report(request.user, pk)
     shared = _shared(request, period)
     with translation.override(_language(request)):
@@ -126,7 +127,7 @@ def report_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def report_summary_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def report_summary_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     period = period_for_report(request.user, pk)
     access.require(access.can_manage_county(request.user, period.county))
     stored = PeriodReport.objects.filter(period=period).first()
@@ -154,7 +155,7 @@ def report_summary_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def report_finalise(request: HttpRequest, pk: int) -> HttpResponse:
+def report_finalise(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     period = period_for_report(request.user, pk, finalise=True)
     form = FinaliseForm(request.POST)
     if not form.is_valid():
@@ -192,7 +193,7 @@ def report_finalise(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def final_report_download(request: HttpRequest, pk: int) -> HttpResponse:
+def final_report_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     final = final_report_for_user(request.user, pk)
     period = final.period
     data = bytes(final.pdf)
@@ -219,7 +220,7 @@ def _require_national(user) -> None:
         raise PermissionDenied
 
 
-def _log_national(request: HttpRequest, report: dict, what: str) -> None:
+def _log_national(request: AuthenticatedHttpRequest, report: dict, what: str) -> None:
     """The national report carries each county's figures of its period (small numbers
     hidden): a row in each county's download log."""
     log_downloads(
@@ -249,21 +250,21 @@ def _national_report(request: HttpRequest, start: str) -> dict:
 
 @require_safe
 @login_required
-def national_report_list(request: HttpRequest) -> HttpResponse:
+def national_report_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_national(request.user)
     return render(request, "krat/report_national_list.html", {"periods": selectors.national_periods()})
 
 
 @require_safe
 @login_required
-def national_report(request: HttpRequest, start: str) -> HttpResponse:
+def national_report(request: AuthenticatedHttpRequest, start: str) -> HttpResponse:
     report = _national_report(request, start)
     return render(request, "krat/report_national.html", {"report": report, "start": start})
 
 
 @require_safe
 @login_required
-def national_report_pdf(request: HttpRequest, start: str) -> HttpResponse:
+def national_report_pdf(request: AuthenticatedHttpRequest, start: str) -> HttpResponse:
     with translation.override(_language(request)):
         report = _national_report(request, start)
         pdf = documents.national_pdf(report)
@@ -273,7 +274,7 @@ def national_report_pdf(request: HttpRequest, start: str) -> HttpResponse:
 
 @require_safe
 @login_required
-def national_report_xlsx(request: HttpRequest, start: str) -> HttpResponse:
+def national_report_xlsx(request: AuthenticatedHttpRequest, start: str) -> HttpResponse:
     with translation.override(_language(request)):
         report = _national_report(request, start)
         content = national_workbook(report)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from krat import access
+from krat.http import AuthenticatedHttpRequest
 from krat.search import MAX_QUERY_LENGTH, registered_kinds, site_search
 
 SHOWN_PER_KIND = 10
@@ -16,7 +17,7 @@ SHOWN_OF_ONE_KIND = 100
 
 @require_safe
 @login_required
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: AuthenticatedHttpRequest) -> HttpResponse:
     text = request.GET.get("q", "")
     only = request.GET.get("lloji", "")
     if only not in {kind.key for kind in registered_kinds()}:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from krat import access
 from krat.concurrency import posted_version
 from krat.forms import add_errors
+from krat.http import AuthenticatedHttpRequest
 from krat.models import Institution, PeriodSubmission, ReportingPeriod, User
 from krat.periods import current_period
 from krat.submissions import reminders, selectors, services
@@ -44,7 +45,7 @@ def _message(error: ValidationError) -> str:
 
 @require_safe
 @login_required
-def submission_todo(request: HttpRequest, slug: str) -> HttpResponse:
+def submission_todo(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     county = access.county_for_user(request.user, slug)
     rows = selectors.submission_todo(user=request.user) if request.user.county_id == county.pk else []
     return render(
@@ -61,7 +62,7 @@ def submission_todo(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 @login_required
-def submission_board_current(request: HttpRequest, slug: str) -> HttpResponse:
+def submission_board_current(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     county = access.county_for_user(request.user, slug)
     access.require(access.can_read_whole_county(request.user, county))
     period = current_period(county)
@@ -71,7 +72,7 @@ def submission_board_current(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("krat:submission_board", period.pk)
 
 
-def _period_for_reader(request: HttpRequest, pk: int) -> ReportingPeriod:
+def _period_for_reader(request: AuthenticatedHttpRequest, pk: int) -> ReportingPeriod:
     period = get_object_or_404(ReportingPeriod.objects.select_related("county"), pk=pk)
     access.require_readable(request.user, period.county)
     access.require(access.can_read_whole_county(request.user, period.county))
@@ -80,7 +81,7 @@ def _period_for_reader(request: HttpRequest, pk: int) -> ReportingPeriod:
 
 @require_safe
 @login_required
-def submission_board(request: HttpRequest, pk: int) -> HttpResponse:
+def submission_board(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     period = _period_for_reader(request, pk)
     county = period.county
     return render(
@@ -98,17 +99,19 @@ def submission_board(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def submission_remind(request: HttpRequest, pk: int) -> HttpResponse:
+def submission_remind(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     period = _period_for_reader(request, pk)
     access.require(can_review(request.user, period.county))
     institution = None
-    if request.POST.get("institution"):
+    posted = request.POST.get("institution", "")
+    if posted:
         # Only an institution of the period's county: another county's id, or no number, is
         # refused like an unknown one.
-        found = Institution.objects.filter(
-            pk=int(request.POST["institution"]) if request.POST["institution"].isdigit() else None,
-            county_id=period.county_id,
-        ).first()
+        found = (
+            Institution.objects.filter(pk=int(posted), county_id=period.county_id).first()
+            if posted.isdigit()
+            else None
+        )
         if found is None:
             messages.error(request, _("That institution is not one of this county's."))
             return redirect("krat:submission_board", period.pk)
@@ -140,7 +143,7 @@ def submission_remind(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def submission_open(request: HttpRequest, pk: int, institution_pk: int) -> HttpResponse:
+def submission_open(request: AuthenticatedHttpRequest, pk: int, institution_pk: int) -> HttpResponse:
     """An institution's report for a period: shown if it exists; "not started" otherwise,
     with a button (POST) that creates it for those who write for the institution."""
     period = get_object_or_404(ReportingPeriod.objects.select_related("county"), pk=pk)
@@ -174,7 +177,7 @@ def submission_open(request: HttpRequest, pk: int, institution_pk: int) -> HttpR
 
 @require_safe
 @login_required
-def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def submission_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     submission = submission_for_user(request.user, pk)
     county = submission.period.county
     reviewer = can_review(request.user, county)
@@ -199,7 +202,7 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def submission_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def submission_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     submission = submission_for_user(request.user, pk, write=True)
     refusal = services.submission_edit_refusal(submission=submission, user=request.user)
     if refusal is not None and request.method != "POST":
@@ -233,7 +236,7 @@ def submission_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _review(request: HttpRequest, pk: int, action) -> HttpResponse:
+def _review(request: AuthenticatedHttpRequest, pk: int, action) -> HttpResponse:
     submission = submission_for_user(request.user, pk)
     access.require(can_review(request.user, submission.period.county))
     try:
@@ -247,7 +250,7 @@ def _review(request: HttpRequest, pk: int, action) -> HttpResponse:
 
 @require_POST
 @login_required
-def submission_return(request: HttpRequest, pk: int) -> HttpResponse:
+def submission_return(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     def action(submission):
         services.submission_return(
             submission=submission,
@@ -262,7 +265,7 @@ def submission_return(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def submission_approve(request: HttpRequest, pk: int) -> HttpResponse:
+def submission_approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     def action(submission):
         services.submission_approve(
             submission=submission, user=request.user, expected_version=posted_version(request.POST)
@@ -274,7 +277,7 @@ def submission_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def submission_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+def submission_reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     def action(submission):
         services.submission_reopen(
             submission=submission, user=request.user, reason=request.POST.get("reason", "")

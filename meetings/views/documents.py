@@ -5,14 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseServerError
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.utils import translation
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from krat.audit import log_download
+from krat.http import AuthenticatedHttpRequest, disposition
 from krat.pdf import pdf_response, render_pdf
 from meetings import selectors, services
 from meetings.access import attachment_for_user, meeting_for_user, minutes_version_for_user
@@ -23,7 +23,7 @@ from meetings.views.common import detail_url, document_language
 
 @require_safe
 @login_required
-def invitation_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def invitation_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for_user(request.user, pk)
     with translation.override(document_language(request)):
         pdf = render_pdf("pdf/meeting_invitation.html", {"summary": selectors.meeting_summary(meeting)})
@@ -35,16 +35,16 @@ def invitation_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_ics(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for_user(request.user, pk)
     response = HttpResponse(selectors.meeting_calendar(meeting), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(True, f"takimi-{meeting.date:%Y-%m-%d}.ics")
+    response["Content-Disposition"] = disposition(f"takimi-{meeting.date:%Y-%m-%d}.ics")
     return response
 
 
 @require_safe
 @login_required
-def summary_print(request: HttpRequest, pk: int) -> HttpResponse:
+def summary_print(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The summary to print. For approved minutes it is the approved version's data, as
     stored; otherwise the summary as the records stand."""
     meeting = meeting_for_user(request.user, pk)
@@ -61,7 +61,7 @@ def summary_print(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def summary_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def summary_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The summary as a PDF: for approved minutes, the stored version's document."""
     meeting = meeting_for_user(request.user, pk)
     version = selectors.current_minutes(meeting)
@@ -77,12 +77,12 @@ def summary_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def minutes_version_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def minutes_version_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One approved version of the minutes, current or reopened since."""
     return _version_pdf(request, minutes_version_for_user(request.user, pk))
 
 
-def _version_pdf(request: HttpRequest, version: MinutesVersion) -> HttpResponse:
+def _version_pdf(request: AuthenticatedHttpRequest, version: MinutesVersion) -> HttpResponse:
     """The stored PDF in its own language, byte for byte once its checksum is verified;
     in another language, printed from the version's stored data."""
     meeting = version.meeting
@@ -110,7 +110,7 @@ def _version_pdf(request: HttpRequest, version: MinutesVersion) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def attachment_create(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for_user(request.user, pk, manage=True)
     form = AttachmentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -137,7 +137,7 @@ def attachment_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     attachment = attachment_for_user(request.user, pk)
     try:
         handle = attachment.file.open("rb")
@@ -158,7 +158,7 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     attachment = attachment_for_user(request.user, pk, manage=True)
     meeting = attachment.meeting
     services.attachment_delete(attachment=attachment)

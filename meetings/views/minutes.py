@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from krat.concurrency import posted_version
 from krat.forms import add_errors
+from krat.http import AuthenticatedHttpRequest
 from krat.views.common import record_form_view
 from meetings import selectors, services
 from meetings.access import agenda_item_for_user, decision_for_user, meeting_for_user
@@ -47,20 +48,20 @@ def _agenda_item_form(request: HttpRequest, meeting, item=None) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def agenda_item_create(request: HttpRequest, pk: int) -> HttpResponse:
+def agenda_item_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _agenda_item_form(request, meeting_for_user(request.user, pk, manage=True))
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def agenda_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def agenda_item_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = agenda_item_for_user(request.user, pk, manage=True)
     return _agenda_item_form(request, item.meeting, item)
 
 
 @require_POST
 @login_required
-def agenda_item_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def agenda_item_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = agenda_item_for_user(request.user, pk, manage=True)
     try:
         services.agenda_item_delete(item=item)
@@ -73,10 +74,10 @@ def agenda_item_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def attendance_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def attendance_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for_user(request.user, pk, manage=True)
     rows = selectors.attendance_rows(meeting)
-    data = request.POST or None
+    data: QueryDict | None = request.POST or None
     if data is not None and "all_present" in data:
         # One click marks every row present; nothing is saved until the sheet is.
         data = data.copy()
@@ -87,20 +88,20 @@ def attendance_edit(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST" and "all_present" not in request.POST:
         if form.is_valid():
-            data = form.cleaned_data
+            cleaned = form.cleaned_data
             try:
                 services.attendance_record(
                     meeting=meeting,
                     rows=[
                         services.AttendanceRow(
                             institution=row.institution,
-                            status=data[f"status_{row.institution.pk}"],
-                            attendee=data[f"attendee_{row.institution.pk}"],
+                            status=cleaned[f"status_{row.institution.pk}"],
+                            attendee=cleaned[f"attendee_{row.institution.pk}"],
                         )
                         for row in rows
                     ],
-                    guests=data["guests"],
-                    expected_version=data["version"],
+                    guests=cleaned["guests"],
+                    expected_version=cleaned["version"],
                 )
             except ValidationError as error:
                 add_errors(form, error)
@@ -118,7 +119,7 @@ def attendance_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def minutes_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for_user(request.user, pk, manage=True)
     return record_form_view(
         request,
@@ -150,20 +151,20 @@ def _decision_form(request: HttpRequest, meeting, decision=None) -> HttpResponse
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
+def decision_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _decision_form(request, meeting_for_user(request.user, pk, manage=True))
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def decision_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def decision_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     decision = decision_for_user(request.user, pk, manage=True)
     return _decision_form(request, decision.meeting, decision)
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def decision_status(request: HttpRequest, pk: int) -> HttpResponse:
+def decision_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     decision: Decision = decision_for_user(request.user, pk, follow_up=True)
     meeting = decision.meeting
     return record_form_view(
@@ -181,7 +182,7 @@ def decision_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
+def minutes_approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for_user(request.user, pk, chair=True)
     try:
         services.minutes_approve(
@@ -196,7 +197,7 @@ def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def minutes_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+def minutes_reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for_user(request.user, pk, chair=True)
     form = ReopenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

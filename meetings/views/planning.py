@@ -6,14 +6,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from krat import access
 from krat.audit import log_download
+from krat.http import AuthenticatedHttpRequest, disposition
 from krat.views.common import record_form_view
 from meetings import selectors, services
 from meetings.access import can_update_decision_status, meeting_for_user
@@ -24,7 +24,7 @@ from meetings.views.common import detail_url, error_messages, meeting_filters
 
 @require_safe
 @login_required
-def meeting_list(request: HttpRequest, slug: str) -> HttpResponse:
+def meeting_list(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     county = access.county_for_user(request.user, slug)
     form, filters = meeting_filters(request, county)
     page = Paginator(selectors.meeting_list(county, filters), selectors.MAX_LIST).get_page(
@@ -46,14 +46,14 @@ def meeting_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 @login_required
-def decisions_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
+def decisions_xlsx(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     county = access.county_for_user(request.user, slug)
     _form, filters = meeting_filters(request, county)
     content = decisions_workbook(selectors.decisions_for_export(county, filters))
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    response["Content-Disposition"] = content_disposition_header(True, f"vendimet-{county.slug}.xlsx")
+    response["Content-Disposition"] = disposition(f"vendimet-{county.slug}.xlsx")
     log_download(request, county=county, what=_("Decisions of the meetings"))
     return response
 
@@ -64,7 +64,7 @@ def _save_meeting(meeting, form):
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def meeting_create(request: HttpRequest, slug: str) -> HttpResponse:
+def meeting_create(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     county = access.county_for_user(request.user, slug, manage=True)
     form = MeetingForm(request.POST or None, county=county)
     if not form.is_bound:
@@ -82,7 +82,7 @@ def meeting_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for_user(request.user, pk, manage=True)
     return record_form_view(
         request,
@@ -97,7 +97,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for_user(request.user, pk)
     user, county = request.user, meeting.county
     record = selectors.meeting_record(meeting)
@@ -122,7 +122,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def meeting_status(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for_user(request.user, pk, manage=True)
     try:
         services.meeting_set_status(meeting=meeting, status=request.POST.get("status", ""))
@@ -137,7 +137,7 @@ def meeting_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def invitations_send(request: HttpRequest, pk: int) -> HttpResponse:
+def invitations_send(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for_user(request.user, pk, manage=True)
     try:
         sent = services.invitations_send(meeting=meeting)

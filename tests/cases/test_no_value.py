@@ -288,9 +288,16 @@ def test_a_street_count_cleared_opens_empty_and_the_children_follow(world, login
         ("female", groups[0].pk, 3),
         ("female", None, 0),
     }
-    form = client.get(url).context["form"]
+    page = client.get(url)
+    form = page.context["form"]
     assert form[f"n-male-{groups[0].pk}"].value() is None
     assert form["n-female-unknown"].value() == 0
+    # The page the person sees, not only the form object (a tester found the inputs filled with 0).
+    html = page.content.decode()
+    assert 'value=""' in input_tag(html, f"n-male-{groups[0].pk}")
+    assert 'value="0"' in input_tag(html, "n-female-unknown")
+    blank = client.get(reverse("cases:street_create", args=[world.period.pk])).content.decode()
+    assert 'value=""' in input_tag(blank, f"n-female-{groups[0].pk}")
     summary = street_children_summary(world.own, world.period, suppressed=False)
     female, male, _unknown = summary["sex_age"]
     assert [str(c) for c in female["values"]] == ["3", "—", "0"]
@@ -348,6 +355,33 @@ def test_progress_achieved_left_empty_stays_empty_on_the_page_in_the_pdf_and_the
     activity.progress_reports.update(achieved=Decimal(0))
     pdf = flat(pdf_text(client.get(reverse("krat:report_pdf", args=[world.period.pk]) + "?ndarje=0").content))
     assert "0 / 10 sesione" in pdf and "— / 10" not in pdf
+
+
+def test_an_event_held_without_people_reached_is_no_value_and_the_total_says_so(world, client):
+    """Found by a tester: an event held with no figure of people reached printed 0 and the
+    total read as complete."""
+    from actionplan.choices import EventStatus
+    from tests.actionplan.factories import EventFactory
+
+    EventFactory(county=world.own, date=datetime.date(2018, 2, 1), status=EventStatus.HELD, people_reached=40)
+    EventFactory(
+        county=world.own, date=datetime.date(2018, 3, 1), status=EventStatus.HELD, people_reached=None
+    )
+    client.force_login(world.users["secretariat"])
+    page = flat(
+        client.get(reverse("krat:report_preview", args=[world.period.pk]) + "?ndarje=0").content.decode()
+    )
+    awareness = page.split('id="awareness"', 1)[1].split("</section>", 1)[0]
+    assert "2 aktivitete të zhvilluara, 40 persona të arritur." in awareness
+    assert (
+        "1 aktivitet i zhvilluar nuk ka shifër të personave të arritur: nuk është në këtë total." in awareness
+    )
+    assert '<td class="num">—</td>' in awareness and '<td class="num">0</td>' not in awareness
+    # The national report does not count it as 0 either: the county's 40 stands alone.
+    from krat.report.selectors import national_report
+
+    rows = {r["county"]: r for r in national_report(world.period.start_date)["rows"]}
+    assert rows[world.own.name]["reached"].value == 40
 
 
 def test_grid_helper_still_builds_incomplete_breakdowns():

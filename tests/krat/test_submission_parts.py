@@ -66,6 +66,31 @@ def test_nothing_to_report_for_a_part_is_valid_and_recorded(world, victims_grid)
     assert row.is_complete
 
 
+def test_nothing_to_report_is_refused_for_a_part_that_holds_figures(world, victims_grid):
+    """Found by a tester: police with 1,680 victims entered submitted "nothing to report"."""
+    FILLED_IN.add((world.period.pk, world.own_institution.pk))
+    with pytest.raises(ValidationError, match="holds figures") as error:
+        submit(world, nothing_to_report_parts={"test.victims"})
+    assert [e.code for e in error.value.error_list] == ["nothing_to_report_with_figures"]
+    assert not PartNothingToReport.objects.exists()
+    assert not PeriodSubmission.objects.filter(state=SubmissionState.SUBMITTED).exists()
+
+
+def test_figures_entered_after_the_mark_are_what_the_part_holds(world, victims_grid):
+    submission = services.submission_open(period=world.period, institution=world.own_institution)
+    services.submission_save_draft(
+        submission=submission,
+        user=world.users["representative"],
+        expected_version=1,
+        nothing_to_report_parts={"test.victims"},
+    )
+    FILLED_IN.add((world.period.pk, world.own_institution.pk))
+    row = next(
+        r for r in submission_board(period=world.period).rows if r.institution == world.own_institution
+    )
+    assert [(p.part.key, p.state) for p in row.parts] == [("test.victims", parts.COMPLETE)]
+
+
 def test_a_complete_part_lets_the_report_through(world, victims_grid):
     FILLED_IN.add((world.period.pk, world.own_institution.pk))
     assert submit(world).state == SubmissionState.SUBMITTED

@@ -1,0 +1,27 @@
+"""Request types for views, so the type checker knows what the decorators guarantee."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.http import HttpRequest
+from django.utils.http import content_disposition_header
+
+if TYPE_CHECKING:
+    from krat.models import User
+
+
+class AuthenticatedHttpRequest(HttpRequest):
+    """The request a `login_required` view receives: `user` is a signed-in person, never
+    `AnonymousUser`. Only for annotations; Django builds plain `HttpRequest`s."""
+
+    user: User
+
+
+def disposition(filename: str, *, attachment: bool = True) -> str:
+    """The Content-Disposition header of a response named `filename`: a download, or shown
+    in the browser when not `attachment`. (Django's helper gives None only without a name.)"""
+    header = content_disposition_header(attachment, filename)
+    if header is None:
+        raise ValueError("a response to name needs a file name")
+    return header
