@@ -46,10 +46,55 @@ def _lock(institution: Institution) -> None:
     list(Institution.objects.select_for_update().filter(pk=institution.pk).values_list("pk"))
 
 
+Span = tuple[datetime.date, datetime.date | None]  # first and last day; None: no end yet
+
+
+def _within(span: Span | None, start: datetime.date, end: datetime.date) -> Span | None:
+    """The days of `span` inside [start, end], or None when there are none."""
+    if span is None:
+        return None
+    first, last = max(span[0], start), min(span[1] or end, end)
+    return (first, last) if first <= last else None
+
+
+def _refuse_change_to_closed_periods(
+    institution: Institution, before: Span | None, after: Span | None
+) -> None:
+    """A closed period's members are settled: its board, reminders and report counted them.
+    Refuse a membership change (`before` → `after`) that would change who was a member on
+    any day of a closed period of the county; it must be reopened first."""
+    touched = [
+        period
+        for period in ReportingPeriod.objects.filter(
+            county_id=institution.county_id, is_closed=True
+        ).order_by("start_date")
+        if _within(before, period.start_date, period.end_date)
+        != _within(after, period.start_date, period.end_date)
+    ]
+    if touched:
+        raise ValidationError(
+            _(
+                "This would change who was a member of the table in the closed period “%(period)s”, "
+                "whose board and report counted its members. Reopen the period first, or choose dates after it."
+            ),
+            code="closed_period_members",
+            params={"period": touched[0].label},
+        )
+
+
 @transaction.atomic
 def membership_save(*, membership: TableMembership, expected_version: int | None) -> TableMembership:
-    """Record a membership of the Technical Table or correct one (its dates, its orders)."""
+    """Record a membership of the Technical Table or correct one (its dates, its orders).
+    Refused when it would change the members of a closed period."""
     _lock(membership.institution)
+    stored = (
+        TableMembership.objects.filter(pk=membership.pk).values_list("start_date", "end_date").first()
+        if membership.pk
+        else None
+    )
+    _refuse_change_to_closed_periods(
+        membership.institution, stored, (membership.start_date, membership.end_date)
+    )
     return save_versioned(membership, expected_version=expected_version)
 
 
@@ -68,6 +113,7 @@ def membership_start(
         institution=institution, start_date=start_date, end_date=end_date, reference=reference
     )
     membership.full_clean()
+    _refuse_change_to_closed_periods(institution, None, (start_date, end_date))
     membership.save()
     return membership
 
@@ -91,6 +137,9 @@ def membership_end(
             code="end_before_start",
             params={"start": date_format(membership.start_date, "SHORT_DATE_FORMAT")},
         )
+    _refuse_change_to_closed_periods(
+        institution, (membership.start_date, None), (membership.start_date, end_date)
+    )
     membership.end_date = end_date
     membership.end_reference = end_reference or membership.end_reference
     membership.version += 1

@@ -405,6 +405,31 @@ class TestPages:
         assert (record.end_date, record.end_reference, record.version) == (D(2019, 12, 31), "Urdhri nr. 1", 2)
         assert record.history.first().history_user == world.users["secretariat"]
 
+    def test_a_change_to_the_members_of_a_closed_period_is_refused(self, world, staff):
+        """Found by a tester: moving a start date back rewrote a closed 2018 board (13 → 14 members)
+        and the live page of approved minutes."""
+        world.period.is_closed = True  # January–April 2018
+        world.period.save()
+        newcomer = InstitutionFactory(county=world.own, name="OJF e re", is_table_member=False)
+        with pytest.raises(ValidationError) as error:
+            services.membership_start(institution=newcomer, start_date=D(2017, 1, 1))
+        assert codes(error.value) == ["closed_period_members"]
+        assert not newcomer.memberships.exists()
+        # Dates that leave the closed period's days as they were are fine.
+        services.membership_start(institution=newcomer, start_date=D(2018, 5, 1))
+        with pytest.raises(ValidationError):  # ending the police's membership inside 2018
+            services.membership_end(institution=world.own_institution, end_date=D(2018, 2, 28))
+        record = world.own_institution.memberships.get()
+        url = reverse("krat:membership_edit", args=[record.pk])
+        moved = {"start_date": "01.03.2018", "version": record.version}
+        response = staff.post(url, moved)
+        assert response.status_code == 400
+        assert "periudhën e mbyllur" in response.content.decode()
+        record.refresh_from_db()
+        assert record.start_date == D(2010, 1, 1)
+        fine = {"start_date": "01.01.2010", "reference": "Urdhri nr. 5", "version": record.version}
+        assert staff.post(url, fine).status_code == 302  # the dates unchanged: only the order
+
     def test_an_overlapping_membership_is_refused_in_albanian_and_nothing_is_saved(self, world, staff):
         url = reverse("krat:membership_create", args=[world.own_institution.pk])
         response = staff.post(url, {"start_date": "01.01.2020", "version": 0})
