@@ -198,7 +198,10 @@ def victims_sheets(data: VictimsSection) -> list[Sheet]:
 
 
 def street_sheets(data: StreetSection) -> list[Sheet]:
-    rows = [[_("Total"), "", *[_shown(c) for c in data.total]]]
+    # The breakdowns are this period's only (its months, places, origins): they get a sheet
+    # of their own, so an empty comparison cell never stands for "not compared".
+    totals = [[_("Total"), "", *[_shown(c) for c in data.total]]]
+    rows = []
     for found, label in (
         (data.by_month, _("Month")),
         (data.by_place, _("Place")),
@@ -212,8 +215,13 @@ def street_sheets(data: StreetSection) -> list[Sheet]:
         Sheet(
             title=_("Street children"),
             headers=[_("Breakdown"), _("Category"), *_column_heads(data.columns)],
+            rows=totals,
+        ),
+        Sheet(
+            title=_("Street children by category"),
+            headers=[_("Breakdown"), _("Category"), *_column_heads(data.columns)[:1]],
             rows=rows,
-        )
+        ),
     ]
 
 
@@ -221,8 +229,15 @@ def employment_sheets(data: EmploymentSection) -> list[Sheet]:
     rows = [["", s["label"], *[_shown(c) for c in s["values"]]] for s in data.stages]
     for breakdown in data.breakdowns:
         for row in breakdown["rows"]:
-            for stage, cell in zip(breakdown["stages"], row["values"], strict=True):
-                rows.append([f"{breakdown['label']}: {row['label']}", stage, _shown(cell)])
+            for stage, cell, earlier in zip(breakdown["stages"], row["values"], row["earlier"], strict=True):
+                rows.append(
+                    [
+                        f"{breakdown['label']}: {row['label']}",
+                        stage,
+                        _shown(cell),
+                        *[_shown(c) for c in earlier],
+                    ]
+                )
     return [
         Sheet(
             title=_("Employment"),

@@ -416,6 +416,14 @@ def employment_export_rows(summary: dict) -> tuple[list, list]:
         )
     for breakdown in summary["breakdowns"]:
         for row in breakdown["rows"]:
-            for stage, cell in zip(breakdown["stages"], row["values"], strict=True):
-                rows.append([breakdown["label"], row["label"], stage, cell.shown, "", ""])
+            for stage, cell, earlier in zip(breakdown["stages"], row["values"], row["earlier"], strict=True):
+                rows.append(
+                    [
+                        breakdown["label"],
+                        row["label"],
+                        stage,
+                        cell.shown,
+                        *[c.shown if c is not None else "" for c in earlier],
+                    ]
+                )
     return headers, rows

@@ -127,6 +127,12 @@ def employment_summary(
                     {
                         "label": str(label),
                         "values": [cells[(s, dim, str(key))] for s in EmploymentFunnel.STAGES],
+                        # Per stage, the same figure in the periods compared (None: no such
+                        # period): the exports list them beside this period's.
+                        "earlier": [
+                            [other[1].get((s, dim, str(key))) if other else None for other in shown[1:]]
+                            for s in EmploymentFunnel.STAGES
+                        ],
                     }
                     for key, label in options.items()
                 ],

@@ -463,3 +463,46 @@ def test_a_comparison_period_with_nothing_entered_is_no_value_not_0(world, clien
         "Viktimë e identifikuar: Janar – Prill 2018 4, Shtator – Dhjetor 2017 —, Janar – Prill 2017 —; "
         "Viktimë e mundshme: Janar – Prill 2018 0, Shtator – Dhjetor 2017 —, Janar – Prill 2017 —"
     )  # 0 potential victims were entered for this period: a true 0
+
+
+def test_the_employment_exports_compare_every_row_and_empty_means_no_value(world, client):
+    """Found by a tester: the breakdown rows of the employment export left the compared
+    periods' cells empty although those periods had the figures."""
+    from tests.factories import PeriodFactory
+
+    previous = PeriodFactory(
+        county=world.own,
+        label="Shtator – Dhjetor 2017",
+        start_date=datetime.date(2017, 9, 1),
+        end_date=datetime.date(2017, 12, 31),
+        deadline=datetime.date(2018, 1, 10),
+    )
+    for period, received in ((previous, 7), (world.period, 5)):
+        employment_save(
+            period=period,
+            institution=world.other_institution,
+            rows=[
+                EmploymentFunnel(
+                    county=world.own,
+                    period=period,
+                    institution=world.other_institution,
+                    group="economic_aid",
+                    sex="female",
+                    received=received,
+                )
+            ],
+            expected_stamp=0,
+        )
+    client.force_login(world.users["secretariat"])
+    text = client.get(reverse("cases:employment_export", args=[world.period.pk, "csv"]))
+    rows = list(csv.reader(io.StringIO(text.content.decode("utf-8-sig")), delimiter=";"))
+    female = next(r for r in rows if r[:3] == ["Gjinia", "Femër", "të pritur"])
+    assert female[3:] == ["5", "7", ""]  # the previous period's figure; no year-earlier period
+    book = load_workbook(
+        io.BytesIO(
+            client.get(reverse("krat:report_xlsx", args=[world.period.pk]) + "?ndarje=0&lang=en").content
+        )
+    )
+    sheet = book["Employment"]
+    row = next(r for r in sheet.iter_rows(values_only=True) if r[0] == "Sex: Female" and r[2] == 5)
+    assert row[3] == 7
