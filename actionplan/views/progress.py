@@ -46,8 +46,13 @@ def activity_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 def _period_of(activity, period_pk: int) -> ReportingPeriod:
+    """The period of the plan's county and year: any other does not take this activity's
+    progress, so its page does not exist (it opened, then refused every save)."""
     period = get_object_or_404(ReportingPeriod, pk=period_pk)
-    if period.county_id != activity.plan.county_id:
+    year = activity.plan.year
+    if period.county_id != activity.plan.county_id or not (
+        period.start_date.year <= year <= period.end_date.year
+    ):
         raise Http404
     return period
 

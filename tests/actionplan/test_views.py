@@ -61,6 +61,25 @@ def test_a_representative_of_another_institution_cannot_record_progress(client, 
     assert not ActivityProgress.objects.exists()
 
 
+def test_a_period_outside_the_plan_s_year_has_no_progress_page(client, w):
+    """Found by a tester: the page opened for a 2026 period of a 2018 activity, then refused
+    every save."""
+    from tests.factories import PeriodFactory
+
+    later = PeriodFactory(
+        county=w.own,
+        label="Janar – Prill 2026",
+        start_date=datetime.date(2026, 1, 1),
+        end_date=datetime.date(2026, 4, 30),
+        deadline=datetime.date(2026, 5, 10),
+    )
+    as_user(client, w.users["representative"])
+    url = reverse("actionplan:progress_edit", args=[w.extra["activity"].pk, later.pk])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"status": "done", "achieved": "6", "version": ""}).status_code == 404
+    assert not ActivityProgress.objects.exists()
+
+
 def test_a_bad_achieved_value_shows_the_form_again_and_saves_nothing(client, w):
     as_user(client, w.users["representative"])
     response = client.post(progress_url(w), {"status": "done", "achieved": "-5"})
