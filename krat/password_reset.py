@@ -15,13 +15,15 @@ A request over either limit gets the same page as any other and sends nothing; i
 logged. The client's address is read as axes reads it (the trusted-proxy settings).
 
 The counters live in the default cache: with several application servers, that cache must
-be shared between them (CACHE_BACKEND and CACHE_LOCATION), or each server counts on its own.
+be shared between them (CACHE_BACKEND and CACHE_LOCATION), or each process counts on its own
+(gunicorn's workers too: the limits multiply by their number).
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import unicodedata
 from urllib.parse import urlsplit
 
 from axes.helpers import get_client_ip_address
@@ -53,8 +55,10 @@ def _count(key: str) -> int:
 
 
 def address_key(email: str) -> str:
-    """The cache key of an e-mail address's count; hashed, so no address sits in the cache."""
-    digest = hashlib.sha256(email.strip().casefold().encode()).hexdigest()
+    """The cache key of an e-mail address's count; hashed, so no address sits in the cache.
+    Spellings Django's form takes for one address (case, compatibility forms) share a key."""
+    normal = unicodedata.normalize("NFKC", email.strip()).casefold()
+    digest = hashlib.sha256(normal.encode()).hexdigest()
     return f"{KEY_PREFIX}:address:{digest}"
 
 
