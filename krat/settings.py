@@ -216,6 +216,24 @@ AXES_IPWARE_META_PRECEDENCE_ORDER, AXES_IPWARE_PROXY_COUNT = client_address_sett
 # at the proxy's address.
 IPWARE_STRICT = False
 
+# --- Forgotten passwords (krat/password_reset.py): reset requests per e-mail address and
+# per client address, counted in the default cache over a window of an hour. A reset link
+# works once, for a day: long enough to be read at the office the next morning.
+KRAT_PASSWORD_RESET_LIMIT_ADDRESS = env_int("KRAT_PASSWORD_RESET_LIMIT_ADDRESS", 3)
+KRAT_PASSWORD_RESET_LIMIT_CLIENT = env_int("KRAT_PASSWORD_RESET_LIMIT_CLIENT", 10)
+KRAT_PASSWORD_RESET_WINDOW = 60 * 60
+PASSWORD_RESET_TIMEOUT = 24 * 60 * 60
+
+# The cache holds only those counters. Each process has its own unless CACHE_BACKEND names
+# a shared one (several application servers: e.g. django.core.cache.backends.db.DatabaseCache
+# with CACHE_LOCATION=krat_cache after `manage.py createcachetable`, or a Redis server).
+CACHES = {
+    "default": {
+        "BACKEND": os.environ.get("CACHE_BACKEND") or "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": os.environ.get("CACHE_LOCATION", ""),
+    }
+}
+
 # Two-factor log-in (TOTP): the issuer name shown in authenticator apps.
 OTP_TOTP_ISSUER = "KRAT"
 

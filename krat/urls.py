@@ -97,6 +97,23 @@ urlpatterns = [
         require_safe(auth_views.PasswordChangeDoneView.as_view()),
         name="password_change_done",
     ),
+    # A forgotten password: Django's reset by e-mail (krat.password_reset says how it is limited).
+    path("fjalekalimi/harruar/", FORM_METHODS(security.PasswordResetView.as_view()), name="password_reset"),
+    path(
+        "fjalekalimi/harruar/derguar/",
+        require_safe(auth_views.PasswordResetDoneView.as_view()),
+        name="password_reset_done",
+    ),
+    path(
+        "fjalekalimi/rivendos/<uidb64>/<token>/",
+        FORM_METHODS(security.PasswordResetConfirmView.as_view()),
+        name="password_reset_confirm",
+    ),
+    path(
+        "fjalekalimi/rivendos/u-krye/",
+        require_safe(auth_views.PasswordResetCompleteView.as_view()),
+        name="password_reset_complete",
+    ),
     path("siguria/", security.security, name="security"),
     path("siguria/aktivizo/", security.enrol, name="two_factor_enrol"),
     path("siguria/kodet-rezerve/", security.recovery_codes, name="two_factor_recovery_codes"),

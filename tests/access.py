@@ -387,6 +387,18 @@ CORE_CASES: dict[str, UrlCase] = {
     "password_change": form(LOGGED_IN, post_status=200),
     "password_change_done": page(LOGGED_IN),
     "security": page(LOGGED_IN),
+    # A forgotten password: open to everyone, signed in or not (an empty form is shown again;
+    # a link that is not a reset token shows the "no longer works" page, to GET and POST).
+    "password_reset": form(LOGGED_IN, public=True, post_status=200),
+    "password_reset_done": page(LOGGED_IN, public=True),
+    "password_reset_confirm": form(
+        LOGGED_IN,
+        lambda w: {"uidb64": "MQ", "token": "not-a-token"},
+        public=True,
+        post_status=200,
+        county_record=False,
+    ),
+    "password_reset_complete": page(LOGGED_IN, public=True),
     "two_factor_enrol": form(LOGGED_IN),
     # Nobody but the superuser has a device; the superuser's session is verified.
     "two_factor_verify": UrlCase(methods={"get": Serve(LOGGED_IN, 302), "post": Serve(LOGGED_IN, 302)}),

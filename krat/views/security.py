@@ -1,12 +1,14 @@
 """The Security pages: two-factor log-in (enrol, verify, recovery codes, switch off) and
-the password change."""
+the password change, and the reset of a forgotten password."""
 
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, update_session_auth_hash
 from django.contrib.auth import forms as auth_forms
@@ -24,9 +26,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_variables
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from krat import services, two_factor
+from krat import password_reset, services, two_factor
 from krat.forms import add_errors
 from krat.http import AuthenticatedHttpRequest
+
+logger = logging.getLogger(__name__)
 
 
 class CodeForm(forms.Form):
@@ -177,4 +181,50 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form):
         services.person_password_set(person=form.user, password=form.cleaned_data["new_password1"])
         update_session_auth_hash(self.request, form.user)
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's "forgot your password" page: the e-mail (in the page's language) links to
+    SITE_URL, never to the Host header the request came with, and goes out only within the
+    limits of `krat.password_reset.reset_allowed`. Every address, known or not, throttled
+    or not, gets the same "check your e-mail" page."""
+
+    form_class = password_reset.PasswordResetForm
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"]
+        if not password_reset.reset_allowed(request=self.request, email=email):
+            return HttpResponseRedirect(self.get_success_url())
+        site = password_reset.site_address()
+        if site is None:
+            logger.error("Password reset asked for, but SITE_URL is not set: no e-mail sent.")
+            return HttpResponseRedirect(self.get_success_url())
+        domain, https = site
+        form.save(
+            domain_override=domain,
+            use_https=https,
+            token_generator=self.token_generator,
+            from_email=self.from_email,
+            email_template_name=self.email_template_name,
+            subject_template_name=self.subject_template_name,
+            request=self.request,
+            extra_email_context={"valid_hours": settings.PASSWORD_RESET_TIMEOUT // 3600},
+        )
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's page behind the e-mail's link, saving through
+    `krat.services.person_password_set` (which revokes the person's API tokens, as a
+    password change does). The person then logs in, second factor included: the reset
+    neither signs them in nor touches their devices. Their other sessions end, as their
+    stored password hash no longer matches. Failed log-ins stay counted: only the
+    secretariat unlocks a person (`person_unlock`)."""
+
+    def form_valid(self, form):
+        services.person_password_set(person=form.user, password=form.cleaned_data["new_password1"])
+        del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
         return HttpResponseRedirect(self.get_success_url())
