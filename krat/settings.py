@@ -224,15 +224,20 @@ KRAT_PASSWORD_RESET_LIMIT_CLIENT = env_int("KRAT_PASSWORD_RESET_LIMIT_CLIENT", 1
 KRAT_PASSWORD_RESET_WINDOW = 60 * 60
 PASSWORD_RESET_TIMEOUT = 24 * 60 * 60
 
-# The cache holds only those counters. Each process has its own unless CACHE_BACKEND names
-# a shared one (several application servers: e.g. django.core.cache.backends.db.DatabaseCache
-# with CACHE_LOCATION=krat_cache after `manage.py createcachetable`, or a Redis server).
-CACHES = {
-    "default": {
-        "BACKEND": os.environ.get("CACHE_BACKEND") or "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": os.environ.get("CACHE_LOCATION", ""),
+# The cache holds only those counters (no page is cached: issue 17 measured them fast enough
+# built from scratch). In production it is Redis, shared by every application process
+# (REDIS_URL, e.g. redis://127.0.0.1:6379/0, through Django's own RedisCache); without it,
+# each process keeps its own in memory. CACHE_BACKEND/CACHE_LOCATION name another one.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": os.environ.get("CACHE_BACKEND") or "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": os.environ.get("CACHE_LOCATION", ""),
+        }
     }
-}
 
 # Two-factor log-in (TOTP): the issuer name shown in authenticator apps.
 OTP_TOTP_ISSUER = "KRAT"
