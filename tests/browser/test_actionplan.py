@@ -105,14 +105,14 @@ def test_the_secretariat_imports_a_plan_from_a_spreadsheet(plan, sign_in, live_s
            "Fletëpalosje", 2000, "copë", 50000, "Bashkia"]  # fmt: skip
     bad = [*row[:4], "Bashkia Vlorë", *row[5:7], "15.06.2019", *row[8:]]
     page.get_by_label("Fleta elektronike (.xlsx)").set_input_files(_xlsx(tmp_path / "keq.xlsx", [bad]))
-    page.get_by_role("button", name="Ruaj").click()
+    page.get_by_role("button", name="Importo").click()
     expect(page.get_by_text("Nuk u importua asgjë.")).to_be_visible()
     expect(page.get_by_text("E2: Asnjë institucion i këtij qarku nuk quhet “Bashkia Vlorë”.")).to_be_visible()
     expect(page.get_by_text("H2: Afati duhet të bjerë brenda vitit të planit, 2018.")).to_be_visible()
     assert not Activity.objects.filter(plan=plan_2018, code="1.9").exists()
 
     page.get_by_label("Fleta elektronike (.xlsx)").set_input_files(_xlsx(tmp_path / "mire.xlsx", [row]))
-    page.get_by_role("button", name="Ruaj").click()
+    page.get_by_role("button", name="Importo").click()
     expect(page.get_by_text("U importuan 1 aktivitete.")).to_be_visible()
     expect(page.get_by_test_id("activity-1.9")).to_contain_text("Bashkia Durrës")
 
