@@ -14,7 +14,10 @@ def national_pdf(report: dict) -> bytes:
     return render_pdf("pdf/report_national.html", {"report": report})
 
 
-def report_filename(report: dict, extension: str, *, version: int | None = None) -> str:
+def report_filename(report: dict, extension: str, *, language: str, version: int | None = None) -> str:
+    """raporti-durres-2018-01[-v2]-sq.pdf: the county, the period's first month, the
+    finalised version if any, and the document's language (two downloads in two languages
+    never overwrite each other)."""
     start = report["period"]["start"]
     suffix = f"-v{version}" if version else ""
-    return f"raporti-{report['county']['slug']}-{start:%Y-%m}{suffix}.{extension}"
+    return f"raporti-{report['county']['slug']}-{start:%Y-%m}{suffix}-{language}.{extension}"

@@ -108,7 +108,7 @@ def report_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         log_download(
             request, county=period.county, period=period, what=_("Period report (PDF)"), suppressed=shared
         )
-    return pdf_response(pdf, documents.report_filename(report, "pdf"))
+    return pdf_response(pdf, documents.report_filename(report, "pdf", language=_language(request)))
 
 
 @require_safe
@@ -122,7 +122,7 @@ def report_xlsx(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         log_download(
             request, county=period.county, period=period, what=_("Period report (XLSX)"), suppressed=shared
         )
-    return xlsx_response(content, documents.report_filename(report, "xlsx"))
+    return xlsx_response(content, documents.report_filename(report, "xlsx", language=_language(request)))
 
 
 @require_http_methods(["GET", "POST"])
@@ -209,7 +209,9 @@ def final_report_download(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
         suppressed=final.shared,
     )
     start = period.start_date
-    return pdf_response(data, f"raporti-{period.county.slug}-{start:%Y-%m}-v{final.number}.pdf")
+    return pdf_response(
+        data, f"raporti-{period.county.slug}-{start:%Y-%m}-v{final.number}-{final.language}.pdf"
+    )
 
 
 # --- National -------------------------------------------------------------------------------------
@@ -269,7 +271,7 @@ def national_report_pdf(request: AuthenticatedHttpRequest, start: str) -> HttpRe
         report = _national_report(request, start)
         pdf = documents.national_pdf(report)
         _log_national(request, report, _("National report (PDF)"))
-    return pdf_response(pdf, f"raporti-kombetar-{start}.pdf")
+    return pdf_response(pdf, f"raporti-kombetar-{start}-{_language(request)}.pdf")
 
 
 @require_safe
@@ -279,7 +281,7 @@ def national_report_xlsx(request: AuthenticatedHttpRequest, start: str) -> HttpR
         report = _national_report(request, start)
         content = national_workbook(report)
         _log_national(request, report, _("National report (XLSX)"))
-    return xlsx_response(content, f"raporti-kombetar-{start}.xlsx")
+    return xlsx_response(content, f"raporti-kombetar-{start}-{_language(request)}.xlsx")
 
 
 def preview_url(period: ReportingPeriod) -> str:

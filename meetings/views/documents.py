@@ -25,12 +25,13 @@ from meetings.views.common import detail_url, document_language
 @login_required
 def invitation_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for_user(request.user, pk)
-    with translation.override(document_language(request)):
+    language = document_language(request)
+    with translation.override(language):
         pdf = render_pdf("pdf/meeting_invitation.html", {"summary": selectors.meeting_summary(meeting)})
     log_download(
         request, county=meeting.county, what=_("Invitation letter, %(meeting)s") % {"meeting": meeting}
     )
-    return pdf_response(pdf, f"ftesa-{meeting.date:%Y-%m-%d}.pdf")
+    return pdf_response(pdf, f"ftesa-{meeting.date:%Y-%m-%d}-{language}.pdf")
 
 
 @require_safe
@@ -67,12 +68,13 @@ def summary_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     version = selectors.current_minutes(meeting)
     if version is not None:
         return _version_pdf(request, version)
-    with translation.override(document_language(request)):
+    language = document_language(request)
+    with translation.override(language):
         pdf = render_pdf("pdf/meeting_summary.html", {"summary": selectors.meeting_summary(meeting)})
     log_download(
         request, county=meeting.county, what=_("Meeting summary, %(meeting)s") % {"meeting": meeting}
     )
-    return pdf_response(pdf, f"permbledhja-{meeting.date:%Y-%m-%d}.pdf")
+    return pdf_response(pdf, f"permbledhja-{meeting.date:%Y-%m-%d}-{language}.pdf")
 
 
 @require_safe
@@ -104,8 +106,7 @@ def _version_pdf(request: AuthenticatedHttpRequest, version: MinutesVersion) -> 
         what=_("Approved minutes, version %(number)d, %(meeting)s")
         % {"number": version.number, "meeting": meeting},
     )
-    suffix = "" if language == version.language else f"-{language}"
-    return pdf_response(pdf, f"permbledhja-{meeting.date:%Y-%m-%d}-v{version.number}{suffix}.pdf")
+    return pdf_response(pdf, f"permbledhja-{meeting.date:%Y-%m-%d}-v{version.number}-{language}.pdf")
 
 
 @require_http_methods(["GET", "POST"])

@@ -397,3 +397,15 @@ def test_a_county_without_the_period_reads_not_reported_everywhere(world, client
     # The downloads are logged in each county whose figures they carry; Kukës's carried none.
     assert DownloadLog.objects.filter(county=world.own).count() == 2
     assert not DownloadLog.objects.filter(county__name="Kukës").exists()
+
+
+def test_every_report_file_name_carries_its_language(world, client):
+    """Issue 20 point 6: a PDF downloaded in Albanian and again in English keeps both."""
+    client.force_login(world.users["secretariat"])
+    url = reverse("krat:report_pdf", args=[world.period.pk])
+    albanian = client.get(url + "?ndarje=0")["Content-Disposition"]
+    english = client.get(url + "?ndarje=0&lang=en")["Content-Disposition"]
+    assert 'filename="raporti-durres-2018-01-sq.pdf"' in albanian
+    assert 'filename="raporti-durres-2018-01-en.pdf"' in english
+    book = client.get(reverse("krat:report_xlsx", args=[world.period.pk]) + "?lang=en")["Content-Disposition"]
+    assert "raporti-durres-2018-01-en.xlsx" in book

@@ -354,7 +354,7 @@ class TestMinutesVersions:
         )
         old = client.get(reverse("meetings:minutes_version_pdf", args=[first.pk]))
         assert old.status_code == 200 and old.content == first_pdf
-        assert "permbledhja-2018-04-25-v1.pdf" in old["Content-Disposition"]
+        assert "permbledhja-2018-04-25-v1-sq.pdf" in old["Content-Disposition"]
         assert "Versioni i parë." in pdf_text(
             client.get(reverse("meetings:minutes_version_pdf", args=[first.pk]) + "?lang=en").content
         )

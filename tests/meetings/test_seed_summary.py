@@ -154,7 +154,7 @@ def test_the_seed_meeting_prints_every_part_in_order_in_albanian(world, client, 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
-    assert "permbledhja-2018-04-25-v1.pdf" in response["Content-Disposition"]  # approved: version 1
+    assert "permbledhja-2018-04-25-v1-sq.pdf" in response["Content-Disposition"]  # approved: version 1
     text = pdftotext(response.content)
     assert_in_order(text, SQ_PARTS)
     assert "Faqja 1 nga 2" in text or "Faqja 1 nga 3" in text
