@@ -12,7 +12,6 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -20,6 +19,7 @@ from actionplan.choices import ActivityState, EventStatus, ProgressStatus, Targe
 from krat.inputs import NeutralisesBidi
 from krat.models import County, Institution, Municipality, ReportingPeriod
 from krat.models.base import Versioned
+from krat.numbers import format_number
 
 ZERO = 0
 # What a number typed in the plan can mean. The forms offer these bounds, the models refuse
@@ -360,8 +360,9 @@ class ActivityProgress(Versioned):
                     ),
                     code="achieved_implausible",
                     params={
-                        "achieved": number_format(achieved.normalize(), use_l10n=True),
-                        "target": number_format(target.normalize(), use_l10n=True),
+                        # As pages print numbers: 1.680,5 in Albanian (found by a tester: "1680,5").
+                        "achieved": format_number(achieved),
+                        "target": format_number(target),
                         "unit": self.activity.unit,
                     },
                 )

@@ -280,3 +280,14 @@ def test_every_model_with_typed_text_loses_them_when_validated():
         ]
         if texts:
             assert issubclass(model, NeutralisesBidi), label
+
+
+def test_the_refusal_prints_its_numbers_as_pages_do(client, world, activity):
+    """Found by a tester: the message printed "1680,5" where Albanian writes 1.680,5."""
+    activity.target = 168
+    activity.save()
+    client.force_login(world.users["representative"])
+    data = {"status": "in_progress", "achieved": "1680,5", "narrative": "", "version": 0}
+    response = client.post(_progress_url(activity, world), data)
+    assert response.status_code == 400
+    assert "1.680,5 është më shumë se dhjetë herë synimi (168 sesione)" in response.content.decode()
