@@ -63,3 +63,25 @@ def test_long_work_shows_it_is_working_and_is_not_sent_twice(full_demo, sign_in,
         page.wait_for_load_state()
         expect(page.get_by_role("heading", level=1)).to_contain_text("Tabela e plotësisë")
         assert [m for m, url in sent if remind_path in url] == ["POST"]
+
+
+def test_the_preview_prints_without_its_buttons_and_forms(full_demo, sign_in, live_server):
+    """Issue 20 point 5: a print button, and the printed page is the report alone."""
+    from krat.models import ReportingPeriod
+
+    period = ReportingPeriod.objects.filter(county=full_demo).order_by("-start_date").first()
+    page = sign_in("kryetari")
+    page.goto(live_server.url + reverse("krat:report_preview", args=[period.pk]))
+    expect(page.get_by_role("button", name="Printo")).to_be_visible()
+    expect(page.get_by_role("button", name="Finalizo raportin")).to_be_visible()
+    page.emulate_media(media="print")
+    for hidden in (
+        page.get_by_role("button", name="Printo"),
+        page.get_by_role("link", name="Shkarko PDF"),
+        page.get_by_role("button", name="Finalizo raportin"),
+        page.get_by_role("navigation", name="Navigimi kryesor"),
+    ):
+        expect(hidden).to_be_hidden()
+    expect(
+        page.get_by_role("heading", name="4. Viktimat dhe viktimat e mundshme të trafikimit")
+    ).to_be_visible()
