@@ -15,6 +15,7 @@ from django.db.models import Sum
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 from openpyxl import load_workbook
 
 from cases.choices import VictimStatus
@@ -232,7 +233,8 @@ def test_the_workbook_opens_and_its_sums_match(demo, client):
     assert total == expected
     by_sex = [r[3] for r in rows if r[0] == victim_label and r[1] == "Gjinia"]
     assert sum(by_sex) == expected
-    employment = book.worksheets[4]
+    with translation.override("sq"):
+        employment = book[gettext("Employment")]
     received = next(r[2] for r in employment.iter_rows(min_row=2, values_only=True) if r[1] == "të pritur")
     assert received == EmploymentFunnel.objects.filter(period=period).aggregate(n=Sum("received"))["n"]
 
