@@ -350,12 +350,32 @@ class Sheet:
     widths: Sequence[int] = ()
 
 
+#: What Excel refuses in a sheet's name (a name of at most 31 characters, unique in its book).
+SHEET_TITLE_REFUSED = str.maketrans(dict.fromkeys("[]:*?/\\", "-"))
+
+
+def sheet_title(title: object, taken: set[str]) -> str:
+    """`title` as Excel accepts a sheet's name: its refused characters made "-", cut to 31
+    characters, numbered when another sheet of the book has it already. A translation can
+    then never break a download (a colon in an Albanian title did)."""
+    name = str(title).translate(SHEET_TITLE_REFUSED).strip("'").strip() or "—"
+    name = name[:31]
+    number = 2
+    while name.casefold() in taken:
+        suffix = f" ({number})"
+        name = name[: 31 - len(suffix)] + suffix
+        number += 1
+    taken.add(name.casefold())
+    return name
+
+
 def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
     workbook = Workbook()
+    taken: set[str] = set()
     if workbook.active is not None:  # a new workbook has one empty sheet
         workbook.remove(workbook.active)
     for sheet in sheets:
-        worksheet = workbook.create_sheet(title=str(sheet.title)[:31])
+        worksheet = workbook.create_sheet(title=sheet_title(sheet.title, taken))
         for column, header in enumerate(sheet.headers, start=1):
             cell = worksheet.cell(row=1, column=column)
             write_cell(cell, str(header))

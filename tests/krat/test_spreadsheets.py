@@ -199,3 +199,22 @@ def test_one_formula_guard_serves_every_export():
 def test_the_template_download_has_the_header_row():
     sheet = load_workbook(io.BytesIO(xl.template_bytes(TEMPLATE))).active
     assert [c.value for c in sheet[1]] == ["Code", "Kind", "Count", "Deadline"]
+
+
+def test_a_sheet_title_excel_refuses_is_made_acceptable():
+    """A colon in a translated title broke the report workbook; names repeat or run long too."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from krat.spreadsheets import Sheet, workbook_bytes
+
+    titles = ["Fëmijët në rrugë: kategoritë", "a/b?c*[d]", "x" * 40, "X" * 40, ""]
+    book = load_workbook(io.BytesIO(workbook_bytes([Sheet(title=t, headers=["h"], rows=[]) for t in titles])))
+    assert book.sheetnames == [
+        "Fëmijët në rrugë- kategoritë",
+        "a-b-c--d-",
+        "x" * 31,
+        "X" * 27 + " (2)",
+        "—",
+    ]
