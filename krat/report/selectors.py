@@ -287,7 +287,12 @@ def final_versions(period: ReportingPeriod, *, exact: bool) -> list[dict[str, An
 
 
 def period_report(
-    county: County, period: ReportingPeriod, *, shared: bool, today: datetime.date | None = None
+    county: County,
+    period: ReportingPeriod,
+    *,
+    shared: bool,
+    published: bool = True,
+    today: datetime.date | None = None,
 ) -> dict[str, Any]:
     """Everything the coordination report of `period` shows, in order.
 
@@ -297,13 +302,16 @@ def period_report(
 
     `shared=True` applies the county's small-number rule to every count table. A section
     without data carries `has_data=False` and prints "no data reported"; nothing here
-    raises for an empty period. A fixed number of queries, whatever the data.
+    raises for an empty period. `published=False` (`krat.access.figures_published`): the
+    period's case figures are not the reader's yet; their sections say so and give none.
+    A fixed number of queries, whatever the data.
     """
     today = today or timezone.localdate()
     context = ReportContext(
         county=county,
         period=period,
         shared=shared,
+        published=published,
         today=today,
         periods=tuple(ReportingPeriod.objects.filter(county=county).order_by("start_date")),
     )
