@@ -238,7 +238,8 @@ def _log_national(request: AuthenticatedHttpRequest, report: dict, what: str) ->
         carried=[
             Carried(county_id=r["county_pk"], period_id=r["period_pk"], suppressed=True)
             for r in report["rows"]
-            if r["period_pk"] is not None  # a county listed as "not reported" carries nothing
+            # A county listed as "not reported" or "not yet published" carries no case figure.
+            if r["period_pk"] is not None and r["published"]
         ],
     )
 
