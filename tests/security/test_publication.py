@@ -239,3 +239,27 @@ def test_the_rule(world):
     close_period(period)
     for role in ("observer", "national_observer", "representative"):
         assert access.figures_published(world.users[role], period)
+
+
+def test_an_open_period_is_no_comparison_column_for_an_observer(world, as_role):
+    """A closed period read beside an open one: the open one's column would change under
+    the observer as its figures are entered."""
+    from tests.factories import PeriodFactory
+
+    later = PeriodFactory(
+        county=world.own,
+        label="Maj – Gusht 2018",
+        start_date=datetime.date(2018, 5, 1),
+        end_date=datetime.date(2018, 8, 31),
+        deadline=datetime.date(2018, 9, 10),
+    )
+    save_victims(world.period, world.own_institution, 6)
+    save_victims(later, world.own_institution, 5)
+    close_period(later)  # the later period closed, the earlier (its "previous") still open
+    url = reverse("cases:victims", args=[later.pk])
+    observer = as_role("observer").get(url).context["summary"]
+    assert observer["previous"] is None
+    assert observer["statuses"][0]["total"][1] is None
+    secretariat = as_role("secretariat").get(url).context["summary"]
+    assert secretariat["previous"]["pk"] == world.period.pk
+    assert str(secretariat["statuses"][0]["total"][1]) == "6"
