@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import Any, ClassVar
 
 from django.utils.translation import gettext as _
 
@@ -20,11 +20,11 @@ from cases.selectors.figures import headline_cells
 from cases.selectors.reporting import PeriodReference, report_reference
 from cases.selectors.street import street_children_summary
 from cases.selectors.victims import victims_summary
-from krat import charts
+from krat import access, charts
 from krat.contributions import NationalFigures, ReportContext, ReportSection
 from krat.models import County, ReportingPeriod
 from krat.spreadsheets import Sheet
-from krat.suppression import Cell
+from krat.suppression import UNPUBLISHED_NOTE, Cell, unpublished
 
 #: A column compared: {"pk", "label", "start", "end"} of a period, None when it has none.
 Column = dict | None
@@ -37,7 +37,19 @@ def _copy(cls, data: dict, **extra):
 
 
 @dataclass(frozen=True)
+class UnpublishedSection:
+    """A section of the period's case figures when they are not published to the reader
+    yet (`krat.access.figures_published`): what it says instead of them, and no figure."""
+
+    kind: str
+    note: str
+    has_data: bool = False
+    unpublished: ClassVar[bool] = True
+
+
+@dataclass(frozen=True)
 class VictimsSection:
+    unpublished: ClassVar[bool] = False
     kind: str
     period: Column
     previous: Column
@@ -52,6 +64,7 @@ class VictimsSection:
 
 @dataclass(frozen=True)
 class StreetSection:
+    unpublished: ClassVar[bool] = False
     kind: str
     period: Column
     previous: Column
@@ -80,6 +93,7 @@ class StreetSection:
 
 @dataclass(frozen=True)
 class EmploymentSection:
+    unpublished: ClassVar[bool] = False
     kind: str
     period: Column
     previous: Column
@@ -157,14 +171,27 @@ def _reference(context: ReportContext) -> PeriodReference:
     )
 
 
-def _build(section):
+def _build(section, kind: str):
     def build(context: ReportContext):
+        if not context.published:
+            return UnpublishedSection(kind=kind, note=str(UNPUBLISHED_NOTE))
         return section(context.county, context.period, shared=context.shared, reference=_reference(context))
 
     return build
 
 
 # --- The workbook's sheets --------------------------------------------------------------------------
+
+
+def _or_note(sheets, title):
+    """The section's sheets, or one (`title()`) that says its figures are not published yet."""
+
+    def build(data) -> list[Sheet]:
+        if isinstance(data, UnpublishedSection):
+            return [Sheet(title=title(), headers=[_("Note")], rows=[[data.note]])]
+        return sheets(data)
+
+    return build
 
 
 def _shown(cell):
@@ -252,22 +279,22 @@ SECTIONS = (
         key="victims",
         order=40,
         title=lambda: _("Victims and potential victims of trafficking"),
-        build=_build(victims_section),
-        sheets=victims_sheets,
+        build=_build(victims_section, "victims"),
+        sheets=_or_note(victims_sheets, lambda: _("Victims")),
     ),
     ReportSection(
         key="street",
         order=50,
         title=lambda: _("Children in street situations"),
-        build=_build(street_section),
-        sheets=street_sheets,
+        build=_build(street_section, "street"),
+        sheets=_or_note(street_sheets, lambda: _("Children")),
     ),
     ReportSection(
         key="employment",
         order=60,
         title=lambda: _("Employment of vulnerable people"),
-        build=_build(employment_section),
-        sheets=employment_sheets,
+        build=_build(employment_section, "employment"),
+        sheets=_or_note(employment_sheets, lambda: _("Employment")),
     ),
 )
 
@@ -283,7 +310,14 @@ def _labels() -> dict[str, str]:
 
 
 def _national(periods: list[ReportingPeriod], today: datetime.date) -> dict[int, dict[str, Cell]]:
-    return headline_cells(periods) if periods else {}
+    """Each county's headline figures of its period; "not yet published" for a period still
+    open (the national report is the version for sharing: `krat.access.period_published`)."""
+    published = [p for p in periods if access.period_published(p)]
+    figures = headline_cells(published) if published else {}
+    for period in periods:
+        if period.pk not in figures:
+            figures[period.pk] = {key: unpublished(key) for key in _labels()}
+    return figures
 
 
 NATIONAL = NationalFigures(order=20, labels=_labels, read=_national)

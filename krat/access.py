@@ -19,7 +19,7 @@ from krat.choices import Role
 if TYPE_CHECKING:
     from django.db.models import QuerySet
 
-    from krat.models import County, FinalReport, Institution, User
+    from krat.models import County, FinalReport, Institution, ReportingPeriod, User
 
 
 def is_national(user: User) -> bool:
@@ -109,6 +109,35 @@ def sees_exact_figures(user: User, county: County, institution: Institution | No
         and institution.county_id == county.pk
         and user.institution_id == institution.pk
     )
+
+
+def period_published(period: ReportingPeriod) -> bool:
+    """Whether `period`'s case figures are published to every reader of its county: once
+    the period is closed (`ReportingPeriod.is_closed`, after which no write is accepted,
+    `cases.services.reporting.check_writable`). The half of `figures_published` that does
+    not depend on the reader: what the version for sharing (small numbers hidden) asks of
+    every period it shows, the compared ones too."""
+    return period.is_closed
+
+
+def figures_published(user: User, period: ReportingPeriod, institution: Institution | None = None) -> bool:
+    """Whether `user` may be given any case figure of `period` (victims, street children,
+    employment: counts, breakdowns, comparisons, and who has reported), of the county, or
+    of `institution` alone when the figures are one institution's.
+
+    The one rule every page, export, API resource, dashboard card and report asks before
+    it gives case figures of a period to a reader. Small-number suppression protects one
+    snapshot only: a reader who does not see exact figures (an observer, a national
+    observer, a representative reading the county) could download an open period's
+    figures, wait for one more entry and download again — the difference is the new
+    record (a count of 1 and its sex, exploitation and citizenship, and "who has reported"
+    names its institution). So, as in DHIS2's data approval (a higher level sees a
+    period's data only once it is approved), those readers get a period's figures only
+    when it is published: closed (`period_published`), when they can no longer change.
+    Those who see the figures exact (`sees_exact_figures`: the secretariat, the chair, a
+    representative for its own institution) read them as they are entered.
+    """
+    return period_published(period) or sees_exact_figures(user, period.county, institution)
 
 
 def can_read_final_report(user: User, final: FinalReport) -> bool:

@@ -35,7 +35,9 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class ReportContext:
     """What every section builder of one period report gets: the county, the period, whether
-    small numbers are hidden (`shared`), the report's day, and what is read once for all
+    small numbers are hidden (`shared`), whether the period's case figures are published to
+    the reader (`published`, `krat.access.figures_published`: a section of them says so
+    instead of giving them when not), the report's day, and what is read once for all
     sections (`periods`: the county's periods by start date; `once` for an app's own)."""
 
     county: County
@@ -43,6 +45,7 @@ class ReportContext:
     shared: bool
     today: datetime.date
     periods: tuple[ReportingPeriod, ...]
+    published: bool = True
     _reads: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def once(self, key: str, read: Callable[[], Any]) -> Any:

@@ -38,6 +38,7 @@ from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from krat.disclosure import AtMost, Figures, Judge, Line, Reader, hidden_keys, readers_of
@@ -48,6 +49,9 @@ __all__ = ["AtMost", "Cell", "Figures", "Line", "no_value", "present", "protect"
 SECONDARY_MARK = "x"
 #: What a page, a PDF or a CSV prints for a figure with no value (a spreadsheet leaves it empty).
 NO_VALUE_MARK = "—"
+#: What a reader is told instead of a period's figures not yet published to them
+#: (`krat.access.figures_published`).
+UNPUBLISHED_NOTE = _("The figures of this period are published when the period is closed.")
 LEGEND = _(
     "“< k”: fewer than k (a number from 0 to k−1), hidden to protect the people counted; "
     "“x”: k or more, hidden so that a small number cannot be worked out from the others."
@@ -94,6 +98,12 @@ def exact(value: int | None, key: Hashable = None) -> Cell:
     if value is None:
         return no_value(key)
     return Cell(value=value, text=str(value), key=key)
+
+
+def unpublished(key: Hashable = None) -> Cell:
+    """A figure of a period not yet published to this reader (`krat.access.figures_published`):
+    printed "not yet published" — never 0 (a count), never "not reported" (nothing came)."""
+    return Cell(value=None, hidden=True, text=gettext("not yet published"), key=key)
 
 
 def no_value(key: Hashable = None) -> Cell:

@@ -32,7 +32,7 @@ from krat.api.base import KratViewSet, check_if_match, log_read
 from krat.audit import Carried
 from krat.collation import albanian
 from krat.models import Institution, ReportingPeriod
-from krat.suppression import Cell
+from krat.suppression import UNPUBLISHED_NOTE, Cell
 
 GRID_KEY = OpenApiParameter(
     "key",
@@ -117,13 +117,28 @@ class GridViewSet(mixins.ListModelMixin, KratViewSet):
     # --- The resource -------------------------------------------------------------------------
 
     def get_queryset(self):
-        """One row per (period, institution) that has recorded such figures, newest period first."""
-        records = self.county_scope(self.model.objects.filter(self.recorded))
+        """One row per (period, institution) that has recorded such figures and is published to
+        the reader (`_published`), newest period first."""
+        records = self.county_scope(self.model.objects.filter(self.recorded)).filter(self._published())
         return (
             records.values("period", "institution")
             .annotate(records=Count("pk"))
             .order_by("-period__start_date", albanian("institution__name"), "institution")
         )
+
+    def _published(self) -> Q:
+        """`krat.access.figures_published` as a query over the reader's counties: a grid of a
+        published period, or one the reader sees exact (the county's, for its secretariat and
+        chair; its own institution's, for a representative). A grid's existence says that
+        its institution entered something: an unpublished one is not listed at all."""
+        user = self.request.user
+        shown = Q(period__in=[])  # nothing, to add to
+        for county in access.visible_counties(user):
+            if access.sees_exact_figures(user, county):
+                shown |= Q(period__county=county)
+            elif user.institution is not None and access.sees_exact_figures(user, county, user.institution):
+                shown |= Q(institution=user.institution)
+        return shown | Q(period__is_closed=True)  # `access.period_published`, as a query
 
     def list(self, request, *args, **kwargs):
         rows = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
@@ -138,6 +153,8 @@ class GridViewSet(mixins.ListModelMixin, KratViewSet):
     @extend_schema(parameters=[GRID_KEY])
     def retrieve(self, request, key: str):
         period, institution = self._target(key)
+        if not access.figures_published(request.user, period, institution):
+            raise NotFound(str(UNPUBLISHED_NOTE))
         grid = self._grid(period, institution)
         log_read(request, what=self.what, carried=[Carried.of(period, suppressed=not grid.exact)])
         return self._respond(period, institution)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from cases import access as cases_access
@@ -19,6 +20,7 @@ from cases.selectors.street import street_children_summary
 from krat import access
 from krat.api.base import KratViewSet, log_read
 from krat.audit import Carried
+from krat.suppression import UNPUBLISHED_NOTE
 
 
 class LabelledCountSerializer(ShownCountSerializer):
@@ -135,6 +137,8 @@ class StreetSummaryViewSet(KratViewSet):
     )
     def retrieve(self, request, period: str):
         found = cases_access.period_for_user(request.user, int(period))
+        if not access.figures_published(request.user, found):
+            raise NotFound(str(UNPUBLISHED_NOTE))
         suppressed = not access.sees_exact_figures(request.user, found.county)
         summary = street_children_summary(found.county, found, suppressed=suppressed)
         log_read(

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Q, Subquery
 
+from krat import access
 from krat.models import ReportingPeriod
 
 
@@ -23,6 +24,18 @@ class Comparison:
     @property
     def periods(self) -> list[ReportingPeriod | None]:
         return [self.previous, self.year_earlier]
+
+    def for_reader(self, *, suppressed: bool) -> Comparison:
+        """The periods shown beside the page's own: in the version for sharing (`suppressed`),
+        only those published (`krat.access.period_published`); an open one is left out as a
+        missing one is, for its figures would change under the reader and give the change away."""
+        if not suppressed:
+            return self
+
+        def shown(period: ReportingPeriod | None) -> ReportingPeriod | None:
+            return period if period is not None and access.period_published(period) else None
+
+        return Comparison(previous=shown(self.previous), year_earlier=shown(self.year_earlier))
 
 
 def _year_before(day: datetime.date) -> datetime.date:

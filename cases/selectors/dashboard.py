@@ -14,16 +14,25 @@ from cases.selectors.figures import EMPLOYMENT, STREET, VICTIMS, first_cells, pe
 from krat import access
 from krat.models import County, ReportingPeriod, User
 from krat.selectors import DashboardPanel
-from krat.suppression import exact
+from krat.suppression import exact, unpublished
+
+#: The card's figures.
+FIGURES = ("victims", "potential", "children", "interventions", "received", "employed")
 
 
 def dashboard_panel(*, user: User, county: County, period: ReportingPeriod | None) -> DashboardPanel:
     """The dashboard's period data card: this period's totals, exact for those who see
     exact figures, else as the period's pages show them (the same pattern of hidden
-    counts, `cases.selectors.figures`)."""
+    counts, `cases.selectors.figures`) once the period is published to them, "not yet
+    published" before (`krat.access.figures_published`)."""
     if period is None:
         return DashboardPanel(title=_("Period data"), template="includes/panel_empty.html")
-    figures = _exact(period) if access.sees_exact_figures(user, county) else _shared(county, period)
+    if access.sees_exact_figures(user, county):
+        figures = _exact(period)
+    elif access.figures_published(user, period):
+        figures = _shared(county, period)
+    else:
+        figures = {key: unpublished() for key in FIGURES}
     return DashboardPanel(
         title=_("Period data"), template="cases/panel.html", context={"period": period, **figures}
     )

@@ -95,7 +95,7 @@ def employment_summary(
     caller read of the period already (read here otherwise)."""
     reference = reference or period_reference(county, period)
     dims = employment_breakdowns(reference.age_groups)
-    comparison = reference.comparison
+    comparison = reference.comparison.for_reader(suppressed=suppressed)
     periods = [period, *comparison.periods]
     age_groups = {county.pk: reference.age_groups}
     if institution is None:

@@ -50,7 +50,9 @@ def street_children_summary(
     interventions counted with the children they met (a companion count: hidden with them).
     `reference`: what the caller read of the period already (the age groups and the
     periods compared are read here otherwise)."""
-    comparison = reference.comparison if reference else comparison_periods(period)
+    comparison = (reference.comparison if reference else comparison_periods(period)).for_reader(
+        suppressed=suppressed
+    )
     age_groups = reference.age_groups if reference else age_groups_for(county)
     shown = period_cells(
         STREET, [period, *comparison.periods], suppressed=suppressed, age_groups={county.pk: age_groups}

@@ -167,7 +167,7 @@ def victims_summary(
     each period's counts hidden by that period's own pattern (`cases.selectors.figures`).
     `reference`: what the caller read of the period already (read here otherwise)."""
     reference = reference or period_reference(county, period)
-    comparison = reference.comparison
+    comparison = reference.comparison.for_reader(suppressed=suppressed)
     periods = [period, *comparison.periods]
     age_groups = {county.pk: reference.age_groups}
     if institution is None:

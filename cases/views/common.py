@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from cases import access as cases_access
+from cases.views.exports import may_export
 from krat import access
-from krat.suppression import LEGEND
+from krat.http import AuthenticatedHttpRequest
+from krat.suppression import LEGEND, UNPUBLISHED_NOTE
 
 
 def _periods(county):
@@ -26,8 +28,14 @@ def page_context(request, period, section: str, **extra) -> dict:
         "periods": _periods(period.county),
         "section": section,
         "legend": LEGEND,
+        "unpublished_note": UNPUBLISHED_NOTE,
         **extra,
     }
+
+
+def published_for(request, period) -> bool:
+    """Whether the reader is given the county's figures of `period` (`krat.access.figures_published`)."""
+    return access.figures_published(request.user, period)
 
 
 def suppressed_for(request, county) -> bool:
@@ -35,12 +43,14 @@ def suppressed_for(request, county) -> bool:
 
 
 def summary_page(
-    request: HttpRequest, period, *, section: str, data: str, read_summary: Callable, **extra
+    request: AuthenticatedHttpRequest, period, *, section: str, data: str, read_summary: Callable, **extra
 ) -> HttpResponse:
     """A period's summary of `data` (`cases/<section>_summary.html`), with the reader's entry
-    links."""
+    links; no figure (and no "who has reported") of a period not yet published to the
+    reader, only the sentence that says when it will be."""
     suppressed = suppressed_for(request, period.county)
-    summary = read_summary(period.county, period, suppressed=suppressed)
+    published = published_for(request, period)
+    summary = read_summary(period.county, period, suppressed=suppressed) if published else None
     return render(
         request,
         f"cases/{section}_summary.html",
@@ -50,6 +60,8 @@ def summary_page(
             section,
             summary=summary,
             suppressed=suppressed,
+            unpublished=not published,
+            exports=may_export(request, period),
             entry=cases_access.entry_institutions(request.user, period, data),
             **extra,
         ),

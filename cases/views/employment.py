@@ -145,7 +145,7 @@ def employment_template(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
 @login_required
 def employment_export(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> HttpResponse:
     period = cases_access.period_for_user(request.user, pk)
-    suppressed, institution = export_mode(request, period.county)
+    suppressed, institution = export_mode(request, period)
     summary = employment_summary(period.county, period, suppressed=suppressed, institution=institution)
     headers, rows = sheets.employment_export_rows(summary)
     response = export_response(fmt, f"punesim-{period.pk}", _("Employment"), headers, rows)

@@ -10,20 +10,36 @@ from krat import access
 from krat import spreadsheets as xl
 from krat.audit import log_download
 from krat.http import AuthenticatedHttpRequest
-from krat.models import County, Institution
+from krat.models import Institution, ReportingPeriod
+from krat.suppression import UNPUBLISHED_NOTE
 
 
-def export_mode(request: AuthenticatedHttpRequest, county: County) -> tuple[bool, Institution | None]:
+def export_mode(
+    request: AuthenticatedHttpRequest, period: ReportingPeriod
+) -> tuple[bool, Institution | None]:
     """(suppressed, institution): the secretariat and the chair choose shared (hidden small
     numbers) or internal; a representative exports its own institution's figures exact;
-    observers export hidden small numbers."""
+    observers export hidden small numbers — of a published period only (404 before:
+    `krat.access.figures_published`)."""
     user = request.user
+    county = period.county
     if access.sees_exact_figures(user, county):
         return request.GET.get("shared") == "1", None
     own = user.institution if user.is_representative else None
     if own is not None and access.sees_exact_figures(user, county, own):
         return False, own
+    if not access.figures_published(user, period):
+        raise Http404(UNPUBLISHED_NOTE)
     return True, None
+
+
+def may_export(request: AuthenticatedHttpRequest, period: ReportingPeriod) -> bool:
+    """Whether the page offers the export links (`export_mode` gives the reader something)."""
+    try:
+        export_mode(request, period)
+    except Http404:
+        return False
+    return True
 
 
 def export_response(fmt: str, name: str, sheet_title: str, headers, rows, extra_sheets=()) -> HttpResponse:

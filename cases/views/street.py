@@ -21,8 +21,8 @@ from cases.models import StreetIntervention
 from cases.selectors.age_groups import age_groups_for
 from cases.selectors.street import intervention_list, intervention_queryset, street_children_summary
 from cases.services.street import intervention_save
-from cases.views.common import page_context, suppressed_for
-from cases.views.exports import export_mode, export_response, log_export
+from cases.views.common import page_context, published_for, suppressed_for
+from cases.views.exports import export_mode, export_response, log_export, may_export
 from cases.views.imports import upload_page
 from krat import spreadsheets as xl
 from krat.forms import add_errors
@@ -36,7 +36,8 @@ LIST_PAGE = 50
 def street(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     period = cases_access.period_for_user(request.user, pk)
     suppressed = suppressed_for(request, period.county)
-    summary = street_children_summary(period.county, period, suppressed=suppressed)
+    published = published_for(request, period)
+    summary = street_children_summary(period.county, period, suppressed=suppressed) if published else None
     entry = cases_access.entry_institutions(request.user, period, DataKind.STREET_CHILDREN)
     own = page = institution = None
     if not suppressed or entry:
@@ -55,6 +56,8 @@ def street(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "street",
             summary=summary,
             suppressed=suppressed,
+            unpublished=not published,
+            exports=may_export(request, period),
             entry=entry,
             interventions=own,
             page=page,
@@ -155,7 +158,7 @@ def street_template(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def street_export(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> HttpResponse:
     period = cases_access.period_for_user(request.user, pk)
-    suppressed, institution = export_mode(request, period.county)
+    suppressed, institution = export_mode(request, period)
     if institution is not None:
         # A representative's own interventions, exact; never the county's small numbers.
         interventions = intervention_list(period.county, period, institution=institution)

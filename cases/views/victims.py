@@ -128,7 +128,7 @@ def victims_template(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 @login_required
 def victims_export(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> HttpResponse:
     period = cases_access.period_for_user(request.user, pk)
-    suppressed, institution = export_mode(request, period.county)
+    suppressed, institution = export_mode(request, period)
     summary = victims_summary(period.county, period, suppressed=suppressed, institution=institution)
     headers, rows = sheets.victims_export_rows(summary)
     response = export_response(fmt, f"viktima-{period.pk}", _("Victims"), headers, rows)

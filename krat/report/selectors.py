@@ -18,7 +18,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from krat import contributions
+from krat import access, contributions
 from krat.choices import Role
 from krat.collation import albanian, sort_key
 from krat.contributions import ReportContext, ReportSection
@@ -287,7 +287,12 @@ def final_versions(period: ReportingPeriod, *, exact: bool) -> list[dict[str, An
 
 
 def period_report(
-    county: County, period: ReportingPeriod, *, shared: bool, today: datetime.date | None = None
+    county: County,
+    period: ReportingPeriod,
+    *,
+    shared: bool,
+    published: bool = True,
+    today: datetime.date | None = None,
 ) -> dict[str, Any]:
     """Everything the coordination report of `period` shows, in order.
 
@@ -297,13 +302,16 @@ def period_report(
 
     `shared=True` applies the county's small-number rule to every count table. A section
     without data carries `has_data=False` and prints "no data reported"; nothing here
-    raises for an empty period. A fixed number of queries, whatever the data.
+    raises for an empty period. `published=False` (`krat.access.figures_published`): the
+    period's case figures are not the reader's yet; their sections say so and give none.
+    A fixed number of queries, whatever the data.
     """
     today = today or timezone.localdate()
     context = ReportContext(
         county=county,
         period=period,
         shared=shared,
+        published=published,
         today=today,
         periods=tuple(ReportingPeriod.objects.filter(county=county).order_by("start_date")),
     )
@@ -371,7 +379,8 @@ def national_report(start: datetime.date, *, today: datetime.date | None = None)
     hidden with each county's threshold (a fixed number of queries, whatever the counties).
 
     {"start", "label", "today", "has_data", "labels": {key: label},
-    "rows": [{"county", "county_pk", "period", "period_pk", "reported", "figures": [{"label", "value"}],
+    "rows": [{"county", "county_pk", "period", "period_pk", "reported", "published",
+    "figures": [{"label", "value"}],
     and for a county that reported: "submissions", "members", and each figure by key}]}.
     """
     today = today or timezone.localdate()
@@ -404,6 +413,8 @@ def national_report(start: datetime.date, *, today: datetime.date | None = None)
             "period": period.label,
             "period_pk": period.pk,
             "reported": True,
+            # Its case figures are "not yet published" while it is open (`access.period_published`).
+            "published": access.period_published(period),
             "submissions": complete[period.pk],
             "members": len(members[period.pk]),
             **{key: figures[period.pk].get(key) for key in keys},
@@ -427,6 +438,7 @@ def national_report(start: datetime.date, *, today: datetime.date | None = None)
                 "period": "",
                 "period_pk": None,
                 "reported": False,
+                "published": False,
                 "figures": [{"label": label, "value": None} for label in labels.values()],
             }
         )

@@ -78,7 +78,12 @@ def report_preview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     exact = access.sees_exact_figures(request.user, county)
     shared = _shared(request, period)
     document = render_to_string(
-        "krat/report_document.html", {"report": selectors.period_report(county, period, shared=shared)}
+        "krat/report_document.html",
+        {
+            "report": selectors.period_report(
+                county, period, shared=shared, published=access.figures_published(request.user, period)
+            )
+        },
     )
     return render(
         request,
@@ -103,7 +108,9 @@ def report_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     period = period_for_report(request.user, pk)
     shared = _shared(request, period)
     with translation.override(_language(request)):
-        report = selectors.period_report(period.county, period, shared=shared)
+        report = selectors.period_report(
+            period.county, period, shared=shared, published=access.figures_published(request.user, period)
+        )
         pdf = documents.report_pdf(report)
         log_download(
             request, county=period.county, period=period, what=_("Period report (PDF)"), suppressed=shared
@@ -117,7 +124,9 @@ def report_xlsx(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     period = period_for_report(request.user, pk)
     shared = _shared(request, period)
     with translation.override(_language(request)):
-        report = selectors.period_report(period.county, period, shared=shared)
+        report = selectors.period_report(
+            period.county, period, shared=shared, published=access.figures_published(request.user, period)
+        )
         content = report_workbook(report)
         log_download(
             request, county=period.county, period=period, what=_("Period report (XLSX)"), suppressed=shared
@@ -231,7 +240,8 @@ def _log_national(request: AuthenticatedHttpRequest, report: dict, what: str) ->
         carried=[
             Carried(county_id=r["county_pk"], period_id=r["period_pk"], suppressed=True)
             for r in report["rows"]
-            if r["period_pk"] is not None  # a county listed as "not reported" carries nothing
+            # A county listed as "not reported" or "not yet published" carries no case figure.
+            if r["period_pk"] is not None and r["published"]
         ],
     )
 

@@ -24,6 +24,9 @@ from tests.access import LOGGED_IN, Reference, Rows, Seen, Serve, action, api, a
 from tests.world import COUNTY_READERS, World
 
 READERS = {"get": Serve(COUNTY_READERS)}
+# The world's period is open: its county figures are not published to readers who do not
+# see them exact (`krat.access.figures_published`), who are told they do not exist yet.
+UNPUBLISHED = {"observer": 404, "national_observer": 404}
 WHOLE_COUNTY_AND_OWN = frozenset(
     {"secretariat", "chair", "observer", "national_observer", "superuser", "representative"}
 )
@@ -68,12 +71,22 @@ def _submissions(seen: Seen) -> set:
 
 
 def _grids(model):
-    """Each (period, institution) with figures, and whether they are hidden from the reader."""
+    """Each (period, institution) with figures published to the reader (a closed period's,
+    or one it sees exact), and whether they are hidden from it."""
 
     def visible(seen: Seen) -> set:
-        keys = model.objects.filter(county__in=seen.counties).values_list("period", "institution").distinct()
-        institutions = Institution.objects.select_related("county").in_bulk({i for _p, i in keys})
-        return {(f"{p}-{i}", not seen.exact(institutions[i].county, institutions[i])) for p, i in keys}
+        keys = (
+            model.objects.filter(county__in=seen.counties)
+            .values_list("period", "period__is_closed", "institution")
+            .distinct()
+        )
+        institutions = Institution.objects.select_related("county").in_bulk({i for _p, _c, i in keys})
+        found = set()
+        for p, closed, i in keys:
+            exact = seen.exact(institutions[i].county, institutions[i])
+            if exact or closed:
+                found.add((f"{p}-{i}", not exact))
+        return found
 
     return visible
 
@@ -181,12 +194,18 @@ CASES = {
         {"get": Serve(COUNTY_READERS), "put": Serve(WRITERS, 428), "patch": Serve(WRITERS, 428)},
         _pk("progress"),
     ),
-    "api:street-summary-detail": api(READERS, lambda w: {"period": w.period.pk}),
+    "api:street-summary-detail": api(
+        READERS,
+        lambda w: {"period": w.period.pk},
+        status_for={**UNPUBLISHED, "representative": 404, "other_representative": 404},
+    ),
     "api:victim-grid-list": api(
         {"get": Serve(LOGGED_IN)}, rows=Rows(api_results("key", "suppressed"), _grids(VictimReport))
     ),
     "api:victim-grid-detail": api(
-        {"get": Serve(COUNTY_READERS), "put": Serve(WRITERS, 428)}, _key("own_institution")
+        {"get": Serve(COUNTY_READERS), "put": Serve(WRITERS, 428)},
+        _key("own_institution"),
+        status_for={"get:observer": 404, "get:national_observer": 404, "get:other_representative": 404},
     ),
     # Mixed ids: the own period with another county's institution is nobody's grid.
     "api:victim-grid-detail other-county-institution": api(
@@ -196,7 +215,9 @@ CASES = {
         {"get": Serve(LOGGED_IN)}, rows=Rows(api_results("key", "suppressed"), _grids(EmploymentFunnel))
     ),
     "api:employment-grid-detail": api(
-        {"get": Serve(COUNTY_READERS), "put": Serve(LABOUR_WRITERS, 428)}, _key("other_institution")
+        {"get": Serve(COUNTY_READERS), "put": Serve(LABOUR_WRITERS, 428)},
+        _key("other_institution"),
+        status_for={"get:observer": 404, "get:national_observer": 404, "get:representative": 404},
     ),
     "api:employment-grid-detail other-county-institution": api(
         {"get": Serve(frozenset()), "put": Serve(frozenset())}, _key("foreign_institution"), refused=404

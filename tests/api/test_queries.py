@@ -19,14 +19,15 @@ from tests.actionplan.factories import (
     ProgressFactory,
 )
 from tests.api.resources import LIST_RESOURCES
-from tests.cases.factories import intervention, save_victims
+from tests.cases.factories import close_period, intervention, save_victims
 from tests.factories import InstitutionFactory, PeriodFactory
 from tests.meetings.factories import DecisionFactory, MeetingFactory
 
 
 def add_records(world, n: int, start: int) -> None:
     """n of each kind of record, each with its own (police) institution and period, and
-    the period's figures: a victims grid, an intervention, a Labour Office's employment path."""
+    the period's figures: a victims grid, an intervention, a Labour Office's employment path
+    (the period then closed, so that an observer is given them too)."""
     plan = PlanFactory(county=world.own, year=2018 + start)
     objective = ObjectiveFactory(pillar=plan.pillars.create(name="Parandalimi"))
     adults = [g for g in age_groups_for(world.own) if g.min_age >= 18]
@@ -56,6 +57,7 @@ def add_records(world, n: int, start: int) -> None:
             ],
             expected_stamp=employment_stamp(period=period, institution=labour),
         )
+        close_period(period)  # published: the observer's list holds its grids
         DecisionFactory(meeting=MeetingFactory(county=world.own), responsible=institution)
         event = EventFactory(county=world.own, organiser=institution)
         event.partners.add(world.own_institution)

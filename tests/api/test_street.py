@@ -260,6 +260,10 @@ def test_the_summary_is_exact_for_the_secretariat_and_hides_small_numbers_from_o
     assert exact["suppressed"] is False and exact["interventions"] == {"count": 1, "suppressed": False}
     assert exact["children"] == {"count": 3, "suppressed": False}
     assert sum(row["total"]["count"] or 0 for row in exact["by_sex_and_age"]) == 3
+    # Nothing of an open period to the observer (`krat.access.figures_published`).
+    assert api(world.users["observer"]).get(url).status_code == 404
+    world.period.is_closed = True
+    world.period.save()
     shared = api(world.users["observer"]).get(url).json()
     assert shared["suppressed"] is True
     assert world.own.small_number_threshold == 3

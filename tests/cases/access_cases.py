@@ -46,6 +46,11 @@ def build(world: World) -> None:
     employment_save(period=world.period, institution=world.other_institution, rows=[path], expected_stamp=0)
 
 
+# The world's period is open: its county figures are not published to readers who do not
+# see them exact (`krat.access.figures_published`); a representative exports its own.
+UNPUBLISHED = {"observer": 404, "national_observer": 404}
+
+
 def _period(w: World) -> dict:
     return {"pk": w.period.pk}
 
@@ -87,7 +92,9 @@ CASES: dict[str, UrlCase] = {
     "cases:settings": form(MANAGERS, lambda w: {"slug": w.own.slug}),
     "cases:victims": page(COUNTY_READERS, _period),
     "cases:victims_template": page(COUNTY_READERS, _period),
-    "cases:victims_export": page(COUNTY_READERS, lambda w: {"pk": w.period.pk, "fmt": "csv"}),
+    "cases:victims_export": page(
+        COUNTY_READERS, lambda w: {"pk": w.period.pk, "fmt": "csv"}, status_for=UNPUBLISHED
+    ),
     "cases:victims_entry": form(POLICE_WRITERS, _police),
     "cases:victims_entry other-county-institution": NOBODY_ENTERS,
     "cases:victims_import": form(POLICE_WRITERS, _police),
@@ -96,11 +103,15 @@ CASES: dict[str, UrlCase] = {
     "cases:street_create": form(POLICE_WRITERS, _period),
     "cases:street_import": form(POLICE_WRITERS, _period),
     "cases:street_template": page(COUNTY_READERS, _period),
-    "cases:street_export": page(COUNTY_READERS, lambda w: {"pk": w.period.pk, "fmt": "xlsx"}),
+    "cases:street_export": page(
+        COUNTY_READERS, lambda w: {"pk": w.period.pk, "fmt": "xlsx"}, status_for=UNPUBLISHED
+    ),
     "cases:street_edit": form(POLICE_WRITERS, lambda w: {"pk": w.extra["intervention"].pk}),
     "cases:employment": page(COUNTY_READERS, _period),
     "cases:employment_template": page(COUNTY_READERS, _period),
-    "cases:employment_export": page(COUNTY_READERS, lambda w: {"pk": w.period.pk, "fmt": "xlsx"}),
+    "cases:employment_export": page(
+        COUNTY_READERS, lambda w: {"pk": w.period.pk, "fmt": "xlsx"}, status_for=UNPUBLISHED
+    ),
     "cases:employment_entry": form(LABOUR_WRITERS, _labour),
     "cases:employment_entry other-county-institution": NOBODY_ENTERS,
     "cases:employment_import": form(LABOUR_WRITERS, _labour),

@@ -72,3 +72,10 @@ def intervention(
 
 
 __all__ = ["CountyFactory", "InstitutionFactory", "PeriodFactory", "factory"]
+
+
+def close_period(period) -> None:
+    """Close `period`: its case figures are then published to observers
+    (`krat.access.figures_published`), and it accepts no more writes."""
+    period.is_closed = True
+    period.save(update_fields=["is_closed"])

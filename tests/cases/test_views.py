@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from cases.choices import VictimStatus
 from cases.models import EmploymentFunnel, StreetIntervention, VictimReport
 from cases.selectors.age_groups import age_groups_for
-from tests.cases.factories import intervention, municipality, save_victims
+from tests.cases.factories import close_period, intervention, municipality, save_victims
 from tests.factories import InstitutionFactory, PeriodFactory
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +45,7 @@ def test_every_page_renders_for_the_secretariat(world, login):
 def test_observers_see_small_numbers_hidden_and_the_secretariat_sees_them(world, login):
     save_victims(world.period, world.own_institution, 2, 0, sex={"female": 2})
     url = reverse("cases:victims", args=[world.period.pk])
+    close_period(world.period)  # published to the observer (`krat.access.figures_published`)
     observer = login(world.users["observer"]).get(url).content.decode()
     assert "&lt; 3" in observer
     chair_page = login(world.users["chair"]).get(url)
@@ -141,7 +142,8 @@ def test_exports_shared_internal_and_own(world, login):
     shared = _csv(secretariat.get(url + "?shared=1"))
     assert shared[1][3] == "9"
     own = _csv(login(world.users["representative"]).get(url))
-    assert own[1][3] == "2"  # the police's own figure, exact
+    assert own[1][3] == "2"  # the police's own figure, exact, of an open period too
+    close_period(world.period)  # published to the observer (`krat.access.figures_published`)
     observer = _csv(login(world.users["observer"]).get(url))
     assert observer[1][3] == "9"
 
@@ -161,6 +163,7 @@ def test_the_albanian_csv_opens_in_albanian_excel(world, login):
 
 def test_observer_exports_hide_small_cells(world, login):
     save_victims(world.period, world.own_institution, 5, sex={"female": 1, "male": 4})
+    close_period(world.period)  # published to the observer (`krat.access.figures_published`)
     response = login(world.users["observer"]).get(
         reverse("cases:victims_export", args=[world.period.pk, "xlsx"])
     )

@@ -16,7 +16,7 @@ from krat.models import DownloadLog
 from krat.report import services as report_services
 from meetings import services as meeting_services
 from tests.actionplan.factories import PlanFactory
-from tests.cases.factories import intervention, save_victims
+from tests.cases.factories import close_period, intervention, save_victims
 from tests.meetings.factories import DecisionFactory, MeetingFactory
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +43,9 @@ def _one_log(world, role: str, label: str) -> DownloadLog:
 
 @pytest.fixture
 def figures(world):
-    """Figures of every kind in the world's period, and a finalised version of each kind."""
+    """Figures of every kind in the world's period, and a finalised version of each kind;
+    the periods closed, so that their figures are published to observers
+    (`krat.access.figures_published`)."""
     save_victims(world.period, world.own_institution, victims=2, potential=9)
     save_victims(world.foreign_period, world.foreign_institution, victims=5)
     world.extra["intervention"] = intervention(world.own, world.own_institution, datetime.date(2018, 2, 3))
@@ -62,6 +64,8 @@ def figures(world):
             language="sq",
             reason="" if number == 1 else "Për ndarje",
         )
+    close_period(world.period)
+    close_period(world.foreign_period)
     return world
 
 
@@ -197,6 +201,7 @@ def test_the_download_log_page_shows_the_period(figures, as_role):
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_a_cases_export_is_logged(world, as_role, name, label, fmt):
     save_victims(world.period, world.own_institution, victims=4)
+    close_period(world.period)  # published to the observer (`krat.access.figures_published`)
     response = as_role("observer").get(reverse(name, args=[world.period.pk, fmt]))
     assert response.status_code == 200
     log = _one_log(world, "observer", label)

@@ -21,7 +21,7 @@ from openpyxl import load_workbook
 from krat import access
 from krat.models import FinalReport
 from krat.report import services
-from tests.cases.factories import intervention, save_victims
+from tests.cases.factories import close_period, intervention, save_victims
 from tests.krat.test_report import pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -34,9 +34,12 @@ HIDDEN = "< 3"  # the world's counties hide counts from 1 to 2
 @pytest.fixture
 def figures(world):
     """Two victims (a small number) and nine potential victims in the world's period, and
-    an intervention that met two girls."""
+    an intervention that met two girls; the period closed, so that its figures are
+    published to observers (`krat.access.figures_published`; before, they get none:
+    tests/security/test_publication.py)."""
     save_victims(world.period, world.own_institution, victims=2, potential=9)
     intervention(world.own, world.own_institution, datetime.date(2018, 2, 3), girls=2)
+    close_period(world.period)
     return world
 
 
