@@ -17,7 +17,7 @@ from actionplan.models import (
     TargetGroup,
 )
 from krat.concurrency import VersionedFormMixin
-from krat.forms import CountyScopedForm, DateInput, fix_owner, model_choice_field
+from krat.forms import CountyScopedForm, DateInput, RecordChoices, fix_owner, model_choice_field
 from krat.models import County, Institution, Municipality
 
 
@@ -75,7 +75,7 @@ class ActivityForm(VersionedFormMixin, forms.ModelForm):
             "budget",
             "budget_source",
         ]
-        field_classes = {"target": NumberField, "budget": NumberField}
+        field_classes = {"target": NumberField, "budget": NumberField, "partners": RecordChoices}
         widgets = {
             "start_date": DateInput,
             "deadline": DateInput,
@@ -145,6 +145,7 @@ class EventForm(CountyScopedForm):
             "people_reached",
             "note",
         ]
+        field_classes = {"partners": RecordChoices, "target_groups": RecordChoices}
         widgets = {
             "date": DateInput,
             "start_time": forms.TimeInput(attrs={"placeholder": "10:00"}),

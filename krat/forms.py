@@ -31,6 +31,27 @@ def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
     return field
 
 
+#: The largest key a database column of the project can hold (a 64-bit integer).
+LARGEST_KEY = 2**63 - 1
+
+
+class RecordChoices(forms.ModelMultipleChoiceField):
+    """A choice of several records (the institutions invited, an event's partners).
+
+    A number no key can hold is refused as an unknown choice before any query: Django
+    lets it reach an `__in` lookup, where SQLite cannot even bind it (OverflowError, a 500
+    found by the fuzz test)."""
+
+    def clean(self, value):
+        for item in value if isinstance(value, list | tuple) else ():
+            text = str(item).strip().lstrip("+-")
+            if text.isdigit() and int(text) > LARGEST_KEY:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": item}
+                )
+        return super().clean(value)
+
+
 class DateInput(forms.DateInput):
     """A text field for dates typed as 25.04.2018."""
 

@@ -13,7 +13,7 @@ from actionplan.models import ActionPlan
 from krat.choices import Role
 from krat.collation import albanian
 from krat.concurrency import StampedFormMixin, VersionedFormMixin, VersionField
-from krat.forms import CountyScopedForm, DateInput, choice_field, fix_owner, model_choice_field
+from krat.forms import CountyScopedForm, DateInput, RecordChoices, choice_field, fix_owner, model_choice_field
 from krat.models import ReportingPeriod, User
 from meetings import selectors
 from meetings.choices import AttendanceStatus, Body
@@ -60,6 +60,7 @@ class MeetingForm(CountyScopedForm):
             "other_invitees": forms.Textarea(attrs={"rows": 3}),
             "introduction": forms.Textarea(attrs={"rows": 4}),
         }
+        field_classes = {"invited_institutions": RecordChoices}
 
     def __init__(self, *args, county, **kwargs):
         super().__init__(*args, county=county, **kwargs)
@@ -79,6 +80,26 @@ class MeetingForm(CountyScopedForm):
         self.fields["confirm_duplicate"].label = (
             _("Create anyway") if not self.instance.pk else _("Save anyway")
         )
+
+    #: A meeting of the table takes place in these years: a date far outside is a typing
+    #: slip, and one near year 1 or 9999 cannot even be turned into UTC (the fuzz test's 500).
+    YEARS = (2000, 2100)
+
+    def _within_years(self, name: str) -> datetime.datetime | None:
+        value = self.cleaned_data.get(name)
+        if value is not None and not self.YEARS[0] <= value.year <= self.YEARS[1]:
+            raise forms.ValidationError(
+                _("Enter a date between the years %(first)s and %(last)s."),
+                code="year_out_of_range",
+                params={"first": self.YEARS[0], "last": self.YEARS[1]},
+            )
+        return value
+
+    def clean_starts_at(self) -> datetime.datetime | None:
+        return self._within_years("starts_at")
+
+    def clean_ends_at(self) -> datetime.datetime | None:
+        return self._within_years("ends_at")
 
     def clean(self):
         cleaned = super().clean()

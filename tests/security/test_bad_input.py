@@ -291,3 +291,32 @@ def test_the_refusal_prints_its_numbers_as_pages_do(client, world, activity):
     response = client.post(_progress_url(activity, world), data)
     assert response.status_code == 400
     assert "1.680,5 është më shumë se dhjetë herë synimi (168 sesione)" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"invited_institutions": ["99999999999999999999999"]}, "Përzgjidhni një zgjedhje të vlefshme"),
+        ({"starts_at": "01.01.0001 00:00"}, "Shkruani një datë ndërmjet viteve 2000 dhe 2100."),
+        ({"starts_at": "31.12.9999 23:59"}, "Shkruani një datë ndërmjet viteve 2000 dhe 2100."),
+    ],
+)
+def test_a_meeting_with_a_key_or_a_date_no_database_holds_is_refused_not_a_500(world, client, changes, message):
+    """Found by the fuzz test: a 24-digit institution id reached SQLite (OverflowError) and
+    a meeting at 01.01.0001 could not be turned into UTC."""
+    from meetings.models import Meeting
+
+    client.force_login(world.users["secretariat"])
+    data = {
+        "body": "technical_table",
+        "title": "Takim",
+        "starts_at": "25.04.2018 10:00",
+        "place": "Prefektura",
+        "chair": world.users["chair"].pk,
+        "invited_institutions": [world.own_institution.pk],
+        **changes,
+    }
+    response = client.post(reverse("meetings:create", args=[world.own.slug]), data)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Meeting.objects.exists()
