@@ -301,7 +301,9 @@ def test_the_refusal_prints_its_numbers_as_pages_do(client, world, activity):
         ({"starts_at": "31.12.9999 23:59"}, "Shkruani një datë ndërmjet viteve 2000 dhe 2100."),
     ],
 )
-def test_a_meeting_with_a_key_or_a_date_no_database_holds_is_refused_not_a_500(world, client, changes, message):
+def test_a_meeting_with_a_key_or_a_date_no_database_holds_is_refused_not_a_500(
+    world, client, changes, message
+):
     """Found by the fuzz test: a 24-digit institution id reached SQLite (OverflowError) and
     a meeting at 01.01.0001 could not be turned into UTC."""
     from meetings.models import Meeting
