@@ -45,7 +45,9 @@ class RecordChoices(forms.ModelMultipleChoiceField):
     def clean(self, value):
         for item in value if isinstance(value, list | tuple) else ():
             text = str(item).strip().lstrip("+-")
-            if text.isdigit() and int(text) > LARGEST_KEY:
+            # isdecimal, not isdigit: "²" is a digit that int() refuses (Django refuses it as
+            # an invalid choice further on).
+            if text.isdecimal() and int(text) > LARGEST_KEY:
                 raise ValidationError(
                     self.error_messages["invalid_choice"], code="invalid_choice", params={"value": item}
                 )

@@ -9,7 +9,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from krat.concurrency import VersionedFormMixin
-from krat.models import PeriodSubmission
+from krat.forms import model_choice_field
+from krat.models import County, Institution, PeriodSubmission
 from krat.submissions.parts import PartStatus
 from krat.submissions.services import EDITABLE_FIELDS
 
@@ -49,3 +50,13 @@ class ReturnForm(forms.Form):
 
 class ReopenForm(forms.Form):
     reason = forms.CharField(label=_("Reason for reopening"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RemindForm(forms.Form):
+    """The board's reminder buttons: all who have not submitted, or one institution."""
+
+    institution = forms.ModelChoiceField(queryset=Institution.objects.none(), required=False)
+
+    def __init__(self, *args, county: County, **kwargs):
+        super().__init__(*args, **kwargs)
+        model_choice_field(self, "institution").queryset = Institution.objects.filter(county=county)

@@ -19,7 +19,7 @@ from krat.http import AuthenticatedHttpRequest
 from krat.models import Institution, PeriodSubmission, ReportingPeriod, User
 from krat.periods import current_period
 from krat.submissions import reminders, selectors, services
-from krat.submissions.forms import ReopenForm, ReturnForm, SubmissionForm
+from krat.submissions.forms import RemindForm, ReopenForm, ReturnForm, SubmissionForm
 from krat.submissions.rules import can_edit_submission, can_read_submission, can_review
 
 
@@ -102,20 +102,13 @@ def submission_board(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 def submission_remind(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     period = _period_for_reader(request, pk)
     access.require(can_review(request.user, period.county))
-    institution = None
-    posted = request.POST.get("institution", "")
-    if posted:
-        # Only an institution of the period's county: another county's id, or no number, is
-        # refused like an unknown one.
-        found = (
-            Institution.objects.filter(pk=int(posted), county_id=period.county_id).first()
-            if posted.isdigit()
-            else None
-        )
-        if found is None:
-            messages.error(request, _("That institution is not one of this county's."))
-            return redirect("krat:submission_board", period.pk)
-        institution = found
+    # Only an institution of the period's county: another county's id, or anything that is
+    # not an id ("²", 24 digits), is refused like an unknown one (Django's own choice field).
+    choice = RemindForm(request.POST, county=period.county)
+    if not choice.is_valid():
+        messages.error(request, _("That institution is not one of this county's."))
+        return redirect("krat:submission_board", period.pk)
+    institution = choice.cleaned_data["institution"]
     try:
         run = reminders.reminders_send(period=period, institution=institution)
     except ValidationError as error:

@@ -147,7 +147,7 @@ class TestBoardButton:
         assert reminded[world.other_institution.pk] is not None
         assert reminded[world.own_institution.pk] is None
 
-    @pytest.mark.parametrize("posted", ["other_county", "not a number", "999999"])
+    @pytest.mark.parametrize("posted", ["other_county", "not a number", "999999", "²", "9" * 24, " "])
     def test_another_county_s_institution_or_a_bad_id_is_refused(self, world, reps, client, posted):
         client.force_login(world.users["secretariat"])
         value = {"other_county": lambda: world.foreign_institution.pk}.get(posted, lambda: posted)()

@@ -84,6 +84,10 @@ NOT_WRITING = {
 }
 # Form classes that write but are not fuzzed here, and why.
 NOT_FUZZED = {
+    "krat.submissions.forms.RemindForm": (
+        "one optional institution id posted by the board's buttons; hostile ids are tried in "
+        "tests/krat/test_submission_reminders.py"
+    ),
     "krat.views.security.ThrottledPasswordChangeForm": (
         "Django's PasswordChangeForm with the old password checked through the log-in throttle: "
         "random guesses lock the person out by design (tests/krat/test_security.py)"
