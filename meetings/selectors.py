@@ -393,15 +393,25 @@ class MeetingRecord:
 
 
 def meeting_record(meeting: Meeting) -> MeetingRecord:
+    """The meeting's page. Once the minutes are approved, its summary (chair, invitations,
+    attendance, guests) is the approved version's, as stored: recounting attendance against
+    today's memberships would make the page say something the signed minutes do not. The
+    decisions stay live: their follow-up continues after approval."""
     agenda = agenda_for_meeting(meeting)
     decisions = decisions_for_meeting(meeting)
     pending = pending_decisions(meeting)
-    return MeetingRecord(
-        agenda=agenda,
-        decisions=decisions,
-        pending=pending,
-        summary=meeting_summary(meeting, agenda=agenda, decisions=decisions, pending=pending),
+    # Only the stored data is read: the PDF bytes are the download's business.
+    version = (
+        meeting.minutes_versions.filter(reopened_at__isnull=True).only("summary").first()
+        if meeting.is_locked
+        else None
     )
+    summary = (
+        frozen_summary(version)
+        if version is not None
+        else meeting_summary(meeting, agenda=agenda, decisions=decisions, pending=pending)
+    )
+    return MeetingRecord(agenda=agenda, decisions=decisions, pending=pending, summary=summary)
 
 
 def meeting_calendar(meeting: Meeting) -> bytes:

@@ -167,6 +167,33 @@ class TestSummarySaysWhatWasRecorded:
         for text in self.pages(client, meeting):
             assert "Periudha raportuese: Janar – Prill 2018" in text
 
+    def test_approved_minutes_keep_their_attendance_when_the_membership_changes_later(
+        self, world, client, held
+    ):
+        """Found by a tester: the page of an approved meeting recounted its attendance against
+        today's memberships, so a member added afterwards (its start dated back into the
+        still open period) turned "1 of 3" into "1 of 4" on a page the chair had signed."""
+        from krat.services import membership_start
+        from tests.factories import InstitutionFactory
+
+        meeting, _prefecture = held
+        meeting.refresh_from_db()
+        meeting.status = MeetingStatus.HELD
+        meeting.save(update_fields=["status"])
+        services.minutes_approve(meeting=meeting, user=world.users["chair"], expected_version=meeting.version)
+        late = InstitutionFactory(county=world.own, name="OJF Tjetër", is_table_member=False)
+        membership_start(institution=late, start_date=world.period.start_date)
+        client.force_login(world.users["observer"])
+        detail = flat(client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode())
+        assert "Morën pjesë 1 nga 3 institucionet anëtare." in detail
+        assert "OJF Tjetër" not in detail
+        for text in self.pages(client, meeting):
+            assert "Morën pjesë 1 nga 3 institucionet anëtare." in text
+        # Reopened, the minutes are a draft again and count today's members.
+        services.minutes_reopen(meeting=meeting, user=world.users["chair"], reason="Anëtar i ri")
+        detail = flat(client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode())
+        assert "Morën pjesë 1 nga 4 institucionet anëtare." in detail
+
 
 class TestAttendanceForm:
     @pytest.fixture
