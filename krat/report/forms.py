@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -35,3 +37,15 @@ class FinaliseForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required when the report has already been finalised."),
     )
+
+    def __init__(self, *args: Any, period_closed: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not period_closed:
+            # Said before the chair tries: `final_report_create` refuses it anyway.
+            shared = self.fields["shared"]
+            shared.disabled = True
+            self.initial["shared"] = False
+            shared.help_text = _(
+                "A version for sharing is finalised once the period is closed: until then "
+                "its figures may still change and are not published."
+            )

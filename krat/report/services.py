@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from krat.access import period_published
 from krat.concurrency import save_versioned
 from krat.models import FinalReport, PeriodReport, ReportingPeriod, User
 
@@ -30,10 +31,30 @@ def _check_reason(*, number: int, reason: str) -> None:
         )
 
 
-def final_report_check(*, period: ReportingPeriod, reason: str) -> None:
-    """Refuse early (ValidationError) what `final_report_create` would refuse for want of a
-    reason, so that a view need not build the PDF first. Not a lock: the service checks
-    again under one."""
+def _check_shared(*, period: ReportingPeriod, shared: bool) -> None:
+    """A version for sharing is finalised once the period is closed. Before, its case
+    figures are not published (`krat.access.period_published`): the document would either
+    print "not yet published" where the figures belong, for good, or carry figures that
+    may still change to readers outside the table."""
+    if shared and not period_published(period):
+        raise ValidationError(
+            {
+                "shared": ValidationError(
+                    _(
+                        "A version for sharing is finalised once the period is closed: until "
+                        "then its figures may still change and are not published."
+                    ),
+                    code="shared_before_close",
+                )
+            }
+        )
+
+
+def final_report_check(*, period: ReportingPeriod, reason: str, shared: bool = False) -> None:
+    """Refuse early (ValidationError) what `final_report_create` would refuse (a missing
+    reason, a version for sharing of an open period), so that a view need not build the
+    PDF first. Not a lock: the service checks again under one."""
+    _check_shared(period=period, shared=shared)
     _check_reason(number=FinalReport.objects.filter(period=period).count() + 1, reason=reason)
 
 
@@ -42,12 +63,14 @@ def final_report_create(
 ) -> FinalReport:
     """Store `pdf` as the next finalised version of the period's report, with its checksum.
 
-    From the second version on a reason is required. The period row is locked so that
-    two chairs finalising at once get consecutive numbers instead of a clash.
+    From the second version on a reason is required; a version for sharing needs the
+    period closed. The period row is locked so that two chairs finalising at once get
+    consecutive numbers instead of a clash, and so that the period cannot reopen meanwhile.
     """
     reason = reason.strip()
     with transaction.atomic():
-        ReportingPeriod.objects.select_for_update().filter(pk=period.pk).first()
+        locked = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+        _check_shared(period=locked, shared=shared)
         number = (FinalReport.objects.filter(period=period).aggregate(n=Max("number"))["n"] or 0) + 1
         _check_reason(number=number, reason=reason)
         final = FinalReport(

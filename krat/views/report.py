@@ -97,7 +97,7 @@ def report_preview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "can_edit_summary": access.can_manage_county(request.user, county),
             "can_finalise": access.can_chair(request.user, county),
             "finals": selectors.final_versions(period, exact=exact),
-            "finalise_form": FinaliseForm(initial={"shared": shared}),
+            "finalise_form": FinaliseForm(initial={"shared": shared}, period_closed=period.is_closed),
         },
     )
 
@@ -171,7 +171,9 @@ def report_finalise(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("The report was not finalised: check the form."))
         return redirect("krat:report_preview", pk=period.pk)
     try:  # before the PDF is built: a refusal should not cost seconds
-        services.final_report_check(period=period, reason=form.cleaned_data["reason"])
+        services.final_report_check(
+            period=period, reason=form.cleaned_data["reason"], shared=form.cleaned_data["shared"]
+        )
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)

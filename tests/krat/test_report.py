@@ -177,6 +177,34 @@ def test_the_chair_finalises_and_the_stored_pdf_never_changes(world, client):
     assert "Tekst i ri" in pdf_text(bytes(second.pdf))
 
 
+def test_a_version_for_sharing_waits_for_the_period_to_close(world, client):
+    """Found by a tester: the chair could finalise a version for sharing of an open period,
+    a document for good whose case sections read "not yet published" (or, had they been
+    printed, figures that could still change, for readers outside the table)."""
+    from django.core.exceptions import ValidationError
+
+    period = world.period
+    client.force_login(world.users["chair"])
+    url = reverse("krat:report_finalise", args=[period.pk])
+    preview = client.get(reverse("krat:report_preview", args=[period.pk]) + "?ndarje=1").content.decode()
+    checkbox = re.search(r'<input[^>]*name="shared"[^>]*>', preview).group(0)
+    assert "disabled" in checkbox and "checked" not in checkbox
+    assert "pasi periudha të mbyllet" in preview
+    response = client.post(url, {"language": "sq", "shared": "on"}, follow=True)
+    assert "pasi periudha të mbyllet" in response.content.decode()
+    assert not FinalReport.objects.exists()
+    with pytest.raises(ValidationError) as refused:
+        services.final_report_create(
+            period=period, user=world.users["chair"], pdf=b"%PDF-1.4", shared=True, language="sq"
+        )
+    assert refused.value.error_dict["shared"][0].code == "shared_before_close"
+    # The version for the table may be finalised at any time; the one for sharing once closed.
+    assert client.post(url, {"language": "sq"}).status_code == 302
+    close_period(period)
+    client.post(url, {"language": "sq", "shared": "on", "reason": "Për ndarje"})
+    assert list(FinalReport.objects.order_by("number").values_list("shared", flat=True)) == [False, True]
+
+
 def test_only_the_chair_finalises(world, client):
     client.force_login(world.users["secretariat"])
     assert client.post(reverse("krat:report_finalise", args=[world.period.pk])).status_code == 403

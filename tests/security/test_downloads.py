@@ -55,6 +55,8 @@ def figures(world):
         rows=[EmploymentFunnel(group="economic_aid", sex="female", received=4, interviewed=2)],
         expected_stamp=0,  # the grid was never saved
     )
+    close_period(world.period)
+    close_period(world.foreign_period)
     for number, shared in ((1, False), (2, True)):
         world.extra[f"final_{'shared' if shared else 'table'}"] = report_services.final_report_create(
             period=world.period,
@@ -64,8 +66,6 @@ def figures(world):
             language="sq",
             reason="" if number == 1 else "Për ndarje",
         )
-    close_period(world.period)
-    close_period(world.foreign_period)
     return world
 
 

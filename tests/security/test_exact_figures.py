@@ -57,7 +57,9 @@ def _final(world, *, shared: bool, number: int) -> FinalReport:
 
 @pytest.fixture
 def versions(world):
-    """Version 1 made for the table (exact figures), version 2 for sharing."""
+    """Version 1 made for the table (exact figures), version 2 for sharing (the period
+    closed first: a version for sharing waits for it)."""
+    close_period(world.period)
     return _final(world, shared=False, number=1), _final(world, shared=True, number=2)
 
 
