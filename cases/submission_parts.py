@@ -42,6 +42,7 @@ def _part(data: str, model, title, url_name: str) -> SubmissionPart:
         states=states,
         applicable=applicable,
         url=url,
+        case_figures=True,
     )
 
 

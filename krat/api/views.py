@@ -13,7 +13,7 @@ from krat import access
 from krat.api.base import KratViewSet, ScopedRelationsMixin, check_if_match, etag_of, versioned_write
 from krat.collation import albanian
 from krat.membership import with_member_today
-from krat.models import Institution, PeriodSubmission, ReportingPeriod, TableMembership
+from krat.models import Institution, PeriodSubmission, ReportingPeriod, TableMembership, User
 from krat.models.submission import SECTIONS
 from krat.submissions import selectors as submission_selectors
 from krat.submissions import services as submission_services
@@ -131,10 +131,14 @@ class SubmissionDetailSerializer(SubmissionSerializer):
         read_only_fields = fields
 
 
-def with_parts(submission: PeriodSubmission) -> PeriodSubmission:
-    """Sets `part_states`: each applicable part's key, title and state (as the report page shows)."""
+def with_parts(submission: PeriodSubmission, reader: User) -> PeriodSubmission:
+    """Sets `part_states`: each applicable part's key, title and state, as the report page
+    shows them to `reader` (without the parts that tell of case figures while they are not
+    published to them, `krat.access.figures_published`)."""
     row = submission_selectors.submission_board_row(
-        period=submission.period, institution=submission.institution
+        period=submission.period,
+        institution=submission.institution,
+        hide_case_parts=not access.figures_published(reader, submission.period, submission.institution),
     )
     submission.part_states = [
         {"key": status.part.key, "title": str(status.part.title), "state": status.state}
@@ -238,4 +242,6 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, KratVi
         return self._detail(submission)
 
     def _detail(self, submission: PeriodSubmission):
-        return self.with_etag(submission, SubmissionDetailSerializer(with_parts(submission)).data)
+        return self.with_etag(
+            submission, SubmissionDetailSerializer(with_parts(submission, self.request.user)).data
+        )

@@ -44,6 +44,11 @@ class SubmissionPart:
     states: Callable[[list[PeriodSubmission]], dict[int, str]] | None = None
     # Bulk form of applies_to for one period's submissions: the institution ids it applies to.
     applicable: Callable[[list[PeriodSubmission]], set[int]] | None = None
+    # Whether the part's state tells of case figures ("entered", "nothing to report": an
+    # institution's victims, say). Such a state is a case figure under the publication rule
+    # (`krat.access.figures_published`): a reader watching the board of an open period
+    # would otherwise see an institution's part turn from missing to entered.
+    case_figures: bool = False
 
 
 _registry: dict[str, SubmissionPart] = {}

@@ -101,6 +101,8 @@ def _rows(
     period_institutions: list[tuple[ReportingPeriod, Institution]],
     stored: dict[tuple[int, int], PeriodSubmission],
     today: datetime.date,
+    *,
+    hide_case_parts: bool = False,
 ) -> list[SubmissionRow]:
     submissions = []
     marks: dict[tuple[int, int], set[str]] = {}
@@ -133,7 +135,11 @@ def _rows(
                 institution=submission.institution,
                 submission=submission,
                 state=board_state(submission),
-                parts=statuses.get(key, []),
+                parts=[
+                    status
+                    for status in statuses.get(key, [])
+                    if not (hide_case_parts and status.part.case_figures)
+                ],
                 is_overdue=not submission.is_complete and today > submission.period.deadline,
                 empty_sections=[labels[name] for name in submission.empty_sections()],
             )
@@ -159,6 +165,9 @@ class Board:
 
     period: ReportingPeriod
     rows: list[SubmissionRow]
+    #: The parts that tell of case figures were left out for this reader (the period's
+    #: figures are not published to them yet).
+    case_parts_hidden: bool = False
 
     @property
     def total(self) -> int:
@@ -189,20 +198,24 @@ class Board:
         return [(str(state.label), self.count(state)) for state in BoardState]
 
 
-def submission_board(*, period: ReportingPeriod, today: datetime.date | None = None) -> Board:
+def submission_board(
+    *, period: ReportingPeriod, today: datetime.date | None = None, hide_case_parts: bool = False
+) -> Board:
     """Every institution expected to report for the period (a member of the table on a day
-    of it, `krat.membership`) with its submission state."""
+    of it, `krat.membership`) with its submission state. `hide_case_parts`: leave out the
+    parts whose state tells of case figures (`SubmissionPart.case_figures`), for a reader
+    to whom the period's figures are not published (`krat.access.figures_published`)."""
     today = today or timezone.localdate()
     members = list(period_members(period).select_related("county").order_by(albanian("name")))
     stored = {
         (period.pk, s.institution_id): s
         for s in _with_marks(period.submissions.filter(institution__in=[m.pk for m in members]))
     }
-    rows = _rows([(period, m) for m in members], stored, today)
+    rows = _rows([(period, m) for m in members], stored, today, hide_case_parts=hide_case_parts)
     reminded = last_reminded(period=period)
     for row in rows:
         row.last_reminded = reminded.get(row.institution.pk)
-    return Board(period=period, rows=rows)
+    return Board(period=period, rows=rows, case_parts_hidden=hide_case_parts)
 
 
 def last_reminded(*, period: ReportingPeriod) -> dict[int, datetime.date]:
@@ -240,13 +253,18 @@ def submission_todo(*, user: User, today: datetime.date | None = None) -> list[S
 
 
 def submission_board_row(
-    *, period: ReportingPeriod, institution: Institution, today: datetime.date | None = None
+    *,
+    period: ReportingPeriod,
+    institution: Institution,
+    today: datetime.date | None = None,
+    hide_case_parts: bool = False,
 ) -> SubmissionRow:
-    """One institution's row: its state, what is missing and its parts."""
+    """One institution's row: its state, what is missing and its parts (`hide_case_parts`
+    as for `submission_board`)."""
     today = today or timezone.localdate()
     found = _with_marks(PeriodSubmission.objects.filter(period=period, institution=institution)).first()
     stored = {(period.pk, institution.pk): found} if found else {}
-    return _rows([(period, institution)], stored, today)[0]
+    return _rows([(period, institution)], stored, today, hide_case_parts=hide_case_parts)[0]
 
 
 def dashboard_panel(*, user: User, county: County, period: ReportingPeriod | None) -> DashboardPanel | None:

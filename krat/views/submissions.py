@@ -90,7 +90,9 @@ def submission_board(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         {
             "county": county,
             "period": period,
-            "board": selectors.submission_board(period=period),
+            "board": selectors.submission_board(
+                period=period, hide_case_parts=not access.figures_published(request.user, period)
+            ),
             "periods": list(county.periods.order_by("-start_date")),
             "can_review": can_review(request.user, county),
         },
@@ -162,7 +164,11 @@ def submission_open(request: AuthenticatedHttpRequest, pk: int, institution_pk: 
         {
             "county": period.county,
             "submission": PeriodSubmission(period=period, institution=institution),
-            "row": selectors.submission_board_row(period=period, institution=institution),
+            "row": selectors.submission_board_row(
+                period=period,
+                institution=institution,
+                hide_case_parts=not access.figures_published(request.user, period, institution),
+            ),
             "can_start": can_edit_submission(request.user, institution) and not period.is_closed,
         },
     )
@@ -181,7 +187,11 @@ def submission_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
             "county": county,
             "submission": submission,
             "row": selectors.submission_board_row(
-                period=submission.period, institution=submission.institution
+                period=submission.period,
+                institution=submission.institution,
+                hide_case_parts=not access.figures_published(
+                    request.user, submission.period, submission.institution
+                ),
             ),
             "can_edit": can_edit_submission(request.user, submission.institution)
             and services.submission_edit_refusal(submission=submission, user=request.user) is None,

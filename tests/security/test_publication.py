@@ -78,6 +78,9 @@ def _county_paths(world) -> dict:
         },
         "dashboard": (reverse("krat:dashboard", args=[world.own.slug]), _html),
         "report preview": (reverse("krat:report_preview", args=[pk]), _html),
+        # Which institution's part turns from missing to entered is a case figure too.
+        "completeness board": (reverse("krat:submission_board", args=[pk]), _html),
+        "police's report": (reverse("krat:submission_open", args=[pk, world.own_institution.pk]), _html),
         "report pdf": (reverse("krat:report_pdf", args=[pk]) + "?lang=en", _pdf),
         "report xlsx": (reverse("krat:report_xlsx", args=[pk]) + "?lang=en", _xlsx),
         "api victim grids": (f"/api/v1/victim-grids/?period={pk}", _json),
@@ -191,6 +194,28 @@ def test_once_closed_the_observer_gets_the_figures_small_numbers_hidden(open_per
         start = world.period.start_date.isoformat()
         national = client.get(reverse("krat:national_report", args=[start])).content.decode()
         assert "not yet published" not in national.split("Durrës", 1)[1].split("</tr>", 1)[0]
+
+
+def test_the_board_names_who_entered_case_figures_only_once_published(open_period, ngo, as_role):
+    """Found by a tester: the observer's completeness board showed the NGO's part
+    "Victims" turn from missing to entered between two visits, which names the institution
+    of the one new record. The parts that tell of case figures come with the figures."""
+    world = open_period  # the NGO has entered no victims yet
+    url = reverse("krat:submission_board", args=[world.period.pk])
+    page = as_role("observer").get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "is shown once the period is closed" in page and "Victims" not in page
+    # The secretariat, who sees the figures exact, sees the parts as they are.
+    table = as_role("secretariat").get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert (
+        "is shown once the period is closed" not in table
+        and "“Victims and potential victims” is missing" in table
+    )
+    close_period(world.period)
+    page = as_role("observer").get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert (
+        "is shown once the period is closed" not in page
+        and "“Victims and potential victims” is missing" in page
+    )
 
 
 def test_the_representative_keeps_its_own_figures_and_gets_none_of_the_countys(open_period, ngo, as_role):
