@@ -10,6 +10,7 @@ contributes, and the core reads it here (as submission parts do, `krat.submissio
         national_figures=NationalFigures(...),      # its headline figures in the national report
         api_routes=meetings.api.register,           # (router) -> None: its /api/v1/ viewsets
         dashboard_panel=dashboard_panel,            # (*, user, county, period) -> DashboardPanel | None
+        desk_items=desk_items,                      # (*, user, county, today) -> list[krat.desk.DeskItem]
         demo_loader=demo.load,                      # (*, county) -> None, `manage.py load_demo`
         data_generator=bench.generate,              # (krat.generate.CountyYear) -> None
         bench_pages={"meeting_detail": resolve},    # label -> () -> (path, username), krat.benchmarks
@@ -99,6 +100,7 @@ class AppContribution:
     national_figures: NationalFigures | None = None
     api_routes: Callable[[Any], None] | None = None
     dashboard_panel: Callable[..., Any] | None = None
+    desk_items: Callable[..., list[Any]] | None = None
     demo_loader: Callable[..., None] | None = None
     demo_after: tuple[str, ...] = ()
     data_generator: Callable[[Any], None] | None = None

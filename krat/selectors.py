@@ -13,6 +13,7 @@ from django.utils import timezone
 from krat.choices import Position
 from krat.collation import albanian
 from krat.contributions import contributions
+from krat.desk import DeskItem, desk
 from krat.membership import members_on, memberships_of, overlapping, with_member_today
 from krat.models import County, Institution, ReportingPeriod, TableMembership, User
 from krat.periods import current_period
@@ -94,6 +95,7 @@ class Dashboard:
     members: list[Institution]
     period: ReportingPeriod | None
     panels: list[DashboardPanel]
+    desk: list[DeskItem] = field(default_factory=list)  # what waits for the reader (`krat.desk`)
 
 
 def dashboard(*, user: User, county: County) -> Dashboard:
@@ -104,4 +106,5 @@ def dashboard(*, user: User, county: County) -> Dashboard:
     found = [submission_panel] + [c.dashboard_panel for c in contributions() if c.dashboard_panel is not None]
     panels = [panel(user=user, county=county, period=period) for panel in found]
     panels = [panel for panel in panels if panel is not None]
-    return Dashboard(county=county, members=members, period=period, panels=panels)
+    waiting = desk(user=user, county=county, today=timezone.localdate())
+    return Dashboard(county=county, members=members, period=period, panels=panels, desk=waiting)

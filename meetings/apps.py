@@ -24,7 +24,7 @@ class MeetingsConfig(AppConfig):
 
         from krat.contributions import AppContribution, register
         from meetings import api, bench, demo, report
-        from meetings.selectors import dashboard_panel
+        from meetings.selectors import dashboard_panel, desk_items
 
         register(
             AppContribution(
@@ -34,6 +34,7 @@ class MeetingsConfig(AppConfig):
                 national_figures=report.NATIONAL,
                 api_routes=api.register,
                 dashboard_panel=dashboard_panel,
+                desk_items=desk_items,
                 demo_loader=demo.load,
                 demo_after=("actionplan",),  # the demo meetings follow up the demo plan's activities
                 data_generator=bench.generate,

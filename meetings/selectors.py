@@ -8,16 +8,28 @@ from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from krat import access
 from krat.collation import albanian, sort_key
+from krat.desk import DeskItem
 from krat.ical import CalendarEvent, calendar_bytes
 from krat.membership import members_on
 from krat.models import County, Institution, ReportingPeriod, User
 from krat.search import fold
 from krat.selectors import DashboardPanel
-from meetings.choices import FINISHED_DECISION_STATUSES, AttendanceStatus, Body, DecisionStatus, MeetingStatus
+from meetings.choices import (
+    FINISHED_DECISION_STATUSES,
+    AttendanceStatus,
+    Body,
+    DecisionStatus,
+    MeetingStatus,
+    MinutesStatus,
+)
 from meetings.models import AgendaItem, Attachment, Attendance, Decision, Meeting, MinutesVersion
 
 MAX_LIST = 100
@@ -495,3 +507,58 @@ def dashboard_panel(*, user: User, county: County, period: ReportingPeriod | Non
             "overdue_count": counts["overdue"],
         },
     )
+
+
+def desk_items(*, user: User, county: County, today: datetime.date) -> list[DeskItem]:
+    """The chair's desk (`krat.desk`): each meeting held whose minutes wait for approval,
+    linked to the page where they are approved. One query."""
+    if not access.can_chair(user, county):
+        return []
+    waiting = Meeting.objects.filter(
+        county=county, status=MeetingStatus.HELD, minutes_status=MinutesStatus.DRAFT
+    ).order_by("starts_at")
+    return [
+        DeskItem(
+            text=_("The minutes of %(meeting)s of %(date)s wait for your approval.")
+            % {"meeting": meeting.title, "date": date_format(meeting.date, "SHORT_DATE_FORMAT")},
+            url=reverse("meetings:approve", args=[meeting.pk]),
+            action=_("Approve the minutes"),
+            since=meeting.date,
+        )
+        for meeting in waiting
+    ]
+
+
+def approval_gaps(meeting: Meeting) -> list[str]:
+    """What the minutes do not say yet, for the chair to read before approving: attendance
+    not recorded (for anyone, or for some members), no decision, no opening remarks, agenda
+    items with no discussion written. Approval stays allowed: a meeting may well have taken
+    no decision; the chair decides with this in front of them. A fixed number of queries."""
+    gaps: list[str] = []
+    line = meeting_summary(meeting).attendance
+    if not line.recorded:
+        gaps.append(_("Attendance has not been recorded."))
+    elif line.unrecorded:
+        gaps.append(
+            ngettext(
+                "Attendance is not recorded for %(count)d member institution.",
+                "Attendance is not recorded for %(count)d member institutions.",
+                len(line.unrecorded),
+            )
+            % {"count": len(line.unrecorded)}
+        )
+    if not meeting.decisions.exists():
+        gaps.append(_("No decision has been recorded."))
+    if not meeting.chair_remarks.strip():
+        gaps.append(_("The chair's opening remarks are not written."))
+    silent = meeting.agenda_items.filter(discussion="").count()
+    if silent:
+        gaps.append(
+            ngettext(
+                "%(count)d agenda item has no discussion written.",
+                "%(count)d agenda items have no discussion written.",
+                silent,
+            )
+            % {"count": silent}
+        )
+    return gaps

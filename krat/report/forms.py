@@ -38,6 +38,9 @@ class FinaliseForm(forms.Form):
         help_text=_("Required when the report has already been finalised."),
     )
 
+    # Set by the confirmation page: the chair has read what the report lacks.
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
     def __init__(self, *args: Any, period_closed: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not period_closed:

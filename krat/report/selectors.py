@@ -17,6 +17,7 @@ from typing import Any
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from krat import access, contributions
 from krat.choices import Role
@@ -33,7 +34,7 @@ from krat.models import (
     User,
 )
 from krat.spreadsheets import Sheet
-from krat.submissions.selectors import Board, SubmissionRow, board_state
+from krat.submissions.selectors import Board, SubmissionRow, board_state, submission_board
 
 
 def _chair_name(county: County) -> str:
@@ -451,3 +452,27 @@ def national_report(start: datetime.date, *, today: datetime.date | None = None)
         "labels": labels,
         "has_data": bool(periods),
     }
+
+
+def finalise_gaps(period: ReportingPeriod) -> list[str]:
+    """What the period's report lacks, for the chair to read before finalising: the member
+    institutions whose report is not in (as of the period's own membership), an empty
+    summary of the secretariat, a period still open (its figures may still change).
+    Finalising stays allowed; the chair decides with this in front of them."""
+    gaps: list[str] = []
+    board = submission_board(period=period)
+    if board.complete < board.total:
+        gaps.append(
+            ngettext(
+                "Only %(complete)d of %(total)d member institution has submitted its report.",
+                "Only %(complete)d of %(total)d member institutions have submitted their report.",
+                board.total,
+            )
+            % {"complete": board.complete, "total": board.total}
+        )
+    stored = _stored_report(period)
+    if stored is None or not stored.summary.strip():
+        gaps.append(_("The secretariat's summary is empty."))
+    if not period.is_closed:
+        gaps.append(_("The period is still open: institutions can still change their figures."))
+    return gaps

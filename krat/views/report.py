@@ -180,6 +180,20 @@ def report_finalise(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return redirect("krat:report_preview", pk=period.pk)
     shared = form.cleaned_data["shared"]
     language = form.cleaned_data["language"] or "sq"
+    if not form.cleaned_data["confirmed"]:
+        # Nothing is stored before the chair has read what the report lacks (issue 20.5).
+        return render(
+            request,
+            "krat/report_finalise_confirm.html",
+            {
+                "county": period.county,
+                "period": period,
+                "gaps": selectors.finalise_gaps(period),
+                "shared": shared,
+                "language": language,
+                "reason": form.cleaned_data["reason"],
+            },
+        )
     with translation.override(language):
         report = selectors.period_report(period.county, period, shared=shared)
         pdf = documents.report_pdf(report)

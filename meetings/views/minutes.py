@@ -180,19 +180,31 @@ def decision_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def minutes_approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The chair approves the minutes after reading what they do not say yet (GET: the
+    confirmation, with the gaps; POST: the approval, with the version the page was read at,
+    so that minutes changed meanwhile are not approved unread)."""
     meeting = meeting_for_user(request.user, pk, chair=True)
-    try:
-        services.minutes_approve(
-            meeting=meeting, user=request.user, expected_version=posted_version(request.POST)
-        )
-    except ValidationError as error:
-        error_messages(request, error)
-    else:
-        messages.success(request, _("The minutes are approved and locked."))
-    return redirect(detail_url(meeting))
+    if request.method == "POST":
+        try:
+            services.minutes_approve(
+                meeting=meeting, user=request.user, expected_version=posted_version(request.POST)
+            )
+        except ValidationError as error:
+            error_messages(request, error)
+        else:
+            messages.success(request, _("The minutes are approved and locked."))
+        return redirect(detail_url(meeting))
+    if meeting.is_locked:
+        messages.info(request, _("The minutes are already approved."))
+        return redirect(detail_url(meeting))
+    return render(
+        request,
+        "meetings/minutes_approve.html",
+        {"county": meeting.county, "meeting": meeting, "gaps": selectors.approval_gaps(meeting)},
+    )
 
 
 @require_http_methods(["GET", "POST"])

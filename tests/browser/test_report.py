@@ -85,3 +85,33 @@ def test_the_preview_prints_without_its_buttons_and_forms(full_demo, sign_in, li
     expect(
         page.get_by_role("heading", name="4. Viktimat dhe viktimat e mundshme të trafikimit")
     ).to_be_visible()
+
+
+def test_the_chair_prints_the_period_report_in_two_clicks_and_finalises_after_a_warning(
+    full_demo, sign_in, live_server, assert_accessible
+):
+    """Issue 20.5: the chair's home shows what waits for them; the period report is one
+    click from it and printed with the second; finalising says what the report lacks."""
+    from krat.models import FinalReport
+
+    page = sign_in("kryetari")  # lands on the county's dashboard
+    page.add_init_script("window.print = () => { window.__printed = (window.__printed || 0) + 1; };")
+    desk = page.get_by_role("region", name="Ju presin")
+    expect(desk).to_be_visible()
+    assert_accessible(page)
+    clicks = 0
+    desk.get_by_role("link", name="Hap raportin").first.click()
+    clicks += 1
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Raporti i koordinimit")
+    page.get_by_role("button", name="Printo").click()
+    clicks += 1
+    assert page.evaluate("window.__printed") == 1 and clicks == 2
+    before = FinalReport.objects.count()
+    page.get_by_role("button", name="Finalizo raportin").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Finalizo raportin")
+    expect(page.get_by_text("Para se ta finalizoni, vini re çfarë i mungon raportit:")).to_be_visible()
+    assert FinalReport.objects.count() == before  # nothing stored before confirming
+    assert_accessible(page)
+    page.get_by_role("button", name="Finalizoje gjithsesi").click()
+    expect(page.get_by_text("u finalizua")).to_be_visible()
+    assert FinalReport.objects.count() == before + 1

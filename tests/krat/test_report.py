@@ -155,7 +155,8 @@ def test_the_chair_finalises_and_the_stored_pdf_never_changes(world, client):
     period = world.period
     chair = world.users["chair"]
     client.force_login(chair)
-    response = client.post(reverse("krat:report_finalise", args=[period.pk]), {"language": "sq"})
+    url = reverse("krat:report_finalise", args=[period.pk])
+    response = client.post(url, {"language": "sq", "confirmed": "on"})
     assert response.status_code == 302
     final = FinalReport.objects.get(period=period)
     assert final.number == 1 and final.is_intact and final.created_by == chair
@@ -167,12 +168,9 @@ def test_the_chair_finalises_and_the_stored_pdf_never_changes(world, client):
     assert again == first
     assert "Tekst i ri" not in pdf_text(again)
     # A second version needs a reason.
-    client.post(reverse("krat:report_finalise", args=[period.pk]), {"language": "sq"})
+    client.post(url, {"language": "sq", "confirmed": "on"})
     assert FinalReport.objects.filter(period=period).count() == 1
-    client.post(
-        reverse("krat:report_finalise", args=[period.pk]),
-        {"language": "sq", "reason": "U korrigjua përmbledhja"},
-    )
+    client.post(url, {"language": "sq", "reason": "U korrigjua përmbledhja", "confirmed": "on"})
     second = FinalReport.objects.get(period=period, number=2)
     assert "Tekst i ri" in pdf_text(bytes(second.pdf))
 
@@ -190,7 +188,7 @@ def test_a_version_for_sharing_waits_for_the_period_to_close(world, client):
     checkbox = re.search(r'<input[^>]*name="shared"[^>]*>', preview).group(0)
     assert "disabled" in checkbox and "checked" not in checkbox
     assert "pasi periudha të mbyllet" in preview
-    response = client.post(url, {"language": "sq", "shared": "on"}, follow=True)
+    response = client.post(url, {"language": "sq", "shared": "on", "confirmed": "on"}, follow=True)
     assert "pasi periudha të mbyllet" in response.content.decode()
     assert not FinalReport.objects.exists()
     with pytest.raises(ValidationError) as refused:
@@ -199,10 +197,41 @@ def test_a_version_for_sharing_waits_for_the_period_to_close(world, client):
         )
     assert refused.value.error_dict["shared"][0].code == "shared_before_close"
     # The version for the table may be finalised at any time; the one for sharing once closed.
-    assert client.post(url, {"language": "sq"}).status_code == 302
+    assert client.post(url, {"language": "sq", "confirmed": "on"}).status_code == 302
     close_period(period)
-    client.post(url, {"language": "sq", "shared": "on", "reason": "Për ndarje"})
+    client.post(url, {"language": "sq", "shared": "on", "reason": "Për ndarje", "confirmed": "on"})
     assert list(FinalReport.objects.order_by("number").values_list("shared", flat=True)) == [False, True]
+
+
+def test_finalising_first_shows_what_the_report_lacks_and_stores_nothing(world, client):
+    """Issue 20.5: finalising with 3 of 13 reports in and an empty summary went through
+    without a word. The chair now reads what the report lacks, then confirms."""
+    period = world.period
+    make_submission(period, world.own_institution, SubmissionState.SUBMITTED)
+    client.force_login(world.users["chair"])
+    url = reverse("krat:report_finalise", args=[period.pk])
+    page = client.post(url, {"language": "en", "reason": ""}, HTTP_ACCEPT_LANGUAGE="sq")
+    assert page.status_code == 200 and not FinalReport.objects.exists()
+    text = " ".join(page.content.decode().split())
+    assert "Vetëm 1 nga 2 institucione anëtare e kanë dorëzuar raportin." in text
+    assert "Përmbledhja e sekretarisë është bosh." in text
+    assert "Periudha është ende e hapur" in text
+    assert 'name="confirmed" value="on"' in text and 'name="language" value="en"' in text
+    # Confirmed, it is stored, in the language chosen on the first page.
+    assert client.post(url, {"language": "en", "confirmed": "on"}).status_code == 302
+    assert FinalReport.objects.get(period=period).language == "en"
+
+
+def test_a_complete_report_is_finalised_after_a_plain_confirmation(world, client):
+    period = world.period
+    for institution in (world.own_institution, world.other_institution):
+        make_submission(period, institution, SubmissionState.APPROVED)
+    services.report_summary_save(period=period, summary="Përmbledhja.", expected_version=None)
+    close_period(period)
+    client.force_login(world.users["chair"])
+    page = client.post(reverse("krat:report_finalise", args=[period.pk]), {"language": "sq"})
+    text = " ".join(page.content.decode().split())
+    assert "alert-warning" not in text and "Finalizo raportin" in text
 
 
 def test_only_the_chair_finalises(world, client):

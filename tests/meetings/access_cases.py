@@ -95,7 +95,7 @@ CASES: dict[str, UrlCase] = {
     "meetings:decision_add": form(MANAGERS, _meeting),
     "meetings:decision_edit": form(MANAGERS, _pk("decision")),
     "meetings:decision_status": form(FOLLOW_UP, _pk("decision")),
-    "meetings:approve": action(CHAIRS, _meeting),
+    "meetings:approve": form(CHAIRS, _meeting, post_status=302),  # no version: refused, with a message
     "meetings:reopen": form(CHAIRS, _meeting),
     "meetings:invite": action(MANAGERS, _meeting),
     "meetings:invitation_pdf": page(COUNTY_READERS, _meeting),

@@ -156,8 +156,9 @@ def test_the_leak_as_found_is_closed(figures, client):
     world = figures
     client.force_login(world.users["chair"])
     url = reverse("krat:report_finalise", args=[world.period.pk])
-    assert client.post(url, {"language": "en"}).status_code == 302
-    assert client.post(url, {"language": "en", "shared": "on", "reason": "Për prefektin"}).status_code == 302
+    assert client.post(url, {"language": "en", "confirmed": "on"}).status_code == 302
+    shared = {"language": "en", "shared": "on", "reason": "Për prefektin", "confirmed": "on"}
+    assert client.post(url, shared).status_code == 302
     table = FinalReport.objects.get(period=world.period, shared=False)
     shared = FinalReport.objects.get(period=world.period, shared=True)
     assert not _pdf(FakeResponse(bytes(table.pdf)))
