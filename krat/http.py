@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.http import HttpRequest
-from django.utils.http import content_disposition_header
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 
 if TYPE_CHECKING:
     from krat.models import User
@@ -25,3 +25,18 @@ def disposition(filename: str, *, attachment: bool = True) -> str:
     if header is None:
         raise ValueError("a response to name needs a file name")
     return header
+
+
+def return_path(request: HttpRequest, default: str) -> str:
+    """Where a page goes after its form is saved: the `next` path it was opened with (the
+    representative's report, whose parts open from it and come back to it), else
+    `default`. Only a path on this site is followed: `next=https://elsewhere` or
+    `//elsewhere` is ignored, as Django's own log-in does."""
+    target = request.GET.get("next", "")
+    if (
+        target.startswith("/")
+        and not target.startswith("//")
+        and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
+    ):
+        return target
+    return default

@@ -27,6 +27,7 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
+from django.db.models import Exists
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp import login as otp_login
@@ -68,10 +69,12 @@ def is_enrolled(user: User) -> bool:
     """Whether the person has a confirmed authenticator or recovery codes: the two devices
     KRAT makes (django-otp's own static device holds nothing since recovery codes are
     hashed, so it is not asked; nor is it offered in the admin)."""
-    return (
-        TOTPDevice.objects.filter(user=user, confirmed=True).exists()
-        or RecoveryCodeDevice.objects.filter(user=user, confirmed=True).exists()
-    )
+    # One query, not one per kind: it is asked on every page a person opens.
+    return User.objects.filter(
+        Exists(TOTPDevice.objects.filter(user_id=user.pk, confirmed=True))
+        | Exists(RecoveryCodeDevice.objects.filter(user_id=user.pk, confirmed=True)),
+        pk=user.pk,
+    ).exists()
 
 
 def needs_code(user: User) -> bool:

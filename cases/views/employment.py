@@ -26,7 +26,7 @@ from cases.views.common import page_context, summary_page
 from cases.views.exports import export_mode, export_response, log_export
 from cases.views.imports import upload_page
 from krat import spreadsheets as xl
-from krat.http import AuthenticatedHttpRequest
+from krat.http import AuthenticatedHttpRequest, return_path
 from krat.models.base import field_label
 
 
@@ -85,7 +85,8 @@ def employment_entry(request: AuthenticatedHttpRequest, pk: int, institution: in
                 errors = error.messages
             else:
                 messages.success(request, _("The employment figures were saved."))
-                return redirect("cases:employment_entry", pk=period.pk, institution=entry_for.pk)
+                here = reverse("cases:employment_entry", args=[period.pk, entry_for.pk])
+                return redirect(return_path(request, here))
     comparison = employment_summary(period.county, period, suppressed=False, institution=entry_for)
     return render(
         request,

@@ -26,7 +26,7 @@ from cases.views.imports import upload_page
 from krat import access
 from krat import spreadsheets as xl
 from krat.forms import add_errors
-from krat.http import AuthenticatedHttpRequest
+from krat.http import AuthenticatedHttpRequest, return_path
 
 
 @require_safe
@@ -66,7 +66,8 @@ def victims_entry(request: AuthenticatedHttpRequest, pk: int, institution: int) 
                 messages.success(request, _("The victims grid was saved."))
                 for warning in warnings:
                     messages.warning(request, warning.message)
-                return redirect("cases:victims_entry", pk=period.pk, institution=entry_for.pk)
+                here = reverse("cases:victims_entry", args=[period.pk, entry_for.pk])
+                return redirect(return_path(request, here))
     else:
         totals = {status: grid["total"] for status, grid in stored.items()}
         warnings = outlier_warnings(period=period, institution=entry_for, totals=totals)

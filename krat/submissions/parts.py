@@ -119,7 +119,5 @@ def part_statuses(
             # the mark was set are what the part holds (the county's tables count them).
             if state != COMPLETE and p.key in marked.get(submission.institution_id, set()):
                 state = NOTHING_TO_REPORT
-            result[submission.institution_id].append(
-                PartStatus(part=p, state=state, url=p.url(submission) if submission.pk else "")
-            )
+            result[submission.institution_id].append(PartStatus(part=p, state=state, url=p.url(submission)))
     return result

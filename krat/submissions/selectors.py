@@ -31,7 +31,7 @@ from krat.models import (
     User,
 )
 from krat.models.base import field_label
-from krat.submissions.parts import PartStatus, part_statuses
+from krat.submissions.parts import COMPLETE, PartStatus, part_statuses
 from krat.submissions.rules import can_edit_submission
 
 if TYPE_CHECKING:
@@ -81,7 +81,8 @@ class SubmissionRow:
 
     @property
     def is_started(self) -> bool:
-        return self.submission.pk is not None
+        """Something is saved: the narrative, or figures of one of its parts."""
+        return self.submission.pk is not None or self.state != BoardState.NOT_STARTED
 
     @property
     def missing_parts(self) -> list[PartStatus]:
@@ -129,12 +130,17 @@ def _rows(
     labels = {name: str(field_label(PeriodSubmission, name)) for name in _section_names()}
     for submission in submissions:
         key = (submission.period.pk, submission.institution.pk)
+        state = board_state(submission)
+        if submission.pk is None and any(s.state == COMPLETE for s in statuses.get(key, [])):
+            # Figures saved before the narrative was opened: the report is under way, not
+            # "not started" (issue 20.1). No row is written by reading it.
+            state = BoardState.DRAFT
         rows.append(
             SubmissionRow(
                 period=submission.period,
                 institution=submission.institution,
                 submission=submission,
-                state=board_state(submission),
+                state=state,
                 parts=[
                     status
                     for status in statuses.get(key, [])
@@ -250,6 +256,23 @@ def submission_todo(*, user: User, today: datetime.date | None = None) -> list[S
         for s in _with_marks(PeriodSubmission.objects.filter(institution=institution, period__in=periods))
     }
     return _rows([(p, institution) for p in periods], stored, today)
+
+
+def report_in_hand(*, user: User, today: datetime.date | None = None) -> SubmissionRow | None:
+    """The report a representative is working on: of their institution's open periods, the
+    first by deadline that is not in yet (else the first, submitted or approved), or None
+    for someone who writes for no institution or has no open period. Their home page."""
+    rows = submission_todo(user=user, today=today)
+    return next((row for row in rows if not row.is_complete), rows[0] if rows else None)
+
+
+def report_url(row: SubmissionRow) -> str:
+    """The page of the row's report: the stored one, or the one to start."""
+    from django.urls import reverse
+
+    if row.submission.pk:
+        return reverse("krat:submission_detail", args=[row.submission.pk])
+    return reverse("krat:submission_open", args=[row.period.pk, row.institution.pk])
 
 
 def submission_board_row(

@@ -4,14 +4,21 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
 from krat import access, selectors
+from krat.choices import Role
 from krat.http import AuthenticatedHttpRequest
+from krat.submissions.selectors import report_in_hand, report_url
 
 
 @require_safe
 @login_required
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Send each person to their county; national readers choose one."""
+    """Send each person where their work is: a representative to the report they are
+    working on (issue 20.1), the others to their county; national readers choose one."""
     counties = access.visible_counties(request.user)
+    if request.user.role == Role.REPRESENTATIVE:
+        in_hand = report_in_hand(user=request.user)
+        if in_hand is not None:
+            return redirect(report_url(in_hand))
     if request.user.county_id and request.user.county is not None:
         return redirect("krat:dashboard", slug=request.user.county.slug)
     return render(request, "krat/county_list.html", {"counties": selectors.county_list(counties)})

@@ -22,9 +22,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 )
 def test_each_county_role_reaches_its_pages(demo, sign_in, live_server, username, sees, does_not_see):
     page = sign_in(username)
+    nav = page.get_by_role("navigation", name="Navigimi kryesor")
+    if username == "policia":
+        # A representative lands on the report in hand (issue 20.1); the county is one click away.
+        expect(page).to_have_url(re.compile(r"/raporti/$"))
+        nav.get_by_role("link", name="Paneli").click()
     expect(page).to_have_url(re.compile(r"/qarqe/durres/$"))
     expect(page.get_by_role("heading", name="Prefektura e Qarkut Durrës")).to_be_visible()
-    nav = page.get_by_role("navigation", name="Navigimi kryesor")
     for label in sees:
         nav.get_by_role("button", name="Tryeza").click()  # the table's pages are in its menu
         expect(nav.get_by_role("link", name=label, exact=True)).to_be_visible()

@@ -111,3 +111,53 @@ def test_fill_submit_return_fix_resubmit_approve(demo, sign_in, live_server, ass
     expect(page.get_by_text(re.compile(r"Plotësuar 100%"))).to_be_visible()
     expect(page.get_by_role("row", name=re.compile(POLICE))).to_contain_text("miratuar")
     assert_accessible(page)
+
+
+def test_the_representative_submits_the_report_with_figures_from_home_in_at_most_8_clicks(
+    demo, sign_in, live_server, assert_accessible
+):
+    """Issue 20.1 (16 clicks before): home is the report in hand; its parts open from it and
+    come back to it; the state reads "started" once figures are saved."""
+    from cases.models import VictimReport
+    from krat.models import Institution
+
+    period = current_period(demo)
+    police = Institution.objects.get(name=POLICE)
+    page = sign_in("policia")  # the log-in lands on the report in hand
+    clicks = 0
+    expect(page.get_by_role("heading", level=1)).to_contain_text(POLICE)
+    expect(page.get_by_role("heading", level=1)).to_contain_text(re.compile(period.label, re.I))
+    expect(page.get_by_text("pa filluar")).to_be_visible()
+    missing = page.get_by_role("region", name="Mungon ende para se ta dorëzoni")
+    expect(missing).to_contain_text("Viktimat dhe viktimat e mundshme")
+    assert_accessible(page)
+
+    missing.get_by_role("link", name="Viktimat dhe viktimat e mundshme").click()
+    clicks += 1
+    grid = page.locator("#victims-grid")
+    grid.locator('input[name="victim-total"]').fill("2")
+    for dimension in ("sex", "age", "exploitation", "citizenship", "movement", "identified_by"):
+        grid.locator(f'input[name="victim-{dimension}-unknown"]').fill("2")
+    grid.locator('input[name="victim-referred"]').fill("1")
+    page.locator("main form button.btn-primary").click()
+    clicks += 1
+    # Back on the report, which now reads as started.
+    expect(page.get_by_role("heading", level=1)).to_contain_text(POLICE)
+    expect(page.get_by_text("pa filluar")).to_have_count(0)
+    expect(page.get_by_text("draft", exact=True)).to_be_visible()
+    assert VictimReport.objects.filter(period=period, institution=police).exists()
+
+    page.get_by_role("button", name="Fillo raportin").click()
+    clicks += 1
+    for label, text in SECTIONS.items():
+        page.get_by_label(label, exact=True).fill(text)
+    page.get_by_label("Rezultatet: nuk ka për të raportuar").check()
+    clicks += 1
+    page.get_by_label("Fëmijët në situatë rruge: nuk ka për të raportuar").check()
+    clicks += 1
+    page.get_by_role("button", name="Dorëzoje te sekretaria").click()
+    clicks += 1
+    expect(page.get_by_text("Raporti iu dorëzua sekretarisë.")).to_be_visible()
+    submission = PeriodSubmission.objects.get(period=period, institution=police)
+    assert submission.state == SubmissionState.SUBMITTED
+    assert clicks <= 8, clicks

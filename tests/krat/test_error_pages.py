@@ -77,7 +77,7 @@ def test_a_get_of_the_log_out_address_explains_and_offers_the_button(client, wor
 def test_a_get_of_a_post_only_page_is_explained(client, world):
     client.force_login(world.users["secretariat"])
     meeting = MeetingFactory(county=world.own)
-    response = client.get(reverse("meetings:approve", args=[meeting.pk]), **HOST)
+    response = client.get(reverse("meetings:status", args=[meeting.pk]), **HOST)
     assert response.status_code == 405
     assert "Kjo faqe nuk mund të hapet drejtpërdrejt" in page(response)
 
