@@ -11,6 +11,8 @@ and bounds between stages), then the page's service. The ETag is the grid's stam
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_view
@@ -34,6 +36,7 @@ from cases.selectors.grids import employment_grids_rows
 from cases.services.employment import employment_save, employment_stamp, employment_stamps
 from krat.api.base import versioned_write
 from krat.models import Institution, ReportingPeriod
+from krat.models.base import field_label
 
 STAGES = EmploymentFunnel.STAGES
 BREAKDOWNS = list(EMPLOYMENT_BREAKDOWNS)
@@ -67,7 +70,7 @@ class EmploymentRowSerializer(serializers.Serializer):
                 required=False,
                 allow_null=True,
                 default=None,
-                help_text=EmploymentFunnel._meta.get_field(stage).verbose_name,
+                help_text=field_label(EmploymentFunnel, stage),
             )
         return fields
 
@@ -99,7 +102,9 @@ class EmploymentGridInputSerializer(serializers.Serializer):
     """The grid's rows: they replace every stored row (an empty list clears the grid).
     A group, sex and age group appears in one row at most."""
 
-    rows = EmploymentRowSerializer(many=True, max_length=EMPLOYMENT_MAX_ROWS)
+    rows: serializers.ListSerializer[Any] = serializers.ListSerializer(
+        child=EmploymentRowSerializer(), max_length=EMPLOYMENT_MAX_ROWS
+    )
 
 
 def _row_payload(row: EmploymentFunnel) -> dict:
@@ -130,7 +135,7 @@ def rows_from_input(entries: list[dict], age_groups) -> list[EmploymentFunnel]:
     """Each row through the page's row form; the errors keyed by the row's index, as DRF
     gives a list's (`{"rows": {"1": {"interviewed": [...]}}}`)."""
     forms = [EmploymentRowForm(data=_form_data(entry), age_groups=age_groups) for entry in entries]
-    errors = {index: _form_errors(form) for index, form in enumerate(forms) if not form.is_valid()}
+    errors = {str(index): _form_errors(form) for index, form in enumerate(forms) if not form.is_valid()}
     if errors:
         raise ValidationError({"rows": errors})
     return [form.save(commit=False) for form in forms]

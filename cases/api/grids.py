@@ -17,7 +17,9 @@ A subclass gives `model` and `data_kind`, the input serializer, and four hooks:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
+from django.db import models
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
@@ -31,7 +33,8 @@ from krat import access
 from krat.api.base import KratViewSet, check_if_match, log_read
 from krat.audit import Carried
 from krat.collation import albanian
-from krat.models import Institution, ReportingPeriod
+from krat.models import Institution, ReportingPeriod, User
+from krat.models.base import StrOrPromise
 from krat.suppression import UNPUBLISHED_NOTE, Cell
 
 GRID_KEY = OpenApiParameter(
@@ -85,12 +88,12 @@ class Grid:
 class GridViewSet(mixins.ListModelMixin, KratViewSet):
     """List (filter by `period`, `institution`), read one, replace one with PUT."""
 
-    model = None
+    model: type[models.Model]
     #: The records that hold figures entered (a grid saved empty is not listed).
     recorded = Q()
     data_kind: str = ""
-    what = ""  # the download log's label of a read (translated lazily)
-    input_serializer_class = None
+    what: StrOrPromise = ""  # the download log's label of a read (translated lazily)
+    input_serializer_class: type[serializers.Serializer[Any]]
     lookup_field = "key"
     lookup_value_regex = r"[0-9]+-[0-9]+"
     http_method_names = ["get", "put", "head", "options"]
@@ -119,7 +122,9 @@ class GridViewSet(mixins.ListModelMixin, KratViewSet):
     def get_queryset(self):
         """One row per (period, institution) that has recorded such figures and is published to
         the reader (`_published`), newest period first."""
-        records = self.county_scope(self.model.objects.filter(self.recorded)).filter(self._published())
+        records = self.county_scope(self.model._default_manager.filter(self.recorded)).filter(
+            self._published()
+        )
         return (
             records.values("period", "institution")
             .annotate(records=Count("pk"))
@@ -133,6 +138,8 @@ class GridViewSet(mixins.ListModelMixin, KratViewSet):
         its institution entered something: an unpublished one is not listed at all."""
         user = self.request.user
         shown = Q(period__in=[])  # nothing, to add to
+        if not isinstance(user, User):  # the schema's generation: no request is anonymous
+            return shown
         for county in access.visible_counties(user):
             if access.sees_exact_figures(user, county):
                 shown |= Q(period__county=county)
@@ -141,12 +148,14 @@ class GridViewSet(mixins.ListModelMixin, KratViewSet):
         return shown | Q(period__is_closed=True)  # `access.period_published`, as a query
 
     def list(self, request, *args, **kwargs):
-        rows = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        rows = self.paginate_queryset(self.filter_queryset(self.get_queryset())) or []  # always paginated
         periods = ReportingPeriod.objects.select_related("county").in_bulk({r["period"] for r in rows})
         institutions = Institution.objects.in_bulk({r["institution"] for r in rows})
         grids = [self._grid(periods[r["period"]], institutions[r["institution"]]) for r in rows]
         log_read(
-            request, what=self.what, carried=[Carried.of(g.period, suppressed=not g.exact) for g in grids]
+            request,
+            what=str(self.what),
+            carried=[Carried.of(g.period, suppressed=not g.exact) for g in grids],
         )
         return self.get_paginated_response(self.payloads(grids))
 
@@ -156,7 +165,7 @@ class GridViewSet(mixins.ListModelMixin, KratViewSet):
         if not access.figures_published(request.user, period, institution):
             raise NotFound(str(UNPUBLISHED_NOTE))
         grid = self._grid(period, institution)
-        log_read(request, what=self.what, carried=[Carried.of(period, suppressed=not grid.exact)])
+        log_read(request, what=str(self.what), carried=[Carried.of(period, suppressed=not grid.exact)])
         return self._respond(period, institution)
 
     @extend_schema(parameters=[GRID_KEY])
@@ -188,7 +197,7 @@ class GridViewSet(mixins.ListModelMixin, KratViewSet):
         return period, institution
 
     def _grid(self, period: ReportingPeriod, institution: Institution) -> Grid:
-        exact = access.sees_exact_figures(self.request.user, period.county, institution)
+        exact = access.sees_exact_figures(self.reader, period.county, institution)
         return Grid(period=period, institution=institution, exact=exact)
 
     def _respond(self, period: ReportingPeriod, institution: Institution) -> Response:

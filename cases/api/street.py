@@ -10,6 +10,8 @@ the date; a closed period refuses). The page deletes none, and neither does the 
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
 from django.db.models import Prefetch
 from django.utils.translation import gettext
@@ -32,7 +34,7 @@ from krat.api.base import (
     versioned_write,
 )
 from krat.audit import Carried
-from krat.models import Institution, Municipality
+from krat.models import County, Institution, Municipality
 
 # --- Representation --------------------------------------------------------------------------
 
@@ -54,7 +56,9 @@ class InterventionSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
     name, and `place` is a place (“Plazhi i Durrësit”), never a person."""
 
     scoped_relations = {"institution": "county", "municipality": "county"}
-    county = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    county: serializers.SlugRelatedField[County] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
     institution = serializers.PrimaryKeyRelatedField(
         queryset=Institution.objects.all(),
         required=False,
@@ -64,7 +68,9 @@ class InterventionSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
     origin = serializers.PrimaryKeyRelatedField(
         queryset=Municipality.objects.all(), required=False, allow_null=True
     )
-    counts = ChildCountSerializer(many=True, max_length=50)
+    counts: serializers.ListSerializer[Any] = serializers.ListSerializer(
+        child=ChildCountSerializer(), max_length=50
+    )
 
     class Meta:
         model = StreetIntervention
@@ -168,8 +174,8 @@ class InterventionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Krat
 
     def _own_institution(self) -> Institution:
         """A representative's institution; the secretariat names the institution."""
-        user = self.request.user
-        if user.is_representative and user.institution_id:
+        user = self.reader
+        if user.is_representative and user.institution is not None:
             return user.institution
         raise serializers.ValidationError({"institution": [gettext("This field is required.")]})
 

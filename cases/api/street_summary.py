@@ -24,7 +24,9 @@ from krat.suppression import UNPUBLISHED_NOTE
 
 
 class LabelledCountSerializer(ShownCountSerializer):
-    label = serializers.CharField()
+    # A field named `label` shadows Field.label in DRF's stubs only: the serializer's
+    # metaclass takes declared fields out of the class.
+    label = serializers.CharField()  # type: ignore[assignment]
 
 
 class MonthSerializer(LabelledCountSerializer):

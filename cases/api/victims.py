@@ -9,6 +9,8 @@ saved).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Q
 from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.utils import extend_schema_view, inline_serializer
@@ -73,7 +75,9 @@ class StatusInputSerializer(serializers.Serializer):
     referred = serializers.IntegerField(
         min_value=0, max_value=MAX_COUNT, allow_null=True, required=False, default=None
     )
-    cells = CellInputSerializer(many=True, max_length=500, required=False, default=list)
+    cells: serializers.ListSerializer[Any] = serializers.ListSerializer(
+        child=CellInputSerializer(), max_length=500, required=False, default=list
+    )
 
 
 class VictimGridInputSerializer(serializers.Serializer):
@@ -83,7 +87,9 @@ class VictimGridInputSerializer(serializers.Serializer):
     cells left out to no more than it; foreign victims by country to no more than the
     foreign victims."""
 
-    statuses = StatusInputSerializer(many=True, min_length=1, max_length=len(VictimStatus.values))
+    statuses: serializers.ListSerializer[Any] = serializers.ListSerializer(
+        child=StatusInputSerializer(), min_length=1, max_length=len(VictimStatus.values)
+    )
 
     def validate_statuses(self, value):
         names = [s["status"] for s in value]

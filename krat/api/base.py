@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -11,12 +12,15 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation.trans_real import parse_accept_lang_header
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import viewsets
+from rest_framework import serializers, viewsets
+from rest_framework.exceptions import NotAuthenticated
+from rest_framework.relations import ManyRelatedField, RelatedField
 from rest_framework.response import Response
 
 from krat import access
 from krat.api.errors import PreconditionFailed, PreconditionRequired
 from krat.audit import Carried, log_downloads
+from krat.models import User
 
 
 def request_language(header: str) -> str:
@@ -41,7 +45,13 @@ def county_scope(queryset: QuerySet, user, field: str = "county") -> QuerySet:
     return queryset.filter(**{f"{field}_id": county_id}) if county_id else queryset.none()
 
 
-class ScopedRelationsMixin:
+if TYPE_CHECKING:  # what the mixin is mixed into
+    _Serializer = serializers.Serializer
+else:
+    _Serializer = object
+
+
+class ScopedRelationsMixin(_Serializer):
     """A serializer whose related fields offer only records of the user's county:
     `scoped_relations = {"field": "path__to__county"}`. Another county's record is
     answered like one that does not exist."""
@@ -57,8 +67,11 @@ class ScopedRelationsMixin:
             field = fields.get(name)
             if field is None or field.read_only:
                 continue
-            target = getattr(field, "child_relation", field)
-            target.queryset = county_scope(target.queryset, request.user, path)
+            target = field.child_relation if isinstance(field, ManyRelatedField) else field
+            if not isinstance(target, RelatedField) or target.queryset is None:
+                raise TypeError(f"{type(self).__name__}.{name} offers no records to scope.")
+            # A ModelSerializer's own related fields hold the model's manager.
+            target.queryset = county_scope(target.queryset.all(), request.user, path)
         return fields
 
 
@@ -128,6 +141,15 @@ class KratViewSet(viewsets.GenericViewSet):
 
     def county_scope(self, queryset: QuerySet, field: str = "county") -> QuerySet:
         return county_scope(queryset, self.request.user, field)
+
+    @property
+    def reader(self) -> User:
+        """The signed-in user: every API view requires one (`IsAuthenticated`, the default
+        permission), so an anonymous request never reaches a view's body."""
+        user = self.request.user
+        if not isinstance(user, User):
+            raise NotAuthenticated
+        return user
 
     def with_etag(self, obj, data) -> Response:
         return Response(data, headers={"ETag": etag_of(obj)})

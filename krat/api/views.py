@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import Prefetch, Q
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 
@@ -13,7 +13,7 @@ from krat import access
 from krat.api.base import KratViewSet, ScopedRelationsMixin, check_if_match, etag_of, versioned_write
 from krat.collation import albanian
 from krat.membership import with_member_today
-from krat.models import Institution, PeriodSubmission, ReportingPeriod, TableMembership, User
+from krat.models import County, Institution, PeriodSubmission, ReportingPeriod, TableMembership, User
 from krat.models.submission import SECTIONS
 from krat.submissions import selectors as submission_selectors
 from krat.submissions import services as submission_services
@@ -28,7 +28,9 @@ class MembershipSerializer(serializers.ModelSerializer):
 
 
 class InstitutionSerializer(serializers.ModelSerializer):
-    county = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    county: serializers.SlugRelatedField[County] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
     is_table_member = serializers.BooleanField(
         read_only=True,
         help_text="A member of the Technical Table today, derived from its memberships "
@@ -69,7 +71,9 @@ class InstitutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, KratV
 
 
 class PeriodSerializer(serializers.ModelSerializer):
-    county = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    county: serializers.SlugRelatedField[County] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
 
     class Meta:
         model = ReportingPeriod
@@ -122,29 +126,33 @@ class PartSerializer(serializers.Serializer):
 
 
 class SubmissionDetailSerializer(SubmissionSerializer):
-    """A submission with the structured parts that apply to its institution."""
+    """A submission with the structured parts that apply to its institution (given in the
+    context as `parts`, see `part_states`)."""
 
-    parts = PartSerializer(many=True, read_only=True, source="part_states")
+    parts = serializers.SerializerMethodField()
 
     class Meta(SubmissionSerializer.Meta):
         fields = [*SubmissionSerializer.Meta.fields, "parts"]
         read_only_fields = fields
 
+    @extend_schema_field(PartSerializer(many=True))
+    def get_parts(self, submission: PeriodSubmission) -> list[dict[str, str]]:
+        return list(PartSerializer(self.context["parts"], many=True).data)
 
-def with_parts(submission: PeriodSubmission, reader: User) -> PeriodSubmission:
-    """Sets `part_states`: each applicable part's key, title and state, as the report page
-    shows them to `reader` (without the parts that tell of case figures while they are not
-    published to them, `krat.access.figures_published`)."""
+
+def part_states(submission: PeriodSubmission, reader: User) -> list[dict[str, str]]:
+    """Each part that applies to the submission's institution: its key, title and state, as
+    the report page shows them to `reader` (without the parts that tell of case figures while
+    they are not published to them, `krat.access.figures_published`)."""
     row = submission_selectors.submission_board_row(
         period=submission.period,
         institution=submission.institution,
         hide_case_parts=not access.figures_published(reader, submission.period, submission.institution),
     )
-    submission.part_states = [
+    return [
         {"key": status.part.key, "title": str(status.part.title), "state": status.state}
         for status in row.parts
     ]
-    return submission
 
 
 class SubmitSerializer(serializers.Serializer):
@@ -242,6 +250,7 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, KratVi
         return self._detail(submission)
 
     def _detail(self, submission: PeriodSubmission):
-        return self.with_etag(
-            submission, SubmissionDetailSerializer(with_parts(submission, self.request.user)).data
+        serializer = SubmissionDetailSerializer(
+            submission, context={"parts": part_states(submission, self.reader)}
         )
+        return self.with_etag(submission, serializer.data)
