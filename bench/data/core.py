@@ -15,6 +15,7 @@ from django.utils import timezone
 from bench.data import actionplan, cases, meetings
 from bench.data.base import CountyYear
 from krat.choices import InstitutionKind, Position, Role
+from krat.demo import year_periods
 from krat.geography import COUNTIES, slug_for
 from krat.models import (
     County,
@@ -162,28 +163,13 @@ def _members(institutions: list[Institution], since: datetime.date) -> list[Inst
     return members
 
 
-SPANS = [
-    ((1, 1), (4, 30), "Janar – Prill"),
-    ((5, 1), (8, 31), "Maj – Gusht"),
-    ((9, 1), (12, 31), "Shtator – Dhjetor"),
-]
-
-
 def _periods(county: County, year: int) -> list[ReportingPeriod]:
     existing = {p.label: p for p in ReportingPeriod.objects.filter(county=county)}
-    periods = []
-    for (sm, sd), (em, ed), name in SPANS:
-        label = f"{name} {year}"
-        end = datetime.date(year, em, ed)
-        period = existing.get(label) or PeriodFactory(
-            county=county,
-            label=label,
-            start_date=datetime.date(year, sm, sd),
-            end_date=end,
-            deadline=end + datetime.timedelta(days=10),
-        )
-        periods.append(period)
-    return periods
+    return [
+        existing.get(label)
+        or PeriodFactory(county=county, label=label, start_date=start, end_date=end, deadline=deadline)
+        for label, start, end, deadline in year_periods(year)
+    ]
 
 
 def submissions(part: CountyYear) -> None:
