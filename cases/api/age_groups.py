@@ -3,6 +3,7 @@ breakdown, the children counts of interventions and the employment rows refer to
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from rest_framework import mixins, serializers
 
 from cases.models import AgeGroup
@@ -40,6 +41,6 @@ class AgeGroupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, KratView
     serializer_class = AgeGroupSerializer
     filterset_class = AgeGroupFilter
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[AgeGroup]:
         queryset = AgeGroup.objects.select_related("county").order_by(albanian("county__name"), "min_age")
         return self.county_scope(queryset)

@@ -3,11 +3,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
+from rest_framework.fields import Field
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 from krat import access
 from krat.api.base import KratViewSet, ScopedRelationsMixin, check_if_match, etag_of, versioned_write
@@ -59,7 +64,7 @@ class InstitutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, KratV
     serializer_class = InstitutionSerializer
     filterset_class = InstitutionFilter
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Institution]:
         queryset = (
             with_member_today(Institution.objects.select_related("county"))
             .prefetch_related(
@@ -92,7 +97,7 @@ class PeriodViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, KratViewSe
     serializer_class = PeriodSerializer
     filterset_class = PeriodFilter
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[ReportingPeriod]:
         queryset = ReportingPeriod.objects.select_related("county").order_by("-start_date", "pk")
         return self.county_scope(queryset)
 
@@ -167,7 +172,7 @@ class SubmitSerializer(serializers.Serializer):
         "Left out: the marks saved before stay.",
     )
 
-    def get_fields(self):
+    def get_fields(self) -> dict[str, Field[Any, Any, Any, Any]]:
         fields = super().get_fields()
         for section in SECTIONS:
             fields[section] = serializers.CharField(required=False, allow_blank=True, max_length=20000)
@@ -197,9 +202,9 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, KratVi
     serializer_class = SubmissionSerializer
     filterset_class = SubmissionFilter
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[PeriodSubmission]:
         user = self.request.user
-        if not user.is_authenticated:  # the schema's generation
+        if not isinstance(user, User):  # the schema's generation
             return PeriodSubmission.objects.none()
         queryset = PeriodSubmission.objects.select_related("period__county", "institution__county").order_by(
             "-period__start_date", "institution__name", "pk"
@@ -210,18 +215,18 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, KratVi
         return queryset
 
     @extend_schema(responses={200: SubmissionDetailSerializer})
-    def retrieve(self, request, *args, **kwargs):
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """One submission, with the state of each structured part that applies."""
         return self._detail(self.get_object())
 
     @extend_schema(request=OpenSerializer, responses={200: SubmissionDetailSerializer})
-    def create(self, request, *args, **kwargs):
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Open the institution's submission for the period, as its report page does
         (a closed period gets no new one)."""
         data = OpenSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         institution = data.validated_data["institution"]
-        access.require(can_edit_submission(request.user, institution))
+        access.require(can_edit_submission(self.reader, institution))
         submission = submission_services.submission_open(
             period=data.validated_data["period"], institution=institution
         )
@@ -229,11 +234,11 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, KratVi
 
     @versioned_write(SubmitSerializer, responses=SubmissionDetailSerializer)
     @action(detail=True, methods=["post"], serializer_class=SubmitSerializer)
-    def submit(self, request, pk=None):
+    def submit(self, request: Request, pk: str | None = None) -> Response:
         """Submit to the secretariat, by the report form's rules: every section filled or
         marked “nothing to report”, every applicable part complete or marked."""
         submission = self.get_object()
-        access.require(can_edit_submission(request.user, submission.institution))
+        access.require(can_edit_submission(self.reader, submission.institution))
         check_if_match(request, etag_of(submission))
         data = SubmitSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -243,13 +248,13 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, KratVi
             setattr(submission, name, value)
         submission = submission_services.submission_submit(
             submission=submission,
-            user=request.user,
+            user=self.reader,
             expected_version=submission.version,
             nothing_to_report_parts=parts,
         )
         return self._detail(submission)
 
-    def _detail(self, submission: PeriodSubmission):
+    def _detail(self, submission: PeriodSubmission) -> Response:
         serializer = SubmissionDetailSerializer(
             submission, context={"parts": part_states(submission, self.reader)}
         )
