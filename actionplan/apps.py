@@ -51,7 +51,6 @@ class ActionplanConfig(AppConfig):
                 api_routes=api.register,
                 dashboard_panel=dashboard_panel,
                 demo_loader=demo.load,
-                data_generator=bench.generate,
                 bench_pages={
                     "plan_overview": bench.plan_overview_page,
                     "calendar_month": bench.calendar_month_page,

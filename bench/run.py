@@ -110,13 +110,16 @@ def environment(url: str) -> dict[str, str]:
     }
 
 
-def manage(env: dict[str, str], *args: str) -> str:
-    result = subprocess.run(
-        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False
-    )
+def run(env: dict[str, str], *args: str) -> str:
+    """`python *args` in the project's folder; the last line it printed."""
+    result = subprocess.run([PYTHON, *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     if result.returncode != 0:
-        raise SystemExit(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+        raise SystemExit(f"{' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
     return result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
+
+
+def manage(env: dict[str, str], *args: str) -> str:
+    return run(env, "manage.py", *args)
 
 
 def prepare(scale: int) -> tuple[dict[str, str], str]:
@@ -126,7 +129,7 @@ def prepare(scale: int) -> tuple[dict[str, str], str]:
     manage(env, "migrate", "--verbosity=0")
     manage(env, "collectstatic", "--noinput", "--verbosity=0")
     started = time.perf_counter()
-    shape = manage(env, "generate_data", f"--scale={scale}")
+    shape = run(env, "-m", "bench.data", f"--scale={scale}")
     print(f"  {shape} ({time.perf_counter() - started:.0f} s)", flush=True)
     return env, database
 

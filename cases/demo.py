@@ -163,6 +163,27 @@ def _street(county: County, periods: list[ReportingPeriod], today: datetime.date
                 StreetChildCount.objects.bulk_create(cells)
 
 
+def funnel(*, received: int, interviewed_tenths: int, employed_tenths: int) -> dict[str, int]:
+    """A Labour Office's path that keeps every rule of `EmploymentFunnel`: of those received,
+    `interviewed_tenths` in ten are interviewed; of those, four in ten are ready for work
+    (seven in ten of them sent to a vacancy, `employed_tenths` in ten employed), three in ten
+    need training (eight in ten of them sent, half of those finishing) and two in ten are
+    not employable now. The demo's paths and the benchmark's (`bench/data/cases.py`)."""
+    interviewed = received * interviewed_tenths // 10
+    ready, needs = interviewed * 4 // 10, interviewed * 3 // 10
+    return {
+        "received": received,
+        "interviewed": interviewed,
+        "ready": ready,
+        "needs_training": needs,
+        "not_employable": interviewed * 2 // 10,
+        "referred_vacancy": ready * 7 // 10,
+        "referred_training": needs * 8 // 10,
+        "employed": ready * employed_tenths // 10,
+        "completed_training": needs * 5 // 10,
+    }
+
+
 def _employment(county: County, periods: list[ReportingPeriod]) -> None:
     office = _institution(county, InstitutionKind.LABOUR_OFFICE)
     if office is None:
@@ -179,9 +200,6 @@ def _employment(county: County, periods: list[ReportingPeriod]) -> None:
             (VulnerableGroup.DISABILITY, "male", None, 6),
         ]
         for group, sex, age_group, base in rows:
-            received = base + (index * 5) % 11
-            interviewed = received * 8 // 10
-            ready, needs = interviewed * 4 // 10, interviewed * 3 // 10
             record = EmploymentFunnel(
                 county=county,
                 period=period,
@@ -189,15 +207,7 @@ def _employment(county: County, periods: list[ReportingPeriod]) -> None:
                 group=group,
                 sex=sex,
                 age_group=age_group,
-                received=received,
-                interviewed=interviewed,
-                ready=ready,
-                needs_training=needs,
-                not_employable=interviewed * 2 // 10,
-                referred_vacancy=ready * 7 // 10,
-                referred_training=needs * 8 // 10,
-                employed=ready * 4 // 10,
-                completed_training=needs * 5 // 10,
+                **funnel(received=base + (index * 5) % 11, interviewed_tenths=8, employed_tenths=4),
             )
             exists = EmploymentFunnel.objects.filter(
                 period=period, institution=office, group=group, sex=sex, age_group=age_group

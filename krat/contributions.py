@@ -12,12 +12,11 @@ contributes, and the core reads it here (as submission parts do, `krat.submissio
         dashboard_panel=dashboard_panel,            # (*, user, county, period) -> DashboardPanel | None
         desk_items=desk_items,                      # (*, user, county, today) -> list[krat.desk.DeskItem]
         demo_loader=demo.load,                      # (*, county) -> None, `manage.py load_demo`
-        data_generator=bench.generate,              # (krat.generate.CountyYear) -> None
         bench_pages={"meeting_detail": resolve},    # label -> () -> (path, username), krat.benchmarks
     ))
 
 Order is deterministic and does not depend on start-up: apps are listed by `order` (the
-dashboard's cards, the API routes, the benchmark data), demo loaders by `order` after the
+dashboard's cards, the API routes), demo loaders by `order` after the
 apps named in `demo_after`, report sections and national figures by their own `order`.
 """
 
@@ -103,7 +102,6 @@ class AppContribution:
     desk_items: Callable[..., list[Any]] | None = None
     demo_loader: Callable[..., None] | None = None
     demo_after: tuple[str, ...] = ()
-    data_generator: Callable[[Any], None] | None = None
     bench_pages: Mapping[str, Callable[[], tuple[str, str]]] = field(default_factory=dict)
 
 

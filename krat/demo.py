@@ -89,7 +89,9 @@ LOGINS = [
 ]
 
 
-def _periods(year: int) -> list[tuple[str, datetime.date, datetime.date, datetime.date]]:
+def year_periods(year: int) -> list[tuple[str, datetime.date, datetime.date, datetime.date]]:
+    """A year's three reporting periods as a prefecture sets them: (label, start, end,
+    deadline), the deadline ten days after the end. The demo's and the benchmark's."""
     return [
         (
             f"Janar – Prill {year}",
@@ -130,7 +132,7 @@ def demo_load(today: datetime.date) -> County:
                 institution=institutions[name], start_date=MEMBERS_SINCE, reference=MEMBERSHIP_ORDER
             )
     for year in sorted({2018, today.year - 1, today.year}):
-        for label, start, end, deadline in _periods(year):
+        for label, start, end, deadline in year_periods(year):
             ReportingPeriod.objects.get_or_create(
                 county=county,
                 label=label,

@@ -37,7 +37,6 @@ class MeetingsConfig(AppConfig):
                 desk_items=desk_items,
                 demo_loader=demo.load,
                 demo_after=("actionplan",),  # the demo meetings follow up the demo plan's activities
-                data_generator=bench.generate,
                 bench_pages={
                     "meeting_detail": bench.held_meeting_page("meetings:detail"),
                     "meeting_summary": bench.held_meeting_page("meetings:summary_pdf"),

@@ -1,4 +1,6 @@
-"""Factories for the table's core records."""
+"""Factories for the table's core records: the one description of a valid record, used by
+the tests and by the benchmark's data (`bench/data/`, which builds many with `.build()`
+and saves them with `bulk_create`)."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ import datetime
 import factory
 
 from krat.choices import InstitutionKind, Role
-from krat.models import County, Institution, ReportingPeriod, TableMembership, User
+from krat.models import County, Institution, PeriodSubmission, ReportingPeriod, TableMembership, User
 from krat.services import county_create
 
 PASSWORD = "Sekret-per-teste-1"
@@ -53,6 +55,10 @@ class InstitutionFactory(factory.django.DjangoModelFactory):
 
 
 class UserFactory(factory.django.DjangoModelFactory):
+    """A person; the password is PASSWORD unless `password=` gives another, or
+    `password__hashed=` an already hashed one (one hash for many accounts: hashing is slow
+    by design)."""
+
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -63,7 +69,13 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
     role = Role.SECRETARIAT
     county = factory.SubFactory(CountyFactory)
-    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def password(obj, create, extracted, **kwargs):
+        if "hashed" in kwargs:
+            obj.password = kwargs["hashed"]
+        else:
+            obj.set_password(PASSWORD if extracted is None else extracted)
 
     @factory.post_generation
     def _save(obj, create, extracted, **kwargs):
@@ -80,3 +92,13 @@ class PeriodFactory(factory.django.DjangoModelFactory):
     start_date = datetime.date(2018, 1, 1)
     end_date = datetime.date(2018, 4, 30)
     deadline = datetime.date(2018, 5, 10)
+
+
+class SubmissionFactory(factory.django.DjangoModelFactory):
+    """An institution's report for a period, not started unless `state=` says otherwise."""
+
+    class Meta:
+        model = PeriodSubmission
+
+    period = factory.SubFactory(PeriodFactory)
+    institution = factory.LazyAttribute(lambda s: InstitutionFactory(county=s.period.county))

@@ -16,9 +16,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import resolve, reverse
 
+from bench.data.core import generate
 from bench.htmlform import forms, submission
 from krat.benchmarks import FLOOR, PAGES, first_county, national_coverage, writes
-from krat.generate import generate
 from krat.models import PeriodReport, PeriodSubmission, User
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -89,7 +89,7 @@ def test_production_hashes_passwords_with_argon2():
 
 @pytest.mark.django_db
 def test_the_benchmark_data_is_reproducible_and_scales():
-    from krat.generate import generate, layout
+    from bench.data.core import generate, layout
 
     assert layout(1) == (1, 1) and layout(3) == (3, 1) and layout(6) == (3, 2)
     assert layout(10) == (12, 2)  # every county of Albania, several years

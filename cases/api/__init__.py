@@ -13,7 +13,12 @@ If-Match, checked by the entry forms' rules.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from drf_spectacular.utils import extend_schema
+
+if TYPE_CHECKING:
+    from rest_framework.routers import BaseRouter
 
 from cases.api.age_groups import AgeGroupViewSet
 from cases.api.employment import EmploymentGridViewSet
@@ -24,7 +29,7 @@ from cases.api.victims import VictimGridViewSet
 TAG = extend_schema(tags=["period data"])
 
 
-def register(router) -> None:
+def register(router: BaseRouter) -> None:
     router.register("victim-grids", TAG(VictimGridViewSet), basename="victim-grid")
     router.register("employment-grids", TAG(EmploymentGridViewSet), basename="employment-grid")
     router.register("street-interventions", TAG(InterventionViewSet), basename="street-intervention")

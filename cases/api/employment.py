@@ -11,17 +11,20 @@ and bounds between stages), then the page's service. The ETag is the grid's stam
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_view
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
+from rest_framework.fields import Field
 from rest_framework.settings import api_settings
 
 from cases.api.grids import Grid, GridViewSet, ShownCountSerializer, shown
 from cases.choices import MAX_COUNT, DataKind, Sex, VulnerableGroup
 from cases.forms import EMPLOYMENT_MAX_ROWS, EmploymentRowForm
-from cases.models import EmploymentFunnel
+from cases.models import AgeGroup, EmploymentFunnel
 from cases.selectors.age_groups import age_groups_for, age_groups_of
 from cases.selectors.employment import (
     EMPLOYMENT_BREAKDOWNS,
@@ -34,6 +37,7 @@ from cases.selectors.grids import employment_grids_rows
 from cases.services.employment import employment_save, employment_stamp, employment_stamps
 from krat.api.base import versioned_write
 from krat.models import Institution, ReportingPeriod
+from krat.models.base import field_label
 
 STAGES = EmploymentFunnel.STAGES
 BREAKDOWNS = list(EMPLOYMENT_BREAKDOWNS)
@@ -58,7 +62,7 @@ class EmploymentRowSerializer(serializers.Serializer):
         help_text="The id of one of the county's working-age groups (see age-groups); null: unknown.",
     )
 
-    def get_fields(self):
+    def get_fields(self) -> dict[str, Field[Any, Any, Any, Any]]:
         fields = super().get_fields()
         for stage in STAGES:
             fields[stage] = serializers.IntegerField(
@@ -67,7 +71,7 @@ class EmploymentRowSerializer(serializers.Serializer):
                 required=False,
                 allow_null=True,
                 default=None,
-                help_text=EmploymentFunnel._meta.get_field(stage).verbose_name,
+                help_text=field_label(EmploymentFunnel, stage),
             )
         return fields
 
@@ -99,7 +103,9 @@ class EmploymentGridInputSerializer(serializers.Serializer):
     """The grid's rows: they replace every stored row (an empty list clears the grid).
     A group, sex and age group appears in one row at most."""
 
-    rows = EmploymentRowSerializer(many=True, max_length=EMPLOYMENT_MAX_ROWS)
+    rows: serializers.ListSerializer[Any] = serializers.ListSerializer(
+        child=EmploymentRowSerializer(), max_length=EMPLOYMENT_MAX_ROWS
+    )
 
 
 def _row_payload(row: EmploymentFunnel) -> dict:
@@ -126,11 +132,11 @@ def _cells_payload(cells: dict, dims: dict) -> dict:
 # --- Input -----------------------------------------------------------------------------------------
 
 
-def rows_from_input(entries: list[dict], age_groups) -> list[EmploymentFunnel]:
+def rows_from_input(entries: list[dict[str, Any]], age_groups: list[AgeGroup]) -> list[EmploymentFunnel]:
     """Each row through the page's row form; the errors keyed by the row's index, as DRF
     gives a list's (`{"rows": {"1": {"interviewed": [...]}}}`)."""
     forms = [EmploymentRowForm(data=_form_data(entry), age_groups=age_groups) for entry in entries]
-    errors = {index: _form_errors(form) for index, form in enumerate(forms) if not form.is_valid()}
+    errors = {str(index): _form_errors(form) for index, form in enumerate(forms) if not form.is_valid()}
     if errors:
         raise ValidationError({"rows": errors})
     return [form.save(commit=False) for form in forms]
@@ -140,9 +146,9 @@ def _form_data(entry: dict) -> dict:
     return {**entry, "age_group": "" if entry["age_group"] is None else entry["age_group"]}
 
 
-def _form_errors(form) -> dict[str, list[str]]:
+def _form_errors(form: EmploymentRowForm) -> dict[str, list[str]]:
     return {
-        api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field: list(messages)
+        api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field: [str(m) for m in messages]
         for field, messages in form.errors.items()
     }
 
@@ -193,7 +199,9 @@ class EmploymentGridViewSet(GridViewSet):
             )
         return payloads
 
-    def write(self, period, institution, data: dict, lock: int) -> None:
+    def write(
+        self, period: ReportingPeriod, institution: Institution, data: dict[str, Any], lock: int
+    ) -> None:
         working_age = [g for g in age_groups_for(period.county) if g.is_working_age]
         rows = rows_from_input(data["rows"], working_age)
         employment_save(period=period, institution=institution, rows=rows, expected_stamp=lock)

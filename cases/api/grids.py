@@ -17,13 +17,16 @@ A subclass gives `model` and `data_kind`, the input serializer, and four hooks:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count, Q
+from django.db import models
+from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers
 from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cases import access as cases_access
@@ -31,7 +34,8 @@ from krat import access
 from krat.api.base import KratViewSet, check_if_match, log_read
 from krat.audit import Carried
 from krat.collation import albanian
-from krat.models import Institution, ReportingPeriod
+from krat.models import Institution, ReportingPeriod, User
+from krat.models.base import StrOrPromise
 from krat.suppression import UNPUBLISHED_NOTE, Cell
 
 GRID_KEY = OpenApiParameter(
@@ -85,12 +89,12 @@ class Grid:
 class GridViewSet(mixins.ListModelMixin, KratViewSet):
     """List (filter by `period`, `institution`), read one, replace one with PUT."""
 
-    model = None
+    model: type[models.Model]
     #: The records that hold figures entered (a grid saved empty is not listed).
     recorded = Q()
     data_kind: str = ""
-    what = ""  # the download log's label of a read (translated lazily)
-    input_serializer_class = None
+    what: StrOrPromise = ""  # the download log's label of a read (translated lazily)
+    input_serializer_class: type[serializers.Serializer[Any]]
     lookup_field = "key"
     lookup_value_regex = r"[0-9]+-[0-9]+"
     http_method_names = ["get", "put", "head", "options"]
@@ -98,33 +102,38 @@ class GridViewSet(mixins.ListModelMixin, KratViewSet):
 
     # --- What a subclass gives ----------------------------------------------------------------
 
-    def lock(self, period: ReportingPeriod, institution: Institution):
+    def lock(self, period: ReportingPeriod, institution: Institution) -> Any:
         """The stored grid's version, as the service's optimistic lock takes it."""
         raise NotImplementedError
 
-    def etag(self, period: ReportingPeriod, institution: Institution, lock) -> str:
+    def etag(self, period: ReportingPeriod, institution: Institution, lock: Any) -> str:
         raise NotImplementedError
 
-    def payloads(self, grids: list[Grid]) -> list[dict]:
+    def payloads(self, grids: list[Grid]) -> list[dict[str, Any]]:
         """The representation of each grid, in a number of queries that does not grow with them."""
         raise NotImplementedError
 
-    def write(self, period: ReportingPeriod, institution: Institution, data: dict, lock) -> dict | None:
+    def write(
+        self, period: ReportingPeriod, institution: Institution, data: dict[str, Any], lock: Any
+    ) -> dict[str, Any] | None:
         """Check `data` by the page's rules and save it through the service (raising
         ValidationError); returns what the response adds beside the grid, if anything."""
         raise NotImplementedError
 
     # --- The resource -------------------------------------------------------------------------
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Any, dict[str, Any]]:
         """One row per (period, institution) that has recorded such figures and is published to
         the reader (`_published`), newest period first."""
-        records = self.county_scope(self.model.objects.filter(self.recorded)).filter(self._published())
-        return (
+        records = self.county_scope(self.model._default_manager.filter(self.recorded)).filter(
+            self._published()
+        )
+        rows: QuerySet[Any, dict[str, Any]] = (
             records.values("period", "institution")
             .annotate(records=Count("pk"))
             .order_by("-period__start_date", albanian("institution__name"), "institution")
         )
+        return rows
 
     def _published(self) -> Q:
         """`krat.access.figures_published` as a query over the reader's counties: a grid of a
@@ -133,6 +142,8 @@ class GridViewSet(mixins.ListModelMixin, KratViewSet):
         its institution entered something: an unpublished one is not listed at all."""
         user = self.request.user
         shown = Q(period__in=[])  # nothing, to add to
+        if not isinstance(user, User):  # the schema's generation: no request is anonymous
+            return shown
         for county in access.visible_counties(user):
             if access.sees_exact_figures(user, county):
                 shown |= Q(period__county=county)
@@ -140,29 +151,31 @@ class GridViewSet(mixins.ListModelMixin, KratViewSet):
                 shown |= Q(institution=user.institution)
         return shown | Q(period__is_closed=True)  # `access.period_published`, as a query
 
-    def list(self, request, *args, **kwargs):
-        rows = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        rows = self.paginate_queryset(self.filter_queryset(self.get_queryset())) or []  # always paginated
         periods = ReportingPeriod.objects.select_related("county").in_bulk({r["period"] for r in rows})
         institutions = Institution.objects.in_bulk({r["institution"] for r in rows})
         grids = [self._grid(periods[r["period"]], institutions[r["institution"]]) for r in rows]
         log_read(
-            request, what=self.what, carried=[Carried.of(g.period, suppressed=not g.exact) for g in grids]
+            request,
+            what=str(self.what),
+            carried=[Carried.of(g.period, suppressed=not g.exact) for g in grids],
         )
         return self.get_paginated_response(self.payloads(grids))
 
     @extend_schema(parameters=[GRID_KEY])
-    def retrieve(self, request, key: str):
+    def retrieve(self, request: Request, key: str) -> Response:
         period, institution = self._target(key)
-        if not access.figures_published(request.user, period, institution):
+        if not access.figures_published(self.reader, period, institution):
             raise NotFound(str(UNPUBLISHED_NOTE))
         grid = self._grid(period, institution)
-        log_read(request, what=self.what, carried=[Carried.of(period, suppressed=not grid.exact)])
+        log_read(request, what=str(self.what), carried=[Carried.of(period, suppressed=not grid.exact)])
         return self._respond(period, institution)
 
     @extend_schema(parameters=[GRID_KEY])
-    def update(self, request, key: str):
+    def update(self, request: Request, key: str) -> Response:
         period, institution = self._target(key)
-        institution = cases_access.institution_for_entry(request.user, period, institution.pk, self.data_kind)
+        institution = cases_access.institution_for_entry(self.reader, period, institution.pk, self.data_kind)
         lock = self.lock(period, institution)
         check_if_match(request, self.etag(period, institution, lock))
         data = self.input_serializer_class(data=request.data)
@@ -173,7 +186,7 @@ class GridViewSet(mixins.ListModelMixin, KratViewSet):
             response.data = {"grid": response.data, **extra}
         return response
 
-    def get_object(self):
+    def get_object(self) -> ReportingPeriod:
         """The grid's period (for DRF's OPTIONS metadata; the views use `_target`)."""
         return self._target(self.kwargs[self.lookup_field])[0]
 
@@ -188,7 +201,7 @@ class GridViewSet(mixins.ListModelMixin, KratViewSet):
         return period, institution
 
     def _grid(self, period: ReportingPeriod, institution: Institution) -> Grid:
-        exact = access.sees_exact_figures(self.request.user, period.county, institution)
+        exact = access.sees_exact_figures(self.reader, period.county, institution)
         return Grid(period=period, institution=institution, exact=exact)
 
     def _respond(self, period: ReportingPeriod, institution: Institution) -> Response:

@@ -10,12 +10,16 @@ the date; a closed period refuses). The page deletes none, and neither does the 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 import django_filters
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cases import access as cases_access
@@ -32,7 +36,7 @@ from krat.api.base import (
     versioned_write,
 )
 from krat.audit import Carried
-from krat.models import Institution, Municipality
+from krat.models import County, Institution, Municipality
 
 # --- Representation --------------------------------------------------------------------------
 
@@ -54,7 +58,9 @@ class InterventionSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
     name, and `place` is a place (“Plazhi i Durrësit”), never a person."""
 
     scoped_relations = {"institution": "county", "municipality": "county"}
-    county = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    county: serializers.SlugRelatedField[County] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
     institution = serializers.PrimaryKeyRelatedField(
         queryset=Institution.objects.all(),
         required=False,
@@ -64,7 +70,9 @@ class InterventionSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
     origin = serializers.PrimaryKeyRelatedField(
         queryset=Municipality.objects.all(), required=False, allow_null=True
     )
-    counts = ChildCountSerializer(many=True, max_length=50)
+    counts: serializers.ListSerializer[Any] = serializers.ListSerializer(
+        child=ChildCountSerializer(), max_length=50
+    )
 
     class Meta:
         model = StreetIntervention
@@ -124,7 +132,7 @@ class InterventionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Krat
     filterset_class = InterventionFilter
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[StreetIntervention]:
         counts = StreetChildCount.objects.order_by("sex", "age_group__min_age", "pk")
         return (
             cases_access.readable_interventions(self.request.user)
@@ -133,17 +141,17 @@ class InterventionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Krat
             .order_by("-date", "-pk")
         )
 
-    def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset())) or []  # always paginated
         self._log(page)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
-    def retrieve(self, request, *args, **kwargs):
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         intervention = self.get_object()
         self._log([intervention])
         return self.with_etag(intervention, self.get_serializer(intervention).data)
 
-    def _log(self, interventions) -> None:
+    def _log(self, interventions: Iterable[StreetIntervention]) -> None:
         """Interventions are read by those who see them exact: a row per period they fall in."""
         log_read(
             self.request,
@@ -154,13 +162,13 @@ class InterventionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Krat
         )
 
     @extend_schema(responses={201: InterventionSerializer})
-    def create(self, request, *args, **kwargs):
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = InterventionSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         counts = _counts(values.pop("counts"))
         institution = values.pop("institution", None) or self._own_institution()
-        if not cases_access.may_enter(request.user, institution, DataKind.STREET_CHILDREN):
+        if not cases_access.may_enter(self.reader, institution, DataKind.STREET_CHILDREN):
             raise PermissionDenied
         intervention = StreetIntervention(county=institution.county, institution=institution, **values)
         intervention = intervention_save(intervention=intervention, counts=counts)
@@ -168,14 +176,14 @@ class InterventionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Krat
 
     def _own_institution(self) -> Institution:
         """A representative's institution; the secretariat names the institution."""
-        user = self.request.user
-        if user.is_representative and user.institution_id:
+        user = self.reader
+        if user.is_representative and user.institution is not None:
             return user.institution
         raise serializers.ValidationError({"institution": [gettext("This field is required.")]})
 
-    def _update(self, request, partial: bool):
+    def _update(self, request: Request, partial: bool) -> Response:
         intervention = self.get_object()
-        access.require(access.can_write_for_institution(request.user, intervention.institution))
+        access.require(access.can_write_for_institution(self.reader, intervention.institution))
         check_if_match(request, etag_of(intervention))
         data = InterventionUpdateSerializer(
             intervention, data=request.data, partial=partial, context={"request": request}
@@ -196,11 +204,11 @@ class InterventionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Krat
         return self._respond(intervention)
 
     @versioned_write(InterventionUpdateSerializer, responses=InterventionSerializer)
-    def update(self, request, *args, **kwargs):
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self._update(request, partial=False)
 
     @versioned_write(InterventionUpdateSerializer, responses=InterventionSerializer)
-    def partial_update(self, request, *args, **kwargs):
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self._update(request, partial=True)
 
     def _respond(self, intervention: StreetIntervention, status_code: int = status.HTTP_200_OK) -> Response:

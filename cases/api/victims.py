@@ -9,6 +9,8 @@ saved).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Q
 from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.utils import extend_schema_view, inline_serializer
@@ -17,7 +19,7 @@ from rest_framework.exceptions import ValidationError
 
 from cases.api.grids import Grid, GridViewSet, shown
 from cases.choices import MAX_COUNT, DataKind, Dimension, VictimStatus, victim_categories
-from cases.models import VictimReport
+from cases.models import AgeGroup, VictimReport
 from cases.selectors.age_groups import age_groups_for, age_groups_of
 from cases.selectors.grids import victim_grids_values
 from cases.selectors.victims import victim_grid_shown
@@ -73,7 +75,9 @@ class StatusInputSerializer(serializers.Serializer):
     referred = serializers.IntegerField(
         min_value=0, max_value=MAX_COUNT, allow_null=True, required=False, default=None
     )
-    cells = CellInputSerializer(many=True, max_length=500, required=False, default=list)
+    cells: serializers.ListSerializer[Any] = serializers.ListSerializer(
+        child=CellInputSerializer(), max_length=500, required=False, default=list
+    )
 
 
 class VictimGridInputSerializer(serializers.Serializer):
@@ -83,9 +87,11 @@ class VictimGridInputSerializer(serializers.Serializer):
     cells left out to no more than it; foreign victims by country to no more than the
     foreign victims."""
 
-    statuses = StatusInputSerializer(many=True, min_length=1, max_length=len(VictimStatus.values))
+    statuses: serializers.ListSerializer[Any] = serializers.ListSerializer(
+        child=StatusInputSerializer(), min_length=1, max_length=len(VictimStatus.values)
+    )
 
-    def validate_statuses(self, value):
+    def validate_statuses(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
         names = [s["status"] for s in value]
         if len(set(names)) != len(names):
             raise serializers.ValidationError(gettext("Each status may be given once."))
@@ -127,7 +133,7 @@ def _as_grid(entry: dict) -> VictimGrid:
     return grid
 
 
-def _grid_errors(statuses: list[dict], age_groups) -> dict:
+def _grid_errors(statuses: list[dict[str, Any]], age_groups: list[AgeGroup]) -> dict[str, list[str]]:
     """The form's checks, keyed `<status>.<breakdown>` (or `<status>` for the whole)."""
     errors: dict[str, list[str]] = {}
     for entry in statuses:
@@ -180,7 +186,9 @@ class VictimGridViewSet(GridViewSet):
             payloads.append({**grid.head(), "statuses": [_status_payload(s, grid.exact) for s in statuses]})
         return payloads
 
-    def write(self, period, institution, data: dict, lock: dict[str, int]) -> dict:
+    def write(
+        self, period: ReportingPeriod, institution: Institution, data: dict[str, Any], lock: dict[str, int]
+    ) -> dict[str, Any]:
         statuses = data["statuses"]
         errors = _grid_errors(statuses, age_groups_for(period.county))
         if errors:

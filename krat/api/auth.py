@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext
@@ -13,6 +14,12 @@ from rest_framework import authentication, exceptions
 from krat import two_factor
 from krat.api.tokens import token_find
 
+if TYPE_CHECKING:  # DRF's settings import this module: its imports stay light
+    from drf_spectacular.openapi import AutoSchema
+    from rest_framework.request import Request
+
+    from krat.models import ApiToken, User
+
 # last_used_at is written at most this often, not on every request.
 USE_STAMP_EVERY = datetime.timedelta(minutes=1)
 
@@ -20,7 +27,7 @@ USE_STAMP_EVERY = datetime.timedelta(minutes=1)
 class TokenAuthentication(authentication.BaseAuthentication):
     keyword = "Token"
 
-    def authenticate(self, request):
+    def authenticate(self, request: Request) -> tuple[User, ApiToken] | None:
         header = authentication.get_authorization_header(request).split()
         if not header or header[0].lower() != self.keyword.lower().encode():
             return None
@@ -50,7 +57,7 @@ class TokenAuthentication(authentication.BaseAuthentication):
             type(token).objects.filter(pk=token.pk).update(last_used_at=now)
         return user, token
 
-    def authenticate_header(self, request) -> str:
+    def authenticate_header(self, request: Request) -> str:
         return self.keyword
 
 
@@ -60,7 +67,7 @@ class TokenScheme(OpenApiAuthenticationExtension):
     target_class = TokenAuthentication
     name = "tokenAuth"
 
-    def get_security_definition(self, auto_schema):
+    def get_security_definition(self, auto_schema: AutoSchema) -> dict[str, str]:
         return {
             "type": "apiKey",
             "in": "header",

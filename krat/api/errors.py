@@ -3,12 +3,15 @@ in the language the request asked for (`krat.api.base`)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
+from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -80,5 +83,5 @@ def in_our_words(exc: Exception) -> Exception:
     return exc
 
 
-def exception_handler(exc, context):
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     return drf_exception_handler(in_our_words(exc), context)

@@ -24,6 +24,7 @@ from krat.api import tokens
 from krat.forms import add_errors
 from krat.http import AuthenticatedHttpRequest
 from krat.models import ApiToken
+from krat.models.api_token import DEFAULT_LIFETIME
 
 
 class TokenForm(forms.Form):
@@ -39,11 +40,15 @@ class TokenForm(forms.Form):
             for days in tokens.LIFETIME_DAYS
         ],
         coerce=int,
-        initial=90,
+        initial=DEFAULT_LIFETIME.days,
         required=False,
-        empty_value=90,  # a form sent without the choice gets the default
         help_text=gettext_lazy("After this the token opens nothing; make a new one in time."),
     )
+
+    def clean_lifetime(self) -> int:
+        """A form sent without the choice gets the default."""
+        days: int | str = self.cleaned_data["lifetime"]
+        return days if isinstance(days, int) else DEFAULT_LIFETIME.days
 
 
 @require_http_methods(["GET", "POST"])

@@ -3,17 +3,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
-from django.db.models import Prefetch, Q
-from drf_spectacular.utils import extend_schema
+from django.db.models import Prefetch, Q, QuerySet
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
+from rest_framework.fields import Field
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 from krat import access
 from krat.api.base import KratViewSet, ScopedRelationsMixin, check_if_match, etag_of, versioned_write
 from krat.collation import albanian
 from krat.membership import with_member_today
-from krat.models import Institution, PeriodSubmission, ReportingPeriod, TableMembership, User
+from krat.models import County, Institution, PeriodSubmission, ReportingPeriod, TableMembership, User
 from krat.models.submission import SECTIONS
 from krat.submissions import selectors as submission_selectors
 from krat.submissions import services as submission_services
@@ -28,7 +33,9 @@ class MembershipSerializer(serializers.ModelSerializer):
 
 
 class InstitutionSerializer(serializers.ModelSerializer):
-    county = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    county: serializers.SlugRelatedField[County] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
     is_table_member = serializers.BooleanField(
         read_only=True,
         help_text="A member of the Technical Table today, derived from its memberships "
@@ -57,7 +64,7 @@ class InstitutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, KratV
     serializer_class = InstitutionSerializer
     filterset_class = InstitutionFilter
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Institution]:
         queryset = (
             with_member_today(Institution.objects.select_related("county"))
             .prefetch_related(
@@ -69,7 +76,9 @@ class InstitutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, KratV
 
 
 class PeriodSerializer(serializers.ModelSerializer):
-    county = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    county: serializers.SlugRelatedField[County] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
 
     class Meta:
         model = ReportingPeriod
@@ -88,7 +97,7 @@ class PeriodViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, KratViewSe
     serializer_class = PeriodSerializer
     filterset_class = PeriodFilter
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[ReportingPeriod]:
         queryset = ReportingPeriod.objects.select_related("county").order_by("-start_date", "pk")
         return self.county_scope(queryset)
 
@@ -122,29 +131,33 @@ class PartSerializer(serializers.Serializer):
 
 
 class SubmissionDetailSerializer(SubmissionSerializer):
-    """A submission with the structured parts that apply to its institution."""
+    """A submission with the structured parts that apply to its institution (given in the
+    context as `parts`, see `part_states`)."""
 
-    parts = PartSerializer(many=True, read_only=True, source="part_states")
+    parts = serializers.SerializerMethodField()
 
     class Meta(SubmissionSerializer.Meta):
         fields = [*SubmissionSerializer.Meta.fields, "parts"]
         read_only_fields = fields
 
+    @extend_schema_field(PartSerializer(many=True))
+    def get_parts(self, submission: PeriodSubmission) -> list[dict[str, str]]:
+        return list(PartSerializer(self.context["parts"], many=True).data)
 
-def with_parts(submission: PeriodSubmission, reader: User) -> PeriodSubmission:
-    """Sets `part_states`: each applicable part's key, title and state, as the report page
-    shows them to `reader` (without the parts that tell of case figures while they are not
-    published to them, `krat.access.figures_published`)."""
+
+def part_states(submission: PeriodSubmission, reader: User) -> list[dict[str, str]]:
+    """Each part that applies to the submission's institution: its key, title and state, as
+    the report page shows them to `reader` (without the parts that tell of case figures while
+    they are not published to them, `krat.access.figures_published`)."""
     row = submission_selectors.submission_board_row(
         period=submission.period,
         institution=submission.institution,
         hide_case_parts=not access.figures_published(reader, submission.period, submission.institution),
     )
-    submission.part_states = [
+    return [
         {"key": status.part.key, "title": str(status.part.title), "state": status.state}
         for status in row.parts
     ]
-    return submission
 
 
 class SubmitSerializer(serializers.Serializer):
@@ -159,7 +172,7 @@ class SubmitSerializer(serializers.Serializer):
         "Left out: the marks saved before stay.",
     )
 
-    def get_fields(self):
+    def get_fields(self) -> dict[str, Field[Any, Any, Any, Any]]:
         fields = super().get_fields()
         for section in SECTIONS:
             fields[section] = serializers.CharField(required=False, allow_blank=True, max_length=20000)
@@ -189,9 +202,9 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, KratVi
     serializer_class = SubmissionSerializer
     filterset_class = SubmissionFilter
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[PeriodSubmission]:
         user = self.request.user
-        if not user.is_authenticated:  # the schema's generation
+        if not isinstance(user, User):  # the schema's generation
             return PeriodSubmission.objects.none()
         queryset = PeriodSubmission.objects.select_related("period__county", "institution__county").order_by(
             "-period__start_date", "institution__name", "pk"
@@ -202,18 +215,18 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, KratVi
         return queryset
 
     @extend_schema(responses={200: SubmissionDetailSerializer})
-    def retrieve(self, request, *args, **kwargs):
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """One submission, with the state of each structured part that applies."""
         return self._detail(self.get_object())
 
     @extend_schema(request=OpenSerializer, responses={200: SubmissionDetailSerializer})
-    def create(self, request, *args, **kwargs):
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Open the institution's submission for the period, as its report page does
         (a closed period gets no new one)."""
         data = OpenSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         institution = data.validated_data["institution"]
-        access.require(can_edit_submission(request.user, institution))
+        access.require(can_edit_submission(self.reader, institution))
         submission = submission_services.submission_open(
             period=data.validated_data["period"], institution=institution
         )
@@ -221,11 +234,11 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, KratVi
 
     @versioned_write(SubmitSerializer, responses=SubmissionDetailSerializer)
     @action(detail=True, methods=["post"], serializer_class=SubmitSerializer)
-    def submit(self, request, pk=None):
+    def submit(self, request: Request, pk: str | None = None) -> Response:
         """Submit to the secretariat, by the report form's rules: every section filled or
         marked “nothing to report”, every applicable part complete or marked."""
         submission = self.get_object()
-        access.require(can_edit_submission(request.user, submission.institution))
+        access.require(can_edit_submission(self.reader, submission.institution))
         check_if_match(request, etag_of(submission))
         data = SubmitSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -235,13 +248,14 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, KratVi
             setattr(submission, name, value)
         submission = submission_services.submission_submit(
             submission=submission,
-            user=request.user,
+            user=self.reader,
             expected_version=submission.version,
             nothing_to_report_parts=parts,
         )
         return self._detail(submission)
 
-    def _detail(self, submission: PeriodSubmission):
-        return self.with_etag(
-            submission, SubmissionDetailSerializer(with_parts(submission, self.request.user)).data
+    def _detail(self, submission: PeriodSubmission) -> Response:
+        serializer = SubmissionDetailSerializer(
+            submission, context={"parts": part_states(submission, self.reader)}
         )
+        return self.with_etag(submission, serializer.data)

@@ -1,4 +1,5 @@
-"""Factories and helpers for the period data."""
+"""Factories and helpers for the period data (the benchmark's data builds on them too,
+`bench/data/cases.py`)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,17 @@ import datetime
 
 import factory
 
-from cases.choices import Accompanied, Dimension, StreetAction, StreetActivity, VictimStatus
-from cases.models import StreetIntervention
+from cases.choices import (
+    UNKNOWN,
+    Accompanied,
+    Dimension,
+    Sex,
+    StreetAction,
+    StreetActivity,
+    VictimStatus,
+    VulnerableGroup,
+)
+from cases.models import EmploymentFunnel, StreetChildCount, StreetIntervention, VictimCount, VictimReport
 from cases.selectors.age_groups import age_groups_for
 from cases.selectors.grids import victim_grid_versions
 from cases.services.street import intervention_save
@@ -69,6 +79,74 @@ def intervention(
     )
     counts = {("female", groups[0].pk): girls, ("male", groups[0].pk): boys}
     return intervention_save(intervention=record, counts=counts, today=today or datetime.date(2030, 1, 1))
+
+
+class PeriodRecordFactory(factory.django.DjangoModelFactory):
+    """What every period figure carries: a county, one of its periods and institutions."""
+
+    county = factory.SubFactory(CountyFactory)
+    period = factory.SubFactory(PeriodFactory, county=factory.SelfAttribute("..county"))
+    institution = factory.SubFactory(InstitutionFactory, county=factory.SelfAttribute("..county"))
+
+
+class VictimReportFactory(PeriodRecordFactory):
+    """A victims report without cells (a grid is saved whole: `save_victims`, `victim_grid_save`)."""
+
+    class Meta:
+        model = VictimReport
+
+    status = VictimStatus.VICTIM
+    total = 0
+    referred = 0
+
+
+class VictimCountFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = VictimCount
+
+    report = factory.SubFactory(VictimReportFactory)
+    dimension = Dimension.SEX
+    category = UNKNOWN
+    count = 0
+
+
+class StreetInterventionFactory(PeriodRecordFactory):
+    """One intervention, its children counted in `StreetChildCountFactory` rows (`intervention`
+    saves both through the service)."""
+
+    class Meta:
+        model = StreetIntervention
+
+    date = factory.SelfAttribute("period.start_date")
+    municipality = factory.LazyAttribute(lambda i: municipality(i.county))
+    place = "Plazhi"
+    activity = StreetActivity.BEGGING
+    accompanied = Accompanied.NO
+    action = StreetAction.RETURNED_TO_FAMILY
+    children = 1
+
+
+class StreetChildCountFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StreetChildCount
+
+    intervention = factory.SubFactory(StreetInterventionFactory)
+    sex = Sex.FEMALE
+    age_group = None
+    count = 1
+
+
+class EmploymentFunnelFactory(PeriodRecordFactory):
+    """A Labour Office's path for one group: only `received` unless the stages are given
+    (`cases.demo.funnel` gives a full path that keeps every rule)."""
+
+    class Meta:
+        model = EmploymentFunnel
+
+    group = VulnerableGroup.ECONOMIC_AID
+    sex = Sex.FEMALE
+    age_group = None
+    received = 10
 
 
 __all__ = ["CountyFactory", "InstitutionFactory", "PeriodFactory", "factory"]

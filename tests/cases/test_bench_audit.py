@@ -1,4 +1,4 @@
-"""The audit of issue 15 on the benchmark's data at scale 1 (krat/generate.py): every period
+"""The audit of issue 15 on the benchmark's data at scale 1 (bench/data/): every period
 of the county, for the observer, the report for sharing and each institution's
 representative — no hidden count reveals more than its mark; how many were checked is
 printed and must not be zero."""
@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import pytest
 
+from bench.data.core import generate
 from cases.models import EmploymentFunnel, StreetIntervention, VictimReport
 from cases.selectors.audit import audit_period
 from krat.benchmarks import first_county
-from krat.generate import generate
 
 
 @pytest.mark.django_db

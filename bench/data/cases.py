@@ -1,16 +1,17 @@
-"""Benchmark data of the period data (see krat/generate.py) for one county-year.
+"""The period data of one county-year (`bench.data.core.generate` calls `generate`),
+built with the period data's factories (tests/cases/factories.py).
 
-For every period that has begun: full victims grids (both statuses) from six
-institutions of the kinds that report victims, a share of 300 street-children
-interventions a year (more in the tourist season), and the Labour Offices' employment
-funnels. Written with bulk_create (no history rows); grids pass `victim_grid_errors`,
-and a sample of each other model passes `full_clean()`.
+For every period that has begun: full victims grids (both statuses) from six institutions
+of the kinds that report victims, a share of 300 street-children interventions a year (more
+in the tourist season), and the Labour Offices' employment funnels. Grids pass
+`victim_grid_errors`, and a sample of each other kind passes `full_clean()`.
 """
 
 from __future__ import annotations
 
 import datetime
 
+from bench.data.base import CountyYear
 from cases.choices import (
     Accompanied,
     DataKind,
@@ -20,13 +21,19 @@ from cases.choices import (
     VictimStatus,
     VulnerableGroup,
 )
-from cases.demo import demo_grid
+from cases.demo import demo_grid, funnel
 from cases.models import EmploymentFunnel, StreetChildCount, StreetIntervention, VictimCount, VictimReport
 from cases.selectors.age_groups import age_groups_for
 from cases.selectors.reporting import settings_for
 from cases.services.victims import victim_grid_errors
-from krat.generate import CountyYear
 from krat.models import Municipality
+from tests.cases.factories import (
+    EmploymentFunnelFactory,
+    StreetChildCountFactory,
+    StreetInterventionFactory,
+    VictimCountFactory,
+    VictimReportFactory,
+)
 
 VICTIM_REPORTERS = 6
 INTERVENTIONS = 300
@@ -59,7 +66,7 @@ def _victims(part: CountyYear, periods, kinds, groups) -> None:
                 total = part.rng.randint(0, 25)
                 grid = demo_grid(total, total // 2, age_keys, index + number)
                 assert not victim_grid_errors(grid, groups), victim_grid_errors(grid, groups)
-                report = VictimReport(
+                report = VictimReportFactory.build(
                     county=part.county,
                     period=period,
                     institution=institution,
@@ -72,7 +79,7 @@ def _victims(part: CountyYear, periods, kinds, groups) -> None:
     VictimReport.objects.bulk_create(reports)
     VictimCount.objects.bulk_create(
         [
-            VictimCount(report=report, dimension=d, category=c, count=n)
+            VictimCountFactory.build(report=report, dimension=d, category=c, count=n)
             for report, grid in cells
             for (d, c), n in grid.cells.items()
             if n
@@ -103,7 +110,7 @@ def _street(part: CountyYear, periods, kinds, groups) -> None:
                 cells.append((sex, rng.choice([*children, None]), rng.randint(1, 3)))
         if not cells:
             cells.append((Sex.UNKNOWN, None, 1))
-        intervention = StreetIntervention(
+        intervention = StreetInterventionFactory.build(
             county=part.county,
             period=period,
             institution=rng.choice(reporters),
@@ -118,7 +125,7 @@ def _street(part: CountyYear, periods, kinds, groups) -> None:
         )
         interventions.append(intervention)
         counts.extend(
-            StreetChildCount(intervention=intervention, sex=sex, age_group=group, count=n)
+            StreetChildCountFactory.build(intervention=intervention, sex=sex, age_group=group, count=n)
             for sex, group, n in cells
         )
     if not interventions:
@@ -139,25 +146,20 @@ def _employment(part: CountyYear, periods, kinds, groups) -> None:
                 for sex in (Sex.FEMALE, Sex.MALE):
                     for age_group in adults:
                         received = rng.randint(5, 60)
-                        interviewed = received * rng.randint(6, 10) // 10
-                        ready, needs = interviewed * 4 // 10, interviewed * 3 // 10
+                        interviewed_tenths = rng.randint(6, 10)
                         rows.append(
-                            EmploymentFunnel(
+                            EmploymentFunnelFactory.build(
                                 county=part.county,
                                 period=period,
                                 institution=office,
                                 group=group,
                                 sex=sex,
                                 age_group=age_group,
-                                received=received,
-                                interviewed=interviewed,
-                                ready=ready,
-                                needs_training=needs,
-                                not_employable=interviewed * 2 // 10,
-                                referred_vacancy=ready * 7 // 10,
-                                referred_training=needs * 8 // 10,
-                                employed=ready * rng.randint(2, 7) // 10,
-                                completed_training=needs * 5 // 10,
+                                **funnel(
+                                    received=received,
+                                    interviewed_tenths=interviewed_tenths,
+                                    employed_tenths=rng.randint(2, 7),
+                                ),
                             )
                         )
     if rows:

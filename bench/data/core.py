@@ -1,32 +1,34 @@
-"""Realistic, reproducible data at a chosen scale, for the benchmark (`make bench`).
-
-Scale 1 is one county-year as a busy prefecture has it: 40 institutions with their
-representatives and three periods, then whatever each app adds for that county-year
-(10 meetings, a 120-activity plan, 150 awareness events, victims grids, 300
-street-children interventions, employment funnels). Scale N < 4 is N counties for
-one year; 4 to 9 is two years in each of ceil(N / 2) counties; 10 and above is the
-national installation the issue describes: all twelve counties, each with
-ceil(N / 5) years (scale 10: 12 counties × 2 years). The same seed always gives the
-same data.
-"""
+"""The core's part of the benchmark data (institutions, people, periods, the Technical
+Table, the institutions' submissions) and `generate`, which calls each app's part for each
+county-year; see bench/data/__init__.py."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import math
 import random
-from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from bench.data import actionplan, cases, meetings
+from bench.data.base import CountyYear
 from krat.choices import InstitutionKind, Position, Role
-from krat.contributions import contributions
+from krat.demo import year_periods
 from krat.geography import COUNTIES, slug_for
-from krat.models import County, Institution, ReportingPeriod, TableMembership, User
+from krat.models import (
+    County,
+    Institution,
+    PeriodSubmission,
+    ReportingPeriod,
+    SubmissionState,
+    TableMembership,
+    User,
+)
+from krat.models.submission import SECTIONS
 from krat.services import counties_load, membership_start
+from tests.factories import InstitutionFactory, PeriodFactory, SubmissionFactory, UserFactory
 
 RETURN_COMMENT = "Ju lutemi plotësoni seksionin e problemeve."
 BENCH_PASSWORD = "Bench-krat-2026"  # noqa: S105 - loopback benchmark accounts only
@@ -44,28 +46,8 @@ KIND_MIX = [
     InstitutionKind.INTERNATIONAL,
     InstitutionKind.OTHER,
 ]
-
-
-@dataclass
-class CountyYear:
-    """What an app's generator gets: one county, one year, its periods and institutions."""
-
-    county: County
-    year: int
-    periods: list[ReportingPeriod]
-    institutions: list[Institution]
-    rng: random.Random
-    members: list[Institution] = dataclasses.field(default_factory=list)  # of the table, all years
-    fraction: float = 1.0
-    today: datetime.date = dataclasses.field(default_factory=timezone.localdate)
-
-    def count(self, full: int) -> int:
-        """`full` records at scale 1, reduced by `fraction` (tests use a fraction), at least 1."""
-        return max(1, round(full * self.fraction))
-
-    def started_periods(self) -> list[ReportingPeriod]:
-        """The periods that have begun by today: only they can hold reported figures."""
-        return [p for p in self.periods if p.start_date <= self.today]
+# Each app's part of a county-year, in the apps' order (`krat.contributions`).
+APP_PARTS = (meetings.generate, actionplan.generate, cases.generate)
 
 
 def layout(scale: int) -> tuple[int, int]:
@@ -82,7 +64,7 @@ def generate(
     *, scale: int, seed: int = 2018, last_year: int | None = None, fraction: float = 1.0
 ) -> dict[str, int]:
     """Fill the database; the years end with `last_year` (default: this year, so that the
-    current period exists and pages show the state of today)."""
+    current period exists and pages show the state of today). Running it again adds nothing."""
     rng = random.Random(seed)
     today = timezone.localdate()
     counties_load()
@@ -90,67 +72,77 @@ def generate(
     county_count, years = layout(scale)
     first_year = (last_year or today.year) - years + 1
     names = sorted(COUNTIES)[:county_count]
-    User.objects.get_or_create(
-        username="bench.national",
-        defaults={"role": Role.NATIONAL_OBSERVER, "password": password, "first_name": "Bench"},
+    _user(
+        "bench.national",
+        password,
+        role=Role.NATIONAL_OBSERVER,
+        county=None,
+        first_name="Bench",
+        last_name="",
+        email="",
     )
     for name in names:
         county = County.objects.get(slug=slug_for(name))
         institutions = _institutions(county, rng, password)
         members = _members(institutions, since=datetime.date(first_year, 1, 1))
         for year in range(first_year, first_year + years):
-            periods = _periods(county, year)
             part = CountyYear(
                 county=county,
                 year=year,
-                periods=periods,
+                periods=_periods(county, year),
                 institutions=institutions,
                 members=members,
                 rng=rng,
                 fraction=fraction,
                 today=today,
             )
-            # Each app's records (`krat.contributions`), then the institutions' submissions.
-            for contribution in contributions():
-                if contribution.data_generator is not None:
-                    contribution.data_generator(part)
+            for app_part in APP_PARTS:
+                app_part(part)
             submissions(part)
     return {"counties": county_count, "years": years, "first_year": first_year}
 
 
+def _user(username: str, password: str, **fields: object) -> None:
+    """The account `username`, made by the factory unless it exists (saved once: one history row)."""
+    if not User.objects.filter(username=username).exists():
+        UserFactory.build(username=username, password__hashed=password, **fields).save()
+
+
 def _institutions(county: County, rng: random.Random, password: str) -> list[Institution]:
+    existing = {i.name: i for i in Institution.objects.filter(county=county)}
     institutions = []
     for number in range(INSTITUTIONS_PER_COUNTY):
         kind = KIND_MIX[number % len(KIND_MIX)]
-        institution, _ = Institution.objects.get_or_create(
+        name = f"{kind.label} {county.name} {number + 1}"
+        institution = existing.get(name) or InstitutionFactory(
             county=county,
-            name=f"{kind.label} {county.name} {number + 1}",
-            defaults={"kind": kind, "contact_email": f"i{number}@{county.slug}.invalid"},
+            name=name,
+            kind=kind,
+            contact_email=f"i{number}@{county.slug}.invalid",
+            is_table_member=False,  # the first MEMBERS join in `_members`
         )
         institutions.append(institution)
-        User.objects.get_or_create(
-            username=f"bench.{county.slug}.{number + 1}",
-            defaults={
-                "role": Role.REPRESENTATIVE,
-                "county": county,
-                "institution": institution,
-                "position": Position.REPRESENTATIVE,
-                "password": password,
-                "first_name": rng.choice(["Arta", "Besnik", "Drita", "Gent", "Lule", "Ilir"]),
-                "last_name": f"Përfaqësuesi {number + 1}",
-                "email": f"bench.{county.slug}.{number + 1}@example.invalid",
-            },
+        first_name = rng.choice(["Arta", "Besnik", "Drita", "Gent", "Lule", "Ilir"])
+        _user(
+            f"bench.{county.slug}.{number + 1}",
+            password,
+            role=Role.REPRESENTATIVE,
+            county=county,
+            institution=institution,
+            position=Position.REPRESENTATIVE,
+            first_name=first_name,
+            last_name=f"Përfaqësuesi {number + 1}",
+            email=f"bench.{county.slug}.{number + 1}@example.invalid",
         )
     for role in (Role.SECRETARIAT, Role.CHAIR, Role.OBSERVER):
-        User.objects.get_or_create(
-            username=f"bench.{county.slug}.{role}",
-            defaults={
-                "role": role,
-                "county": county,
-                "password": password,
-                "first_name": "Bench",
-                "last_name": role,
-            },
+        _user(
+            f"bench.{county.slug}.{role}",
+            password,
+            role=role,
+            county=county,
+            first_name="Bench",
+            last_name=role,
+            email="",
         )
     return institutions
 
@@ -172,42 +164,25 @@ def _members(institutions: list[Institution], since: datetime.date) -> list[Inst
 
 
 def _periods(county: County, year: int) -> list[ReportingPeriod]:
-    spans = [
-        ((1, 1), (4, 30), "Janar – Prill"),
-        ((5, 1), (8, 31), "Maj – Gusht"),
-        ((9, 1), (12, 31), "Shtator – Dhjetor"),
+    existing = {p.label: p for p in ReportingPeriod.objects.filter(county=county)}
+    return [
+        existing.get(label)
+        or PeriodFactory(county=county, label=label, start_date=start, end_date=end, deadline=deadline)
+        for label, start, end, deadline in year_periods(year)
     ]
-    periods = []
-    for (sm, sd), (em, ed), label in spans:
-        end = datetime.date(year, em, ed)
-        period, _ = ReportingPeriod.objects.get_or_create(
-            county=county,
-            label=f"{label} {year}",
-            defaults={
-                "start_date": datetime.date(year, sm, sd),
-                "end_date": end,
-                "deadline": end + datetime.timedelta(days=10),
-            },
-        )
-        periods.append(period)
-    return periods
 
 
 def submissions(part: CountyYear) -> None:
     """Each member institution's report for each period that has begun, in a realistic mix:
     most approved or submitted (a few late), some returned or in draft, some not started."""
-    from krat.models import PeriodSubmission, SubmissionState
-    from krat.models.submission import SECTIONS
-
     secretariat = User.objects.filter(county=part.county, role=Role.SECRETARIAT).first()
-    members = part.members
     now = timezone.now()
     records = []
     for period in part.started_periods():
         if PeriodSubmission.objects.filter(period=period).exists():
             continue
         deadline = timezone.make_aware(datetime.datetime.combine(period.deadline, datetime.time(12)))
-        for institution in members:
+        for institution in part.members:
             roll = part.rng.random()
             if roll < 0.1:
                 continue  # not started: no row
@@ -227,7 +202,7 @@ def submissions(part: CountyYear) -> None:
             days = part.rng.randint(1, 6) if late else -part.rng.randint(0, 9)
             submitted_at = min(deadline + datetime.timedelta(days=days), now - datetime.timedelta(days=3))
             records.append(
-                PeriodSubmission(
+                SubmissionFactory.build(
                     period=period,
                     institution=institution,
                     state=state,
