@@ -5,16 +5,34 @@ from django.views.decorators.http import require_safe
 
 from krat import access, selectors
 from krat.http import AuthenticatedHttpRequest
+from krat.report import national
+from krat.suppression import LEGEND
 
 
 @require_safe
 @login_required
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Send each person to their county; national readers choose one."""
+    """Send each person to their county; national readers see all twelve counties in the
+    current period at a glance (`krat.report.national`), each opening its dashboard."""
     counties = access.visible_counties(request.user)
     if request.user.county_id and request.user.county is not None:
         return redirect("krat:dashboard", slug=request.user.county.slug)
-    return render(request, "krat/county_list.html", {"counties": selectors.county_list(counties)})
+    start = national.current_start() if access.is_national(request.user) else None
+    if start is None:
+        return render(request, "krat/county_list.html", {"counties": selectors.county_list(counties)})
+    report = national.national_report(start)
+    charts = national.national_charts(report, shaded=request.GET.get("harta"))
+    return render(
+        request,
+        "krat/national_home.html",
+        {
+            "report": report,
+            "charts": charts,
+            "start": start.isoformat(),
+            "legend": LEGEND,
+            "link_counties": True,
+        },
+    )
 
 
 @require_safe
