@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.conf import settings
@@ -36,9 +36,10 @@ from django.utils.translation import gettext_lazy
 from krat import access, contributions
 from krat.charts import Chart, Series, Tile, hbar_chart, tile_map
 from krat.collation import albanian, sort_key
+from krat.contributions import NationalSet
 from krat.membership import member_ids_by_period
 from krat.models import County, FinalReport, PeriodSubmission, ReportingPeriod, SubmissionState
-from krat.suppression import Cell, exact, hidden_cell, no_value
+from krat.suppression import Cell, Line, Margin, exact, hidden_cell, no_value, protect_margins, unpublished
 
 #: The state of a county's period, as the national table prints it.
 NOT_REPORTED = "not_reported"
@@ -130,6 +131,24 @@ class Completeness:
 
 
 @dataclass(frozen=True)
+class BreakdownTable:
+    """A breakdown of a headline figure with counties as rows (victims by sex, say):
+    `rows` are (county, its cells by category, its total), `totals` the national total of
+    each category and `total` the headline's national total, protected together."""
+
+    key: str
+    title: str
+    figure: str
+    figure_label: str
+    categories: tuple[str, ...]
+    rows: tuple[tuple[str, tuple[Cell, ...], Cell], ...]
+    totals: tuple[Cell, ...]
+    total: Cell
+    counted: int
+    of: int
+
+
+@dataclass(frozen=True)
 class NationalReport:
     start: datetime.date
     label: str
@@ -138,6 +157,7 @@ class NationalReport:
     rows: tuple[CountyRow, ...]
     totals: tuple[Total, ...]
     completeness: Completeness
+    breakdowns: tuple[BreakdownTable, ...]
     previous_start: datetime.date | None
     previous_label: str
     year_start: datetime.date
@@ -189,15 +209,25 @@ def _as_cell(value: Any, key: str) -> Cell:
     return exact(int(value), key)
 
 
-def _figures(periods: list[ReportingPeriod], today: datetime.date) -> dict[int, dict[str, Any]]:
-    """Each app's figures of each period, as its pages show them for sharing."""
+def _figures(
+    periods: list[ReportingPeriod], today: datetime.date
+) -> tuple[dict[int, dict[str, Any]], dict[int, list[NationalSet]]]:
+    """Each app's figures of each period, as its pages show them for sharing, and the sets
+    they come from (`NationalFigures.read_sets`) by period."""
     found: dict[int, dict[str, Any]] = defaultdict(dict)
+    sets: dict[int, list[NationalSet]] = defaultdict(list)
     if not periods:
-        return found
+        return found, sets
     for contributed in contributions.national_figures():
-        for period_id, values in contributed.read(periods, today).items():
+        if contributed.read_sets is not None:
+            values_by_period, sets_by_period = contributed.read_sets(periods, today)
+            for period_id, given in sets_by_period.items():
+                sets[period_id].extend(given)
+        else:
+            values_by_period = contributed.read(periods, today)
+        for period_id, values in values_by_period.items():
             found[period_id].update(values)
-    return found
+    return found, sets
 
 
 def _periods(*starts: datetime.date | None) -> dict[datetime.date, list[ReportingPeriod]]:
@@ -274,6 +304,78 @@ def _column_sums(
     }
 
 
+def _protected(
+    rows: Sequence[CountyRow], sets: dict[int, list[NationalSet]], labels: dict[str, str], of: int
+) -> tuple[dict[str, Cell], tuple[BreakdownTable, ...]]:
+    """The national totals of the figures that come with their sets, and the breakdowns'
+    tables, protected together (`krat.suppression.protect_margins`): a margin is hidden
+    when it would tell more of a hidden county figure than its mark says."""
+    named: dict[Hashable, NationalSet] = {
+        (pk, i): given for pk, found in sets.items() for i, given in enumerate(found)
+    }
+    margins: list[Margin] = []
+    for headline in labels:
+        parts: dict[Hashable, Hashable] = {
+            name: s.totals[headline] for name, s in named.items() if headline in s.totals
+        }
+        if parts:
+            margins.append(Margin(key=("total", headline), parts=parts))
+    # Each breakdown's categories in the order the counties give them (by label: each
+    # county has its own age groups), and the line they make up to the headline's total.
+    kinds: dict[str, tuple[str, str, list[str]]] = {}
+    for given in named.values():
+        for b in given.breakdowns:
+            title, figure, categories = kinds.setdefault(b.key, (b.title, b.figure, []))
+            categories.extend(label for label, _key in b.parts if label not in categories)
+    lines = []
+    for key, (_title, figure, categories) in kinds.items():
+        for label in categories:
+            parts = {
+                name: dict(b.parts)[label]
+                for name, s in named.items()
+                for b in s.breakdowns
+                if b.key == key and label in dict(b.parts)
+            }
+            margins.append(Margin(key=("part", key, label), parts=parts))
+        lines.append(Line([("part", key, label) for label in categories], ("total", figure)))
+    cells = protect_margins({name: (s.figures, s.cells) for name, s in named.items()}, margins, lines)
+    totals = {
+        str(headline): cells[("total", headline)] for headline in labels if ("total", headline) in cells
+    }
+    tables = []
+    for key, (title, figure, categories) in kinds.items():
+        table_rows = []
+        for row in rows:
+            found = [s for s in sets.get(row.period_pk or 0, []) for b in s.breakdowns if b.key == key]
+            shown: tuple[Cell, ...]
+            if not row.reported:
+                shown = tuple(not_reported() for _label in categories)
+            elif not found:
+                shown = tuple(unpublished() for _label in categories)
+            else:
+                parts = dict(next(b for b in found[0].breakdowns if b.key == key).parts)
+                shown = tuple(
+                    found[0].cells.get(parts[label], no_value()) if label in parts else no_value()
+                    for label in categories
+                )
+            table_rows.append((row.county, shown, row.figures[list(labels).index(figure)]))
+        tables.append(
+            BreakdownTable(
+                key=key,
+                title=title,
+                figure=figure,
+                figure_label=labels.get(figure, figure),
+                categories=tuple(categories),
+                rows=tuple(table_rows),
+                totals=tuple(cells[("part", key, label)] for label in categories),
+                total=totals.get(figure, no_value()),
+                counted=sum(1 for row in rows if row.period_pk in sets),
+                of=of,
+            )
+        )
+    return totals, tuple(tables)
+
+
 def _start_before(start: datetime.date) -> datetime.date | None:
     return (
         ReportingPeriod.objects.filter(start_date__lt=start).aggregate(latest=Max("start_date")).get("latest")
@@ -316,7 +418,7 @@ def national_report(start: datetime.date, *, today: datetime.date | None = None)
         .values_list("period_id", "last")
     )
     # One read of every app's figures for the three periods (a fixed number of queries).
-    figures = _figures([*periods, *previous_periods, *year_periods], today)
+    figures, sets = _figures([*periods, *previous_periods, *year_periods], today)
     by_county = {p.county_id: p for p in periods}
     rows = []
     for pk, name, slug in counties:
@@ -363,6 +465,16 @@ def national_report(start: datetime.date, *, today: datetime.date | None = None)
         )
         for i, h in enumerate(headlines)
     }
+    # The figures read with their sets (victims and their breakdowns, street children, the
+    # labour office): their totals and the breakdowns' margins protected together.
+    labels = {h.key: h.label for h in headlines}
+    margins, breakdowns = _protected(rows, {p.pk: sets[p.pk] for p in periods if p.pk in sets}, labels, of)
+    for key, cell in margins.items():
+        if key in current:
+            current[key] = Sum(cell=cell, counted=current[key].counted, of=of)
+    breakdowns = tuple(
+        replace(b, total=current[b.figure].cell) if b.figure in current else b for b in breakdowns
+    )
     previous = _column_sums(previous_periods, headlines, figures, of) if previous_periods else None
     year = _column_sums(year_periods, headlines, figures, of) if year_periods else None
     totals = tuple(
@@ -389,6 +501,7 @@ def national_report(start: datetime.date, *, today: datetime.date | None = None)
             counted=len(reported),
             of=of,
         ),
+        breakdowns=breakdowns,
         previous_start=previous_start,
         previous_label=previous_periods[0].label if previous_periods else "",
         year_start=year_start,

@@ -44,7 +44,8 @@ def _sum_cells(total: Sum | None) -> list:
 
 def national_workbook(report: NationalReport) -> bytes:
     """The national report as data: a sheet of the national totals with their comparisons,
-    and a sheet with a row per county, every county (one with no period reads "not
+    a sheet with a row per county, a sheet per breakdown (counties as rows, the national
+    totals last), every county (one with no period reads "not
     reported" and its figures stay empty cells, never 0). Numbers are number cells, dates
     date cells; completeness is two numbers (reports submitted, member institutions), not
     the text "3/13", so that a reader can sum and divide them. A hidden figure is its mark
@@ -122,4 +123,18 @@ def national_workbook(report: NationalReport) -> bytes:
             for r in report.rows
         ],
     )
-    return workbook_bytes([totals, counties])
+    breakdowns = [
+        Sheet(
+            title=table.title,
+            headers=[_("County"), *table.categories, _("Total")],
+            rows=[
+                *(
+                    [county, *[_shown(c) for c in cells], _shown(total)]
+                    for county, cells, total in table.rows
+                ),
+                [_("National total"), *[_shown(c) for c in table.totals], _shown(table.total)],
+            ],
+        )
+        for table in report.breakdowns
+    ]
+    return workbook_bytes([totals, counties, *breakdowns])
