@@ -37,9 +37,20 @@ from krat import access, contributions
 from krat.charts import Chart, Series, Tile, hbar_chart, tile_map
 from krat.collation import albanian, sort_key
 from krat.contributions import NationalSet
+from krat.disclosure import Check
 from krat.membership import member_ids_by_period
 from krat.models import County, FinalReport, PeriodSubmission, ReportingPeriod, SubmissionState
-from krat.suppression import Cell, Line, Margin, exact, hidden_cell, no_value, protect_margins, unpublished
+from krat.suppression import (
+    Cell,
+    Line,
+    Margin,
+    audit_margins,
+    exact,
+    hidden_cell,
+    no_value,
+    protect_margins,
+    unpublished,
+)
 
 #: The state of a county's period, as the national table prints it.
 NOT_REPORTED = "not_reported"
@@ -304,12 +315,28 @@ def _column_sums(
     }
 
 
-def _protected(
-    rows: Sequence[CountyRow], sets: dict[int, list[NationalSet]], labels: dict[str, str], of: int
-) -> tuple[dict[str, Cell], tuple[BreakdownTable, ...]]:
-    """The national totals of the figures that come with their sets, and the breakdowns'
-    tables, protected together (`krat.suppression.protect_margins`): a margin is hidden
-    when it would tell more of a hidden county figure than its mark says."""
+@dataclass(frozen=True)
+class _Margins:
+    """What the national margins are protected against: the counties' sets (by (period,
+    index)), the margins and their lines, and each breakdown's (title, figure, categories)."""
+
+    sets: dict[Hashable, NationalSet]
+    margins: list[Margin]
+    lines: list[Line]
+    kinds: dict[str, tuple[str, str, list[str]]]
+
+    def protect(self) -> dict[Hashable, Cell]:
+        return protect_margins(
+            {n: (s.figures, s.cells) for n, s in self.sets.items()}, self.margins, self.lines
+        )
+
+    def audit(self, cells: dict[Hashable, Cell]) -> list[Check]:
+        return audit_margins(
+            {n: (s.figures, s.cells) for n, s in self.sets.items()}, self.margins, self.lines, cells
+        )
+
+
+def _margins(sets: dict[int, list[NationalSet]], labels: dict[str, str]) -> _Margins:
     named: dict[Hashable, NationalSet] = {
         (pk, i): given for pk, found in sets.items() for i, given in enumerate(found)
     }
@@ -325,7 +352,7 @@ def _protected(
     kinds: dict[str, tuple[str, str, list[str]]] = {}
     for given in named.values():
         for b in given.breakdowns:
-            title, figure, categories = kinds.setdefault(b.key, (b.title, b.figure, []))
+            _title, _figure, categories = kinds.setdefault(b.key, (b.title, b.figure, []))
             categories.extend(label for label, _key in b.parts if label not in categories)
     lines = []
     for key, (_title, figure, categories) in kinds.items():
@@ -338,7 +365,18 @@ def _protected(
             }
             margins.append(Margin(key=("part", key, label), parts=parts))
         lines.append(Line([("part", key, label) for label in categories], ("total", figure)))
-    cells = protect_margins({name: (s.figures, s.cells) for name, s in named.items()}, margins, lines)
+    return _Margins(sets=named, margins=margins, lines=lines, kinds=kinds)
+
+
+def _protected(
+    rows: Sequence[CountyRow], sets: dict[int, list[NationalSet]], labels: dict[str, str], of: int
+) -> tuple[dict[str, Cell], tuple[BreakdownTable, ...]]:
+    """The national totals of the figures that come with their sets, and the breakdowns'
+    tables, protected together (`krat.suppression.protect_margins`): a margin is hidden
+    when it would tell more of a hidden county figure than its mark says."""
+    problem = _margins(sets, labels)
+    kinds = problem.kinds
+    cells = problem.protect()
     totals = {
         str(headline): cells[("total", headline)] for headline in labels if ("total", headline) in cells
     }
@@ -507,6 +545,23 @@ def national_report(start: datetime.date, *, today: datetime.date | None = None)
         year_start=year_start,
         year_label=year_periods[0].label if year_periods else "",
     )
+
+
+def national_audit(start: datetime.date, *, today: datetime.date | None = None) -> list[Check]:
+    """The audit of the national tables as published (`national_report(start)`): every
+    hidden count of the counties' sets and of the national margins, as an observer with a
+    solver can bound it beside everything else published (`krat.disclosure`)."""
+    today = today or timezone.localdate()
+    report = national_report(start, today=today)
+    periods = _periods(start)[start]
+    _values, sets = _figures(periods, today)
+    problem = _margins(dict(sets), {h.key: h.label for h in report.headlines})
+    published: dict[Hashable, Cell] = {("total", t.key): t.current.cell for t in report.totals}
+    for table in report.breakdowns:
+        published.update(
+            {("part", table.key, c): cell for c, cell in zip(table.categories, table.totals, strict=True)}
+        )
+    return problem.audit({m.key: published[m.key] for m in problem.margins})
 
 
 def national_periods() -> list[dict]:

@@ -327,3 +327,40 @@ def test_the_victims_breakdowns_are_tables_of_every_county_with_protected_totals
     assert all(str(cell) == "not reported" for cell in rows[SILENT])
     assert all(str(cell) == "not yet published" for cell in rows[OPEN])
     assert sex.total == report.total("victims").current.cell
+
+
+def _durres_with_two_women():
+    counties = build_counties()
+    from cases.models import VictimReport
+
+    period = counties["Durrës"].periods.get(start_date=START)
+    period.is_closed = False
+    period.save(update_fields=["is_closed"])
+    VictimReport.objects.filter(period=period).delete()
+    save_victims(period, period.county.institutions.first(), 12, potential=4, sex={"female": 2, "male": 10})
+    close_period(period)
+
+
+def test_the_suppression_audit_covers_the_national_tables():
+    """Every hidden count, a county's or a national margin's, keeps the range its mark
+    promises beside everything the national tables publish."""
+    from krat.report.national import national_audit
+
+    _durres_with_two_women()
+    checks = national_audit(START)
+    assert checks and all(check.ok for check in checks), [c for c in checks if not c.ok]
+    assert any(check.key[0] == "margin" for check in checks)  # a margin was hidden and audited
+
+
+def test_the_audit_fails_national_totals_shown_beside_a_hidden_county_count():
+    """The audit is not a formality: the same margins all shown give Durrës's 2 away."""
+    from krat.report import national
+    from krat.suppression import exact
+
+    _durres_with_two_women()
+    periods = national._periods(START)[START]
+    _values, sets = national._figures(periods, datetime.date.today())
+    problem = national._margins(dict(sets), national.headline_labels())
+    figures = problem.protect()
+    shown = {key: exact(cell.value) if cell.value is not None else cell for key, cell in figures.items()}
+    assert not all(check.ok for check in problem.audit(shown))
