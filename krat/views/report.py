@@ -277,7 +277,14 @@ def national_report(request: AuthenticatedHttpRequest, start: str) -> HttpRespon
     return render(
         request,
         "krat/report_national.html",
-        {"report": report, "charts": charts, "start": start, "legend": LEGEND, "link_counties": True},
+        {
+            "report": report,
+            "charts": charts,
+            "start": start,
+            "legend": LEGEND,
+            "link_counties": True,
+            "full": True,
+        },
     )
 
 
