@@ -303,16 +303,27 @@ def _state(period: ReportingPeriod, finalised: dict[int, datetime.datetime]) -> 
 
 
 def _column_sums(
-    periods: list[ReportingPeriod], headlines: Sequence[Headline], figures: dict[int, dict[str, Any]], of: int
+    periods: list[ReportingPeriod],
+    headlines: Sequence[Headline],
+    figures: dict[int, dict[str, Any]],
+    sets: dict[int, list[NationalSet]],
+    of: int,
 ) -> dict[str, Sum]:
-    """The national totals of another period (the comparisons), by the same rules."""
-    return {
+    """The national totals of another period (the comparisons), by the same rules: the
+    totals that come with their sets protected against them (no breakdown is shown)."""
+    sums = {
         h.key: _sum(
             [(_as_cell(figures[p.pk].get(h.key), h.key), p.county.small_number_threshold) for p in periods],
             of,
         )
         for h in headlines
     }
+    given = {p.pk: sets[p.pk] for p in periods if p.pk in sets}
+    protected = _margins(given, {h.key: h.label for h in headlines}, breakdowns=False).protect()
+    for h in headlines:
+        if ("total", h.key) in protected:
+            sums[h.key] = Sum(cell=protected[("total", h.key)], counted=sums[h.key].counted, of=of)
+    return sums
 
 
 @dataclass(frozen=True)
@@ -336,7 +347,11 @@ class _Margins:
         )
 
 
-def _margins(sets: dict[int, list[NationalSet]], labels: dict[str, str]) -> _Margins:
+def _margins(
+    sets: dict[int, list[NationalSet]], labels: dict[str, str], *, breakdowns: bool = True
+) -> _Margins:
+    """The margins of the national tables: each headline's total over the counties' sets
+    and, with `breakdowns`, each category's, with the line they make."""
     named: dict[Hashable, NationalSet] = {
         (pk, i): given for pk, found in sets.items() for i, given in enumerate(found)
     }
@@ -351,7 +366,7 @@ def _margins(sets: dict[int, list[NationalSet]], labels: dict[str, str]) -> _Mar
     # county has its own age groups), and the line they make up to the headline's total.
     kinds: dict[str, tuple[str, str, list[str]]] = {}
     for given in named.values():
-        for b in given.breakdowns:
+        for b in given.breakdowns if breakdowns else ():
             _title, _figure, categories = kinds.setdefault(b.key, (b.title, b.figure, []))
             categories.extend(label for label, _key in b.parts if label not in categories)
     lines = []
@@ -513,8 +528,8 @@ def national_report(start: datetime.date, *, today: datetime.date | None = None)
     breakdowns = tuple(
         replace(b, total=current[b.figure].cell) if b.figure in current else b for b in breakdowns
     )
-    previous = _column_sums(previous_periods, headlines, figures, of) if previous_periods else None
-    year = _column_sums(year_periods, headlines, figures, of) if year_periods else None
+    previous = _column_sums(previous_periods, headlines, figures, sets, of) if previous_periods else None
+    year = _column_sums(year_periods, headlines, figures, sets, of) if year_periods else None
     totals = tuple(
         Total(
             key=h.key,

@@ -364,3 +364,18 @@ def test_the_audit_fails_national_totals_shown_beside_a_hidden_county_count():
     figures = problem.protect()
     shown = {key: exact(cell.value) if cell.value is not None else cell for key, cell in figures.items()}
     assert not all(check.ok for check in problem.audit(shown))
+
+
+def test_a_comparison_total_beside_a_hidden_county_count_is_hidden_too():
+    counties = build_counties()
+    from cases.models import VictimReport
+
+    period = counties["Durrës"].periods.get(start_date=PREVIOUS)
+    period.is_closed = False
+    period.save(update_fields=["is_closed"])
+    VictimReport.objects.filter(period=period).delete()
+    save_victims(period, period.county.institutions.first(), 2)
+    close_period(period)
+    report = national_report(START)
+    assert report.total("victims").previous.cell.hidden  # 57 would give Durrës's 2 away
+    assert report.total("victims").year_earlier.cell.value == 60
