@@ -379,3 +379,12 @@ def test_a_comparison_total_beside_a_hidden_county_count_is_hidden_too():
     report = national_report(START)
     assert report.total("victims").previous.cell.hidden  # 57 would give Durrës's 2 away
     assert report.total("victims").year_earlier.cell.value == 60
+
+
+def test_the_national_audit_command_prints_every_check_and_passes():
+    from django.core.management import call_command
+
+    _durres_with_two_women()
+    out = io.StringIO()
+    call_command("national_audit", "--start", START.isoformat(), stdout=out)
+    assert "0 reveal(s) more than its mark." in out.getvalue() and "ok   ('margin'" in out.getvalue()
