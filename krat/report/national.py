@@ -619,6 +619,7 @@ class NationalCharts:
     bars: tuple[tuple[Headline, Chart], ...]
     shaded: Headline
     map: Chart
+    map_title: str
 
 
 #: The figure the map shades unless the reader chooses another.
@@ -656,7 +657,7 @@ def national_charts(report: NationalReport, *, shaded: str | None = None, width:
         for name, cell in report.column(chosen.key)
     ]
     title = _("%(figure)s by county") % {"figure": chosen.label}
-    return NationalCharts(bars=bars, shaded=chosen, map=tile_map(tiles, title=title))
+    return NationalCharts(bars=bars, shaded=chosen, map=tile_map(tiles, title=title), map_title=title)
 
 
 @dataclass(frozen=True)

@@ -293,7 +293,7 @@ def national_report(request: AuthenticatedHttpRequest, start: str) -> HttpRespon
 def national_report_pdf(request: AuthenticatedHttpRequest, start: str) -> HttpResponse:
     with translation.override(_language(request)):
         report = _national_report(request, start)
-        charts = national.national_charts(report, width=300)
+        charts = national.national_charts(report, shaded=request.GET.get("harta"), width=300)
         pdf = documents.national_pdf(report, charts, office=national.national_office(), legend=str(LEGEND))
         _log_national(request, report, _("National report (PDF)"))
     return pdf_response(pdf, f"raporti-kombetar-{start}-{_language(request)}.pdf")

@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from krat.geography import COUNTIES, slug_for
@@ -188,7 +189,9 @@ def test_the_national_reader_s_home_shows_the_current_period_of_all_counties(wor
 def test_the_national_pdf_holds_every_county_and_its_parts(world, client):
     build_counties()
     client.force_login(world.users["national_observer"])
-    response = client.get(reverse("krat:national_report_pdf", args=[START.isoformat()]) + "?lang=en")
+    response = client.get(
+        reverse("krat:national_report_pdf", args=[START.isoformat()]) + "?lang=en&harta=potential"
+    )
     assert response["Content-Type"] == "application/pdf"
     text = flat(pdf_text(response.content))
     for name in COUNTIES:
@@ -207,7 +210,19 @@ def test_the_national_pdf_holds_every_county_and_its_parts(world, client):
 
 
 def test_the_national_workbook_has_typed_totals_equal_to_the_county_sums(world, client):
+    from krat.models import FinalReport
+
     build_counties()
+    pdf = b"%PDF-1.4 stand-in"
+    FinalReport.objects.create(
+        period=world.period,
+        number=1,
+        shared=True,
+        created_by=world.users["chair"],
+        sha256=FinalReport.checksum(pdf),
+        size=len(pdf),
+        pdf=pdf,
+    )
     client.force_login(world.users["national_observer"])
     response = client.get(reverse("krat:national_report_xlsx", args=[START.isoformat()]) + "?lang=en")
     book = load_workbook(io.BytesIO(response.content))
@@ -227,6 +242,13 @@ def test_the_national_workbook_has_typed_totals_equal_to_the_county_sums(world, 
     rows = {row[0]: dict(zip(header, row, strict=True)) for row in counties[1:]}
     assert sorted(rows) == sorted(COUNTIES)
     assert rows[SILENT]["Reported"] == "not reported" and rows[SILENT]["Identified victims"] is None
+    # The state of each period, and the day a report was finalised as a date cell.
+    assert rows["Durrës"]["State of the period"] == "report finalised"
+    assert rows["Durrës"]["Report finalised on"].date() == timezone.localdate()
+    assert rows["Fier"]["State of the period"] == "closed" and rows[OPEN]["State of the period"] == "open"
+    finalised = next(c for c in book["Counties"][1] if c.value == "Report finalised on").column
+    durres = next(r for r in book["Counties"].iter_rows(min_row=2) if r[0].value == "Durrës")
+    assert durres[finalised - 1].is_date and durres[finalised - 1].number_format.lower() == "dd.mm.yyyy"
     totals = {row[0]: row for row in book["National totals"].iter_rows(values_only=True)}
     numbers = [r["Identified victims"] for r in rows.values() if isinstance(r["Identified victims"], int)]
     assert totals["Identified victims"][1] == sum(numbers)
