@@ -320,10 +320,10 @@ def tile_map(tiles: Sequence[Tile], *, title: str, tile: int = 92, gap: int = 4)
             f'<text x="{x + tile / 2:g}" y="{y + tile / 2 - 4:g}" text-anchor="middle" fill="{ink}" '
             f'font-weight="bold">{escape(item.name)}</text>'
         )
-        text = item.text if len(item.text) <= 16 else item.text[:15] + "…"
+        text = item.text if len(item.text) <= 19 else item.text[:18] + "…"
         body.append(
             f'<text x="{x + tile / 2:g}" y="{y + tile / 2 + 12:g}" text-anchor="middle" fill="{ink}" '
-            f'font-size="10">{escape(text)}</text>'
+            f'font-size="9">{escape(text)}</text>'
         )
     x0 = columns * (tile + gap) + 10
     low = 0
