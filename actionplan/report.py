@@ -302,8 +302,11 @@ def _labels() -> dict[str, str]:
 
 def _events(periods: list[ReportingPeriod]) -> dict[int, dict[str, Cell]]:
     """Events held in each county's period and the people they reached, small numbers
-    hidden with the county's threshold (one query)."""
-    windows = {p.county_id: p for p in periods}
+    hidden with the county's threshold (one query, whatever the periods: a county may have
+    several, the national report's comparisons)."""
+    windows: dict[int, list[ReportingPeriod]] = defaultdict(list)
+    for period in periods:
+        windows[period.county_id].append(period)
     counts: dict[int, dict[Hashable, int]] = {p.pk: {"events": 0, "reached": 0} for p in periods}
     entered: set[int] = set()  # the periods with at least one figure of people reached
     first = min(p.start_date for p in periods)
@@ -311,8 +314,9 @@ def _events(periods: list[ReportingPeriod]) -> dict[int, dict[str, Cell]]:
     for row in AwarenessEvent.objects.filter(
         county_id__in=windows.keys(), status=EventStatus.HELD, date__range=(first, last)
     ).values("county_id", "date", "people_reached"):
-        period = windows[row["county_id"]]
-        if period.contains(row["date"]):
+        for period in windows[row["county_id"]]:
+            if not period.contains(row["date"]):
+                continue
             counts[period.pk]["events"] += 1
             if row["people_reached"] is not None:
                 entered.add(period.pk)
@@ -327,33 +331,41 @@ def _events(periods: list[ReportingPeriod]) -> dict[int, dict[str, Cell]]:
 
 
 def _plan_states(periods: list[ReportingPeriod], today: datetime.date) -> dict[int, tuple[int, int]]:
-    """(done, overdue) activities of each county's plan as of its period: two queries."""
-    by_county = {p.county_id: p for p in periods}
-    year = periods[0].start_date.year
-    activities = list(
-        Activity.objects.filter(plan__county_id__in=by_county.keys(), plan__year=year).values(
-            "pk", "deadline", "plan__county_id"
+    """(done, overdue) activities of each county's plan of the period's year, as of the
+    period: two queries, whatever the periods (several per county, several years)."""
+    wanted: dict[tuple[int, int], list[ReportingPeriod]] = defaultdict(list)
+    for period in periods:
+        wanted[(period.county_id, period.start_date.year)].append(period)
+    counties = {county for county, _year in wanted}
+    years = {year for _county, year in wanted}
+    activities = [
+        a
+        for a in Activity.objects.filter(plan__county_id__in=counties, plan__year__in=years).values(
+            "pk", "deadline", "plan__county_id", "plan__year"
         )
-    )
-    latest: dict[int, str] = {}
+        if (a["plan__county_id"], a["plan__year"]) in wanted
+    ]
+    # Each activity's progress by the start of its period, in order: the latest as of a
+    # period is the last one that started on or before it.
+    history: dict[int, list[tuple[datetime.date, str]]] = defaultdict(list)
     for row in (
         ActivityProgress.objects.filter(activity_id__in=[a["pk"] for a in activities])
-        .values("activity_id", "status", "period__start_date", "activity__plan__county_id")
+        .values("activity_id", "status", "period__start_date")
         .order_by("activity_id", "period__start_date")
     ):
-        period = by_county[row["activity__plan__county_id"]]
-        if row["period__start_date"] <= period.start_date:
-            latest[row["activity_id"]] = row["status"]
+        history[row["activity_id"]].append((row["period__start_date"], row["status"]))
     result: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     for activity in activities:
-        period = by_county[activity["plan__county_id"]]
-        state = activity_state(
-            status=latest.get(activity["pk"], "not_started"), deadline=activity["deadline"], today=today
-        )
-        if state == ActivityState.DONE:
-            result[period.pk][0] += 1
-        elif state == ActivityState.OVERDUE:
-            result[period.pk][1] += 1
+        for period in wanted[(activity["plan__county_id"], activity["plan__year"])]:
+            status = "not_started"
+            for started, reported in history[activity["pk"]]:
+                if started <= period.start_date:
+                    status = reported
+            state = activity_state(status=status, deadline=activity["deadline"], today=today)
+            if state == ActivityState.DONE:
+                result[period.pk][0] += 1
+            elif state == ActivityState.OVERDUE:
+                result[period.pk][1] += 1
     return {pk: (v[0], v[1]) for pk, v in result.items()}
 
 

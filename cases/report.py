@@ -15,13 +15,14 @@ from typing import Any, ClassVar
 
 from django.utils.translation import gettext as _
 
+from cases.choices import Dimension, VictimStatus
 from cases.selectors.employment import employment_summary
-from cases.selectors.figures import headline_cells
+from cases.selectors.figures import HEADLINES, NOT_ENTERED, VICTIMS, headline_sets
 from cases.selectors.reporting import PeriodReference, report_reference
 from cases.selectors.street import street_children_summary
 from cases.selectors.victims import victims_summary
 from krat import access, charts
-from krat.contributions import NationalFigures, ReportContext, ReportSection
+from krat.contributions import Breakdown, NationalFigures, NationalSet, ReportContext, ReportSection
 from krat.models import County, ReportingPeriod
 from krat.spreadsheets import Sheet
 from krat.suppression import UNPUBLISHED_NOTE, Cell, unpublished
@@ -309,15 +310,55 @@ def _labels() -> dict[str, str]:
     }
 
 
+#: The victims breakdowns the national report gives, by county (issue 21).
+NATIONAL_BREAKDOWNS = (Dimension.SEX, Dimension.AGE, Dimension.EXPLOITATION, Dimension.MOVEMENT)
+
+
 def _national(periods: list[ReportingPeriod], today: datetime.date) -> dict[int, dict[str, Cell]]:
+    return _national_sets(periods, today)[0]
+
+
+def _national_sets(
+    periods: list[ReportingPeriod], today: datetime.date
+) -> tuple[dict[int, dict[str, Cell]], dict[int, tuple[NationalSet, ...]]]:
     """Each county's headline figures of its period; "not yet published" for a period still
-    open (the national report is the version for sharing: `krat.access.period_published`)."""
+    open (the national report is the version for sharing: `krat.access.period_published`);
+    and, for each published period, the sets they come from with the victims breakdowns."""
     published = [p for p in periods if access.period_published(p)]
-    figures = headline_cells(published) if published else {}
+    found = headline_sets(published) if published else {}
+    figures: dict[int, dict[str, Cell]] = {pk: read.cells for pk, read in found.items()}
     for period in periods:
         if period.pk not in figures:
             figures[period.pk] = {key: unpublished(key) for key in _labels()}
-    return figures
+    sets: dict[int, tuple[NationalSet, ...]] = {}
+    victim = VictimStatus.VICTIM.value
+    for pk, read in found.items():
+        breakdowns = tuple(
+            Breakdown(
+                key=str(dimension),
+                title=str(dimension.label),
+                figure="victims",
+                total=(victim, "total"),
+                parts=(
+                    *(
+                        (str(label), (victim, str(dimension), category))
+                        for category, label in read.categories[dimension]
+                    ),
+                    (_("Not entered"), (victim, str(dimension), NOT_ENTERED)),
+                ),
+            )
+            for dimension in NATIONAL_BREAKDOWNS
+        )
+        sets[pk] = tuple(
+            NationalSet(
+                figures=shown[0],
+                cells=shown[1],
+                totals={key: at for key, (kind, at) in HEADLINES.items() if kind == name},
+                breakdowns=breakdowns if name == VICTIMS else (),
+            )
+            for name, shown in read.sets.items()
+        )
+    return figures, sets
 
 
-NATIONAL = NationalFigures(order=20, labels=_labels, read=_national)
+NATIONAL = NationalFigures(order=20, labels=_labels, read=_national, read_sets=_national_sets)

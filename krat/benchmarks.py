@@ -88,12 +88,19 @@ PAGES: list[Target] = [
     Target("employment_funnel", _period_page("cases:employment")),
     Target("completeness_board", _period_page("krat:submission_board")),
     Target("report_preview", _period_page("krat:report_preview")),
+    # Issue 21: the national readers' home (the twelve counties at a glance) and page.
+    Target("national_home", lambda: (reverse("krat:home"), "bench.national")),
+    Target("national_page", lambda: _national("krat:national_report")),
 ]
 
 
-def _national_report() -> tuple[str, str]:
+def _national(name: str) -> tuple[str, str]:
     period = _busiest_period(first_county())
-    return reverse("krat:national_report_pdf", args=[period.start_date.isoformat()]), "bench.national"
+    return reverse(name, args=[period.start_date.isoformat()]), "bench.national"
+
+
+def _national_report() -> tuple[str, str]:
+    return _national("krat:national_report_pdf")
 
 
 # --- PDFs (bench/run.py renders each one) ---

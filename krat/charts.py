@@ -241,3 +241,97 @@ def funnel_chart(stages: Sequence[tuple[str, object]], *, title: str, width: int
         width=width,
         label_width=240,
     )
+
+
+# --- The twelve counties as a tile map ------------------------------------------------------------
+
+#: Albania's twelve counties as tiles (column, row), each roughly where it lies: no boundary
+#: data ships with a package we use, and equal tiles let a small county read as well as a
+#: large one.
+TILES: dict[str, tuple[int, int]] = {
+    "Shkodër": (1, 0),
+    "Kukës": (2, 0),
+    "Lezhë": (1, 1),
+    "Dibër": (2, 1),
+    "Durrës": (0, 2),
+    "Tiranë": (1, 2),
+    "Elbasan": (2, 2),
+    "Fier": (0, 3),
+    "Berat": (1, 3),
+    "Korçë": (2, 3),
+    "Vlorë": (0, 4),
+    "Gjirokastër": (1, 4),
+}
+#: Sequential blues (ColorBrewer "Blues"), light to dark: readable in grey too.
+SHADES = ["#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"]
+
+
+@dataclass(frozen=True)
+class Tile:
+    """A county on the map: `value` shades it (None: no number to draw — not reported,
+    hidden or not yet published — left white and dashed), `text` is what it reads."""
+
+    name: str
+    value: float | None
+    text: str
+
+
+def _shade_steps(top: float) -> list[tuple[int, str]]:
+    """(upper limit, shade) of each step: the top count cut in at most len(SHADES) whole
+    steps (fewer when the counts are small), spread over the light-to-dark range."""
+    limits = sorted({max(1, math.ceil(top * (i + 1) / len(SHADES))) for i in range(len(SHADES))})
+    last = len(limits) - 1
+    return [
+        (limit, SHADES[round(i * (len(SHADES) - 1) / last) if last else len(SHADES) // 2])
+        for i, limit in enumerate(limits)
+    ]
+
+
+def tile_map(tiles: Sequence[Tile], *, title: str, tile: int = 92, gap: int = 4) -> Chart:
+    """The counties as squares placed as on the map (`TILES`; a name not there goes on a
+    row below), each shaded by its value and reading its name and text."""
+    columns = 1 + max(c for c, _r in TILES.values())
+    rows = 1 + max(r for _c, r in TILES.values())
+    extra = [t for t in tiles if t.name not in TILES]
+    places = {t.name: TILES[t.name] for t in tiles if t.name in TILES}
+    for index, item in enumerate(extra):
+        places[item.name] = (index % columns, rows + index // columns)
+    height_rows = rows + (len(extra) + columns - 1) // columns
+    legend_w = 150
+    width = columns * (tile + gap) + legend_w
+    height = max(height_rows * (tile + gap), len(SHADES) * 18 + 20)
+    drawn = [t.value for t in tiles if t.value is not None]
+    top = max(drawn, default=0) or 1
+    steps = _shade_steps(top)
+    body = []
+    for item in tiles:
+        column, row = places[item.name]
+        x, y = column * (tile + gap), row * (tile + gap)
+        if item.value is None:
+            fill, ink, stroke = "#ffffff", "#333333", ' stroke="#777777" stroke-dasharray="4 3"'
+        else:
+            fill = next((shade for limit, shade in steps if item.value <= limit), steps[-1][1])
+            ink, stroke = "#ffffff" if SHADES.index(fill) >= 3 else "#111111", ""
+        body.append(
+            f'<rect x="{x}" y="{y}" width="{tile}" height="{tile}" fill="{fill}"{stroke}>'
+            f"<title>{escape(item.name)}: {escape(item.text)}</title></rect>"
+        )
+        body.append(
+            f'<text x="{x + tile / 2:g}" y="{y + tile / 2 - 4:g}" text-anchor="middle" fill="{ink}" '
+            f'font-weight="bold">{escape(item.name)}</text>'
+        )
+        text = item.text if len(item.text) <= 19 else item.text[:18] + "…"
+        body.append(
+            f'<text x="{x + tile / 2:g}" y="{y + tile / 2 + 12:g}" text-anchor="middle" fill="{ink}" '
+            f'font-size="9">{escape(text)}</text>'
+        )
+    x0 = columns * (tile + gap) + 10
+    low = 0
+    for index, (limit, shade) in enumerate(steps):
+        y = 10 + index * 18
+        body.append(f'<rect x="{x0}" y="{y}" width="14" height="14" fill="{shade}" stroke="#999"/>')
+        span = _number(low) if low == limit else f"{_number(low)}–{_number(limit)}"
+        body.append(f'<text x="{x0 + 20}" y="{y + 11}">{span}</text>')
+        low = limit + 1
+    description = "; ".join(f"{t.name}: {t.text}" for t in tiles)
+    return _svg(width, height, title, description, body)

@@ -23,13 +23,15 @@ apps named in `demo_after`, report sections and national figures by their own `o
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from krat.disclosure import Figures
     from krat.models import County, ReportingPeriod
     from krat.spreadsheets import Sheet
+    from krat.suppression import Cell
 
 
 @dataclass(frozen=True)
@@ -78,17 +80,53 @@ class ReportSection:
 
 
 @dataclass(frozen=True)
+class Breakdown:
+    """One breakdown of a headline figure in one county's period (victims by sex, say):
+    `figure` is the headline's key, `total` its key in the set's figures, `parts` each
+    category as (label, key in the set's figures). Counties are matched by label (each
+    county has its own age groups)."""
+
+    key: str
+    title: str
+    figure: str
+    total: Hashable
+    parts: tuple[tuple[str, Hashable], ...]
+
+
+@dataclass(frozen=True)
+class NationalSet:
+    """One county period's figures as its pages publish them for sharing: the set
+    (`krat.disclosure.Figures`, what ties them), its published `cells`, the key of each
+    headline figure it holds (`totals`: headline key → key in the set) and its breakdowns.
+    The national report protects its totals against the set (`krat.suppression.protect_margins`)."""
+
+    figures: Figures
+    cells: Mapping[Hashable, Cell]
+    totals: Mapping[str, Hashable]
+    breakdowns: tuple[Breakdown, ...] = ()
+
+
+@dataclass(frozen=True)
 class NationalFigures:
     """An app's headline figures in the national report, each county's for its period.
 
     `labels()` maps each figure's key to its name (the same everywhere, locale/GLOSSARY.md);
     `read(periods, today)` gives, for each period's pk, its figures by key: a number or a
     `krat.suppression.Cell` (small numbers hidden with the county's threshold). A fixed
-    number of queries, whatever the number of periods."""
+    number of queries, whatever the number of periods (and a county may have several).
+    `read_sets(periods, today)`, when given, is read instead: the same figures and, for
+    each published period, its `NationalSet`s (the sets its figures come from)."""
 
     order: int
     labels: Callable[[], dict[str, str]]
     read: Callable[[list[ReportingPeriod], datetime.date], dict[int, dict[str, Any]]]
+    read_sets: (
+        Callable[
+            [list[ReportingPeriod], datetime.date],
+            tuple[dict[int, dict[str, Any]], dict[int, tuple[NationalSet, ...]]],
+        ]
+        | None
+    ) = None
 
 
 @dataclass(frozen=True)

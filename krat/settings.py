@@ -302,6 +302,14 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "krat@localhost")
 # Where people reach the application: links in e-mails are made absolute with it.
 KRAT_SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "")
+# The national office's letterhead on the national report (the counties' letterheads are
+# their own settings, `County`): a proper name, printed as given.
+KRAT_NATIONAL_OFFICE_NAME = os.environ.get(
+    "KRAT_NATIONAL_OFFICE_NAME", "Zyra e Koordinatorit Kombëtar kundër Trafikimit të Personave"
+)
+KRAT_NATIONAL_OFFICE_ADDRESS = os.environ.get("KRAT_NATIONAL_OFFICE_ADDRESS", "")
+KRAT_NATIONAL_OFFICE_PHONE = os.environ.get("KRAT_NATIONAL_OFFICE_PHONE", "")
+KRAT_NATIONAL_OFFICE_EMAIL = os.environ.get("KRAT_NATIONAL_OFFICE_EMAIL", "")
 
 # --- Security: strict unless DEBUG. ---
 SECURE_CONTENT_TYPE_NOSNIFF = True

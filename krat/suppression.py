@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from krat.disclosure import AtMost, Figures, Judge, Line, Reader, hidden_keys, readers_of
+from krat.disclosure import LARGE, SMALL, AtMost, Check, Figures, Judge, Line, Reader, hidden_keys, readers_of
 from krat.numbers import format_number
 
 __all__ = ["AtMost", "Cell", "Figures", "Line", "no_value", "present", "protect", "suppress"]
@@ -437,3 +437,166 @@ def suppress_one(value: int, k: int, *, suppressed: bool = True) -> Cell:
     if suppressed and is_small(value, k):
         return hidden_cell(value, k)
     return exact(value)
+
+
+# --- Margins over several sets: the national tables ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class Margin:
+    """A total over several sets (the national total of a figure): `parts` names, for each
+    set, the key it sums there (a set that lacks the figure is left out)."""
+
+    key: Hashable
+    parts: Mapping[Hashable, Hashable]
+
+
+@dataclass(frozen=True)
+class _Joined:
+    """The sets and their margins as one set of figures (`protect_margins`)."""
+
+    figures: Figures
+    marks: dict
+    column: dict  # each margin's key → the sets' keys it sums
+    empty: set  # the margins none of whose parts has a value
+    uniform: bool  # every set has the same threshold
+
+
+def _joined(
+    sets: Mapping[Hashable, tuple[Figures, Mapping[Hashable, Cell]]],
+    margins: Sequence[Margin],
+    lines: Sequence[Line],
+) -> _Joined:
+    values: dict = {}
+    tied: list[Line] = []
+    bounds: list[AtMost] = []
+    unpublished: set = set()
+    absent: set = set()
+    known: dict = {}
+    marks: dict = {}
+    thresholds = {figures.k for figures, _cells in sets.values()}
+    for name, (figures, cells) in sets.items():
+        values.update({(name, key): value for key, value in figures.values.items()})
+        tied += [Line([(name, p) for p in line.parts], (name, line.total)) for line in figures.lines]
+        bounds += [
+            AtMost([(name, p) for p in b.small], [(name, p) for p in b.large], b.factor)
+            for b in figures.bounds
+        ]
+        unpublished.update((name, key) for key in figures.unpublished)
+        absent.update((name, key) for key in figures.absent)
+        known.update({(name, key): limits for key, limits in figures.known.items()})
+        for key, cell in cells.items():
+            if cell.value is None:
+                continue
+            marks[(name, key)] = (SMALL if cell.value < figures.k else LARGE) if cell.hidden else cell.value
+    for margin in margins:
+        parts = [(name, key) for name, key in margin.parts.items() if name in sets]
+        values[("margin", margin.key)] = sum(values[part] for part in parts)
+        tied.append(Line(parts, ("margin", margin.key)))
+    tied += [Line([("margin", p) for p in line.parts], ("margin", line.total)) for line in lines]
+    column = {("margin", m.key): {(n, key) for n, key in m.parts.items() if n in sets} for m in margins}
+    # A margin none of whose parts has a value has none either ("—", never 0).
+    empty = {key for key, parts in column.items() if all(p in absent for p in parts)}
+    figures = Figures(
+        name=("national",),
+        values=values,
+        lines=tuple(tied),
+        bounds=tuple(bounds),
+        k=max(thresholds, default=3),
+        unpublished=frozenset(unpublished),
+        known=known,
+        absent=frozenset(absent | empty),
+    )
+    return _Joined(figures=figures, marks=marks, column=column, empty=empty, uniform=len(thresholds) <= 1)
+
+
+def protect_margins(
+    sets: Mapping[Hashable, tuple[Figures, Mapping[Hashable, Cell]]],
+    margins: Sequence[Margin],
+    lines: Sequence[Line] = (),
+) -> dict[Hashable, Cell]:
+    """Each margin as a cell, hidden where showing it would tell a reader more about a
+    hidden count of a set than its mark says.
+
+    `sets` are published already, each with its own pattern (`cells`, as its pages show
+    them): their visible numbers stay visible, so the margins are the only cells left to
+    hide. The sets and what ties them (their lines and bounds, keys prefixed by the set's
+    name) and the margins with their own lines (`lines`, among margin keys: the parts of a
+    breakdown add up to its total) make one set of figures, audited for the observer with
+    `krat.disclosure`'s criterion; while a hidden count fails, one more margin is hidden
+    (the cheapest of those tied to it: a part before a total, the smaller first; never one
+    whose parts are all shown, which anyone can add up). Sets of
+    different thresholds cannot share one criterion: every margin tied to a hidden count
+    is then hidden."""
+    joined = _joined(sets, margins, lines)
+    figures, marks, column, empty = joined.figures, joined.marks, joined.column, joined.empty
+    values, k = figures.values, figures.k
+    hidden: set = set()
+    if not joined.uniform:
+        hidden = {m for m, parts in column.items() if any(isinstance(marks.get(p), str) for p in parts)}
+        hidden |= {("margin", line.total) for line in lines if hidden & {("margin", p) for p in line.parts}}
+        return _margin_cells(values, margins, hidden, k, empty)
+    neighbours: dict = defaultdict(set)  # each figure → the margins of the lines it is in
+    for line in figures.lines:
+        members = [*line.parts, line.total]
+        margin_members = [m for m in members if m in column]
+        for member in members:
+            neighbours[member].update(margin_members)
+    memo: dict = {}
+    reader = Reader("observer")
+    totals = {line.total for line in lines}
+    # A margin whose parts are all shown (or hold nobody) is public already: hiding it
+    # protects nothing, and as anyone can add it up it would fail the criterion itself.
+    absent = figures.absent
+    public = {
+        m for m, parts in column.items() if all(isinstance(marks.get(p), int) or p in absent for p in parts)
+    }
+    while True:
+        shown = {**marks}
+        for key in column:
+            shown[key] = figures.mark(key, key in hidden)
+        judge = Judge(figures, shown, reader, memo)
+        failed = next((key for key in hidden_keys(shown) if not judge.passes(key)), None)
+        if failed is None:
+            return _margin_cells(values, margins, hidden, k, empty)
+        open_ = [m for m in column if m not in hidden and m not in public]
+        near = [m for m in neighbours[failed] if m in open_] or open_
+        if not near:  # every margin hidden: nothing more to give
+            return _margin_cells(values, margins, hidden, k, empty)
+        near.sort(key=lambda m: (m[1] in totals, values[m], repr(m)))
+        hidden.add(near[0])
+
+
+def audit_margins(
+    sets: Mapping[Hashable, tuple[Figures, Mapping[Hashable, Cell]]],
+    margins: Sequence[Margin],
+    lines: Sequence[Line],
+    cells: Mapping[Hashable, Cell],
+) -> list[Check]:
+    """The audit of a publication of margins (`cells`, by margin key) beside the sets: every
+    hidden count, of a set or a margin, as the observer can bound it (`krat.disclosure`)."""
+    joined = _joined(sets, margins, lines)
+    figures = joined.figures
+    shown = dict(joined.marks)
+    for margin in margins:
+        cell = cells[margin.key]
+        if cell.value is None:
+            continue
+        key = ("margin", margin.key)
+        shown[key] = (SMALL if cell.value < figures.k else LARGE) if cell.hidden else cell.value
+    judge = Judge(figures, shown, Reader("observer"))
+    return [judge.check(key) for key in hidden_keys(shown)]
+
+
+def _margin_cells(
+    values: Mapping, margins: Sequence[Margin], hidden: set, k: int, empty: set
+) -> dict[Hashable, Cell]:
+    cells: dict[Hashable, Cell] = {}
+    for margin in margins:
+        key = ("margin", margin.key)
+        value = values[key]
+        if key in empty:
+            cells[margin.key] = no_value()
+        else:
+            cells[margin.key] = hidden_cell(value, k) if key in hidden else exact(value)
+    return cells

@@ -166,11 +166,14 @@ def _labels() -> dict[str, str]:
 
 
 def national_counts(periods: list[ReportingPeriod], today: datetime.date) -> dict[int, dict[str, int]]:
-    """Each period's meetings held in it and their decisions (one query): a count of the
+    """Each period's meetings held in it and their decisions (one query, whatever the
+    periods: a county may have several, the national report's comparisons): a count of the
     table's own work, not of people, so never hidden."""
-    windows = {p.county_id: p for p in periods}
     if not periods:
         return {}
+    windows: dict[int, list[ReportingPeriod]] = defaultdict(list)
+    for period in periods:
+        windows[period.county_id].append(period)
     first = min(p.start_date for p in periods)
     last = max(p.end_date for p in periods)
     found = {p.pk: {"meetings": 0, "decisions": 0} for p in periods}
@@ -184,10 +187,11 @@ def national_counts(periods: list[ReportingPeriod], today: datetime.date) -> dic
         .values("county_id", "starts_at")
         .annotate(decision_count=Count("decisions"))
     ):
-        period = windows[row["county_id"]]
-        if period.contains(timezone.localdate(row["starts_at"])):
-            found[period.pk]["meetings"] += 1
-            found[period.pk]["decisions"] += row["decision_count"]
+        day = timezone.localdate(row["starts_at"])
+        for period in windows[row["county_id"]]:
+            if period.contains(day):
+                found[period.pk]["meetings"] += 1
+                found[period.pk]["decisions"] += row["decision_count"]
     return found
 
 

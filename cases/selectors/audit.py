@@ -100,7 +100,7 @@ def gather(
     if reader == "national":
         from krat.report.selectors import national_report
 
-        collect(national_report(period.start_date)["rows"], found)
+        collect(national_report(period.start_date).rows, found)
     return found
 
 

@@ -18,7 +18,8 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
-from typing import Protocol
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
 
 from cases.choices import (
     MAX_COUNT,
@@ -39,6 +40,9 @@ from krat.collation import sort_key
 from krat.disclosure import AtMost, Figures, Line
 from krat.models import County, Institution, ReportingPeriod
 from krat.suppression import Cell, cells_of, protect
+
+if TYPE_CHECKING:
+    from krat.models.base import StrOrPromise
 
 VICTIMS, STREET, EMPLOYMENT = "victims", "street", "employment"
 #: The foreign victims of the countries with fewer than k, together (for sharing).
@@ -588,18 +592,44 @@ def headline_cells(periods: list[ReportingPeriod]) -> dict[int, dict[str, Cell]]
     """The national report's figures of each county's period, hidden by each period's own
     pattern (what the county's pages show for sharing): victims, potential victims,
     children in street situations, people received and employed by the labour office."""
+    return {pk: found.cells for pk, found in headline_sets(periods).items()}
+
+
+#: Where each headline figure is in its set: (kind, key).
+HEADLINES = {
+    "victims": (VICTIMS, (VictimStatus.VICTIM.value, "total")),
+    "potential": (VICTIMS, (VictimStatus.POTENTIAL.value, "total")),
+    "children": (STREET, "total"),
+    "received": (EMPLOYMENT, ("total", "received")),
+    "employed": (EMPLOYMENT, ("total", "employed")),
+}
+
+
+@dataclass(frozen=True)
+class Headlines:
+    """A period's headline cells, the sets they come from ({kind: (figures, cells)}) and
+    its victims breakdowns' categories ({dimension: [(category, label)]})."""
+
+    cells: dict[str, Cell]
+    sets: dict[str, PeriodCells]
+    categories: dict[str, list[tuple[str, StrOrPromise]]]
+
+
+def headline_sets(periods: list[ReportingPeriod]) -> dict[int, Headlines]:
+    """`headline_cells` with the sets they come from: the national report protects its
+    totals against them."""
     age_groups = _age_groups(_counties(_periods_by_pk(periods)), None)  # once for the three kinds
     # No period is missing here, so every entry has its cells.
-    victims = _given(period_cells(VICTIMS, periods, suppressed=True, age_groups=age_groups))
-    street = _given(period_cells(STREET, periods, suppressed=True, age_groups=age_groups))
-    employment = _given(period_cells(EMPLOYMENT, periods, suppressed=True, age_groups=age_groups))
-    return {
-        period.pk: {
-            "victims": v[1][(VictimStatus.VICTIM.value, "total")],
-            "potential": v[1][(VictimStatus.POTENTIAL.value, "total")],
-            "children": s[1]["total"],
-            "received": e[1][("total", "received")],
-            "employed": e[1][("total", "employed")],
-        }
-        for period, v, s, e in zip(periods, victims, street, employment, strict=True)
+    kinds = {
+        kind: _given(period_cells(kind, periods, suppressed=True, age_groups=age_groups))
+        for kind in (VICTIMS, STREET, EMPLOYMENT)
     }
+    found = {}
+    for index, period in enumerate(periods):
+        sets = {kind: shown[index] for kind, shown in kinds.items()}
+        found[period.pk] = Headlines(
+            cells={key: sets[kind][1][at] for key, (kind, at) in HEADLINES.items()},
+            sets=sets,
+            categories=victim_categories(age_groups[period.county_id]),
+        )
+    return found

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from krat.pdf import render_pdf
+from krat.report.national import Letterhead, NationalCharts, NationalReport
 
 
 def report_pdf(report: dict) -> bytes:
@@ -10,8 +11,14 @@ def report_pdf(report: dict) -> bytes:
     return render_pdf("pdf/report.html", {"report": report})
 
 
-def national_pdf(report: dict) -> bytes:
-    return render_pdf("pdf/report_national.html", {"report": report})
+def national_pdf(
+    report: NationalReport, charts: NationalCharts, *, office: Letterhead, legend: str = ""
+) -> bytes:
+    """The national report as PDF bytes: cover on the national office's letterhead,
+    contents, the national totals with their charts, then a page per county."""
+    return render_pdf(
+        "pdf/report_national.html", {"report": report, "charts": charts, "office": office, "legend": legend}
+    )
 
 
 def report_filename(report: dict, extension: str, *, language: str, version: int | None = None) -> str:

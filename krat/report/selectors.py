@@ -10,20 +10,18 @@ they never reach the database themselves.
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from krat import access, contributions
+from krat import contributions
 from krat.choices import Role
 from krat.collation import albanian, sort_key
 from krat.contributions import ReportContext, ReportSection
-from krat.membership import member_ids_by_period, period_members
+from krat.membership import period_members
 from krat.models import (
     County,
     FinalReport,
@@ -33,6 +31,11 @@ from krat.models import (
     SubmissionState,
     User,
 )
+
+# The national report lives in its own module; its reads are re-exported here.
+from krat.report.national import headline_labels as headline_labels
+from krat.report.national import national_periods as national_periods
+from krat.report.national import national_report as national_report
 from krat.spreadsheets import Sheet
 from krat.submissions.selectors import Board, SubmissionRow, board_state, submission_board
 
@@ -345,113 +348,6 @@ def period_report(
     for section in found:
         report[section.key] = section.build(context)
     return report
-
-
-# --- The national report ------------------------------------------------------------------------------------
-
-
-def headline_labels() -> dict[str, str]:
-    """The national report's figures, each under the one name it has everywhere (the
-    dashboard's card, the period's pages; locale/GLOSSARY.md): the core's submissions,
-    then each app's (`krat.contributions.NationalFigures`)."""
-    labels = {"submissions": _("Submissions complete")}
-    for figures in contributions.national_figures():
-        labels.update(figures.labels())
-    return labels
-
-
-def national_periods() -> list[dict]:
-    """The distinct period start dates of all counties, newest first, with a label."""
-    rows = (
-        ReportingPeriod.objects.values("start_date", "end_date")
-        .annotate(counties=Count("county", distinct=True))
-        .order_by("-start_date", "end_date")
-    )
-    labels = dict(
-        ReportingPeriod.objects.order_by(albanian("county__name"))
-        .values_list("start_date", "label")
-        .distinct()
-    )
-    return [{**row, "label": labels.get(row["start_date"], "")} for row in rows]
-
-
-def national_report(start: datetime.date, *, today: datetime.date | None = None) -> dict:
-    """Headline figures of each county for its period starting on `start`, small numbers
-    hidden with each county's threshold (a fixed number of queries, whatever the counties).
-
-    {"start", "label", "today", "has_data", "labels": {key: label},
-    "rows": [{"county", "county_pk", "period", "period_pk", "reported", "published",
-    "figures": [{"label", "value"}],
-    and for a county that reported: "submissions", "members", and each figure by key}]}.
-    """
-    today = today or timezone.localdate()
-    periods = list(
-        ReportingPeriod.objects.filter(start_date=start)
-        .select_related("county")
-        .order_by(albanian("county__name"))
-    )
-    ids = [p.pk for p in periods]
-
-    # Each period counts the members of its own dates (`krat.membership`), not today's.
-    members = member_ids_by_period(periods)
-    complete: dict[int, int] = defaultdict(int)
-    for period_id, institution_id in PeriodSubmission.objects.filter(
-        period_id__in=ids, state__in=[SubmissionState.SUBMITTED, SubmissionState.APPROVED]
-    ).values_list("period_id", "institution_id"):
-        complete[period_id] += institution_id in members[period_id]
-    # Each app's figures of each county as its pages show them for sharing.
-    figures: dict[int, dict[str, Any]] = defaultdict(dict)
-    for contributed in contributions.national_figures():
-        for period_id, values in contributed.read(periods, today).items():
-            figures[period_id].update(values)
-    labels = headline_labels()
-    keys = [key for key in labels if key != "submissions"]
-    rows = []
-    for period in periods:
-        row = {
-            "county": period.county.name,
-            "county_pk": period.county_id,
-            "period": period.label,
-            "period_pk": period.pk,
-            "reported": True,
-            # Its case figures are "not yet published" while it is open (`access.period_published`).
-            "published": access.period_published(period),
-            "submissions": complete[period.pk],
-            "members": len(members[period.pk]),
-            **{key: figures[period.pk].get(key) for key in keys},
-        }
-        row["figures"] = [
-            {
-                "label": label,
-                "value": f"{row['submissions']}/{row['members']}" if key == "submissions" else row[key],
-            }
-            for key, label in labels.items()
-        ]
-        rows.append(row)
-    # A county with no period starting on `start` has not reported: it is listed as
-    # such, never left out (a reader must tell "no data" from "no county").
-    missing = County.objects.exclude(pk__in=[p.county_id for p in periods]).values_list("pk", "name")
-    for pk, name in missing:
-        rows.append(
-            {
-                "county": name,
-                "county_pk": pk,
-                "period": "",
-                "period_pk": None,
-                "reported": False,
-                "published": False,
-                "figures": [{"label": label, "value": None} for label in labels.values()],
-            }
-        )
-    rows.sort(key=lambda row: sort_key(str(row["county"])))  # Albanian order (Durrës < Elbasan < Fier)
-    return {
-        "start": start,
-        "label": periods[0].label if periods else "",
-        "today": today,
-        "rows": rows,
-        "labels": labels,
-        "has_data": bool(periods),
-    }
 
 
 def finalise_gaps(period: ReportingPeriod) -> list[str]:

@@ -21,10 +21,12 @@ from krat.forms import add_errors
 from krat.http import AuthenticatedHttpRequest
 from krat.models import FinalReport, PeriodReport, ReportingPeriod
 from krat.pdf import pdf_response
-from krat.report import documents, selectors, services
+from krat.report import documents, national, selectors, services
 from krat.report.forms import FinaliseForm, SummaryForm
+from krat.report.national import NationalReport
 from krat.report.workbook import national_workbook, report_workbook
 from krat.spreadsheets import xlsx_response
+from krat.suppression import LEGEND
 
 LANGUAGES = ("sq", "en")
 
@@ -247,22 +249,22 @@ def _require_national(user) -> None:
         raise PermissionDenied
 
 
-def _log_national(request: AuthenticatedHttpRequest, report: dict, what: str) -> None:
+def _log_national(request: AuthenticatedHttpRequest, report: NationalReport, what: str) -> None:
     """The national report carries each county's figures of its period (small numbers
     hidden): a row in each county's download log."""
     log_downloads(
         request,
         what=what,
         carried=[
-            Carried(county_id=r["county_pk"], period_id=r["period_pk"], suppressed=True)
-            for r in report["rows"]
+            Carried(county_id=r.county_pk, period_id=r.period_pk, suppressed=True)
+            for r in report.rows
             # A county listed as "not reported" or "not yet published" carries no case figure.
-            if r["period_pk"] is not None and r["published"]
+            if r.period_pk is not None and r.published
         ],
     )
 
 
-def _national_report(request: HttpRequest, start: str) -> dict:
+def _national_report(request: HttpRequest, start: str) -> NationalReport:
     """How every national view opens: a national reader only, a real date, and some county
     with a period starting on that day (else 404), built in the active language."""
     _require_national(request.user)
@@ -270,8 +272,8 @@ def _national_report(request: HttpRequest, start: str) -> dict:
         day = datetime.date.fromisoformat(start)
     except ValueError:
         raise Http404 from None
-    report = selectors.national_report(day)
-    if not report["has_data"]:
+    report = national.national_report(day)
+    if not report.has_data:
         raise Http404
     return report
 
@@ -280,14 +282,26 @@ def _national_report(request: HttpRequest, start: str) -> dict:
 @login_required
 def national_report_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_national(request.user)
-    return render(request, "krat/report_national_list.html", {"periods": selectors.national_periods()})
+    return render(request, "krat/report_national_list.html", {"periods": national.national_periods()})
 
 
 @require_safe
 @login_required
 def national_report(request: AuthenticatedHttpRequest, start: str) -> HttpResponse:
     report = _national_report(request, start)
-    return render(request, "krat/report_national.html", {"report": report, "start": start})
+    charts = national.national_charts(report, shaded=request.GET.get("harta"))
+    return render(
+        request,
+        "krat/report_national.html",
+        {
+            "report": report,
+            "charts": charts,
+            "start": start,
+            "legend": LEGEND,
+            "link_counties": True,
+            "full": True,
+        },
+    )
 
 
 @require_safe
@@ -295,7 +309,8 @@ def national_report(request: AuthenticatedHttpRequest, start: str) -> HttpRespon
 def national_report_pdf(request: AuthenticatedHttpRequest, start: str) -> HttpResponse:
     with translation.override(_language(request)):
         report = _national_report(request, start)
-        pdf = documents.national_pdf(report)
+        charts = national.national_charts(report, shaded=request.GET.get("harta"), width=300)
+        pdf = documents.national_pdf(report, charts, office=national.national_office(), legend=str(LEGEND))
         _log_national(request, report, _("National report (PDF)"))
     return pdf_response(pdf, f"raporti-kombetar-{start}-{_language(request)}.pdf")
 

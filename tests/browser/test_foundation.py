@@ -45,10 +45,14 @@ def test_a_representative_typing_a_managers_url_is_refused(demo, sign_in, live_s
     expect(page.get_by_role("heading", name="Nuk lejohet")).to_be_visible()
 
 
-def test_the_national_observer_chooses_a_county(demo, sign_in):
+def test_the_national_observer_sees_the_counties_at_a_glance_and_opens_one(demo, sign_in):
     page = sign_in("koordinatori")
-    expect(page.get_by_role("heading", name="Qarqet")).to_be_visible()
-    page.get_by_role("link", name="Durrës").click()
+    expect(page.get_by_role("heading", name="Qarqet me një shikim")).to_be_visible()
+    # The wide table is reached by keyboard: a labelled region that takes the focus.
+    region = page.get_by_role("region", name="Qarqet në")
+    region.focus()
+    expect(region).to_be_focused()
+    page.get_by_role("link", name="Durrës", exact=True).click()
     expect(page.get_by_role("heading", name="Prefektura e Qarkut Durrës")).to_be_visible()
 
 

@@ -81,3 +81,14 @@ def test_a_chart_prints_as_markup_in_a_template():
 
     chart = bar_chart(["a"], [Series("s", [1])], title="t")
     assert Template("{{ chart }}").render(Context({"chart": chart})).startswith("<svg")
+
+
+def test_the_tile_map_places_the_twelve_counties_and_reads_every_one():
+    from krat.charts import TILES, Tile, tile_map
+
+    tiles = [Tile(name, float(i), str(i)) for i, name in enumerate(TILES)]
+    tiles[3] = Tile(tiles[3].name, None, "nuk ka raportuar")
+    svg = str(tile_map([*tiles, Tile("Qarku i ri", 2.0, "2")], title="Viktima <b>").svg)
+    assert svg.count("<rect") == 13 + 5  # a tile per county (one not on the map) and the legend
+    assert "Viktima &lt;b&gt;" in svg and 'stroke-dasharray="4 3"' in svg  # no number: dashed
+    assert all(name in svg for name in TILES) and "Qarku i ri" in svg
