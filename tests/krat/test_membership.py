@@ -313,11 +313,11 @@ class TestTheIssue:
         self, world, client, table_of_2018, current
     ):
         self.add_four_today(client, world)
-        rows = {row["county"]: row for row in national_report(world.period.start_date)["rows"]}
-        assert (rows["Durrës"]["submissions"], rows["Durrës"]["members"]) == (13, 13)
-        assert (rows["Vlorë"]["submissions"], rows["Vlorë"]["members"]) == (0, 1)
-        rows = national_report(current.start_date)["rows"]
-        assert [(row["submissions"], row["members"]) for row in rows if row["period_pk"]] == [(0, 17)]
+        rows = {row.county: row for row in national_report(world.period.start_date).rows}
+        assert (rows["Durrës"].submitted, rows["Durrës"].members) == (13, 13)
+        assert (rows["Vlorë"].submitted, rows["Vlorë"].members) == (0, 1)
+        rows = national_report(current.start_date).rows
+        assert [(row.submitted, row.members) for row in rows if row.period_pk] == [(0, 17)]
 
     def test_the_dashboard_and_the_county_list_count_today(self, world, client, table_of_2018, current):
         self.add_four_today(client, world)
