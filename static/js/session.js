@@ -106,5 +106,11 @@
     }
   });
 
+  // A report that can no longer be edited here (submitted, approved, its period closed): a
+  // draft of it kept in this browser can never be saved, so it is not kept.
+  document.querySelectorAll("[data-draft-done]").forEach(function (marker) {
+    window.localStorage.removeItem(marker.dataset.draftDone);
+  });
+
   schedule(Number(clock.dataset.secondsLeft));
 })();

@@ -110,3 +110,15 @@ def test_a_colleagues_save_is_not_overwritten_by_a_restored_text(demo, page, sig
     expect(page.locator("[data-autosave-status]")).to_contain_text("Dikush tjetër e ruajti këtë regjistrim")
     submission.refresh_from_db()
     assert submission.situation_assessment == "E kolegut."
+
+
+def test_a_draft_kept_for_a_report_submitted_since_is_removed(demo, page, sign_in, live_server):
+    submission = PeriodSubmission.objects.get(institution__people__username="zyra.punes")
+    assert submission.state == SubmissionState.SUBMITTED
+    sign_in("zyra.punes")
+    url = live_server.url + reverse("krat:submission_detail", args=[submission.pk])
+    page.goto(url)
+    key = f"krat:draft:{submission.institution.people.get(username='zyra.punes').pk}:{submission.pk}"
+    page.evaluate("key => localStorage.setItem(key, '{}')", key)
+    page.goto(url)
+    assert page.evaluate("key => localStorage.getItem(key)", key) is None
