@@ -276,43 +276,58 @@ class StreetInterventionForm(InstitutionChoiceMixin, VersionedFormMixin, forms.M
 
 
 class EmploymentRowForm(forms.ModelForm):
-    """One row of the employment path; a stage left empty has no value (None, not 0). A row
-    with no stage entered is refused by the model's rule (tick "Delete" to remove one)."""
+    """One fixed row of the employment grid: a category (group, sex, age group — empty:
+    unknown), carried in hidden fields, and its stages. A stage left empty has no value
+    (None, not 0); a row with no stage entered holds nothing: it is not kept (a stored row
+    emptied is deleted), so its model rules are not asked."""
 
     class Meta:
         model = EmploymentFunnel
         fields = ["group", "sex", "age_group", *EmploymentFunnel.STAGES]
+        widgets = {"group": forms.HiddenInput, "sex": forms.HiddenInput, "age_group": forms.HiddenInput}
 
     def __init__(self, *args, age_groups=(), **kwargs):
         super().__init__(*args, **kwargs)
         model_choice_field(self, "age_group").queryset = AgeGroup.objects.filter(
             pk__in=[g.pk for g in age_groups]
         )
-        model_choice_field(self, "age_group").empty_label = gettext("Unknown")
         for stage in EmploymentFunnel.STAGES:
             self.fields[stage].widget.attrs.update(
-                {"min": 0, "max": MAX_COUNT, "class": "form-control form-control-sm"}
+                {"min": 0, "max": MAX_COUNT, "class": "form-control form-control-sm", "data-stage": stage}
             )
             self.fields[stage].max_value = MAX_COUNT
-        for field in self.fields.values():
-            field.widget.attrs.setdefault("aria-label", str(field.label))
-        for name in ("group", "sex", "age_group"):
-            self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
+
+    @property
+    def is_empty(self) -> bool:
+        """No stage entered (read after validation)."""
+        data = getattr(self, "cleaned_data", {})
+        return all(data.get(stage) is None for stage in EmploymentFunnel.STAGES)
+
+    def _post_clean(self):
+        if self.is_empty and not self.errors:
+            return  # nothing to keep: the model's rules (some stage entered) do not apply
+        super()._post_clean()
 
 
-# A county has at most 5 groups × 2 sexes × (working-age groups + unknown) rows. The cap
-# also bounds what a forged TOTAL_FORMS can make the server build (found by the fuzzer:
-# Django's default of 2,000 forms kept a worker busy for 20 seconds per request).
-EMPLOYMENT_MAX_ROWS = 100
-EmploymentFormSet = forms.modelformset_factory(
-    EmploymentFunnel,
-    form=EmploymentRowForm,
-    extra=3,
-    can_delete=True,
-    max_num=EMPLOYMENT_MAX_ROWS,
-    absolute_max=EMPLOYMENT_MAX_ROWS,
-    validate_max=True,
-)
+# A county has at most 5 groups × 3 sexes (female, male, unknown) × (working-age groups +
+# unknown) rows. The cap also bounds what a forged TOTAL_FORMS can make the server build
+# (found by the fuzzer: Django's default of 2,000 forms kept a worker busy for 20 seconds per
+# request).
+EMPLOYMENT_MAX_ROWS = 150
+
+
+def employment_formset(*, extra: int):
+    """The grid's formset class: the stored rows, and `extra` rows for the categories that
+    have none (their category given as `initial`)."""
+    return forms.modelformset_factory(
+        EmploymentFunnel,
+        form=EmploymentRowForm,
+        extra=extra,
+        can_delete=False,
+        max_num=EMPLOYMENT_MAX_ROWS,
+        absolute_max=EMPLOYMENT_MAX_ROWS,
+        validate_max=True,
+    )
 
 
 class CasesSettingsForm(VersionedFormMixin, forms.ModelForm):

@@ -18,3 +18,22 @@ def navigation(request: HttpRequest) -> dict:
         "nav_can_manage": home_county is not None and access.can_manage_county(user, home_county),
         "nav_reads_people": home_county is not None and access.can_read_whole_county(user, home_county),
     }
+
+
+def session(request: HttpRequest) -> dict:
+    """When a signed-in page's session ends if nothing more is done, and when to warn
+    (static/js/session.js); whether the visitor comes from a session that ended."""
+    from django.conf import settings
+
+    from krat.middleware import IdleSessionMiddleware
+
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not hasattr(request, "session"):
+        return {"session_ended": getattr(request, "krat_session_ended", False)}
+    left = IdleSessionMiddleware.seconds_left(request)
+    return {
+        "session_seconds_left": left,
+        "session_warning_seconds": min(
+            settings.KRAT_SESSION_WARNING_SECONDS, settings.SESSION_COOKIE_AGE // 2
+        ),
+    }

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import TYPE_CHECKING
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
     from krat.models import User
@@ -40,3 +43,17 @@ def return_path(request: HttpRequest, default: str) -> str:
     ):
         return target
     return default
+
+
+def json_login_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """`login_required` for an address a page's script calls: an anonymous visitor (a
+    session that ended) gets 401 with a JSON reason, not the log-in page, so the script
+    can say so and keep what was typed."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return JsonResponse({"detail": _("Your session has ended: log in again.")}, status=401)
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -86,20 +86,57 @@ class TwoFactorMiddleware:
 
 class IdleSessionMiddleware:
     """Keeps a signed-in session alive while it is used, writing it at most once a
-    minute instead of on every request (SESSION_COOKIE_AGE is the idle limit)."""
+    minute instead of on every request (SESSION_COOKIE_AGE is the idle limit).
+
+    A request that comes with the cookie of a session that has ended (idle too long) is
+    marked, and so is the browser (a cookie, `ENDED_COOKIE`, until the next log-in): the
+    log-in page it is sent to says why, and that what the person typed is kept
+    (static/js/autosave.js keeps it in the browser and saves it after the log-in).
+    """
 
     STAMP = "krat_seen"
     EVERY_SECONDS = 60
+    ENDED_COOKIE = "krat_session_ended"
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        ended = False
         if request.user.is_authenticated:
             now = int(time.time())
             if now - request.session.get(self.STAMP, 0) >= self.EVERY_SECONDS:
                 request.session[self.STAMP] = now
-        return self.get_response(request)
+        else:
+            # An ended session loads empty (Django finds no row, or an expired one).
+            ended = settings.SESSION_COOKIE_NAME in request.COOKIES and request.session.is_empty()
+        request.krat_session_ended = ended or self.ENDED_COOKIE in request.COOKIES
+        response = self.get_response(request)
+        if ended:
+            response.set_cookie(
+                self.ENDED_COOKIE,
+                "1",
+                max_age=24 * 3600,
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
+        elif request.user.is_authenticated and self.ENDED_COOKIE in request.COOKIES:
+            response.delete_cookie(self.ENDED_COOKIE, samesite="Lax")
+        return response
+
+    @classmethod
+    def touch(cls, request) -> None:
+        """Renew the session now (the page's "stay logged in" button)."""
+        request.session[cls.STAMP] = int(time.time())
+
+    @classmethod
+    def seconds_left(cls, request) -> int:
+        """Seconds until the session ends if nothing more is done: its last write (the
+        stamp) plus the idle limit. A write for another reason only makes it later, so
+        a page that warns on this figure never warns too late."""
+        seen = request.session.get(cls.STAMP, int(time.time()))
+        return max(0, seen + settings.SESSION_COOKIE_AGE - int(time.time()))
 
 
 class MethodNotAllowedPageMiddleware:

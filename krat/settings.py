@@ -110,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "krat.context_processors.navigation",
+                "krat.context_processors.session",
             ],
         },
     },
@@ -246,6 +247,9 @@ OTP_TOTP_ISSUER = "KRAT"
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = False  # krat.middleware.IdleSessionMiddleware refreshes it
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# How long before the idle end a page warns, with a button that keeps the session
+# (static/js/session.js); at most half the idle limit.
+KRAT_SESSION_WARNING_SECONDS = env_int("KRAT_SESSION_WARNING_SECONDS", 5 * 60)
 
 # --- Language: Albanian first, English one click away. ---
 LANGUAGE_CODE = "sq"

@@ -17,6 +17,7 @@ from krat.views import (
     periods,
     search,
     security,
+    session,
 )
 from krat.views import report as report_views
 from krat.views import submissions as submission_views
@@ -25,6 +26,7 @@ FORM_METHODS = require_http_methods(["GET", "POST"])
 
 core_patterns = [
     path("", dashboard.home, name="home"),
+    path("sesioni/", session.session_keepalive, name="session_keepalive"),
     path("qarqe/<slug:slug>/", dashboard.dashboard, name="dashboard"),
     path("qarqe/<slug:slug>/cilesimet/", county.county_settings, name="county_settings"),
     path("qarqe/<slug:slug>/institucione/", institutions.institution_list, name="institution_list"),
@@ -58,6 +60,7 @@ core_patterns = [
     ),
     path("raporte/<int:pk>/", submission_views.submission_detail, name="submission_detail"),
     path("raporte/<int:pk>/ndrysho/", submission_views.submission_edit, name="submission_edit"),
+    path("raporte/<int:pk>/ruaj/", submission_views.submission_autosave, name="submission_autosave"),
     path("raporte/<int:pk>/kthe/", submission_views.submission_return, name="submission_return"),
     path("raporte/<int:pk>/mirato/", submission_views.submission_approve, name="submission_approve"),
     path("raporte/<int:pk>/rihap/", submission_views.submission_reopen, name="submission_reopen"),

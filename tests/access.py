@@ -405,6 +405,8 @@ CORE_CASES: dict[str, UrlCase] = {
     "two_factor_recovery_codes": action(LOGGED_IN, status_for={"superuser": 200}),
     "two_factor_disable": action(LOGGED_IN),
     "health": page(LOGGED_IN, public=True),
+    # The page's "stay logged in" button: renews a signed-in session; an ended one gets 401.
+    "krat:session_keepalive": action(LOGGED_IN, status=200, status_for={"anonymous": 401}),
     "set_language": action(LOGGED_IN, public=True),
 }
 

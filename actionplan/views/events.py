@@ -45,13 +45,16 @@ def _shift(month: datetime.date, by: int) -> datetime.date:
 def event_month(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     county = access.county_for_user(request.user, slug)
     month = _month_asked(request)
+    weeks = selectors.month_grid(county, year=month.year, month=month.month)
     return render(
         request,
         "actionplan/event_month.html",
         {
             "county": county,
             "month": month,
-            "weeks": selectors.month_grid(county, year=month.year, month=month.month),
+            "weeks": weeks,
+            # A phone shows the month as a list of its days with events (or says it has none).
+            "has_events": any(day["events"] for week in weeks for day in week if day["in_month"]),
             "previous": _shift(month, -1),
             "next": _shift(month, 1),
             "today": timezone.localdate(),

@@ -4,6 +4,7 @@ its spreadsheet import and template, and the export."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,9 +17,9 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from cases import access as cases_access
 from cases import sheets
-from cases.choices import DataKind
-from cases.forms import EmploymentFormSet, GridStampForm
-from cases.models import EmploymentFunnel
+from cases.choices import DataKind, Sex, VulnerableGroup
+from cases.forms import EmploymentRowForm, GridStampForm, employment_formset
+from cases.models import AgeGroup, EmploymentFunnel
 from cases.selectors.age_groups import age_groups_for
 from cases.selectors.employment import employment_summary
 from cases.services.employment import employment_save, employment_stamp
@@ -39,17 +40,92 @@ def employment(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@dataclass(frozen=True)
+class GridRow:
+    """A row of the grid as the page draws it: its headers and its form."""
+
+    key: str
+    sex: str
+    age: str
+    form: EmploymentRowForm
+
+
+@dataclass(frozen=True)
+class GridGroup:
+    key: str
+    label: str
+    rows: list[GridRow]
+
+
+def employment_grid(formset, categories: list[tuple], age_groups: list[AgeGroup]) -> list[GridGroup]:
+    """The formset's forms in the order of the categories, under a heading per group; a
+    stored row of a category no longer listed (an age group changed) comes last in its group."""
+    order = {category: index for index, category in enumerate(categories)}
+    ages = {g.pk: g.label for g in age_groups}
+    sexes = dict(Sex.choices)
+
+    def category(form) -> tuple:
+        raw = {n: form[n].value() for n in ("group", "sex", "age_group")} if form.is_bound else form.initial
+        value = str(getattr(raw.get("age_group"), "pk", raw.get("age_group")) or "")
+        age = int(value) if value.isdecimal() else None
+        return (raw.get("group") or "", raw.get("sex") or "", age)
+
+    placed = sorted(
+        ((category(form), form) for form in formset.forms), key=lambda item: order.get(item[0], len(order))
+    )
+
+    def age_label(age: int | None, form) -> str:
+        if age is None:
+            return str(_("unknown age"))
+        if age in ages:
+            return ages[age]
+        stored = form.instance.age_group if form.instance.age_group_id == age else None
+        return stored.label if stored is not None else str(age)
+
+    # A row whose group is none of the list (a forged one) is still shown, with its errors.
+    listed = [*VulnerableGroup.choices, ("", "—")]
+    known = {group for group, _label in listed}
+    groups = []
+    for group, label in listed:
+        rows = [
+            GridRow(
+                key=f"{group_key}-{sex}-{age or 'u'}",
+                sex=str(sexes.get(sex, sex)),
+                age=age_label(age, form),
+                form=form,
+            )
+            for (group_key, sex, age), form in placed
+            if group_key == group or (group == "" and group_key not in known)
+        ]
+        if rows:
+            groups.append(GridGroup(key=group or "other", label=str(label), rows=rows))
+    return groups
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def employment_entry(request: AuthenticatedHttpRequest, pk: int, institution: int) -> HttpResponse:
     period = cases_access.period_for_user(request.user, pk)
     entry_for = cases_access.institution_for_entry(request.user, period, institution, DataKind.EMPLOYMENT)
     age_groups = [g for g in age_groups_for(period.county) if g.is_working_age]
-    formset = EmploymentFormSet(
+    stored = (
+        EmploymentFunnel.objects.filter(period=period, institution=entry_for)
+        .select_related("age_group")
+        .order_by("pk")
+    )
+    # One fixed row per category: the stored rows, and an empty one for each category without.
+    categories = [
+        (group, sex, age)
+        for group in VulnerableGroup.values
+        for sex in Sex.values
+        for age in [*(g.pk for g in age_groups), None]
+    ]
+    have = {(row.group, row.sex, row.age_group_id) for row in stored}
+    missing = [c for c in categories if c not in have]
+    formset = employment_formset(extra=len(missing))(
         request.POST or None,
-        queryset=EmploymentFunnel.objects.filter(period=period, institution=entry_for).select_related(
-            "age_group"
-        ),
+        queryset=stored,
+        initial=[{"group": group, "sex": sex, "age_group": age} for group, sex, age in missing],
         form_kwargs={"age_groups": age_groups},
     )
     # The grid's lock as the page showed it; a save without it is refused (GridStampForm).
@@ -68,10 +144,9 @@ def employment_entry(request: AuthenticatedHttpRequest, pk: int, institution: in
         elif formset.is_valid():
             rows = []
             for form in formset.forms:
-                if not form.has_changed() and form.instance.pk is None:
-                    continue
-                # Django's own deletion test (private, so the stubs leave it out).
-                if formset.can_delete and formset._should_delete_form(form):  # type: ignore[attr-defined]
+                # A row with no stage is not kept (a stored one emptied is deleted: the
+                # service replaces the grid).
+                if (not form.has_changed() and form.instance.pk is None) or form.is_empty:
                     continue
                 rows.append(form.save(commit=False))
             try:
@@ -96,11 +171,13 @@ def employment_entry(request: AuthenticatedHttpRequest, pk: int, institution: in
             period,
             "employment",
             formset=formset,
+            grid=employment_grid(formset, categories, age_groups),
             stamp_form=stamp_form,
             institution=entry_for,
             errors=errors,
             comparison=comparison,
-            stage_labels=[field_label(EmploymentFunnel, s) for s in EmploymentFunnel.STAGES],
+            stages=[(s, field_label(EmploymentFunnel, s)) for s in EmploymentFunnel.STAGES],
+            bounds=[[list(parts), bound] for parts, bound in EmploymentFunnel.BOUNDS],
         ),
         status=400 if request.method == "POST" else 200,
     )

@@ -6,8 +6,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.dateformat import time_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -15,7 +17,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from krat import access
 from krat.concurrency import posted_version
 from krat.forms import add_errors
-from krat.http import AuthenticatedHttpRequest
+from krat.http import AuthenticatedHttpRequest, json_login_required
+from krat.middleware import IdleSessionMiddleware
 from krat.models import Institution, PeriodSubmission, ReportingPeriod, User
 from krat.periods import current_period
 from krat.submissions import reminders, selectors, services
@@ -236,6 +239,40 @@ def submission_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "krat/submission_form.html",
         {"county": submission.period.county, "submission": submission, "row": row, "form": form},
         status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+@json_login_required
+def submission_autosave(request: AuthenticatedHttpRequest, pk: int) -> JsonResponse:
+    """The form's text saved as a draft while it is typed (static/js/autosave.js), under
+    the same rules as "Save draft": the version the page holds must still be the stored
+    one (a colleague's save meanwhile refuses it, 409), and the answer gives the new
+    version, which the page keeps for its next save. The parts' "nothing to report" boxes
+    are left as stored: they are saved with the buttons."""
+    submission = submission_for_user(request.user, pk, write=True)
+    form = SubmissionForm(request.POST, instance=submission)
+    if form.is_valid():
+        try:
+            saved = services.submission_save_draft(
+                submission=form.save(commit=False),
+                user=request.user,
+                expected_version=form.cleaned_data["version"],
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            return JsonResponse(
+                {
+                    "saved_at": time_format(timezone.localtime(), "H:i"),
+                    "version": saved.version,
+                    "seconds_left": IdleSessionMiddleware.seconds_left(request),
+                }
+            )
+    refusals = [error for errors in form.errors.as_data().values() for error in errors]
+    return JsonResponse(
+        {"detail": " ".join(message for error in refusals for message in error.messages)},
+        status=409 if any(error.code == "stale_edit" for error in refusals) else 400,
     )
 
 

@@ -1,6 +1,7 @@
-/* Live sums of the victims grid while typing. Progressive enhancement only: the
+/* Live checks of the case grids while typing: the victims grid's sums, the employment
+   grid's "cannot be more than the stage before". Progressive enhancement only: the
    server recomputes and validates everything on save. An empty cell has no value:
-   it adds nothing and is never shown as 0. */
+   it adds nothing, bounds nothing and is never shown as 0. */
 (function () {
   "use strict";
   var grid = document.getElementById("victims-grid");
@@ -76,4 +77,78 @@
 
   grid.addEventListener("input", update);
   update();
+})();
+
+/* The employment grid: in each row, each stage (or the sum of the three assessment outcomes)
+   cannot be more than the stage that bounds it (EmploymentFunnel.BOUNDS, given as JSON), where
+   both are entered. The row's last cell says which rule is broken; the cells get aria-invalid. */
+(function () {
+  "use strict";
+  var grid = document.getElementById("employment-grid");
+  var source = document.getElementById("employment-bounds");
+  if (!grid || !source) {
+    return;
+  }
+  var bounds = JSON.parse(source.textContent);
+  var template = grid.dataset.message;
+
+  function label(stage) {
+    var header = grid.querySelector('th[data-stage-label="' + stage + '"]');
+    return header ? header.textContent.trim() : stage;
+  }
+
+  function number(input) {
+    if (!input || input.value.trim() === "") {
+      return null;
+    }
+    var value = Number(input.value);
+    return Number.isInteger(value) && value >= 0 ? value : null;
+  }
+
+  function check(row) {
+    var cells = {};
+    row.querySelectorAll("input[data-stage]").forEach(function (input) {
+      cells[input.dataset.stage] = input;
+      input.removeAttribute("aria-invalid");
+      input.classList.remove("is-invalid-live");
+    });
+    var broken = [];
+    bounds.forEach(function (rule) {
+      var parts = rule[0];
+      var limit = number(cells[rule[1]]);
+      var entered = parts.map(function (stage) { return number(cells[stage]); }).filter(function (v) { return v !== null; });
+      if (limit === null || entered.length === 0) {
+        return;
+      }
+      var value = entered.reduce(function (a, b) { return a + b; }, 0);
+      if (value > limit) {
+        broken.push(
+          template
+            .replace("{stage}", parts.map(label).join(" + "))
+            .replace("{value}", String(value))
+            .replace("{bound}", label(rule[1]))
+            .replace("{limit}", String(limit))
+        );
+        parts.concat([rule[1]]).forEach(function (stage) {
+          if (cells[stage]) {
+            cells[stage].setAttribute("aria-invalid", "true");
+            cells[stage].classList.add("is-invalid-live");
+          }
+        });
+      }
+    });
+    var out = row.querySelector("output[data-row-check]");
+    var filled = Object.keys(cells).some(function (stage) { return number(cells[stage]) !== null; });
+    out.textContent = broken.length ? broken.join(" ") : filled ? "✓" : "";
+    out.classList.toggle("text-danger", broken.length > 0);
+    out.classList.toggle("text-success", broken.length === 0);
+  }
+
+  grid.addEventListener("input", function (event) {
+    var row = event.target instanceof Element ? event.target.closest("tr[data-row]") : null;
+    if (row) {
+      check(row);
+    }
+  });
+  grid.querySelectorAll("tr[data-row]").forEach(check);
 })();

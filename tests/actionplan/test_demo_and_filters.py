@@ -80,3 +80,16 @@ def test_the_month_view_moves_between_months(client, world):
     assert world.extra["event"].title in html
     december = client.get(reverse("actionplan:event_month", args=[world.own.slug]), {"muaji": "2018-12"})
     assert "?muaji=2019-01" in december.content.decode()
+
+
+def test_the_month_is_also_a_list_of_its_days_for_a_phone(client, world):
+    """Issue 20, point 9: the phone's list holds the month's events, or says there are none."""
+    access_cases.build(world)
+    client.force_login(world.users["observer"])
+    url = reverse("actionplan:event_month", args=[world.own.slug])
+    html = client.get(url, {"muaji": "2018-05"}).content.decode()
+    listed = html[html.index('<ol class="list-unstyled month-list') : html.index("</ol>")]
+    assert world.extra["event"].title in listed
+    assert "Nuk ka aktivitete të planifikuara." not in html
+    empty = client.get(url, {"muaji": "2019-02"}).content.decode()
+    assert "Nuk ka aktivitete të planifikuara." in empty

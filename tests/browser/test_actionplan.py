@@ -129,3 +129,26 @@ def test_the_calendar_pages_pass_axe(plan, sign_in, live_server, assert_accessib
         page.goto(live_server.url + reverse(name, args=args))
         expect(page.get_by_role("heading", level=1)).to_be_visible()
         assert_accessible(page)
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_calendar_is_a_list_on_a_phone_and_a_grid_on_a_desk(plan, sign_in, live_server, width):
+    """Issue 20, point 9: seven columns on a phone broke the titles letter by letter."""
+    from actionplan.models import AwarenessEvent
+
+    event = AwarenessEvent.objects.filter(county=plan.county).order_by("date").first()
+    page = sign_in("sekretaria")
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(
+        live_server.url + reverse("actionplan:event_month", args=["durres"]) + f"?muaji={event.date:%Y-%m}"
+    )
+    grid = page.locator("table.month-grid")
+    days = page.locator("ol.month-list")
+    if width == 390:
+        expect(grid).to_be_hidden()
+        link = days.get_by_role("link", name=event.title, exact=False).first
+        expect(link).to_be_visible()
+        assert link.bounding_box()["width"] > 60  # wider than a seventh of the phone: words, not letters
+    else:
+        expect(days).to_be_hidden()
+        expect(grid.get_by_role("link", name=event.title, exact=False).first).to_be_visible()

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from cases import demo as cases_demo
 from cases import sheets
-from cases.models import VictimReport
+from cases.models import EmploymentFunnel, VictimReport
 from cases.selectors.age_groups import age_groups_for
 from cases.selectors.comparison import comparison_periods
 from krat.models import Institution
@@ -74,3 +74,39 @@ def test_the_police_import_the_grid_from_a_spreadsheet(setting, sign_in, live_se
     page.locator("main form button.btn-primary").click()
     expect(page.locator(".alert-success")).to_be_visible()
     assert VictimReport.objects.get(period=period, institution=police, status="victim").total == 2
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_labour_office_fills_the_employment_grid_row_by_row(
+    setting, sign_in, live_server, assert_accessible, width
+):
+    """Issue 20, point 8: a fixed row per category under visible headers, values never cut,
+    the live "cannot be more than the stage before" check, and no axe violation."""
+    _county, period, _police = setting
+    office = Institution.objects.get(name="Zyra e Punës Durrës")
+    page = sign_in("zyra.punes")
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(live_server.url + reverse("cases:employment_entry", args=[period.pk, office.pk]))
+    grid = page.locator("#employment-grid")
+    expect(grid.locator("th", has_text="Komunitetet rome dhe egjiptiane")).to_be_visible()
+    expect(grid.get_by_role("rowheader", name="Femër · 18–24")).to_have_count(5)  # one per group
+    cell = "Persona me aftësi të kufizuara Femër · 18–24 {}"
+    received = page.get_by_role("spinbutton", name=cell.format("Të pritur"), exact=True)
+    interviewed = page.get_by_role("spinbutton", name=cell.format("Të intervistuar"), exact=True)
+    received.fill("43")
+    interviewed.fill("50")
+    row = grid.locator("tr[data-row]").filter(has=received)
+    expect(row.locator("output[data-row-check]")).to_contain_text("nuk mund të jetë më shumë se")
+    expect(interviewed).to_have_attribute("aria-invalid", "true")
+    # The value is whole in its cell (it read "4:" for 43 at 1280 px).
+    assert received.evaluate("input => input.scrollWidth <= input.clientWidth")
+    if width == 1280:  # the whole row, its check included, is on the screen without scrolling
+        assert grid.evaluate("table => table.parentElement.scrollWidth <= table.parentElement.clientWidth")
+    interviewed.fill("40")
+    expect(row.locator("output[data-row-check]")).to_have_text("✓")
+    assert_accessible(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.get_by_role("button", name="Ruaj").click()
+    expect(page.locator(".alert-success")).to_be_visible()
+    saved = EmploymentFunnel.objects.get(period=period, institution=office, group="disability", sex="female")
+    assert (saved.received, saved.interviewed, saved.age_group.label) == (43, 40, "18–24")

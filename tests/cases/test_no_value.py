@@ -199,11 +199,8 @@ def test_an_employment_stage_cleared_opens_empty_and_its_total_has_no_value(worl
 def test_an_employment_grid_saved_untouched_keeps_no_row_and_has_not_reported(world, employment_page):
     employment_page()
     assert not EmploymentFunnel.objects.exists()
-    # A row with its group and sex chosen but no stage entered holds nothing: refused.
-    response = employment_page({0: {"group": "economic_aid", "sex": "female"}}, status=400)
-    assert response.context["formset"].forms[0].non_field_errors() == [
-        "Enter at least one stage of the row, or delete the row."
-    ]
+    # A row of the grid with no stage entered holds nothing: it is not kept.
+    employment_page({0: {"group": "economic_aid", "sex": "female"}})
     assert not EmploymentFunnel.objects.exists()
     assert part_state(world, world.other_institution, "cases.employment") == MISSING
     summary = employment_summary(world.own, world.period, suppressed=False)
@@ -211,11 +208,10 @@ def test_an_employment_grid_saved_untouched_keeps_no_row_and_has_not_reported(wo
     assert {str(s["values"][0]) for s in summary["stages"]} == {"—"}
 
 
-def test_an_employment_row_emptied_is_refused_and_deleted_when_ticked(world, employment_page):
+def test_an_employment_row_emptied_is_deleted(world, employment_page):
     employment_page({0: {"group": "economic_aid", "sex": "female", "received": 3}})
-    employment_page({0: {"received": ""}}, status=400)
-    assert EmploymentFunnel.objects.get().received == 3  # nothing changed
-    employment_page({0: {"DELETE": "on"}})
+    assert EmploymentFunnel.objects.get().received == 3
+    employment_page({0: {"received": ""}})  # the stored row comes first: it is form 0
     assert not EmploymentFunnel.objects.exists()
     assert part_state(world, world.other_institution, "cases.employment") == MISSING
 

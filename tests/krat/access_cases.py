@@ -170,6 +170,9 @@ CASES: dict[str, UrlCase] = {
     ),
     "krat:submission_detail": page(OWN_READERS, _pk("draft")),
     "krat:submission_edit": form(WRITERS, _pk("draft")),
+    # The form's autosave (a script's JSON): an empty body is refused (400); an ended
+    # session gets 401, so the page keeps what was typed.
+    "krat:submission_autosave": action(WRITERS, _pk("draft"), status=400, status_for={"anonymous": 401}),
     "krat:submission_return": action(MANAGERS, _pk("submitted")),
     "krat:submission_approve": action(MANAGERS, _pk("submitted")),
     "krat:submission_reopen": action(MANAGERS, _pk("approved")),
