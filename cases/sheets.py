@@ -409,7 +409,9 @@ def employment_import(
 
 
 def employment_export_rows(summary: EmploymentSummary) -> tuple[list, list]:
-    """The stages' totals compared, then each stage by group, sex and age group."""
+    """The stages' totals compared, then each stage by group, sex and age group. A stage's
+    rows without value (`EmploymentStage.rows_without_value`) are the page's note, never a
+    number in these columns."""
     headers = [_("Breakdown"), _("Category"), _("Stage"), *_compared_heads(summary)]
     rows = []
     for stage in summary.stages:

@@ -13,7 +13,14 @@ from django.utils.translation import gettext as _
 from cases.choices import UNKNOWN, DataKind, Sex, VulnerableGroup
 from cases.models import AgeGroup, EmploymentFunnel, sum_entered
 from cases.selectors.comparison import PeriodColumn, PeriodComparison, period_column
-from cases.selectors.figures import EMPLOYMENT, employment_figures, first_cells, period_cells, protected
+from cases.selectors.figures import (
+    EMPLOYMENT,
+    EmploymentFigures,
+    employment_figures,
+    first_cells,
+    period_cells,
+    protected,
+)
 from cases.selectors.reporting import (
     PeriodReference,
     ReportingInstitution,
@@ -41,12 +48,24 @@ def _stage_label(stage: str) -> str:
 class EmploymentStage:
     """One stage of the employment path (or "assessed", the three outcomes together): the
     people who reached it, a cell per column compared (None: no such period). `outcome`:
-    one of the assessment's outcomes (shown indented under "assessed")."""
+    one of the assessment's outcomes (shown indented under "assessed").
+
+    A stage's total sums the grid rows (institution × group × sex × age group) that entered
+    it: a stage left empty is no value, not 0. `rows_without_value` counts the rows of the
+    page's own period that left this stage empty while entering another ("assessed": any
+    of the three outcomes), so the total covers only part of the path; it counts rows of
+    the grid, not people, and is 0 when no row entered the stage (its total is "—")."""
 
     key: str
     label: str
     values: list[Cell | None]
     outcome: bool
+    rows_without_value: int
+
+    @property
+    def partial(self) -> bool:
+        """Whether the page's own total leaves out rows that have no value for the stage."""
+        return self.rows_without_value > 0
 
 
 @dataclass(frozen=True)
@@ -162,12 +181,14 @@ def employment_summary(
             for p in periods
         ]
     current, cells = first_cells(shown)
+    without_value = current.rows_without_value if isinstance(current, EmploymentFigures) else {}
     stages = [
         EmploymentStage(
             key=stage,
             label=_stage_label(stage),
             values=[s[1][("total", stage)] if s else None for s in shown],
             outcome=stage in OUTCOMES,
+            rows_without_value=without_value.get(stage, 0),
         )
         for stage in FUNNEL
     ]

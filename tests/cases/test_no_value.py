@@ -211,6 +211,67 @@ def test_an_employment_grid_saved_untouched_keeps_no_row_and_has_not_reported(wo
     assert {str(s.values[0]) for s in summary.stages} == {"—"}
 
 
+def save_partial_grid(world) -> None:
+    """Two rows of the grid: one entered received 5 and interviewed 3, the other received 4
+    and left interviewed empty (no value: not 0)."""
+    employment_save(
+        period=world.period,
+        institution=world.other_institution,
+        rows=[
+            EmploymentFunnel(
+                county=world.own,
+                period=world.period,
+                institution=world.other_institution,
+                group="economic_aid",
+                sex=sex,
+                **stages,
+            )
+            for sex, stages in (("female", {"received": 5, "interviewed": 3}), ("male", {"received": 4}))
+        ],
+        expected_stamp=0,
+    )
+
+
+PARTIAL_NOTE = (
+    "Të intervistuar: 1 rresht i tabelës nuk ka vlerë për këtë fazë; "
+    "totali përfshin vetëm rreshtat që kanë vlerë."
+)
+
+
+def test_a_stage_total_over_part_of_the_rows_says_how_many_rows_have_no_value(world, client):
+    """Found by an outside tester: a stage's total sums the rows that entered it, and when
+    other rows left it empty nothing said that the total covers only part of the path."""
+    save_partial_grid(world)
+    stages = {s.key: s for s in employment_summary(world.own, world.period, suppressed=False).stages}
+    assert (str(stages["interviewed"].values[0]), stages["interviewed"].rows_without_value) == ("3", 1)
+    assert (str(stages["received"].values[0]), stages["received"].partial) == ("9", False)
+    # A stage nobody entered has no value at all, and no note.
+    for key in ("employed", "ready", "assessed"):
+        assert (str(stages[key].values[0]), stages[key].rows_without_value) == ("—", 0), key
+    client.force_login(world.users["secretariat"])
+    page = flat(client.get(reverse("cases:employment", args=[world.period.pk])).content.decode())
+    assert page.count(PARTIAL_NOTE) == 1 and "rreshta të tabelës" not in page
+    preview = client.get(reverse("krat:report_preview", args=[world.period.pk]) + "?ndarje=0")
+    assert PARTIAL_NOTE in flat(preview.content.decode())
+    pdf = flat(pdf_text(client.get(reverse("krat:report_pdf", args=[world.period.pk]) + "?ndarje=0").content))
+    assert PARTIAL_NOTE in pdf
+
+
+def test_the_rows_without_value_are_noted_for_sharing_and_kept_out_of_the_export(world, client):
+    save_partial_grid(world)
+    close_period(world.period)  # published to the observer
+    client.force_login(world.users["observer"])
+    response = client.get(reverse("cases:employment", args=[world.period.pk]))
+    assert response.context["summary"].suppressed
+    assert PARTIAL_NOTE in flat(response.content.decode())
+    text = client.get(reverse("cases:employment_export", args=[world.period.pk, "csv"])).content.decode(
+        "utf-8-sig"
+    )
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert "rresht" not in text
+    assert next(r for r in rows if r[:3] == ["Gjithsej", "", "të intervistuar"])[3] == "3"
+
+
 def test_an_employment_row_emptied_is_refused_and_deleted_when_ticked(world, employment_page):
     employment_page({0: {"group": "economic_aid", "sex": "female", "received": 3}})
     employment_page({0: {"received": ""}}, status=400)
