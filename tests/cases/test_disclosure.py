@@ -159,7 +159,7 @@ def test_interventions_are_hidden_with_their_children(world, api_client):
     # Elbasan was met twice with children "< 3": it is not listed as repeating for sharing.
     assert summary.repeated_origins == []
     panel = dashboard_panel(user=world.users["observer"], county=world.own, period=world.period)
-    assert panel.context["interventions"].hidden and panel.context["children"].hidden
+    assert panel.context["totals"].interventions.hidden and panel.context["totals"].children.hidden
     api = api_client(world.users["observer"]).get(f"/api/v1/street-summaries/{world.period.pk}/").json()
     assert api["interventions"] == {"count": None, "suppressed": True}
     assert_safe(world, readers=[f"representative:{world.own_institution.pk}"])
@@ -290,7 +290,7 @@ def test_the_dashboard_shows_the_pages_pattern(world):
     close_period(world.period)  # published to the observer (`krat.access.figures_published`)
     panel = dashboard_panel(user=world.users["observer"], county=world.own, period=world.period)
     summary = victims_summary(world.own, world.period, suppressed=True)
-    assert panel.context["victims"] == summary.statuses[0].total[0]
+    assert panel.context["totals"].victims == summary.statuses[0].total[0]
 
 
 # --- Random grids of random institutions, every reader ---------------------------------------------
