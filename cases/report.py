@@ -2,39 +2,32 @@
 "employment": the period's figures with their comparisons and charts) and to the national
 report (its headline figures); registered in `CasesConfig.ready` (`krat.contributions`).
 
-The sections hold what the app's summaries return (`cases.selectors.victims`, `.street`,
-`.employment`), copied into typed fields with what the report adds (the columns compared,
-the victims' chart); the summaries' dicts are left as they are.
+Each section holds its summary as the app's pages read it (`cases.selectors.victims`,
+`.street`, `.employment`: frozen dataclasses), with what the report adds (the victims'
+chart); a period not yet published to the reader is an `UnpublishedSection` instead.
 """
 
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, fields
-from typing import Any, ClassVar
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import ClassVar
 
 from django.utils.translation import gettext as _
 
 from cases.choices import Dimension, VictimStatus
-from cases.selectors.employment import employment_summary
+from cases.selectors.comparison import PeriodColumn
+from cases.selectors.employment import EmploymentSummary, employment_summary
 from cases.selectors.figures import HEADLINES, NOT_ENTERED, VICTIMS, headline_sets
 from cases.selectors.reporting import PeriodReference, report_reference
-from cases.selectors.street import street_children_summary
-from cases.selectors.victims import victims_summary
+from cases.selectors.street import StreetSummary, street_children_summary
+from cases.selectors.victims import VictimsSummary, victims_summary
 from krat import access, charts
 from krat.contributions import Breakdown, NationalFigures, NationalSet, ReportContext, ReportSection
 from krat.models import County, ReportingPeriod
 from krat.spreadsheets import Sheet
 from krat.suppression import UNPUBLISHED_NOTE, Cell, unpublished
-
-#: A column compared: {"pk", "label", "start", "end"} of a period, None when it has none.
-Column = dict | None
-
-
-def _copy(cls, data: dict, **extra):
-    """`cls` from a summary's dict: the fields the dataclass names, and `extra`."""
-    names = {f.name for f in fields(cls)}
-    return cls(**{k: v for k, v in data.items() if k in names}, **extra)
 
 
 @dataclass(frozen=True)
@@ -50,108 +43,76 @@ class UnpublishedSection:
 
 @dataclass(frozen=True)
 class VictimsSection:
+    """The victims section: the period's summary (without who reported) and a chart of
+    each status's total in the periods compared."""
+
     unpublished: ClassVar[bool] = False
-    kind: str
-    period: Column
-    previous: Column
-    year_earlier: Column
-    suppressed: bool
-    k: int
-    statuses: list[dict]  # {"key", "label", "total", "referred", "dimensions", "has_data"}
-    columns: list[Column]  # this period, the previous one, a year earlier
-    chart: Any  # krat.charts.Chart
-    has_data: bool
+    summary: VictimsSummary
+    chart: charts.Chart
+
+    @property
+    def has_data(self) -> bool:
+        return self.summary.has_data
 
 
 @dataclass(frozen=True)
 class StreetSection:
+    """The section of children in street situations: the period's summary."""
+
     unpublished: ClassVar[bool] = False
-    kind: str
-    period: Column
-    previous: Column
-    year_earlier: Column
-    suppressed: bool
-    k: int
-    interventions: Cell
-    has_data: bool
-    total: list[Cell | None]
-    interventions_compare: list[Cell | None]
-    by_month: list[dict]  # {"label", "season", "value"}
-    by_place: list[dict]  # {"label", "value"}
-    by_origin: list[dict]
-    repeated_origins: list[dict]
-    by_activity: list[dict]
-    by_action: list[dict]
-    by_accompanied: list[dict]
-    age_labels: list[str]
-    sex_age: list[dict]
-    age_totals: list[Cell]
-    chart: Any
-    chart_cells: list[Cell]
-    season: list[str]
-    columns: list[Column]
+    summary: StreetSummary
+
+    @property
+    def has_data(self) -> bool:
+        return self.summary.has_data
 
 
 @dataclass(frozen=True)
 class EmploymentSection:
+    """The employment section: the period's summary (without who reported)."""
+
     unpublished: ClassVar[bool] = False
-    kind: str
-    period: Column
-    previous: Column
-    year_earlier: Column
-    suppressed: bool
-    k: int
-    stages: list[dict]  # {"key", "label", "values", "outcome"}
-    breakdowns: list[dict]  # {"key", "label", "stages", "rows"}
-    chart: Any
-    chart_cells: list[Cell]
-    has_data: bool
-    columns: list[Column]
+    summary: EmploymentSummary
 
-
-def _columns(data: dict) -> list[Column]:
-    return [data["period"], data["previous"], data["year_earlier"]]
+    @property
+    def has_data(self) -> bool:
+        return self.summary.has_data
 
 
 def victims_section(
     county: County, period: ReportingPeriod, *, shared: bool, reference: PeriodReference
 ) -> VictimsSection:
-    data = victims_summary(county, period, suppressed=shared, reference=reference, reporting=False)
-    columns = _columns(data)
+    summary = victims_summary(county, period, suppressed=shared, reference=reference, reporting=False)
     # Each bar as its table prints it (`charts.Series.of_cells`): no value is not 0.
     series = [
-        charts.Series.of_cells(column["label"], [s["total"][index] for s in data["statuses"]])
-        for index, column in enumerate(columns)
+        charts.Series.of_cells(column.label, [s.total[index] for s in summary.statuses])
+        for index, column in enumerate(summary.columns)
         if column is not None
     ]
     chart = charts.bar_chart(
-        [s["label"] for s in data["statuses"]],
+        [s.label for s in summary.statuses],
         series,
         title=_("Victims and potential victims, compared"),
         width=560,
         height=220,
     )
-    return _copy(
-        VictimsSection,
-        data,
-        columns=columns,
-        chart=chart,
-        has_data=any(s["has_data"] for s in data["statuses"]),
-    )
+    return VictimsSection(summary=summary, chart=chart)
 
 
 def street_section(
     county: County, period: ReportingPeriod, *, shared: bool, reference: PeriodReference
 ) -> StreetSection:
-    data = street_children_summary(county, period, suppressed=shared, reference=reference)
-    return _copy(StreetSection, data, columns=_columns(data))
+    return StreetSection(
+        summary=street_children_summary(county, period, suppressed=shared, reference=reference)
+    )
 
 
 def employment_section(
     county: County, period: ReportingPeriod, *, shared: bool, reference: PeriodReference
 ) -> EmploymentSection:
-    data = employment_summary(county, period, suppressed=shared, reference=reference, reporting=False)
-    return _copy(EmploymentSection, data, columns=_columns(data))
+    return EmploymentSection(
+        summary=employment_summary(county, period, suppressed=shared, reference=reference, reporting=False)
+    )
 
 
 def period_data_sections(
@@ -167,13 +128,18 @@ def period_data_sections(
 
 def _reference(context: ReportContext) -> PeriodReference:
     """What the three sections share (the age groups, the periods compared), read once."""
-    return context.once(
+    reference: PeriodReference = context.once(
         "cases.reference", lambda: report_reference(context.county, context.period, context.periods)
     )
+    return reference
 
 
-def _build(section, kind: str):
-    def build(context: ReportContext):
+def _build(
+    section: Callable[..., VictimsSection | StreetSection | EmploymentSection], kind: str
+) -> Callable[[ReportContext], VictimsSection | StreetSection | EmploymentSection | UnpublishedSection]:
+    def build(
+        context: ReportContext,
+    ) -> VictimsSection | StreetSection | EmploymentSection | UnpublishedSection:
         if not context.published:
             return UnpublishedSection(kind=kind, note=str(UNPUBLISHED_NOTE))
         return section(context.county, context.period, shared=context.shared, reference=_reference(context))
@@ -184,10 +150,10 @@ def _build(section, kind: str):
 # --- The workbook's sheets --------------------------------------------------------------------------
 
 
-def _or_note(sheets, title):
+def _or_note(sheets: Callable[..., list[Sheet]], title: Callable[[], str]) -> Callable[[object], list[Sheet]]:
     """The section's sheets, or one (`title()`) that says its figures are not published yet."""
 
-    def build(data) -> list[Sheet]:
+    def build(data: object) -> list[Sheet]:
         if isinstance(data, UnpublishedSection):
             return [Sheet(title=title(), headers=[_("Note")], rows=[[data.note]])]
         return sheets(data)
@@ -195,81 +161,75 @@ def _or_note(sheets, title):
     return build
 
 
-def _shown(cell):
-    if cell is None:
-        return ""
-    return cell.shown if hasattr(cell, "shown") else cell
+def _shown(cell: Cell | None) -> int | str | None:
+    return "" if cell is None else cell.shown
 
 
-def _column_heads(columns: list[Column]) -> list[str]:
+def _column_heads(columns: list[PeriodColumn | None]) -> list[str]:
     heads = [_("This period"), _("Previous period"), _("A year earlier")]
-    return [f"{head} ({c['label']})" if c else head for head, c in zip(heads, columns, strict=True)]
+    return [f"{head} ({c.label})" if c else head for head, c in zip(heads, columns, strict=True)]
 
 
 def victims_sheets(data: VictimsSection) -> list[Sheet]:
-    rows = []
-    for status in data.statuses:
-        rows.append([status["label"], _("Total"), "", *[_shown(c) for c in status["total"]]])
-        rows.append([status["label"], _("Referred"), "", *[_shown(c) for c in status["referred"]]])
-        for dimension in status["dimensions"]:
-            for row in dimension["rows"]:
-                rows.append(
-                    [status["label"], dimension["label"], row["label"], *[_shown(c) for c in row["values"]]]
-                )
+    summary = data.summary
+    rows: list[list[object]] = []
+    for status in summary.statuses:
+        rows.append([status.label, _("Total"), "", *[_shown(c) for c in status.total]])
+        rows.append([status.label, _("Referred"), "", *[_shown(c) for c in status.referred]])
+        for dimension in status.dimensions:
+            for row in dimension.rows:
+                rows.append([status.label, dimension.label, row.label, *[_shown(c) for c in row.values]])
     return [
         Sheet(
             title=_("Victims"),
-            headers=[_("Status"), _("Breakdown"), _("Category"), *_column_heads(data.columns)],
+            headers=[_("Status"), _("Breakdown"), _("Category"), *_column_heads(summary.columns)],
             rows=rows,
         )
     ]
 
 
 def street_sheets(data: StreetSection) -> list[Sheet]:
+    summary = data.summary
     # The breakdowns are this period's only (its months, places, origins): they get a sheet
     # of their own, so an empty comparison cell never stands for "not compared".
-    totals = [[_("Total"), "", *[_shown(c) for c in data.total]]]
-    rows = []
+    totals: list[list[object]] = [[_("Total"), "", *[_shown(c) for c in summary.total]]]
+    rows: list[list[object]] = []
     for found, label in (
-        (data.by_month, _("Month")),
-        (data.by_place, _("Place")),
-        (data.by_origin, _("Municipality of origin")),
-        (data.by_activity, _("Activity")),
-        (data.by_action, _("Action taken")),
+        (summary.by_month, _("Month")),
+        (summary.by_place, _("Place")),
+        (summary.by_origin, _("Municipality of origin")),
+        (summary.by_activity, _("Activity")),
+        (summary.by_action, _("Action taken")),
     ):
         for row in found:
-            rows.append([label, row["label"] + (" *" if row.get("season") else ""), _shown(row["value"])])
+            rows.append([label, row.label + (" *" if row.season else ""), _shown(row.value)])
     return [
         Sheet(
             title=_("Street children"),
-            headers=[_("Breakdown"), _("Category"), *_column_heads(data.columns)],
+            headers=[_("Breakdown"), _("Category"), *_column_heads(summary.columns)],
             rows=totals,
         ),
         Sheet(
             title=_("Street children by category"),
-            headers=[_("Breakdown"), _("Category"), *_column_heads(data.columns)[:1]],
+            headers=[_("Breakdown"), _("Category"), *_column_heads(summary.columns)[:1]],
             rows=rows,
         ),
     ]
 
 
 def employment_sheets(data: EmploymentSection) -> list[Sheet]:
-    rows = [["", s["label"], *[_shown(c) for c in s["values"]]] for s in data.stages]
-    for breakdown in data.breakdowns:
-        for row in breakdown["rows"]:
-            for stage, cell, earlier in zip(breakdown["stages"], row["values"], row["earlier"], strict=True):
+    summary = data.summary
+    rows: list[list[object]] = [["", s.label, *[_shown(c) for c in s.values]] for s in summary.stages]
+    for breakdown in summary.breakdowns:
+        for row in breakdown.rows:
+            for stage, cell, earlier in zip(breakdown.stages, row.values, row.earlier, strict=True):
                 rows.append(
-                    [
-                        f"{breakdown['label']}: {row['label']}",
-                        stage,
-                        _shown(cell),
-                        *[_shown(c) for c in earlier],
-                    ]
+                    [f"{breakdown.label}: {row.label}", stage, _shown(cell), *[_shown(c) for c in earlier]]
                 )
     return [
         Sheet(
             title=_("Employment"),
-            headers=[_("Group"), _("Stage"), *_column_heads(data.columns)],
+            headers=[_("Group"), _("Stage"), *_column_heads(summary.columns)],
             rows=rows,
         )
     ]

@@ -29,6 +29,10 @@ from cases.choices import (
 )
 from cases.choices import Accompanied as AccompaniedChoice
 from cases.models import AgeGroup, EmploymentFunnel, StreetIntervention
+from cases.selectors.comparison import PeriodComparison
+from cases.selectors.employment import EmploymentSummary
+from cases.selectors.street import StreetSummary
+from cases.selectors.victims import VictimsSummary
 from cases.services.employment import employment_save
 from cases.services.street import intervention_save
 from cases.services.victims import VictimGrid, victim_grid_errors
@@ -36,6 +40,7 @@ from krat import spreadsheets as xl
 from krat.models import County, Institution, Municipality, ReportingPeriod
 from krat.models.base import field_label
 from krat.search import NameMatcher
+from krat.suppression import Cell
 
 TOTAL, REFERRED = "total", "referred"
 
@@ -192,26 +197,29 @@ def victims_import(data: bytes, age_groups: Sequence[AgeGroup]) -> dict[str, Vic
     return grids
 
 
-def victims_export_rows(summary: dict) -> tuple[list, list]:
-    headers = [
-        _("Status"),
-        _("Breakdown"),
-        _("Category"),
-        summary["period"]["label"],
-        summary["previous"]["label"] if summary["previous"] else _("Previous period"),
-        summary["year_earlier"]["label"] if summary["year_earlier"] else _("A year earlier"),
+def _compared_heads(summary: PeriodComparison) -> list[str]:
+    """The heads of the columns compared: each period's label, or what the column would be."""
+    return [
+        summary.period.label,
+        summary.previous.label if summary.previous else _("Previous period"),
+        summary.year_earlier.label if summary.year_earlier else _("A year earlier"),
     ]
 
-    def shown(cells):
-        return [c.shown if c is not None else "" for c in cells]
 
+def _shown(cells: Sequence[Cell | None]) -> list[int | str | None]:
+    """Each cell as a spreadsheet holds it: its number or mark, empty for no value or no period."""
+    return ["" if c is None else c.shown for c in cells]
+
+
+def victims_export_rows(summary: VictimsSummary) -> tuple[list, list]:
+    headers = [_("Status"), _("Breakdown"), _("Category"), *_compared_heads(summary)]
     rows = []
-    for status in summary["statuses"]:
-        rows.append([status["label"], _("Total"), "", *shown(status["total"])])
-        rows.append([status["label"], _("Referred to services or a shelter"), "", *shown(status["referred"])])
-        for dimension in status["dimensions"]:
-            for row in dimension["rows"]:
-                rows.append([status["label"], dimension["label"], row["label"], *shown(row["values"])])
+    for status in summary.statuses:
+        rows.append([status.label, _("Total"), "", *_shown(status.total)])
+        rows.append([status.label, _("Referred to services or a shelter"), "", *_shown(status.referred)])
+        for dimension in status.dimensions:
+            for row in dimension.rows:
+                rows.append([status.label, dimension.label, row.label, *_shown(row.values)])
     return headers, rows
 
 
@@ -295,23 +303,23 @@ def street_import(
     return len(rows)
 
 
-def street_export_rows(summary: dict) -> tuple[list, list]:
+def street_export_rows(summary: StreetSummary) -> tuple[list, list]:
     headers = [_("Breakdown"), _("Category"), _("Children")]
-    rows: list[list] = [[_("Total"), "", summary["total"][0].shown]]
+    rows: list[list] = [[_("Total"), "", summary.children.shown]]
     sections = [
-        ("by_month", _("Month")),
-        ("by_place", _("Place")),
-        ("by_origin", _("Municipality of origin")),
-        ("by_activity", _("What they were doing")),
-        ("by_action", _("Action taken")),
-        ("by_accompanied", _("Accompanied by an adult")),
+        (summary.by_month, _("Month")),
+        (summary.by_place, _("Place")),
+        (summary.by_origin, _("Municipality of origin")),
+        (summary.by_activity, _("What they were doing")),
+        (summary.by_action, _("Action taken")),
+        (summary.by_accompanied, _("Accompanied by an adult")),
     ]
-    for key, label in sections:
-        for item in summary[key]:
-            rows.append([label, item["label"], item["value"].shown])
-    for row in summary["sex_age"]:
-        for age, cell in zip(summary["age_labels"], row["values"], strict=True):
-            rows.append([_("Sex and age group"), f"{row['label']} {age}", cell.shown])
+    for items, label in sections:
+        for item in items:
+            rows.append([label, item.label, item.value.shown])
+    for row in summary.sex_age:
+        for age, cell in zip(summary.age_labels, row.values, strict=True):
+            rows.append([_("Sex and age group"), f"{row.label} {age}", cell.shown])
     return headers, rows
 
 
@@ -400,30 +408,16 @@ def employment_import(
     return len(records)
 
 
-def employment_export_rows(summary: dict) -> tuple[list, list]:
-    headers = [
-        _("Breakdown"),
-        _("Category"),
-        _("Stage"),
-        summary["period"]["label"],
-        summary["previous"]["label"] if summary["previous"] else _("Previous period"),
-        summary["year_earlier"]["label"] if summary["year_earlier"] else _("A year earlier"),
-    ]
+def employment_export_rows(summary: EmploymentSummary) -> tuple[list, list]:
+    """The stages' totals compared, then each stage by group, sex and age group. A stage's
+    rows without value (`EmploymentStage.rows_without_value`) are the page's note, never a
+    number in these columns."""
+    headers = [_("Breakdown"), _("Category"), _("Stage"), *_compared_heads(summary)]
     rows = []
-    for stage in summary["stages"]:
-        rows.append(
-            [_("Total"), "", stage["label"], *[c.shown if c is not None else "" for c in stage["values"]]]
-        )
-    for breakdown in summary["breakdowns"]:
-        for row in breakdown["rows"]:
-            for stage, cell, earlier in zip(breakdown["stages"], row["values"], row["earlier"], strict=True):
-                rows.append(
-                    [
-                        breakdown["label"],
-                        row["label"],
-                        stage,
-                        cell.shown,
-                        *[c.shown if c is not None else "" for c in earlier],
-                    ]
-                )
+    for stage in summary.stages:
+        rows.append([_("Total"), "", stage.label, *_shown(stage.values)])
+    for breakdown in summary.breakdowns:
+        for row in breakdown.rows:
+            for stage_label, cell, earlier in zip(breakdown.stages, row.values, row.earlier, strict=True):
+                rows.append([breakdown.label, row.label, stage_label, cell.shown, *_shown(earlier)])
     return headers, rows

@@ -223,7 +223,10 @@ def hbar_chart(
                     f'<text x="{x + w + 3:.1f}" y="{bar_y + bar_h - 2:.1f}">{escape(item.text(i))}</text>'
                 )
         if stacked:
-            body.append(f'<text x="{x + 4:.1f}" y="{y + row_height / 2 + 4:.1f}">{_number(totals[i])}</text>')
+            # One series: its figure as the table prints it ("—", "< 3"), never the 0 its bar
+            # is drawn at; several: the sum of what they draw.
+            end = series[0].text(i) if len(series) == 1 else _number(totals[i])
+            body.append(f'<text x="{x + 4:.1f}" y="{y + row_height / 2 + 4:.1f}">{escape(end)}</text>')
     description = "; ".join(
         f"{category}: " + ", ".join(f"{s.name} {s.text(i)}" for s in series)
         for i, category in enumerate(categories)

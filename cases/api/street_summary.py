@@ -17,7 +17,7 @@ from rest_framework.response import Response
 
 from cases import access as cases_access
 from cases.api.grids import ShownCountSerializer, shown
-from cases.selectors.street import street_children_summary
+from cases.selectors.street import CategoryCount, StreetSummary, street_children_summary
 from krat import access
 from krat.api.base import KratViewSet, log_read
 from krat.audit import Carried
@@ -74,55 +74,48 @@ class StreetSummarySerializer(serializers.Serializer):
     repeated_origins = RepeatedOriginSerializer(many=True)
 
 
-def _labelled(items: list[dict]) -> list[dict]:
-    return [{"label": str(item["label"]), **shown(item["value"])} for item in items]
+def _labelled(items: list[CategoryCount]) -> list[dict]:
+    return [{"label": str(item.label), **shown(item.value)} for item in items]
 
 
-def street_summary_payload(summary: dict) -> dict:
+def street_summary_payload(summary: StreetSummary) -> dict:
     """The page's summary (cases.selectors.street.street_children_summary) as JSON-ready data."""
     compared = {}
-    for index, key in ((1, "previous"), (2, "year_earlier")):
-        info, total = summary[key], summary["total"][index]
+    for index, key, info in ((1, "previous", summary.previous), (2, "year_earlier", summary.year_earlier)):
+        total, interventions = summary.total[index], summary.interventions_compare[index]
         compared[key] = {
-            "period": info["pk"] if info else None,
+            "period": info.pk if info else None,
             "children": shown(total) if total is not None else None,
-            "interventions": shown(summary["interventions_compare"][index])
-            if summary["interventions_compare"][index] is not None
-            else None,
+            "interventions": shown(interventions) if interventions is not None else None,
         }
     return {
-        "period": summary["period"]["pk"],
-        "suppressed": summary["suppressed"],
-        "threshold": summary["k"],
-        "interventions": shown(summary["interventions"]),
-        "children": shown(summary["total"][0]),
+        "period": summary.period.pk,
+        "suppressed": summary.suppressed,
+        "threshold": summary.k,
+        "interventions": shown(summary.interventions),
+        "children": shown(summary.children),
         **compared,
         "by_month": [
-            {"label": str(m["label"]), "tourist_season": m["season"], **shown(m["value"])}
-            for m in summary["by_month"]
+            {"label": str(m.label), "tourist_season": m.season, **shown(m.value)} for m in summary.by_month
         ],
-        "by_place": _labelled(summary["by_place"]),
-        "by_origin": _labelled(summary["by_origin"]),
-        "by_activity": _labelled(summary["by_activity"]),
-        "by_action": _labelled(summary["by_action"]),
-        "by_accompanied": _labelled(summary["by_accompanied"]),
-        "age_groups": [str(label) for label in summary["age_labels"]],
+        "by_place": _labelled(summary.by_place),
+        "by_origin": _labelled(summary.by_origin),
+        "by_activity": _labelled(summary.by_activity),
+        "by_action": _labelled(summary.by_action),
+        "by_accompanied": _labelled(summary.by_accompanied),
+        "age_groups": [str(label) for label in summary.age_labels],
         "by_sex_and_age": [
-            {
-                "sex": str(row["label"]),
-                "by_age_group": [shown(c) for c in row["values"]],
-                "total": shown(row["total"]),
-            }
-            for row in summary["sex_age"]
+            {"sex": str(row.label), "by_age_group": [shown(c) for c in row.values], "total": shown(row.total)}
+            for row in summary.sex_age
         ],
-        "by_age": [shown(c) for c in summary["age_totals"]],
+        "by_age": [shown(c) for c in summary.age_totals],
         "repeated_origins": [
             {
-                "municipality": o["name"],
-                "interventions": shown(o["interventions"]),
-                "children": shown(o["children"]),
+                "municipality": o.name,
+                "interventions": shown(o.interventions),
+                "children": shown(o.children),
             }
-            for o in summary["repeated_origins"]
+            for o in summary.repeated_origins
         ],
     }
 

@@ -1,12 +1,11 @@
 """The periods a period is compared with: the previous one and the same one a year earlier,
-and the plain description of a period the summaries give."""
+and the columns the summaries give them (`PeriodColumn`, `PeriodComparison`)."""
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Q, Subquery
 
@@ -70,7 +69,41 @@ def comparison_among(period: ReportingPeriod, periods: Iterable[ReportingPeriod]
     )
 
 
-def period_info(period: ReportingPeriod | None) -> dict[str, Any] | None:
-    if period is None:
-        return None
-    return {"pk": period.pk, "label": period.label, "start": period.start_date, "end": period.end_date}
+@dataclass(frozen=True)
+class PeriodColumn:
+    """A period as a column of a summary's comparison: its id, its label as the county named
+    it (25.04.2018-style dates go with it) and its first and last day."""
+
+    pk: int
+    label: str
+    start: datetime.date
+    end: datetime.date
+
+    @classmethod
+    def of(cls, period: ReportingPeriod) -> PeriodColumn:
+        return cls(pk=period.pk, label=period.label, start=period.start_date, end=period.end_date)
+
+
+def period_column(period: ReportingPeriod | None) -> PeriodColumn | None:
+    """The column of `period` (None: no such period to compare with)."""
+    return None if period is None else PeriodColumn.of(period)
+
+
+@dataclass(frozen=True)
+class PeriodComparison:
+    """What every summary of a period states first: the period, the two it is compared with
+    (None where the county has none, or, for sharing, where it is not published), whether
+    small numbers are hidden (`suppressed`) and the county's threshold `k` (counts from 1 to
+    k − 1 are hidden). Each figure of a summary compared is a list of three cells in the
+    order of `columns`, None for a period that is missing."""
+
+    period: PeriodColumn
+    previous: PeriodColumn | None
+    year_earlier: PeriodColumn | None
+    suppressed: bool
+    k: int
+
+    @property
+    def columns(self) -> list[PeriodColumn | None]:
+        """This period, the previous one, the same one a year earlier."""
+        return [self.period, self.previous, self.year_earlier]

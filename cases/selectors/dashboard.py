@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
@@ -14,7 +14,22 @@ from cases.selectors.figures import EMPLOYMENT, STREET, VICTIMS, first_cells, pe
 from krat import access
 from krat.models import County, ReportingPeriod, User
 from krat.selectors import DashboardPanel
-from krat.suppression import exact, unpublished
+from krat.suppression import Cell, exact, unpublished
+
+
+@dataclass(frozen=True)
+class PeriodTotals:
+    """The period's totals the card shows, each a cell as the reader may see it: victims
+    and potential victims (people), children met in street situations and the
+    interventions that met them, people received by the labour office and employed."""
+
+    victims: Cell
+    potential: Cell
+    children: Cell
+    interventions: Cell
+    received: Cell
+    employed: Cell
+
 
 #: The card's figures.
 FIGURES = ("victims", "potential", "children", "interventions", "received", "employed")
@@ -28,17 +43,17 @@ def dashboard_panel(*, user: User, county: County, period: ReportingPeriod | Non
     if period is None:
         return DashboardPanel(title=_("Period data"), template="includes/panel_empty.html")
     if access.sees_exact_figures(user, county):
-        figures = _exact(period)
+        totals = _exact(period)
     elif access.figures_published(user, period):
-        figures = _shared(county, period)
+        totals = _shared(county, period)
     else:
-        figures = {key: unpublished() for key in FIGURES}
+        totals = PeriodTotals(**{key: unpublished() for key in FIGURES})
     return DashboardPanel(
-        title=_("Period data"), template="cases/panel.html", context={"period": period, **figures}
+        title=_("Period data"), template="cases/panel.html", context={"period": period, "totals": totals}
     )
 
 
-def _exact(period: ReportingPeriod) -> dict[str, Any]:
+def _exact(period: ReportingPeriod) -> PeriodTotals:
     """Three sums: nothing is hidden, so no pattern is needed. A sum of nothing entered
     (victims, employment) has no value; interventions are events, so none counts 0."""
     victims = VictimReport.objects.filter(period=period).aggregate(
@@ -52,20 +67,20 @@ def _exact(period: ReportingPeriod) -> dict[str, Any]:
         received=Sum("received"), employed=Sum("employed")
     )
     street = {key: n or 0 for key, n in street.items()}
-    return {key: exact(n) for key, n in {**victims, **street, **employment}.items()}
+    return PeriodTotals(**{key: exact(n) for key, n in {**victims, **street, **employment}.items()})
 
 
-def _shared(county: County, period: ReportingPeriod) -> dict[str, Any]:
+def _shared(county: County, period: ReportingPeriod) -> PeriodTotals:
     period.county = county  # the builders need not read the county again
     age_groups = {county.pk: age_groups_for(county)}  # read once for the three kinds
     victims = first_cells(period_cells(VICTIMS, [period], suppressed=True, age_groups=age_groups))
     street = first_cells(period_cells(STREET, [period], suppressed=True, age_groups=age_groups))
     employment = first_cells(period_cells(EMPLOYMENT, [period], suppressed=True, age_groups=age_groups))
-    return {
-        "victims": victims[1][(VictimStatus.VICTIM.value, "total")],
-        "potential": victims[1][(VictimStatus.POTENTIAL.value, "total")],
-        "children": street[1]["total"],
-        "interventions": street[1]["interventions"],
-        "received": employment[1][("total", "received")],
-        "employed": employment[1][("total", "employed")],
-    }
+    return PeriodTotals(
+        victims=victims[1][(VictimStatus.VICTIM.value, "total")],
+        potential=victims[1][(VictimStatus.POTENTIAL.value, "total")],
+        children=street[1]["total"],
+        interventions=street[1]["interventions"],
+        received=employment[1][("total", "received")],
+        employed=employment[1][("total", "employed")],
+    )

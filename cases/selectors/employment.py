@@ -5,15 +5,28 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping
-from typing import Any
+from dataclasses import dataclass
+from typing import ClassVar
 
 from django.utils.translation import gettext as _
 
 from cases.choices import UNKNOWN, DataKind, Sex, VulnerableGroup
 from cases.models import AgeGroup, EmploymentFunnel, sum_entered
-from cases.selectors.comparison import period_info
-from cases.selectors.figures import EMPLOYMENT, employment_figures, first_cells, period_cells, protected
-from cases.selectors.reporting import PeriodReference, period_reference, reporting_institutions
+from cases.selectors.comparison import PeriodColumn, PeriodComparison, period_column
+from cases.selectors.figures import (
+    EMPLOYMENT,
+    EmploymentFigures,
+    employment_figures,
+    first_cells,
+    period_cells,
+    protected,
+)
+from cases.selectors.reporting import (
+    PeriodReference,
+    ReportingInstitution,
+    period_reference,
+    reporting_institutions,
+)
 from krat import charts
 from krat.models import County, Institution, ReportingPeriod
 from krat.models.base import StrOrPromise, field_label
@@ -29,6 +42,67 @@ def _stage_label(stage: str) -> str:
     if stage == "assessed":
         return _("employability assessed")
     return str(STAGE_LABELS[stage])
+
+
+@dataclass(frozen=True)
+class EmploymentStage:
+    """One stage of the employment path (or "assessed", the three outcomes together): the
+    people who reached it, a cell per column compared (None: no such period). `outcome`:
+    one of the assessment's outcomes (shown indented under "assessed").
+
+    A stage's total sums the grid rows (institution × group × sex × age group) that entered
+    it: a stage left empty is no value, not 0. `rows_without_value` counts the rows of the
+    page's own period that left this stage empty while entering another ("assessed": any
+    of the three outcomes), so the total covers only part of the path; it counts rows of
+    the grid, not people, and is 0 when no row entered the stage (its total is "—")."""
+
+    key: str
+    label: str
+    values: list[Cell | None]
+    outcome: bool
+    rows_without_value: int
+
+    @property
+    def partial(self) -> bool:
+        """Whether the page's own total leaves out rows that have no value for the stage."""
+        return self.rows_without_value > 0
+
+
+@dataclass(frozen=True)
+class BreakdownRow:
+    """One category of a breakdown (a group, a sex, an age group): the people at each stage
+    of the page's own period (`EmploymentBreakdown.stages`), and per stage the same figure
+    in the periods compared (`earlier`: previous, a year earlier; None for no such period)."""
+
+    label: str
+    values: list[Cell]
+    earlier: list[list[Cell | None]]
+
+
+@dataclass(frozen=True)
+class EmploymentBreakdown:
+    """The path by group, sex or age group (`key`): the stages' labels and a row per category."""
+
+    key: str
+    label: str
+    stages: list[str]
+    rows: list[BreakdownRow]
+
+
+@dataclass(frozen=True)
+class EmploymentSummary(PeriodComparison):
+    """The period's employment path (the county's, or one institution's): each stage
+    compared with the earlier periods, each stage by group, sex and age group, and the
+    funnel chart, drawn from `chart_cells` (as the table prints them). `reporting`: who is
+    expected to report and who has (None where not asked for)."""
+
+    kind: ClassVar[str] = DataKind.EMPLOYMENT.value
+    stages: list[EmploymentStage]
+    breakdowns: list[EmploymentBreakdown]
+    chart: charts.Chart
+    chart_cells: list[Cell]
+    has_data: bool
+    reporting: list[ReportingInstitution] | None
 
 
 # breakdown → the field it groups by
@@ -88,7 +162,7 @@ def employment_summary(
     institution: Institution | None = None,
     reference: PeriodReference | None = None,
     reporting: bool = True,
-) -> dict[str, Any]:
+) -> EmploymentSummary:
     """The employment path of the period: each stage's total (with the comparisons), and
     each stage by group, sex and age group; the funnel as a chart. Each period's counts
     are hidden by its own pattern (`cases.selectors.figures`). `reference`: what the
@@ -107,57 +181,58 @@ def employment_summary(
             for p in periods
         ]
     current, cells = first_cells(shown)
+    without_value = current.rows_without_value if isinstance(current, EmploymentFigures) else {}
     stages = [
-        {
-            "key": stage,
-            "label": _stage_label(stage),
-            "values": [s[1][("total", stage)] if s else None for s in shown],
-            "outcome": stage in OUTCOMES,
-        }
+        EmploymentStage(
+            key=stage,
+            label=_stage_label(stage),
+            values=[s[1][("total", stage)] if s else None for s in shown],
+            outcome=stage in OUTCOMES,
+            rows_without_value=without_value.get(stage, 0),
+        )
         for stage in FUNNEL
     ]
-    breakdowns = []
-    for dim, options in dims.items():
-        breakdowns.append(
-            {
-                "key": dim,
-                "label": {"group": _("Group"), "sex": _("Sex"), "age": _("Age group")}[dim],
-                "stages": [_stage_label(s) for s in EmploymentFunnel.STAGES],
-                "rows": [
-                    {
-                        "label": str(label),
-                        "values": [cells[(s, dim, str(key))] for s in EmploymentFunnel.STAGES],
-                        # Per stage, the same figure in the periods compared (None: no such
-                        # period): the exports list them beside this period's.
-                        "earlier": [
-                            [other[1].get((s, dim, str(key))) if other else None for other in shown[1:]]
-                            for s in EmploymentFunnel.STAGES
-                        ],
-                    }
-                    for key, label in options.items()
-                ],
-            }
+    labels = {"group": _("Group"), "sex": _("Sex"), "age": _("Age group")}
+    breakdowns = [
+        EmploymentBreakdown(
+            key=dim,
+            label=labels[dim],
+            stages=[_stage_label(s) for s in EmploymentFunnel.STAGES],
+            rows=[
+                BreakdownRow(
+                    label=str(label),
+                    values=[cells[(s, dim, str(key))] for s in EmploymentFunnel.STAGES],
+                    # Per stage, the same figure in the periods compared (None: no such
+                    # period): the exports list them beside this period's.
+                    earlier=[
+                        [other[1].get((s, dim, str(key))) if other else None for other in shown[1:]]
+                        for s in EmploymentFunnel.STAGES
+                    ],
+                )
+                for key, label in options.items()
+            ],
         )
+        for dim, options in dims.items()
+    ]
     funnel_stages = [s for s in FUNNEL if s not in OUTCOMES]
     chart_cells = [cells[("total", s)] for s in funnel_stages]
     chart = charts.funnel_chart(
         [(_stage_label(s), cell) for s, cell in zip(funnel_stages, chart_cells, strict=True)],
         title=_("Employment path"),
     )
-    return {
-        "kind": DataKind.EMPLOYMENT.value,
-        "period": period_info(period),
-        "previous": period_info(comparison.previous),
-        "year_earlier": period_info(comparison.year_earlier),
-        "suppressed": suppressed,
-        "k": county.small_number_threshold,
-        "stages": stages,
-        "breakdowns": breakdowns,
-        "chart": chart,
-        "chart_cells": chart_cells,
-        "has_data": bool(current.contributions),
+    return EmploymentSummary(
+        period=PeriodColumn.of(period),
+        previous=period_column(comparison.previous),
+        year_earlier=period_column(comparison.year_earlier),
+        suppressed=suppressed,
+        k=county.small_number_threshold,
+        stages=stages,
+        breakdowns=breakdowns,
+        chart=chart,
+        chart_cells=chart_cells,
+        has_data=bool(current.contributions),
         # Who reported (None unless `reporting`: the period report does not list them).
-        "reporting": reporting_institutions(county, period, DataKind.EMPLOYMENT, reference=reference)
+        reporting=reporting_institutions(county, period, DataKind.EMPLOYMENT, reference=reference)
         if reporting
         else None,
-    }
+    )

@@ -16,9 +16,9 @@ number and county; the solver runs on what was read.
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from cases.choices import (
@@ -426,6 +426,16 @@ def _street_figures(
 # --- Employment ------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class EmploymentFigures(Figures):
+    """A period's employment figures, and for each stage (and "assessed") the grid rows
+    that left it empty while entering another (`rows_without_value`): its total covers
+    only the rows that have a value. A stage no row entered is not counted (its total has
+    no value at all). Rows of the grid, not people: never a figure of the set."""
+
+    rows_without_value: Mapping[str, int] = field(default_factory=dict)
+
+
 def employment_figures(
     periods: Iterable[ReportingPeriod | None],
     institution: Institution | None = None,
@@ -438,9 +448,10 @@ def employment_figures(
     Keys: (stage, breakdown, category), ("total", stage) and ("total", "assessed"); the
     path's order (nobody interviewed without being received, …) binds every category
     where both stages are entered. A stage left empty has no value: it adds nothing, and
-    a figure no row entered has no value (`Figures.absent`).
+    a figure no row entered has no value (`Figures.absent`). Each period's rows that left
+    a stage empty are counted too (`EmploymentFigures.rows_without_value`).
     """
-    from cases.selectors.employment import EMPLOYMENT_BREAKDOWNS, employment_breakdowns
+    from cases.selectors.employment import EMPLOYMENT_BREAKDOWNS, OUTCOMES, employment_breakdowns
 
     by_pk = _periods_by_pk(periods)
     if not by_pk:
@@ -449,10 +460,20 @@ def employment_figures(
     if institution is not None:
         rows = rows.filter(institution=institution)
     own: OwnByPeriod = defaultdict(lambda: defaultdict(dict))
+    # Per period, the rows that left each stage empty, and the stages some row entered.
+    empty: defaultdict[int, Counter[str]] = defaultdict(Counter)
+    entered: defaultdict[int, set[str]] = defaultdict(set)
     for row in rows.values(
         "period_id", "institution_id", *EMPLOYMENT_BREAKDOWNS.values(), *EmploymentFunnel.STAGES
     ):
         mine = own[row["period_id"]][row["institution_id"]]
+        found = {stage for stage in EmploymentFunnel.STAGES if row[stage] is not None}
+        if any(stage in found for stage in OUTCOMES):
+            found.add("assessed")
+        entered[row["period_id"]] |= found
+        empty[row["period_id"]].update(stage for stage in EmploymentFunnel.STAGES if stage not in found)
+        if not all(stage in found for stage in OUTCOMES):
+            empty[row["period_id"]]["assessed"] += 1
         for dimension, field_name in EMPLOYMENT_BREAKDOWNS.items():
             category = UNKNOWN if row[field_name] is None else str(row[field_name])
             for stage in EmploymentFunnel.STAGES:
@@ -462,7 +483,11 @@ def employment_figures(
     groups = _age_groups(counties, age_groups)
     return {
         pk: _employment_figures(
-            period, counties[period.county_id], own[pk], employment_breakdowns(groups[period.county_id])
+            period,
+            counties[period.county_id],
+            own[pk],
+            employment_breakdowns(groups[period.county_id]),
+            rows_without_value={stage: n for stage, n in empty[pk].items() if stage in entered[pk]},
         )
         for pk, period in by_pk.items()
     }
@@ -486,8 +511,12 @@ def employment_totals(figures: Counts) -> None:
 
 
 def _employment_figures(
-    period: ReportingPeriod, county: County, own: Mapping[int, Counts], dims: Mapping[str, Iterable[object]]
-) -> Figures:
+    period: ReportingPeriod,
+    county: County,
+    own: Mapping[int, Counts],
+    dims: Mapping[str, Iterable[object]],
+    rows_without_value: Mapping[str, int] | None = None,
+) -> EmploymentFigures:
     from cases.selectors.employment import OUTCOMES
 
     for figures in own.values():
@@ -517,7 +546,7 @@ def _employment_figures(
             # where every institution's figures keep it.
             if all(_keeps(bound, figures) for figures in own.values()):
                 bounds.append(bound)
-    return Figures(
+    return EmploymentFigures(
         name=(EMPLOYMENT, period.pk),
         values=values,
         lines=tuple(lines),
@@ -525,6 +554,7 @@ def _employment_figures(
         k=county.small_number_threshold,
         contributions={inst: dict(figures) for inst, figures in own.items()},
         absent=_absent(values, own),
+        rows_without_value=dict(rows_without_value or {}),
     )
 
 

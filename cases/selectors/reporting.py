@@ -87,9 +87,19 @@ def expected_institutions(period: ReportingPeriod) -> list[Institution]:
     return list(period_members(period).order_by(albanian("name")))
 
 
+@dataclass(frozen=True)
+class ReportingInstitution:
+    """An institution expected to report a kind of figures for a period (a member of the
+    period of a kind that reports it), and whether it has (`reported_institutions`)."""
+
+    pk: int
+    name: str
+    reported: bool
+
+
 def reporting_institutions(
     county: County, period: ReportingPeriod, data: str, *, reference: PeriodReference | None = None
-) -> list[dict[str, Any]]:
+) -> list[ReportingInstitution]:
     """The institutions expected to report `data` for the period (its members of a kind
     that reports it), each with whether it has reported."""
     settings = reference.settings if reference and reference.settings is not None else settings_for(county)
@@ -101,7 +111,7 @@ def reporting_institutions(
     kinds = set(settings.kinds_for(data))
     reported = reported_institutions(period, data)
     return [
-        {"pk": inst.pk, "name": inst.name, "reported": inst.pk in reported}
+        ReportingInstitution(pk=inst.pk, name=inst.name, reported=inst.pk in reported)
         for inst in members
         if inst.kind in kinds
     ]

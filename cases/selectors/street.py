@@ -4,7 +4,8 @@ them) and the period's summary by month, place, origin, sex and age, activity an
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from dataclasses import dataclass
+from typing import ClassVar
 
 from django.db.models import QuerySet, TextChoices
 from django.utils.formats import date_format
@@ -13,12 +14,79 @@ from django.utils.translation import gettext as _
 from cases.choices import UNKNOWN, Accompanied, DataKind, Sex, StreetAction, StreetActivity
 from cases.models import StreetIntervention
 from cases.selectors.age_groups import age_groups_for
-from cases.selectors.comparison import comparison_periods, period_info
+from cases.selectors.comparison import PeriodColumn, PeriodComparison, comparison_periods, period_column
 from cases.selectors.figures import STREET, first_cells, period_cells, street_months
 from cases.selectors.reporting import PeriodReference
 from krat import charts
 from krat.models import County, Institution, ReportingPeriod
-from krat.suppression import exact
+from krat.suppression import Cell, exact
+
+
+@dataclass(frozen=True)
+class CategoryCount:
+    """One category of a breakdown of the period's children (a month, a place, a
+    municipality of origin, an activity, …): the children met there. `season`: a month
+    of the county's tourist season (months only)."""
+
+    label: str
+    value: Cell
+    season: bool = False
+
+
+@dataclass(frozen=True)
+class RepeatedOrigin:
+    """A municipality of origin met in two or more interventions (for sharing: in k or
+    more, `cases.selectors.figures._repeats`), with its interventions and children."""
+
+    name: str
+    interventions: Cell
+    children: Cell
+
+
+@dataclass(frozen=True)
+class SexAgeRow:
+    """One sex in the table of children by sex and age group: a cell per age group (the
+    county's child groups, then "unknown"), and the sex's total."""
+
+    label: str
+    values: list[Cell]
+    total: Cell
+
+
+@dataclass(frozen=True)
+class StreetSummary(PeriodComparison):
+    """The period's children in street situations (counts of children, and of the
+    interventions that met them). `total` and `interventions_compare`: a cell per column
+    compared (None: no such period); every breakdown is this period's only. `chart`:
+    the children by month, drawn from `chart_cells` (as the table prints them); `season`:
+    the labels of the months of the tourist season."""
+
+    kind: ClassVar[str] = DataKind.STREET_CHILDREN.value
+    interventions: Cell
+    has_data: bool
+    total: list[Cell | None]
+    interventions_compare: list[Cell | None]
+    by_month: list[CategoryCount]
+    by_place: list[CategoryCount]
+    by_origin: list[CategoryCount]
+    repeated_origins: list[RepeatedOrigin]
+    by_activity: list[CategoryCount]
+    by_action: list[CategoryCount]
+    by_accompanied: list[CategoryCount]
+    age_labels: list[str]
+    sex_age: list[SexAgeRow]
+    age_totals: list[Cell]
+    chart: charts.Chart
+    chart_cells: list[Cell]
+    season: list[str]
+
+    @property
+    def children(self) -> Cell:
+        """The children met in the page's own period (first of `total`, never missing)."""
+        own = self.total[0]
+        if own is None:
+            raise ValueError("the page's own period is missing")
+        return own
 
 
 def intervention_list(
@@ -43,7 +111,7 @@ def intervention_queryset(
 
 def street_children_summary(
     county: County, period: ReportingPeriod, *, suppressed: bool, reference: PeriodReference | None = None
-) -> dict[str, Any]:
+) -> StreetSummary:
     """Children met in the period: by month (tourist season marked), place, municipality of
     origin, sex and age, activity, action; the origins that repeat; and the comparisons.
     Each period's counts are hidden by its own pattern (`cases.selectors.figures`), the
@@ -77,12 +145,12 @@ def street_children_summary(
     # The origins met in two or more interventions (for sharing, those whose children are
     # not few: `cases.selectors.figures._repeats`), with their interventions.
     repeated = [
-        {
-            "name": name,
-            "interventions": cells.get(("int", "origin", name))
+        RepeatedOrigin(
+            name=name,
+            interventions=cells.get(("int", "origin", name))
             or exact(figures.values[("int", "origin", name)]),
-            "children": cells[("origin", name)],
-        }
+            children=cells[("origin", name)],
+        )
         for name in origins
         if ("int", "origin", name) in cells
         or (not suppressed and name != UNKNOWN and figures.values[("int", "origin", name)] >= 2)
@@ -91,49 +159,49 @@ def street_children_summary(
     def label_of(choices: type[TextChoices], value: str) -> str:
         return str(choices(value).label)
 
-    return {
-        "kind": DataKind.STREET_CHILDREN.value,
-        "period": period_info(period),
-        "previous": period_info(comparison.previous),
-        "year_earlier": period_info(comparison.year_earlier),
-        "suppressed": suppressed,
-        "k": county.small_number_threshold,
-        "interventions": cells["interventions"],
-        "has_data": figures.values["interventions"] > 0,
-        "total": [s[1]["total"] if s else None for s in shown],
-        "interventions_compare": [s[1]["interventions"] if s else None for s in shown],
-        "by_month": [
-            {"label": month_labels[i], "season": i in season, "value": month_cells[i]}
+    return StreetSummary(
+        period=PeriodColumn.of(period),
+        previous=period_column(comparison.previous),
+        year_earlier=period_column(comparison.year_earlier),
+        suppressed=suppressed,
+        k=county.small_number_threshold,
+        interventions=cells["interventions"],
+        has_data=figures.values["interventions"] > 0,
+        total=[s[1]["total"] if s else None for s in shown],
+        interventions_compare=[s[1]["interventions"] if s else None for s in shown],
+        by_month=[
+            CategoryCount(label=month_labels[i], value=month_cells[i], season=i in season)
             for i in range(len(months))
         ],
-        "by_place": [{"label": place, "value": cells[("place", place)]} for place in places],
-        "by_origin": [
-            {"label": name if name != UNKNOWN else _("Unknown"), "value": cells[("origin", name)]}
+        by_place=[CategoryCount(label=place, value=cells[("place", place)]) for place in places],
+        by_origin=[
+            CategoryCount(label=name if name != UNKNOWN else _("Unknown"), value=cells[("origin", name)])
             for name in origins
         ],
-        "repeated_origins": repeated,
-        "by_activity": [
-            {"label": label_of(StreetActivity, v), "value": cells[("activity", v)]}
+        repeated_origins=repeated,
+        by_activity=[
+            CategoryCount(label=label_of(StreetActivity, v), value=cells[("activity", v)])
             for v in StreetActivity.values
         ],
-        "by_action": [
-            {"label": label_of(StreetAction, v), "value": cells[("action", v)]} for v in StreetAction.values
+        by_action=[
+            CategoryCount(label=label_of(StreetAction, v), value=cells[("action", v)])
+            for v in StreetAction.values
         ],
-        "by_accompanied": [
-            {"label": label_of(Accompanied, v), "value": cells[("accompanied", v)]}
+        by_accompanied=[
+            CategoryCount(label=label_of(Accompanied, v), value=cells[("accompanied", v)])
             for v in Accompanied.values
         ],
-        "age_labels": [g.label for g in groups] + [_("Unknown")],
-        "sex_age": [
-            {
-                "label": label_of(Sex, s),
-                "values": [cells[("sa", f"{s}:{a}")] for a in age_keys],
-                "total": cells[("sex", s)],
-            }
+        age_labels=[str(g.label) for g in groups] + [_("Unknown")],
+        sex_age=[
+            SexAgeRow(
+                label=label_of(Sex, s),
+                values=[cells[("sa", f"{s}:{a}")] for a in age_keys],
+                total=cells[("sex", s)],
+            )
             for s in Sex.values
         ],
-        "age_totals": [cells[("age", a)] for a in age_keys],
-        "chart": chart,
-        "chart_cells": month_cells,
-        "season": [month_labels[i] for i in season],
-    }
+        age_totals=[cells[("age", a)] for a in age_keys],
+        chart=chart,
+        chart_cells=month_cells,
+        season=[month_labels[i] for i in season],
+    )

@@ -5,14 +5,15 @@ warnings compare with."""
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from django.db.models import Avg
 from django.utils.translation import gettext
 
 from cases.choices import Country, DataKind, Dimension, VictimStatus, victim_categories
 from cases.models import VictimReport
-from cases.selectors.comparison import period_info
+from cases.selectors.comparison import PeriodColumn, PeriodComparison, period_column
 from cases.selectors.figures import (
     NOT_ENTERED,
     OTHER_COUNTRIES,
@@ -23,10 +24,67 @@ from cases.selectors.figures import (
     protected,
     victim_figures,
 )
-from cases.selectors.reporting import PeriodReference, period_reference, reporting_institutions
+from cases.selectors.reporting import (
+    PeriodReference,
+    ReportingInstitution,
+    period_reference,
+    reporting_institutions,
+)
 from krat.disclosure import Figures
 from krat.models import County, Institution, ReportingPeriod
 from krat.suppression import Cell, exact, no_value, withheld
+
+
+@dataclass(frozen=True)
+class CategoryRow:
+    """One category of a breakdown (a sex, an age group, a country, …) compared: its
+    count of people in each column of the summary (`PeriodComparison.columns`; None for
+    a period that is missing). `not_entered`: the row of the part of the total whose
+    category was left empty (a cell left empty is no value, never 0 of a category)."""
+
+    key: str
+    label: str
+    values: list[Cell | None]
+    not_entered: bool = False
+
+
+@dataclass(frozen=True)
+class VictimBreakdown:
+    """A breakdown of a status's total (`cases.choices.Dimension`: sex, age group,
+    citizenship, …, foreign victims by country), its categories in the order shown."""
+
+    key: str
+    label: str
+    rows: list[CategoryRow]
+
+
+@dataclass(frozen=True)
+class VictimStatusBlock:
+    """The figures of one status (identified victims, potential victims), in people, each a
+    cell per column compared: the total, those referred to services or a shelter, and the
+    breakdowns. `has_data`: some institution entered a total of the page's own period."""
+
+    key: str
+    label: str
+    total: list[Cell | None]
+    referred: list[Cell | None]
+    dimensions: list[VictimBreakdown]
+    has_data: bool
+
+
+@dataclass(frozen=True)
+class VictimsSummary(PeriodComparison):
+    """The period's victims figures (the county's, or one institution's), with the previous
+    period and the same period a year earlier beside each: one block per status.
+    `reporting`: who is expected to report and who has (None where not asked for)."""
+
+    kind: ClassVar[str] = DataKind.VICTIMS.value
+    statuses: list[VictimStatusBlock]
+    reporting: list[ReportingInstitution] | None
+
+    @property
+    def has_data(self) -> bool:
+        return any(status.has_data for status in self.statuses)
 
 
 def earlier_victim_means(*, period: ReportingPeriod, institution: Institution) -> dict[str, float]:
@@ -83,7 +141,7 @@ def victim_grid_shown(
     return statuses
 
 
-def _countries(status: str, shown: list[PeriodCells | None], suppressed: bool) -> dict[str, Any]:
+def _countries(status: str, shown: list[PeriodCells | None], suppressed: bool) -> VictimBreakdown:
     """Foreign victims by country, each period's column. Exact: every country entered
     ("—" in a period where it was not). For sharing: the countries with k or more in some period shown, and "other
     countries" (those with fewer, together); a country counted there in one period shows
@@ -125,28 +183,28 @@ def _countries(status: str, shown: list[PeriodCells | None], suppressed: bool) -
 
     codes = sorted({code for s in shown if s for code in listed(s)})
     rows = [
-        {"key": code, "label": str(Country(code).label), "values": [value(s, code) for s in shown]}
+        CategoryRow(key=code, label=str(Country(code).label), values=[value(s, code) for s in shown])
         for code in codes
     ]
     if suppressed:
         rows.append(
-            {
-                "key": OTHER_COUNTRIES,
-                "label": gettext("Other countries (fewer than %(k)d each)") % {"k": first_cells(shown)[0].k},
-                "values": [s[1][(status, OTHER_COUNTRIES)] if s else None for s in shown],
-            }
+            CategoryRow(
+                key=OTHER_COUNTRIES,
+                label=gettext("Other countries (fewer than %(k)d each)") % {"k": first_cells(shown)[0].k},
+                values=[s[1][(status, OTHER_COUNTRIES)] if s else None for s in shown],
+            )
         )
     rows += _not_entered_row(status, country, shown)
-    return {"key": country, "label": str(Dimension.COUNTRY.label), "rows": rows}
+    return VictimBreakdown(key=country, label=str(Dimension.COUNTRY.label), rows=rows)
 
 
-def _not_entered_row(status: str, dimension: str, shown: list[PeriodCells | None]) -> list[dict[str, Any]]:
+def _not_entered_row(status: str, dimension: str, shown: list[PeriodCells | None]) -> list[CategoryRow]:
     """The part of the total whose category was left empty, as a row of its own — only
     where some column has one (a row of zeros and "—" would say nothing)."""
     values = [s[1][(status, dimension, NOT_ENTERED)] if s else None for s in shown]
     if not any(cell is not None and (cell.hidden or cell.value) for cell in values):
         return []
-    return [{"key": NOT_ENTERED, "label": gettext("Not entered"), "values": values, "not_entered": True}]
+    return [CategoryRow(key=NOT_ENTERED, label=gettext("Not entered"), values=values, not_entered=True)]
 
 
 #: A country's cell in a period where it is counted under "other countries".
@@ -161,7 +219,7 @@ def victims_summary(
     institution: Institution | None = None,
     reference: PeriodReference | None = None,
     reporting: bool = True,
-) -> dict[str, Any]:
+) -> VictimsSummary:
     """The period's victims figures, summed over the county's institutions (or one),
     with the previous period and the same period a year earlier beside each figure —
     each period's counts hidden by that period's own pattern (`cases.selectors.figures`).
@@ -184,38 +242,39 @@ def victims_summary(
         dimensions = []
         for dimension, options in categories.items():
             rows = [
-                {
-                    "key": value,
-                    "label": str(label),
-                    "values": [s[1][(status.value, dimension, value)] if s else None for s in shown],
-                }
+                CategoryRow(
+                    key=value,
+                    label=str(label),
+                    values=[s[1][(status.value, dimension, value)] if s else None for s in shown],
+                )
                 for value, label in options
             ]
             rows += _not_entered_row(status.value, dimension, shown)
-            dimensions.append({"key": dimension, "label": str(Dimension(dimension).label), "rows": rows})
+            dimensions.append(
+                VictimBreakdown(key=dimension, label=str(Dimension(dimension).label), rows=rows)
+            )
         dimensions.append(_countries(status.value, shown, suppressed))
         statuses.append(
-            {
-                "key": status.value,
-                "label": str(status.label),
-                "total": [s[1][(status.value, "total")] if s else None for s in shown],
-                "referred": [s[1][(status.value, "referred")] if s else None for s in shown],
-                "dimensions": dimensions,
-                "has_data": any(
+            VictimStatusBlock(
+                key=status.value,
+                label=str(status.label),
+                total=[s[1][(status.value, "total")] if s else None for s in shown],
+                referred=[s[1][(status.value, "referred")] if s else None for s in shown],
+                dimensions=dimensions,
+                has_data=any(
                     (status.value, "total") in own for own in first_cells(shown)[0].contributions.values()
                 ),
-            }
+            )
         )
-    return {
-        "kind": DataKind.VICTIMS.value,
-        "period": period_info(period),
-        "previous": period_info(comparison.previous),
-        "year_earlier": period_info(comparison.year_earlier),
-        "suppressed": suppressed,
-        "k": county.small_number_threshold,
-        "statuses": statuses,
+    return VictimsSummary(
+        period=PeriodColumn.of(period),
+        previous=period_column(comparison.previous),
+        year_earlier=period_column(comparison.year_earlier),
+        suppressed=suppressed,
+        k=county.small_number_threshold,
+        statuses=statuses,
         # Who reported (None unless `reporting`: the period report does not list them).
-        "reporting": reporting_institutions(county, period, DataKind.VICTIMS, reference=reference)
+        reporting=reporting_institutions(county, period, DataKind.VICTIMS, reference=reference)
         if reporting
         else None,
-    }
+    )

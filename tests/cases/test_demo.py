@@ -31,9 +31,9 @@ def test_demo_loads_once_and_its_figures_compare_with_last_year():
     assert 25 <= StreetIntervention.objects.count() <= 40
     period = county.periods.get(label="Maj – Gusht 2026")
     summary = victims_summary(county, period, suppressed=False)
-    totals = summary["statuses"][0]["total"]
+    totals = summary.statuses[0].total
     assert all(cell is not None and cell.value > 0 for cell in totals)
     street = street_children_summary(county, period, suppressed=True)
-    assert {o["name"] for o in street["repeated_origins"]} & {"Elbasan", "Korçë", "Fier", "Berat"}
+    assert {o.name for o in street.repeated_origins} & {"Elbasan", "Korçë", "Fier", "Berat"}
     employment = employment_summary(county, period, suppressed=False)
-    assert employment["has_data"]
+    assert employment.has_data

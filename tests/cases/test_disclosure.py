@@ -69,12 +69,12 @@ def assert_safe(world, period=None, readers=(), hidden=True):
 
 
 def row(summary_dimension_rows, key):
-    return next(r for r in summary_dimension_rows if r["key"] == key)["values"][0]
+    return next(r for r in summary_dimension_rows if r.key == key).values[0]
 
 
 def victims_of(summary, status="victim"):
-    found = next(s for s in summary["statuses"] if s["key"] == status)
-    return {d["key"]: d["rows"] for d in found["dimensions"]}, found
+    found = next(s for s in summary.statuses if s.key == status)
+    return {d.key: d.rows for d in found.dimensions}, found
 
 
 def ngo(world):
@@ -108,7 +108,7 @@ def test_identified_by_16_with_8_3_3_0_visible(world):
         identified_by={"police": 8, "social_services": 3, "mobile_unit": 3, "ngo": 0, "self": 1},
     )
     dimensions, _status = victims_of(victims_summary(world.own, world.period, suppressed=True))
-    shown = {r["key"]: str(r["values"][0]) for r in dimensions["identified_by"]}
+    shown = {r.key: str(r.values[0]) for r in dimensions["identified_by"]}
     assert shown["police"] == "8" and shown["self"] == "< 3" and shown["unknown"] == "< 3"
     assert shown["ngo"] == "< 3"  # no longer a visible 0 that makes the two "< 3" add up to 2
     assert_safe(world)
@@ -154,12 +154,12 @@ def test_interventions_are_hidden_with_their_children(world, api_client):
         intervention(world.own, world.own_institution, datetime.date(2018, 2, day), girls=1, origin=elbasan)
     close_period(world.period)  # published to the observer (`krat.access.figures_published`)
     summary = street_children_summary(world.own, world.period, suppressed=True)
-    assert str(summary["total"][0]) == "< 3"
-    assert summary["interventions"].hidden
+    assert str(summary.total[0]) == "< 3"
+    assert summary.interventions.hidden
     # Elbasan was met twice with children "< 3": it is not listed as repeating for sharing.
-    assert summary["repeated_origins"] == []
+    assert summary.repeated_origins == []
     panel = dashboard_panel(user=world.users["observer"], county=world.own, period=world.period)
-    assert panel.context["interventions"].hidden and panel.context["children"].hidden
+    assert panel.context["totals"].interventions.hidden and panel.context["totals"].children.hidden
     api = api_client(world.users["observer"]).get(f"/api/v1/street-summaries/{world.period.pk}/").json()
     assert api["interventions"] == {"count": None, "suppressed": True}
     assert_safe(world, readers=[f"representative:{world.own_institution.pk}"])
@@ -172,9 +172,9 @@ def test_an_origin_met_in_several_interventions_keeps_its_count_hidden(world):
     for day in range(3, 9):
         intervention(world.own, world.own_institution, datetime.date(2018, 3, day), boys=2, origin=korce)
     summary = street_children_summary(world.own, world.period, suppressed=True)
-    assert [o["name"] for o in summary["repeated_origins"]] == ["Korçë"]
+    assert [o.name for o in summary.repeated_origins] == ["Korçë"]
     exact = street_children_summary(world.own, world.period, suppressed=False)
-    assert sorted(o["name"] for o in exact["repeated_origins"]) == ["Elbasan", "Korçë"]
+    assert sorted(o.name for o in exact.repeated_origins) == ["Elbasan", "Korçë"]
     assert_safe(world)
 
 
@@ -210,7 +210,7 @@ def test_employment_ready_67_with_63_visible(world):
         },
     )
     summary = employment_summary(world.own, world.period, suppressed=True)
-    assert str(next(s for s in summary["stages"] if s["key"] == "ready")["values"][0]) in {"67", "x"}
+    assert str(next(s for s in summary.stages if s.key == "ready").values[0]) in {"67", "x"}
     assert_safe(world)
 
 
@@ -269,8 +269,8 @@ def test_the_previous_period_column_is_that_periods_own_pattern(world):
     employment_rows(world, {VulnerableGroup.ECONOMIC_AID: {"ready": 9}})
     now = employment_summary(world.own, world.period, suppressed=True)
     then = employment_summary(world.own, previous, suppressed=True)
-    column = {s["key"]: s["values"][1] for s in now["stages"]}
-    own = {s["key"]: s["values"][0] for s in then["stages"]}
+    column = {s.key: s.values[1] for s in now.stages}
+    own = {s.key: s.values[0] for s in then.stages}
     assert column == own
     assert column["needs_training"].hidden
     assert_safe(world)
@@ -280,7 +280,7 @@ def test_charts_draw_a_hidden_count_as_zero(world):
     intervention(world.own, world.own_institution, datetime.date(2018, 2, 1), girls=1)
     intervention(world.own, world.own_institution, datetime.date(2018, 3, 1), girls=3, boys=2)
     summary = street_children_summary(world.own, world.period, suppressed=True)
-    hidden = [c for c in summary["chart_cells"] if c.hidden]
+    hidden = [c for c in summary.chart_cells if c.hidden]
     assert hidden and all(c.drawn == 0 for c in hidden)
     assert_safe(world)
 
@@ -290,7 +290,7 @@ def test_the_dashboard_shows_the_pages_pattern(world):
     close_period(world.period)  # published to the observer (`krat.access.figures_published`)
     panel = dashboard_panel(user=world.users["observer"], county=world.own, period=world.period)
     summary = victims_summary(world.own, world.period, suppressed=True)
-    assert panel.context["victims"] == summary["statuses"][0]["total"][0]
+    assert panel.context["totals"].victims == summary.statuses[0].total[0]
 
 
 # --- Random grids of random institutions, every reader ---------------------------------------------

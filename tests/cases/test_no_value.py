@@ -20,7 +20,7 @@ from cases.choices import VictimStatus
 from cases.models import EmploymentFunnel, StreetChildCount, StreetIntervention, VictimCount, VictimReport
 from cases.selectors.employment import employment_summary
 from cases.selectors.figures import NOT_ENTERED
-from cases.selectors.reporting import reported_institutions
+from cases.selectors.reporting import ReportingInstitution, reported_institutions
 from cases.selectors.street import street_children_summary
 from cases.selectors.victims import victims_summary
 from cases.services.employment import employment_save
@@ -87,9 +87,9 @@ def test_a_victims_cell_cleared_from_14_opens_empty_and_the_sums_follow(world, v
     # The history keeps what the cell held before it was emptied.
     assert VictimCount.history.filter(category="male", history_type="-").get().count == 4
     summary = victims_summary(world.own, world.period, suppressed=False)
-    sex = {row["key"]: str(row["values"][0]) for row in summary["statuses"][0]["dimensions"][0]["rows"]}
+    sex = {row.key: str(row.values[0]) for row in summary.statuses[0].dimensions[0].rows}
     assert sex == {"female": "10", "male": "—", "unknown": "—", NOT_ENTERED: "4"}
-    assert str(summary["statuses"][0]["total"][0]) == "14"
+    assert str(summary.statuses[0].total[0]) == "14"
 
 
 def test_the_total_cleared_from_14_is_no_value_and_not_reported(world, victims_page):
@@ -99,10 +99,10 @@ def test_the_total_cleared_from_14_is_no_value_and_not_reported(world, victims_p
     report = VictimReport.objects.get(status=VictimStatus.VICTIM)
     assert (report.total, report.referred, report.version) == (None, None, 2)
     summary = victims_summary(world.own, world.period, suppressed=False)
-    assert str(summary["statuses"][0]["total"][0]) == "—"
+    assert str(summary.statuses[0].total[0]) == "—"
     assert part_state(world, world.own_institution, "cases.victims") == MISSING
-    assert summary["reporting"] == [
-        {"pk": world.own_institution.pk, "name": "Policia Durrës", "reported": False}
+    assert summary.reporting == [
+        ReportingInstitution(pk=world.own_institution.pk, name="Policia Durrës", reported=False)
     ]
 
 
@@ -123,8 +123,8 @@ def test_zeros_entered_are_zeros_and_report(world, victims_page):
     assert VictimReport.objects.get(status=VictimStatus.VICTIM).total == 0
     assert part_state(world, world.own_institution, "cases.victims") == COMPLETE
     summary = victims_summary(world.own, world.period, suppressed=False)
-    assert [str(c) for c in summary["statuses"][0]["total"][:1]] == ["0"]
-    assert str(summary["statuses"][1]["total"][0]) == "—"  # potential victims: nothing entered
+    assert [str(c) for c in summary.statuses[0].total[:1]] == ["0"]
+    assert str(summary.statuses[1].total[0]) == "—"  # potential victims: nothing entered
 
 
 def test_nothing_is_entered_without_the_total(world, login):
@@ -141,7 +141,7 @@ def test_nothing_is_entered_without_the_total(world, login):
 def test_a_no_value_is_never_a_hidden_count_nor_0_and_exports_as_an_empty_cell(world, login):
     save_victims(world.period, world.own_institution, 2, sex={"female": 2})  # male left empty
     summary = victims_summary(world.own, world.period, suppressed=True)
-    sex = {row["key"]: row["values"][0] for row in summary["statuses"][0]["dimensions"][0]["rows"]}
+    sex = {row.key: row.values[0] for row in summary.statuses[0].dimensions[0].rows}
     assert str(sex["female"]) == "< 3" and sex["female"].hidden
     assert str(sex["male"]) == "—" and not sex["male"].hidden and sex["male"].shown is None
     close_period(world.period)  # the observer's exports give a published period only
@@ -190,7 +190,7 @@ def test_an_employment_stage_cleared_opens_empty_and_its_total_has_no_value(worl
     row = EmploymentFunnel.objects.get()
     assert (row.received, row.interviewed, row.employed) == (10, None, None)
     summary = employment_summary(world.own, world.period, suppressed=False)
-    stages = {s["key"]: str(s["values"][0]) for s in summary["stages"]}
+    stages = {s.key: str(s.values[0]) for s in summary.stages}
     assert stages["received"] == "10"
     assert stages["interviewed"] == stages["employed"] == stages["assessed"] == "—"
     assert part_state(world, world.other_institution, "cases.employment") == COMPLETE
@@ -204,8 +204,69 @@ def test_an_employment_grid_saved_untouched_keeps_no_row_and_has_not_reported(wo
     assert not EmploymentFunnel.objects.exists()
     assert part_state(world, world.other_institution, "cases.employment") == MISSING
     summary = employment_summary(world.own, world.period, suppressed=False)
-    assert summary["has_data"] is False
-    assert {str(s["values"][0]) for s in summary["stages"]} == {"—"}
+    assert summary.has_data is False
+    assert {str(s.values[0]) for s in summary.stages} == {"—"}
+
+
+def save_partial_grid(world) -> None:
+    """Two rows of the grid: one entered received 5 and interviewed 3, the other received 4
+    and left interviewed empty (no value: not 0)."""
+    employment_save(
+        period=world.period,
+        institution=world.other_institution,
+        rows=[
+            EmploymentFunnel(
+                county=world.own,
+                period=world.period,
+                institution=world.other_institution,
+                group="economic_aid",
+                sex=sex,
+                **stages,
+            )
+            for sex, stages in (("female", {"received": 5, "interviewed": 3}), ("male", {"received": 4}))
+        ],
+        expected_stamp=0,
+    )
+
+
+PARTIAL_NOTE = (
+    "Të intervistuar: 1 rresht i tabelës nuk ka vlerë për këtë fazë; "
+    "totali përfshin vetëm rreshtat që kanë vlerë."
+)
+
+
+def test_a_stage_total_over_part_of_the_rows_says_how_many_rows_have_no_value(world, client):
+    """Found by an outside tester: a stage's total sums the rows that entered it, and when
+    other rows left it empty nothing said that the total covers only part of the path."""
+    save_partial_grid(world)
+    stages = {s.key: s for s in employment_summary(world.own, world.period, suppressed=False).stages}
+    assert (str(stages["interviewed"].values[0]), stages["interviewed"].rows_without_value) == ("3", 1)
+    assert (str(stages["received"].values[0]), stages["received"].partial) == ("9", False)
+    # A stage nobody entered has no value at all, and no note.
+    for key in ("employed", "ready", "assessed"):
+        assert (str(stages[key].values[0]), stages[key].rows_without_value) == ("—", 0), key
+    client.force_login(world.users["secretariat"])
+    page = flat(client.get(reverse("cases:employment", args=[world.period.pk])).content.decode())
+    assert page.count(PARTIAL_NOTE) == 1 and "rreshta të tabelës" not in page
+    preview = client.get(reverse("krat:report_preview", args=[world.period.pk]) + "?ndarje=0")
+    assert PARTIAL_NOTE in flat(preview.content.decode())
+    pdf = flat(pdf_text(client.get(reverse("krat:report_pdf", args=[world.period.pk]) + "?ndarje=0").content))
+    assert PARTIAL_NOTE in pdf
+
+
+def test_the_rows_without_value_are_noted_for_sharing_and_kept_out_of_the_export(world, client):
+    save_partial_grid(world)
+    close_period(world.period)  # published to the observer
+    client.force_login(world.users["observer"])
+    response = client.get(reverse("cases:employment", args=[world.period.pk]))
+    assert response.context["summary"].suppressed
+    assert PARTIAL_NOTE in flat(response.content.decode())
+    text = client.get(reverse("cases:employment_export", args=[world.period.pk, "csv"])).content.decode(
+        "utf-8-sig"
+    )
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert "rresht" not in text
+    assert next(r for r in rows if r[:3] == ["Gjithsej", "", "të intervistuar"])[3] == "3"
 
 
 def test_an_employment_row_emptied_is_deleted(world, employment_page):
@@ -296,9 +357,9 @@ def test_a_street_count_cleared_opens_empty_and_the_children_follow(world, login
     blank = client.get(reverse("cases:street_create", args=[world.period.pk])).content.decode()
     assert 'value=""' in input_tag(blank, f"n-female-{groups[0].pk}")
     summary = street_children_summary(world.own, world.period, suppressed=False)
-    female, male, _unknown = summary["sex_age"]
-    assert [str(c) for c in female["values"]] == ["3", "—", "0"]
-    assert [str(c) for c in male["values"]] == ["—", "—", "—"] and str(male["total"]) == "—"
+    female, male, _unknown = summary.sex_age
+    assert [str(c) for c in female.values] == ["3", "—", "0"]
+    assert [str(c) for c in male.values] == ["—", "—", "—"] and str(male.total) == "—"
 
 
 def test_an_untouched_intervention_form_saves_nothing_and_has_not_reported(world, login):
@@ -434,20 +495,20 @@ def test_a_comparison_period_with_nothing_entered_is_no_value_not_0(world, clien
     intervention(world.own, world.own_institution, datetime.date(2018, 2, 1), girls=2)
 
     victims = victims_summary(world.own, world.period, suppressed=False)
-    assert (victims["previous"]["pk"], victims["year_earlier"]["pk"]) == (previous.pk, year_earlier.pk)
-    total = victims["statuses"][0]["total"]
+    assert (victims.previous.pk, victims.year_earlier.pk) == (previous.pk, year_earlier.pk)
+    total = victims.statuses[0].total
     assert [c.value for c in total] == [4, None, None]
     assert [str(c) for c in total[1:]] == ["—", "—"]
-    for dimension in victims["statuses"][0]["dimensions"]:
-        for row in dimension["rows"]:
-            assert all(c is None or c.value != 0 for c in row["values"][1:]), (dimension["key"], row["key"])
+    for dimension in victims.statuses[0].dimensions:
+        for row in dimension.rows:
+            assert all(c is None or c.value != 0 for c in row.values[1:]), (dimension.key, row.key)
 
     street = street_children_summary(world.own, world.period, suppressed=False)
-    assert [None if c is None else c.value for c in street["interventions_compare"]][1:] == [None, None]
+    assert [None if c is None else c.value for c in street.interventions_compare][1:] == [None, None]
 
     employment = employment_summary(world.own, world.period, suppressed=False)
-    for stage in employment["stages"]:
-        assert [c.value for c in stage["values"][1:]] == [None, None], stage["key"]
+    for stage in employment.stages:
+        assert [c.value for c in stage.values[1:]] == [None, None], stage.key
 
     client.force_login(world.users["secretariat"])
     page = client.get(reverse("krat:report_preview", args=[world.period.pk]))

@@ -56,11 +56,11 @@ def test_victims_summary_sums_institutions_and_compares(world, year):
     save_victims(year["sep17"], world.own_institution, 3)
     save_victims(year["jan17"], world.own_institution, 8)
     summary = victims_summary(world.own, year["jan18"], suppressed=False)
-    victims = summary["statuses"][0]
-    assert [str(c) for c in victims["total"]] == ["10", "3", "8"]
-    assert summary["previous"]["label"] == "Shtator – Dhjetor 2017"
+    victims = summary.statuses[0]
+    assert [str(c) for c in victims.total] == ["10", "3", "8"]
+    assert summary.previous.label == "Shtator – Dhjetor 2017"
     own = victims_summary(world.own, year["jan18"], suppressed=False, institution=ngo)
-    assert str(own["statuses"][0]["total"][0]) == "4"
+    assert str(own.statuses[0].total[0]) == "4"
 
 
 def test_victims_summary_hides_small_cells_and_their_partners(world):
@@ -73,13 +73,13 @@ def test_victims_summary_hides_small_cells_and_their_partners(world):
         country={"XK": 2},
     )
     summary = victims_summary(world.own, world.period, suppressed=True)
-    victims = summary["statuses"][0]
-    sex = {row["key"]: str(row["values"][0]) for row in victims["dimensions"][0]["rows"]}
+    victims = summary.statuses[0]
+    sex = {row.key: str(row.values[0]) for row in victims.dimensions[0].rows}
     assert sex == {"female": "< 3", "male": "5", "unknown": "x"}
-    assert str(victims["total"][0]) == "10"
-    country = next(d for d in victims["dimensions"] if d["key"] == "country")
-    assert str(country["rows"][0]["values"][0]) == "< 3"
-    citizenship = {row["key"]: str(row["values"][0]) for row in victims["dimensions"][3]["rows"]}
+    assert str(victims.total[0]) == "10"
+    country = next(d for d in victims.dimensions if d.key == "country")
+    assert str(country.rows[0].values[0]) == "< 3"
+    citizenship = {row.key: str(row.values[0]) for row in victims.dimensions[3].rows}
     # The zero beside the small count is hidden with it ("< 3" may be 0): 8 can stay shown.
     assert citizenship == {"albanian": "8", "foreign": "< 3", "unknown": "< 3"}
 
@@ -87,9 +87,9 @@ def test_victims_summary_hides_small_cells_and_their_partners(world):
 def test_a_total_that_would_reveal_a_hidden_cell_is_hidden(world):
     # One victim in total: the total itself is small, and every breakdown hides it too.
     save_victims(world.period, world.own_institution, 1, sex={"female": 1})
-    victims = victims_summary(world.own, world.period, suppressed=True)["statuses"][0]
-    assert victims["total"][0].hidden
-    assert all(row["values"][0].hidden for row in victims["dimensions"][0]["rows"] if row["values"][0].value)
+    victims = victims_summary(world.own, world.period, suppressed=True).statuses[0]
+    assert victims.total[0].hidden
+    assert all(row.values[0].hidden for row in victims.dimensions[0].rows if row.values[0].value)
 
 
 def test_street_children_summary(world):
@@ -102,17 +102,17 @@ def test_street_children_summary(world):
     intervention(county, police, datetime.date(2018, 3, 9), girls=0, boys=5, origin=korce, place="Sheshi")
     intervention(county, police, datetime.date(2018, 4, 9), girls=0, boys=1, place="Sheshi")
     summary = street_children_summary(county, world.period, suppressed=False)
-    assert str(summary["total"][0]) == "13"
-    assert [str(m["value"]) for m in summary["by_month"]] == ["0", "7", "5", "1"]
-    assert [m["season"] for m in summary["by_month"]] == [False, True, True, False]
-    assert [
-        (o["name"], str(o["interventions"]), str(o["children"])) for o in summary["repeated_origins"]
-    ] == [("Elbasan", "2", "7")]
-    assert {p["label"]: str(p["value"]) for p in summary["by_place"]} == {"Plazhi": "7", "Sheshi": "6"}
-    assert 'role="img"' in str(summary["chart"].svg)
+    assert str(summary.total[0]) == "13"
+    assert [str(m.value) for m in summary.by_month] == ["0", "7", "5", "1"]
+    assert [m.season for m in summary.by_month] == [False, True, True, False]
+    assert [(o.name, str(o.interventions), str(o.children)) for o in summary.repeated_origins] == [
+        ("Elbasan", "2", "7")
+    ]
+    assert {p.label: str(p.value) for p in summary.by_place} == {"Plazhi": "7", "Sheshi": "6"}
+    assert 'role="img"' in str(summary.chart.svg)
     hidden = street_children_summary(county, world.period, suppressed=True)
-    assert str(hidden["by_month"][3]["value"]) == "< 3"
-    assert str(hidden["total"][0]) == "13"
+    assert str(hidden.by_month[3].value) == "< 3"
+    assert str(hidden.total[0]) == "13"
 
 
 def test_street_dates_are_checked(world):
@@ -171,9 +171,9 @@ def test_employment_saves_a_valid_path(world):
         expected_stamp=employment_stamp(period=world.period, institution=world.other_institution),
     )
     summary = employment_summary(world.own, world.period, suppressed=False)
-    stages = {s["key"]: str(s["values"][0]) for s in summary["stages"]}
+    stages = {s.key: str(s.values[0]) for s in summary.stages}
     assert stages["received"] == "10" and stages["assessed"] == "7" and stages["employed"] == "2"
-    assert "<svg" in str(summary["chart"].svg)
+    assert "<svg" in str(summary.chart.svg)
 
 
 @pytest.mark.parametrize(
@@ -229,7 +229,7 @@ def test_employment_summary_hides_small_stage_cells(world):
         expected_stamp=employment_stamp(period=world.period, institution=world.other_institution),
     )
     summary = employment_summary(world.own, world.period, suppressed=True)
-    stages = {s["key"]: s["values"][0] for s in summary["stages"]}
+    stages = {s.key: s.values[0] for s in summary.stages}
     assert str(stages["employed"]) == "< 3" and str(stages["received"]) == "10"
     # ready 4, needs 2, not employable 1 add up to assessed 7: 2 and 1 hidden, 7 shown.
     assert stages["needs_training"].hidden and stages["not_employable"].hidden

@@ -49,9 +49,9 @@ def test_observers_see_small_numbers_hidden_and_the_secretariat_sees_them(world,
     observer = login(world.users["observer"]).get(url).content.decode()
     assert "&lt; 3" in observer
     chair_page = login(world.users["chair"]).get(url)
-    assert chair_page.context["summary"]["suppressed"] is False
+    assert chair_page.context["summary"].suppressed is False
     secretariat = login(world.users["secretariat"]).get(url)
-    assert secretariat.context["summary"]["statuses"][0]["total"][0].text == "2"
+    assert secretariat.context["summary"].statuses[0].total[0].text == "2"
 
 
 def test_the_representative_saves_the_grid_and_sees_totals_and_comparison(world, login):
@@ -71,8 +71,8 @@ def test_the_representative_saves_the_grid_and_sees_totals_and_comparison(world,
     assert response.status_code == 200
     assert VictimReport.objects.get(period=world.period, status=VictimStatus.VICTIM).total == 5
     comparison = response.context["comparison"]
-    assert comparison["previous"]["label"] == "Shtator – Dhjetor 2017"
-    assert [str(c) for c in comparison["statuses"][0]["total"][:2]] == ["5", "3"]
+    assert comparison.previous.label == "Shtator – Dhjetor 2017"
+    assert [str(c) for c in comparison.statuses[0].total[:2]] == ["5", "3"]
 
 
 def test_a_grid_that_does_not_add_up_is_shown_again_and_nothing_is_saved(world, login):

@@ -69,6 +69,9 @@ def test_a_chart_reads_a_figure_as_its_table_prints_it_never_0_for_no_value():
         assert description.count(" 0") == 0, description
         name = "Viktima" if "Viktima" in description else "t"
         assert description == f"a: {name} 4; b: {name} —; c: {name} x", description
+    # The funnel's figure beside each bar reads as the table too (found drawing 0 for "—").
+    labels = [t.text for t in ET.fromstring(str(chart.svg)).iter(f"{SVG}text")]
+    assert labels == ["a", "4", "b", "—", "c", "x"], labels
 
 
 def test_the_data_uri_carries_the_same_svg_for_pdfs():

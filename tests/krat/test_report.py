@@ -372,8 +372,8 @@ def test_the_shared_street_chart_draws_no_small_number(world):
     intervention(world.own, world.own_institution, datetime.date(2018, 1, 10), girls=1)
     intervention(world.own, world.own_institution, datetime.date(2018, 2, 10), girls=6, boys=3)
     intervention(world.own, world.own_institution, datetime.date(2018, 3, 10), girls=5, boys=4)
-    exact = selectors.period_report(world.own, world.period, shared=False)["street"].chart
-    shared = selectors.period_report(world.own, world.period, shared=True)["street"].chart
+    exact = selectors.period_report(world.own, world.period, shared=False)["street"].summary.chart
+    shared = selectors.period_report(world.own, world.period, shared=True)["street"].summary.chart
     assert "Children 1;" in str(exact.svg)
     assert "Children 1;" not in str(shared.svg)
     # The hidden month has no bar and reads as its table cell does.

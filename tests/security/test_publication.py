@@ -283,8 +283,8 @@ def test_an_open_period_is_no_comparison_column_for_an_observer(world, as_role):
     close_period(later)  # the later period closed, the earlier (its "previous") still open
     url = reverse("cases:victims", args=[later.pk])
     observer = as_role("observer").get(url).context["summary"]
-    assert observer["previous"] is None
-    assert observer["statuses"][0]["total"][1] is None
+    assert observer.previous is None
+    assert observer.statuses[0].total[1] is None
     secretariat = as_role("secretariat").get(url).context["summary"]
-    assert secretariat["previous"]["pk"] == world.period.pk
-    assert str(secretariat["statuses"][0]["total"][1]) == "6"
+    assert secretariat.previous.pk == world.period.pk
+    assert str(secretariat.statuses[0].total[1]) == "6"
