@@ -130,10 +130,13 @@ def _rows(
     labels = {name: str(field_label(PeriodSubmission, name)) for name in _section_names()}
     for submission in submissions:
         key = (submission.period.pk, submission.institution.pk)
+        shown = [s for s in statuses.get(key, []) if not (hide_case_parts and s.part.case_figures)]
         state = board_state(submission)
-        if submission.pk is None and any(s.state == COMPLETE for s in statuses.get(key, [])):
+        if submission.pk is None and any(s.state == COMPLETE for s in shown):
             # Figures saved before the narrative was opened: the report is under way, not
-            # "not started" (issue 20.1). No row is written by reading it.
+            # "not started" (issue 20.1). No row is written by reading it. Only the parts
+            # the reader is shown count: an observer must not see an open period's case
+            # figures turn a report "started" (`krat.access.figures_published`).
             state = BoardState.DRAFT
         rows.append(
             SubmissionRow(
@@ -141,11 +144,7 @@ def _rows(
                 institution=submission.institution,
                 submission=submission,
                 state=state,
-                parts=[
-                    status
-                    for status in statuses.get(key, [])
-                    if not (hide_case_parts and status.part.case_figures)
-                ],
+                parts=shown,
                 is_overdue=not submission.is_complete and today > submission.period.deadline,
                 empty_sections=[labels[name] for name in submission.empty_sections()],
             )

@@ -35,4 +35,4 @@ def test_a_locked_out_representative_is_unlocked_by_the_secretariat(
     sign_out()
 
     sign_in("policia")
-    expect(page).to_have_url(re.compile(r"/qarqe/durres/$"))
+    expect(page).to_have_url(re.compile(r"/raporti/$"))  # a representative lands on the report in hand

@@ -49,4 +49,4 @@ def test_a_forgotten_password_is_reset_from_a_phone(
     expect(page.get_by_role("heading", name="Fjalëkalimi juaj u ndryshua.")).to_be_visible()
 
     sign_in("policia", NEW_PASSWORD)
-    expect(page).to_have_url(re.compile(r"/qarqe/durres/$"))
+    expect(page).to_have_url(re.compile(r"/raporti/$"))  # a representative lands on the report in hand

@@ -231,7 +231,7 @@ def test_a_complete_report_is_finalised_after_a_plain_confirmation(world, client
     client.force_login(world.users["chair"])
     page = client.post(reverse("krat:report_finalise", args=[period.pk]), {"language": "sq"})
     text = " ".join(page.content.decode().split())
-    assert "alert-warning" not in text and "Finalizo raportin" in text
+    assert "Para se ta finalizoni" not in text and "Finalizo raportin" in text
 
 
 def test_only_the_chair_finalises(world, client):

@@ -37,9 +37,11 @@ def _content(response) -> bytes:
 
 
 def _html(response) -> str:
-    """The page without what changes on every request (CSP nonces, CSRF tokens)."""
+    """The page without what changes on every request (CSP nonces, CSRF tokens, the
+    seconds left of the idle session)."""
     text = _content(response).decode()
     text = re.sub(r'nonce="[^"]*"', "", text)
+    text = re.sub(r'data-seconds-left="[^"]*"', "", text)
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", text)
 
 
