@@ -59,12 +59,23 @@ def layout(scale: int) -> tuple[int, int]:
     return len(COUNTIES), math.ceil(scale / 5)
 
 
+#: Days after its deadline by which a period is closed in the benchmark's data.
+CLOSED_AFTER_DAYS = 30
+
+
 @transaction.atomic
 def generate(
-    *, scale: int, seed: int = 2018, last_year: int | None = None, fraction: float = 1.0
+    *,
+    scale: int,
+    seed: int = 2018,
+    last_year: int | None = None,
+    fraction: float = 1.0,
+    close_ended: bool = False,
 ) -> dict[str, int]:
     """Fill the database; the years end with `last_year` (default: this year, so that the
-    current period exists and pages show the state of today). Running it again adds nothing."""
+    current period exists and pages show the state of today). Running it again adds nothing.
+    `close_ended`: close the periods whose deadline passed CLOSED_AFTER_DAYS ago, as a county
+    does (what `make bench` measures); left open, more years can still be added before them."""
     rng = random.Random(seed)
     today = timezone.localdate()
     counties_load()
@@ -99,6 +110,15 @@ def generate(
             for app_part in APP_PARTS:
                 app_part(part)
             submissions(part)
+    # A county closes a period some weeks after its deadline, once the reports are reviewed:
+    # its case figures are then published to every reader (`krat.access.figures_published`),
+    # so the national report of an ended period holds them, as in a real year. The current
+    # period stays open.
+    if close_ended:
+        ReportingPeriod.objects.filter(
+            county__slug__in=[slug_for(name) for name in names],
+            deadline__lt=today - datetime.timedelta(days=CLOSED_AFTER_DAYS),
+        ).update(is_closed=True)
     return {"counties": county_count, "years": years, "first_year": first_year}
 
 
