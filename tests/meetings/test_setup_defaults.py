@@ -1,0 +1,98 @@
+"""Setting up a meeting in few clicks (issue 20, point 4): the form's defaults, a past
+meeting entered as held in one go, the attendance sheet's names, the ordered agenda."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from krat.membership import members_on
+from meetings.choices import MeetingStatus
+from meetings.models import Meeting
+from tests.meetings.factories import MeetingFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def secretariat(world, client):
+    client.force_login(world.users["secretariat"])
+    return client
+
+
+def _plan(world, **changes):
+    data = {
+        "body": "technical_table",
+        "title": "Takim me Tryezën Teknike",
+        "starts_at": "25.04.2018 10:00",
+        "chair": world.users["chair"].pk,
+        "action_plan_label": "Plani i veprimit i KRAT 2018",
+    }
+    return {**data, **changes}
+
+
+class TestNewMeetingDefaults:
+    def test_the_county_chair_chairs_and_every_member_is_invited(self, world, secretariat):
+        form = secretariat.get(reverse("meetings:create", args=[world.own.slug])).context["form"]
+        assert form["chair"].value() == world.users["chair"].pk
+        members = {i.pk for i in members_on(world.own, timezone.localdate())}
+        assert members, "the world has members of the table"
+        assert set(form["invited_institutions"].value()) == members
+
+    def test_the_chair_choices_name_the_role(self, world, secretariat):
+        form = secretariat.get(reverse("meetings:create", args=[world.own.slug])).context["form"]
+        labels = [str(label) for _value, label in form.fields["chair"].choices]
+        chair = world.users["chair"]
+        assert f"{chair} — {chair.get_role_display()}" in labels
+
+    def test_an_edit_keeps_what_was_chosen(self, world, secretariat):
+        meeting = MeetingFactory(county=world.own, chair=None)
+        form = secretariat.get(reverse("meetings:edit", args=[meeting.pk])).context["form"]
+        assert form["chair"].value() is None
+        assert "held" not in form.fields
+
+
+class TestPastMeetingInOneGo:
+    def test_a_past_meeting_is_created_held(self, world, secretariat):
+        response = secretariat.post(
+            reverse("meetings:create", args=[world.own.slug]), _plan(world, held="on")
+        )
+        assert response.status_code == 302, response.content.decode()[:2000]
+        meeting = Meeting.objects.get()
+        assert meeting.status == MeetingStatus.HELD
+        page = secretariat.get(response["Location"]).content.decode()
+        assert reverse("meetings:attendance", args=[meeting.pk]) in page
+
+    def test_a_future_meeting_is_not_created_held(self, world, secretariat):
+        later = timezone.localtime() + datetime.timedelta(days=3)
+        response = secretariat.post(
+            reverse("meetings:create", args=[world.own.slug]),
+            _plan(world, held="on", starts_at=f"{later:%d.%m.%Y %H:%M}"),
+        )
+        assert response.status_code == 400
+        assert response.context["form"].has_error("held", "held_in_future")
+        assert not Meeting.objects.exists()
+
+    def test_without_the_tick_a_past_meeting_stays_planned(self, world, secretariat):
+        secretariat.post(reverse("meetings:create", args=[world.own.slug]), _plan(world))
+        assert Meeting.objects.get().status == MeetingStatus.PLANNED
+
+    def test_mark_as_held_is_offered_only_once_the_meeting_started(self, world, secretariat):
+        future = MeetingFactory(
+            county=world.own,
+            status=MeetingStatus.PLANNED,
+            starts_at=timezone.now() + datetime.timedelta(days=5),
+        )
+        past = MeetingFactory(
+            county=world.own,
+            status=MeetingStatus.PLANNED,
+            starts_at=timezone.now() - datetime.timedelta(days=5),
+        )
+        held_button = 'name="status" value="held"'
+        assert (
+            held_button not in secretariat.get(reverse("meetings:detail", args=[future.pk])).content.decode()
+        )
+        assert held_button in secretariat.get(reverse("meetings:detail", args=[past.pk])).content.decode()
