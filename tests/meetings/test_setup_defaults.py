@@ -96,3 +96,31 @@ class TestPastMeetingInOneGo:
             held_button not in secretariat.get(reverse("meetings:detail", args=[future.pk])).content.decode()
         )
         assert held_button in secretariat.get(reverse("meetings:detail", args=[past.pk])).content.decode()
+
+
+class TestAttendanceSheetStartsFilled:
+    def test_an_unsaved_sheet_names_each_representative(self, world, secretariat):
+        from meetings import selectors
+
+        meeting = MeetingFactory(county=world.own, status=MeetingStatus.HELD)
+        meeting.invited_institutions.add(world.own_institution)
+        representative = world.users["representative"]
+        rows = {row.institution: row for row in selectors.attendance_rows(meeting)}
+        expected = ", ".join(filter(None, [str(representative), representative.job_title]))
+        assert rows[world.own_institution].attendee == expected
+        assert rows[world.own_institution].status == "present"
+        form = secretariat.get(reverse("meetings:attendance", args=[meeting.pk])).context["form"]
+        assert form[f"attendee_{world.own_institution.pk}"].value() == expected
+
+    def test_a_saved_sheet_opens_as_saved(self, world):
+        from meetings import selectors, services
+
+        meeting = MeetingFactory(county=world.own, status=MeetingStatus.HELD)
+        meeting.invited_institutions.add(world.own_institution)
+        services.attendance_record(
+            meeting=meeting,
+            rows=[services.AttendanceRow(institution=world.own_institution, status="present", attendee="")],
+            expected_version=meeting.version,
+        )
+        rows = {row.institution: row for row in selectors.attendance_rows(meeting)}
+        assert rows[world.own_institution].attendee == ""
