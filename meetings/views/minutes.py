@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -144,9 +145,21 @@ def _decision_form(request: HttpRequest, meeting, decision=None) -> HttpResponse
         save=_save_decision,
         template="meetings/decision_form.html",
         success_message=_("The decision was saved."),
-        success_url=lambda saved: detail_url(saved.meeting),
-        context={"county": meeting.county, "meeting": meeting, "decision": decision},
+        success_url=lambda saved: _after_decision(request, saved),
+        context={
+            "county": meeting.county,
+            "meeting": meeting,
+            "decision": decision,
+            # Decisions are entered one after another: the next form is one click away.
+            "another_label": _("Save and add another") if decision is None else "",
+        },
     )
+
+
+def _after_decision(request: HttpRequest, decision: Decision) -> str:
+    if "add_another" in request.POST:
+        return reverse("meetings:decision_add", args=[decision.meeting_id])
+    return detail_url(decision.meeting)
 
 
 @require_http_methods(["GET", "POST"])

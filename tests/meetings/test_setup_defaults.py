@@ -124,3 +124,17 @@ class TestAttendanceSheetStartsFilled:
         )
         rows = {row.institution: row for row in selectors.attendance_rows(meeting)}
         assert rows[world.own_institution].attendee == ""
+
+
+class TestDecisionsOneAfterAnother:
+    def test_save_and_add_another_opens_a_new_form(self, world, secretariat):
+        meeting = MeetingFactory(county=world.own, status=MeetingStatus.HELD)
+        url = reverse("meetings:decision_add", args=[meeting.pk])
+        assert "add_another" in secretariat.get(url).content.decode()
+        data = {"text": "Të mblidhen të dhënat", "responsible": world.own_institution.pk, "status": "open"}
+        response = secretariat.post(url, {**data, "add_another": "1"})
+        assert response.status_code == 302, response.content.decode()[:2000]
+        assert response["Location"] == url
+        response = secretariat.post(url, data)
+        assert response["Location"] == reverse("meetings:detail", args=[meeting.pk])
+        assert meeting.decisions.count() == 2
