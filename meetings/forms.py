@@ -193,14 +193,14 @@ class MeetingForm(CountyScopedForm):
 class AgendaItemForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = AgendaItem
-        fields = ["meeting", "position", "title", "presenter", "discussion"]
+        # No order number to type: an item is added at the end and moved with ↑/↓ on the
+        # meeting's page (`services.agenda_item_move`).
+        fields = ["meeting", "title", "presenter", "discussion"]
         widgets = {"discussion": forms.Textarea(attrs={"rows": 5})}
 
     def __init__(self, *args, meeting: Meeting, **kwargs):
         super().__init__(*args, **kwargs)
         fix_owner(self, "meeting", meeting)
-        self.fields["position"].required = False
-        self.fields["position"].help_text = _("Leave empty to add the item at the end.")
         model_choice_field(self, "presenter").queryset = meeting.county.institutions.filter(
             is_active=True
         ).order_by(albanian("name"))

@@ -15,7 +15,15 @@ from django.utils.translation import gettext as _
 from krat.concurrency import ChangedSinceReadError, StaleEditError, require_version, save_versioned
 from krat.models import Institution, User
 from meetings.choices import AttendanceStatus, MeetingStatus, MinutesStatus
-from meetings.models import AgendaItem, Attachment, Attendance, Decision, Meeting, MinutesVersion
+from meetings.models import (
+    MAX_POSITION,
+    AgendaItem,
+    Attachment,
+    Attendance,
+    Decision,
+    Meeting,
+    MinutesVersion,
+)
 from meetings.uploads import validate_upload
 
 
@@ -64,6 +72,33 @@ def agenda_item_save(*, item: AgendaItem, expected_version: int | None) -> Agend
         last = item.meeting.agenda_items.aggregate(last=Max("position"))["last"] or 0
         item.position = last + 1
     return save_versioned(item, expected_version=expected_version)
+
+
+@transaction.atomic
+def agenda_item_move(*, item: AgendaItem, up: bool) -> AgendaItem:
+    """Swap `item` with its neighbour above (`up`) or below on the agenda.
+
+    The order numbers are unique per meeting and the rule is checked row by row, so the
+    item parks on a free number first. The meeting's items are locked meanwhile, so that
+    two moves at once do not both read the same order. At the top (or bottom) nothing moves.
+    """
+    _require_unlocked(item.meeting)
+    items = list(item.meeting.agenda_items.select_for_update().order_by("position"))
+    index = next(i for i, other in enumerate(items) if other.pk == item.pk)
+    neighbour_index = index - 1 if up else index + 1
+    if not 0 <= neighbour_index < len(items):
+        return items[index]
+    moving, neighbour = items[index], items[neighbour_index]
+    used = {other.position for other in items}
+    free = next(n for n in range(1, MAX_POSITION + 1) if n not in used)
+    AgendaItem.objects.filter(pk=moving.pk).update(position=free)
+    moving.position, neighbour.position = neighbour.position, moving.position
+    for changed in (neighbour, moving):
+        # Each save bumps the version: an edit form opened before the move is refused.
+        changed.version += 1
+        changed.full_clean()
+        changed.save()
+    return moving
 
 
 def agenda_item_delete(*, item: AgendaItem) -> None:

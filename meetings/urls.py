@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/rendi-i-dites/e-re/", views.agenda_item_create, name="agenda_add"),
     path("pika/<int:pk>/ndrysho/", views.agenda_item_edit, name="agenda_edit"),
     path("pika/<int:pk>/fshi/", views.agenda_item_delete, name="agenda_delete"),
+    path("pika/<int:pk>/zhvendos/", views.agenda_item_move, name="agenda_move"),
     path("<int:pk>/pjesemarrja/", views.attendance_edit, name="attendance"),
     path("<int:pk>/procesverbali/", views.minutes_edit, name="minutes"),
     path("<int:pk>/vendime/i-ri/", views.decision_create, name="decision_add"),

@@ -62,6 +62,18 @@ def agenda_item_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 
 @require_POST
 @login_required
+def agenda_item_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The ↑/↓ buttons of the agenda on the meeting's page (no position is typed)."""
+    item = agenda_item_for_user(request.user, pk, manage=True)
+    try:
+        services.agenda_item_move(item=item, up=request.POST.get("direction") != "down")
+    except ValidationError as error:
+        error_messages(request, error)
+    return redirect(detail_url(item.meeting) + "#agenda-heading")
+
+
+@require_POST
+@login_required
 def agenda_item_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = agenda_item_for_user(request.user, pk, manage=True)
     try:

@@ -138,3 +138,63 @@ class TestDecisionsOneAfterAnother:
         response = secretariat.post(url, data)
         assert response["Location"] == reverse("meetings:detail", args=[meeting.pk])
         assert meeting.decisions.count() == 2
+
+
+class TestAgendaAsAnOrderedList:
+    @pytest.fixture
+    def agenda(self, world):
+        from tests.meetings.factories import AgendaItemFactory
+
+        meeting = MeetingFactory(county=world.own)
+        return meeting, [AgendaItemFactory(meeting=meeting, position=n, title=f"Pika {n}") for n in (1, 2, 5)]
+
+    def _titles(self, meeting):
+        return list(meeting.agenda_items.order_by("position").values_list("title", flat=True))
+
+    def test_an_item_is_added_at_the_end_from_the_meeting_page(self, world, secretariat, agenda):
+        meeting, _items = agenda
+        page = secretariat.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+        assert 'id="new-item-title"' in page
+        response = secretariat.post(
+            reverse("meetings:agenda_add", args=[meeting.pk]),
+            {"title": "Pika e re", "presenter": world.own_institution.pk, "version": 0},
+        )
+        assert response.status_code == 302
+        assert self._titles(meeting) == ["Pika 1", "Pika 2", "Pika 5", "Pika e re"]
+
+    def test_the_arrows_swap_neighbours_and_stop_at_the_ends(self, secretariat, agenda):
+        meeting, items = agenda
+        move = lambda item, direction: secretariat.post(  # noqa: E731
+            reverse("meetings:agenda_move", args=[item.pk]), {"direction": direction}
+        )
+        assert move(items[2], "up").status_code == 302
+        assert self._titles(meeting) == ["Pika 1", "Pika 5", "Pika 2"]
+        move(items[0], "down")
+        assert self._titles(meeting) == ["Pika 5", "Pika 1", "Pika 2"]
+        move(items[2], "up")  # now first: stays
+        move(items[1], "down")  # now last: stays
+        assert self._titles(meeting) == ["Pika 5", "Pika 1", "Pika 2"]
+        assert sorted(meeting.agenda_items.values_list("position", flat=True)) == [1, 2, 5]
+
+    def test_a_move_refuses_an_edit_opened_before_it(self, secretariat, agenda):
+        meeting, items = agenda
+        secretariat.post(reverse("meetings:agenda_move", args=[items[1].pk]), {"direction": "up"})
+        response = secretariat.post(
+            reverse("meetings:agenda_edit", args=[items[1].pk]), {"title": "Ndryshuar", "version": 1}
+        )
+        assert response.status_code == 400
+        assert self._titles(meeting) == ["Pika 2", "Pika 1", "Pika 5"]
+
+    def test_approved_minutes_keep_their_order(self, world, secretariat, agenda):
+        from meetings.choices import MinutesStatus
+
+        meeting, items = agenda
+        Meeting.objects.filter(pk=meeting.pk).update(
+            status=MeetingStatus.HELD, minutes_status=MinutesStatus.APPROVED
+        )
+        response = secretariat.post(
+            reverse("meetings:agenda_move", args=[items[1].pk]), {"direction": "up"}, follow=True
+        )
+        assert "Procesverbali është miratuar dhe është i kyçur." in response.content.decode()
+        assert self._titles(meeting) == ["Pika 1", "Pika 2", "Pika 5"]
+        assert 'id="new-item-title"' not in response.content.decode()
