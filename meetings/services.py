@@ -76,7 +76,8 @@ def agenda_item_save(*, item: AgendaItem, expected_version: int | None) -> Agend
 
 @transaction.atomic
 def agenda_item_move(*, item: AgendaItem, up: bool) -> AgendaItem:
-    """Swap `item` with its neighbour above (`up`) or below on the agenda.
+    """Swap `item` with its neighbour above (`up`) or below on the agenda, then number
+    the agenda 1, 2, 3… (`_agenda_renumber`).
 
     The order numbers are unique per meeting and the rule is checked row by row, so the
     item parks on a free number first. The meeting's items are locked meanwhile, so that
@@ -94,13 +95,36 @@ def agenda_item_move(*, item: AgendaItem, up: bool) -> AgendaItem:
     AgendaItem.objects.filter(pk=moving.pk).update(position=free)
     moving.position, neighbour.position = neighbour.position, moving.position
     for changed in (neighbour, moving):
-        # Each save bumps the version: an edit form opened before the move is refused.
-        changed.version += 1
-        changed.full_clean()
-        changed.save()
+        _save_position(changed)
+    _agenda_renumber(item.meeting)
+    moving.refresh_from_db()
     return moving
 
 
+def _save_position(item: AgendaItem) -> None:
+    # Each save bumps the version: an edit form opened before the order changed is refused.
+    item.version += 1
+    item.full_clean()
+    item.save()
+
+
+def _agenda_renumber(meeting: Meeting) -> None:
+    """Number the agenda 1, 2, 3… in its order, as it prints (a removed item, or an order
+    typed by hand before the arrows, left gaps). The order is unique and checked row by
+    row, so the items moving up are saved from the last and those moving down from the
+    first: each then lands on a free number (numbers are distinct, so only a run that
+    starts at 0 moves up, by one)."""
+    items = list(meeting.agenda_items.select_for_update().order_by("position"))
+    targets = [(item, number) for number, item in enumerate(items, start=1) if item.position != number]
+    for item, number in [
+        *reversed([t for t in targets if t[1] > t[0].position]),
+        *[t for t in targets if t[1] < t[0].position],
+    ]:
+        item.position = number
+        _save_position(item)
+
+
+@transaction.atomic
 def agenda_item_delete(*, item: AgendaItem) -> None:
     _require_unlocked(item.meeting)
     if item.decisions.exists():
@@ -108,6 +132,7 @@ def agenda_item_delete(*, item: AgendaItem) -> None:
             _("Decisions refer to this agenda item; it cannot be removed."), code="item_has_decisions"
         )
     item.delete()
+    _agenda_renumber(item.meeting)
 
 
 def minutes_save(*, meeting: Meeting, expected_version: int | None) -> Meeting:

@@ -174,7 +174,7 @@ class TestAgendaAsAnOrderedList:
         move(items[2], "up")  # now first: stays
         move(items[1], "down")  # now last: stays
         assert self._titles(meeting) == ["Pika 5", "Pika 1", "Pika 2"]
-        assert sorted(meeting.agenda_items.values_list("position", flat=True)) == [1, 2, 5]
+        assert sorted(meeting.agenda_items.values_list("position", flat=True)) == [1, 2, 3]
 
     def test_a_move_refuses_an_edit_opened_before_it(self, secretariat, agenda):
         meeting, items = agenda
@@ -198,3 +198,18 @@ class TestAgendaAsAnOrderedList:
         assert "Procesverbali është miratuar dhe është i kyçur." in response.content.decode()
         assert self._titles(meeting) == ["Pika 1", "Pika 2", "Pika 5"]
         assert 'id="new-item-title"' not in response.content.decode()
+
+    def test_the_agenda_is_numbered_again_after_a_removal(self, world):
+        from meetings import services
+        from tests.meetings.factories import AgendaItemFactory
+
+        meeting = MeetingFactory(county=world.own)
+        # Order numbers typed by hand before the arrows: a run from 0, and gaps.
+        items = [AgendaItemFactory(meeting=meeting, position=n, title=f"P{n}") for n in (0, 1, 2, 7, 9)]
+        services.agenda_item_delete(item=items[3])
+        assert list(meeting.agenda_items.order_by("position").values_list("position", "title")) == [
+            (1, "P0"),
+            (2, "P1"),
+            (3, "P2"),
+            (4, "P9"),
+        ]
