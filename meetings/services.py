@@ -101,6 +101,29 @@ def agenda_item_move(*, item: AgendaItem, up: bool) -> AgendaItem:
     return moving
 
 
+@transaction.atomic
+def agenda_reorder(*, meeting: Meeting, order: list[int]) -> None:
+    """Put the agenda in `order` (every item's id, first to last): a drag on the meeting's
+    page. An order that does not name exactly the meeting's items (one added or removed
+    meanwhile, by someone else) is refused, and nothing moves.
+
+    The items are numbered 1…n first, parked above n, then placed: each save lands on a
+    free number under the row-by-row unique check."""
+    _require_unlocked(meeting)
+    _agenda_renumber(meeting)
+    items = {item.pk: item for item in meeting.agenda_items.select_for_update()}
+    if sorted(order) != sorted(items) or 2 * len(items) > MAX_POSITION:
+        raise ValidationError(
+            _("The agenda changed meanwhile: look at it again, then move the item."), code="agenda_changed"
+        )
+    moved = [(items[pk], number) for number, pk in enumerate(order, start=1) if items[pk].position != number]
+    for item, _number in moved:
+        AgendaItem.objects.filter(pk=item.pk).update(position=item.position + len(items))
+    for item, number in moved:
+        item.position = number
+        _save_position(item)
+
+
 def _save_position(item: AgendaItem) -> None:
     # Each save bumps the version: an edit form opened before the order changed is refused.
     item.version += 1

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/ndrysho/", views.meeting_edit, name="edit"),
     path("<int:pk>/statusi/", views.meeting_status, name="status"),
     path("<int:pk>/rendi-i-dites/e-re/", views.agenda_item_create, name="agenda_add"),
+    path("<int:pk>/rendi-i-dites/radha/", views.agenda_reorder, name="agenda_reorder"),
     path("pika/<int:pk>/ndrysho/", views.agenda_item_edit, name="agenda_edit"),
     path("pika/<int:pk>/fshi/", views.agenda_item_delete, name="agenda_delete"),
     path("pika/<int:pk>/zhvendos/", views.agenda_item_move, name="agenda_move"),

@@ -74,6 +74,22 @@ def agenda_item_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 
 @require_POST
 @login_required
+def agenda_reorder(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A drag on the agenda (static/js/agenda-drag.js): `order` lists the items' ids."""
+    meeting = meeting_for_user(request.user, pk, manage=True)
+    try:
+        order = [int(value) for value in request.POST.get("order", "").split(",") if value.strip()]
+    except ValueError:
+        order = []
+    try:
+        services.agenda_reorder(meeting=meeting, order=order)
+    except ValidationError as error:
+        error_messages(request, error)
+    return redirect(detail_url(meeting) + "#agenda-heading")
+
+
+@require_POST
+@login_required
 def agenda_item_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = agenda_item_for_user(request.user, pk, manage=True)
     try:

@@ -246,3 +246,27 @@ def test_the_secretariat_records_a_held_meeting_of_three_items_in_few_clicks(
     assert {a.institution for a in attendance} == members
     assert {a.status for a in attendance} == {AttendanceStatus.PRESENT}
     assert all(a.attendee for a in attendance if a.institution.people.filter(role="representative").exists())
+
+
+def test_the_agenda_is_put_in_order_by_dragging(demo, sign_in, live_server):
+    """Progressive: a drag sends the whole order (the ↑/↓ buttons do without the script)."""
+    from meetings.models import AgendaItem
+
+    meeting = Meeting.objects.create(
+        county=demo,
+        title="Takimi",
+        starts_at=Meeting._meta.get_field("starts_at").to_python("2018-04-25T10:00Z"),
+    )
+    for position, title in enumerate(["Hapja", "Rastet", "Të ndryshme"], start=1):
+        AgendaItem.objects.create(meeting=meeting, position=position, title=title)
+    page = sign_in("sekretaria")
+    page.goto(live_server.url + reverse("meetings:detail", args=[meeting.pk]))
+    items = page.locator("[data-item]")
+    with page.expect_navigation():  # the drop sends the order and the page comes back
+        items.nth(2).drag_to(items.nth(0))
+    expect(page.locator("[data-item]").first).to_contain_text("Të ndryshme")
+    assert list(meeting.agenda_items.order_by("position").values_list("title", flat=True)) == [
+        "Të ndryshme",
+        "Hapja",
+        "Rastet",
+    ]

@@ -213,3 +213,20 @@ class TestAgendaAsAnOrderedList:
             (3, "P2"),
             (4, "P9"),
         ]
+
+    def test_a_drag_puts_the_agenda_in_the_order_sent(self, secretariat, agenda):
+        meeting, items = agenda
+        url = reverse("meetings:agenda_reorder", args=[meeting.pk])
+        order = ",".join(str(items[i].pk) for i in (2, 0, 1))
+        assert secretariat.post(url, {"order": order}).status_code == 302
+        assert self._titles(meeting) == ["Pika 5", "Pika 1", "Pika 2"]
+        assert sorted(meeting.agenda_items.values_list("position", flat=True)) == [1, 2, 3]
+
+    @pytest.mark.parametrize("order", ["", "x,1", "{0}", "{0},{1},{2},{2}", "{0},{1},{2},99999"])
+    def test_an_order_that_is_not_the_agenda_moves_nothing(self, secretariat, agenda, order):
+        meeting, items = agenda
+        url = reverse("meetings:agenda_reorder", args=[meeting.pk])
+        response = secretariat.post(url, {"order": order.format(*(i.pk for i in items))}, follow=True)
+        assert "Rendi i ditës ndryshoi ndërkohë" in response.content.decode()
+        assert self._titles(meeting) == ["Pika 1", "Pika 2", "Pika 5"]
+        assert sorted(meeting.agenda_items.values_list("position", flat=True)) == [1, 2, 5]
