@@ -14,9 +14,10 @@ from krat.choices import Role
 from krat.collation import albanian
 from krat.concurrency import StampedFormMixin, VersionedFormMixin, VersionField
 from krat.forms import CountyScopedForm, DateInput, RecordChoices, choice_field, fix_owner, model_choice_field
+from krat.membership import members_on
 from krat.models import ReportingPeriod, User
 from meetings import selectors
-from meetings.choices import AttendanceStatus, Body
+from meetings.choices import AttendanceStatus, Body, MeetingStatus
 from meetings.models import AgendaItem, Decision, Meeting
 from meetings.uploads import CONTENT_TYPES
 
@@ -35,6 +36,14 @@ class MeetingForm(CountyScopedForm):
     """
 
     confirm_duplicate = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    # Only on a new meeting: one that already took place is entered as held in one go.
+    held = forms.BooleanField(
+        label=_("Already held"),
+        required=False,
+        help_text=_("Tick it to enter a past meeting as held: attendance, minutes and decisions follow."),
+    )
+
+    field_order = ["county", "body", "title", "starts_at", "ends_at", "held"]
 
     class Meta:
         model = Meeting
@@ -64,9 +73,12 @@ class MeetingForm(CountyScopedForm):
 
     def __init__(self, *args, county, **kwargs):
         super().__init__(*args, county=county, **kwargs)
-        model_choice_field(self, "chair").queryset = User.objects.filter(
+        chair = model_choice_field(self, "chair")
+        chair.queryset = User.objects.filter(
             county=county, is_active=True, role__in=[Role.CHAIR, Role.SECRETARIAT, Role.OBSERVER]
         ).order_by(albanian("last_name"), albanian("first_name"))
+        # "Name — role": two people of the same name are told apart, and the chair is found.
+        chair.label_from_instance = lambda user: f"{user} — {user.get_role_display()}"
         model_choice_field(self, "period").queryset = ReportingPeriod.objects.filter(county=county)
         model_choice_field(self, "action_plan").queryset = ActionPlan.objects.filter(county=county)
         self.fields["period"].required = False
@@ -77,6 +89,15 @@ class MeetingForm(CountyScopedForm):
         self.fields["ends_at"].input_formats = ["%d.%m.%Y %H:%M", "%Y-%m-%d %H:%M"]
         if not self.instance.pk:
             self.fields["body"].initial = Body.TECHNICAL_TABLE
+            # The county's chair chairs, and every member of the table is invited, unless changed.
+            self.fields["chair"].initial = next(
+                (user.pk for user in chair.queryset if user.role == Role.CHAIR), None
+            )
+            self.fields["invited_institutions"].initial = [
+                institution.pk for institution in members_on(county, timezone.localdate())
+            ]
+        else:
+            del self.fields["held"]
         self.fields["confirm_duplicate"].label = (
             _("Create anyway") if not self.instance.pk else _("Save anyway")
         )
@@ -109,6 +130,19 @@ class MeetingForm(CountyScopedForm):
         moved = not self.instance.pk or (body, starts_at) != (self.instance.body, self.instance.starts_at)
         if starts_at and body and moved and not cleaned.get("confirm_duplicate"):
             self._warn_of_duplicates(body, starts_at)
+        if cleaned.get("held") and starts_at:
+            if starts_at > timezone.now():
+                # The model's own rule, said here: its error would name a field the form lacks.
+                self.add_error(
+                    "held",
+                    ValidationError(
+                        _("A meeting cannot be marked held before its date (%(date)s)."),
+                        code="held_in_future",
+                        params={"date": f"{timezone.localtime(starts_at):%d.%m.%Y %H:%M}"},
+                    ),
+                )
+            else:
+                self.instance.status = MeetingStatus.HELD
         if starts_at and not cleaned.get("period"):
             day = starts_at.date() if isinstance(starts_at, datetime.datetime) else starts_at
             cleaned["period"] = (
@@ -159,14 +193,14 @@ class MeetingForm(CountyScopedForm):
 class AgendaItemForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = AgendaItem
-        fields = ["meeting", "position", "title", "presenter", "discussion"]
+        # No order number to type: an item is added at the end and moved with ↑/↓ on the
+        # meeting's page (`services.agenda_item_move`).
+        fields = ["meeting", "title", "presenter", "discussion"]
         widgets = {"discussion": forms.Textarea(attrs={"rows": 5})}
 
     def __init__(self, *args, meeting: Meeting, **kwargs):
         super().__init__(*args, **kwargs)
         fix_owner(self, "meeting", meeting)
-        self.fields["position"].required = False
-        self.fields["position"].help_text = _("Leave empty to add the item at the end.")
         model_choice_field(self, "presenter").queryset = meeting.county.institutions.filter(
             is_active=True
         ).order_by(albanian("name"))

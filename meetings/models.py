@@ -151,6 +151,11 @@ class Meeting(Versioned):
         return self.status == MeetingStatus.HELD
 
     @property
+    def has_started(self) -> bool:
+        """Whether the meeting's start has come: only then can it be marked held."""
+        return self.starts_at is not None and self.starts_at <= timezone.now()
+
+    @property
     def other_invitee_list(self) -> list[str]:
         """The other invited actors by name (an address written beside a name is not printed)."""
         return [name for name, _address in self._other_invitees()]

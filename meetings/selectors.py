@@ -7,7 +7,7 @@ import datetime
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Q, QuerySet, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from krat import access
+from krat.choices import Position, Role
 from krat.collation import albanian, sort_key
 from krat.desk import DeskItem
 from krat.ical import CalendarEvent, calendar_bytes
@@ -454,15 +455,36 @@ class AttendanceSheetRow:
     attendee: str
 
 
+def representative_names(institution_ids: list[int]) -> dict[int, str]:
+    """Each institution's representative as the attendance sheet names them ("Name, job
+    title"): the active representative who holds the representative's place in the
+    membership order, else the first active representative by name."""
+    found: dict[int, str] = {}
+    people = User.objects.filter(
+        institution__in=institution_ids, role=Role.REPRESENTATIVE, is_active=True
+    ).order_by(
+        Case(When(position=Position.REPRESENTATIVE, then=0), default=1),
+        albanian("last_name"),
+        albanian("first_name"),
+    )
+    for person in people:
+        assert person.institution_id is not None  # a representative has one (a constraint)
+        name = ", ".join(filter(None, [str(person), person.job_title]))
+        found.setdefault(person.institution_id, name)
+    return found
+
+
 def attendance_rows(meeting: Meeting) -> list[AttendanceSheetRow]:
     """Each institution whose attendance can be recorded: the members, the invited and
     any already recorded. A sheet never saved starts from the invitations (an invited
-    institution opens as present, the others as not recorded); a saved one opens as saved."""
+    institution opens as present, the others as not recorded) and names each institution's
+    representative as who came; a saved one opens as saved."""
     recorded = {a.institution_id: a for a in meeting.attendances.select_related("institution")}
     invited = {i.pk: i for i in meeting.invited_institutions.all()}
     institutions = {i.pk: i for i in members_of_meeting(meeting)}
     institutions.update(invited)
     institutions.update({a.institution_id: a.institution for a in recorded.values()})
+    names = {} if recorded else representative_names(list(institutions))
     rows = []
     for institution in sorted(institutions.values(), key=lambda i: sort_key(i.name)):
         record = recorded.get(institution.pk)
@@ -470,7 +492,8 @@ def attendance_rows(meeting: Meeting) -> list[AttendanceSheetRow]:
             status, attendee = record.status, record.attendee
         else:
             starts_present = not recorded and institution.pk in invited
-            status, attendee = (AttendanceStatus.PRESENT if starts_present else ""), ""
+            status = AttendanceStatus.PRESENT if starts_present else ""
+            attendee = names.get(institution.pk, "")
         rows.append(AttendanceSheetRow(institution, status, attendee))
     return rows
 

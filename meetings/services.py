@@ -15,7 +15,15 @@ from django.utils.translation import gettext as _
 from krat.concurrency import ChangedSinceReadError, StaleEditError, require_version, save_versioned
 from krat.models import Institution, User
 from meetings.choices import AttendanceStatus, MeetingStatus, MinutesStatus
-from meetings.models import AgendaItem, Attachment, Attendance, Decision, Meeting, MinutesVersion
+from meetings.models import (
+    MAX_POSITION,
+    AgendaItem,
+    Attachment,
+    Attendance,
+    Decision,
+    Meeting,
+    MinutesVersion,
+)
 from meetings.uploads import validate_upload
 
 
@@ -66,6 +74,80 @@ def agenda_item_save(*, item: AgendaItem, expected_version: int | None) -> Agend
     return save_versioned(item, expected_version=expected_version)
 
 
+@transaction.atomic
+def agenda_item_move(*, item: AgendaItem, up: bool) -> AgendaItem:
+    """Swap `item` with its neighbour above (`up`) or below on the agenda, then number
+    the agenda 1, 2, 3… (`_agenda_renumber`).
+
+    The order numbers are unique per meeting and the rule is checked row by row, so the
+    item parks on a free number first. The meeting's items are locked meanwhile, so that
+    two moves at once do not both read the same order. At the top (or bottom) nothing moves.
+    """
+    _require_unlocked(item.meeting)
+    items = list(item.meeting.agenda_items.select_for_update().order_by("position"))
+    index = next(i for i, other in enumerate(items) if other.pk == item.pk)
+    neighbour_index = index - 1 if up else index + 1
+    if not 0 <= neighbour_index < len(items):
+        return items[index]
+    moving, neighbour = items[index], items[neighbour_index]
+    used = {other.position for other in items}
+    free = next(n for n in range(1, MAX_POSITION + 1) if n not in used)
+    AgendaItem.objects.filter(pk=moving.pk).update(position=free)
+    moving.position, neighbour.position = neighbour.position, moving.position
+    for changed in (neighbour, moving):
+        _save_position(changed)
+    _agenda_renumber(item.meeting)
+    moving.refresh_from_db()
+    return moving
+
+
+@transaction.atomic
+def agenda_reorder(*, meeting: Meeting, order: list[int]) -> None:
+    """Put the agenda in `order` (every item's id, first to last): a drag on the meeting's
+    page. An order that does not name exactly the meeting's items (one added or removed
+    meanwhile, by someone else) is refused, and nothing moves.
+
+    The items are numbered 1…n first, parked above n, then placed: each save lands on a
+    free number under the row-by-row unique check."""
+    _require_unlocked(meeting)
+    _agenda_renumber(meeting)
+    items = {item.pk: item for item in meeting.agenda_items.select_for_update()}
+    if sorted(order) != sorted(items) or 2 * len(items) > MAX_POSITION:
+        raise ValidationError(
+            _("The agenda changed meanwhile: look at it again, then move the item."), code="agenda_changed"
+        )
+    moved = [(items[pk], number) for number, pk in enumerate(order, start=1) if items[pk].position != number]
+    for item, _number in moved:
+        AgendaItem.objects.filter(pk=item.pk).update(position=item.position + len(items))
+    for item, number in moved:
+        item.position = number
+        _save_position(item)
+
+
+def _save_position(item: AgendaItem) -> None:
+    # Each save bumps the version: an edit form opened before the order changed is refused.
+    item.version += 1
+    item.full_clean()
+    item.save()
+
+
+def _agenda_renumber(meeting: Meeting) -> None:
+    """Number the agenda 1, 2, 3… in its order, as it prints (a removed item, or an order
+    typed by hand before the arrows, left gaps). The order is unique and checked row by
+    row, so the items moving up are saved from the last and those moving down from the
+    first: each then lands on a free number (numbers are distinct, so only a run that
+    starts at 0 moves up, by one)."""
+    items = list(meeting.agenda_items.select_for_update().order_by("position"))
+    targets = [(item, number) for number, item in enumerate(items, start=1) if item.position != number]
+    for item, number in [
+        *reversed([t for t in targets if t[1] > t[0].position]),
+        *[t for t in targets if t[1] < t[0].position],
+    ]:
+        item.position = number
+        _save_position(item)
+
+
+@transaction.atomic
 def agenda_item_delete(*, item: AgendaItem) -> None:
     _require_unlocked(item.meeting)
     if item.decisions.exists():
@@ -73,6 +155,7 @@ def agenda_item_delete(*, item: AgendaItem) -> None:
             _("Decisions refer to this agenda item; it cannot be removed."), code="item_has_decisions"
         )
     item.delete()
+    _agenda_renumber(item.meeting)
 
 
 def minutes_save(*, meeting: Meeting, expected_version: int | None) -> Meeting:

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -57,6 +58,34 @@ def agenda_item_create(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
 def agenda_item_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = agenda_item_for_user(request.user, pk, manage=True)
     return _agenda_item_form(request, item.meeting, item)
+
+
+@require_POST
+@login_required
+def agenda_item_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The ↑/↓ buttons of the agenda on the meeting's page (no position is typed)."""
+    item = agenda_item_for_user(request.user, pk, manage=True)
+    try:
+        services.agenda_item_move(item=item, up=request.POST.get("direction") != "down")
+    except ValidationError as error:
+        error_messages(request, error)
+    return redirect(detail_url(item.meeting) + "#agenda-heading")
+
+
+@require_POST
+@login_required
+def agenda_reorder(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A drag on the agenda (static/js/agenda-drag.js): `order` lists the items' ids."""
+    meeting = meeting_for_user(request.user, pk, manage=True)
+    try:
+        order = [int(value) for value in request.POST.get("order", "").split(",") if value.strip()]
+    except ValueError:
+        order = []
+    try:
+        services.agenda_reorder(meeting=meeting, order=order)
+    except ValidationError as error:
+        error_messages(request, error)
+    return redirect(detail_url(meeting) + "#agenda-heading")
 
 
 @require_POST
@@ -144,9 +173,21 @@ def _decision_form(request: HttpRequest, meeting, decision=None) -> HttpResponse
         save=_save_decision,
         template="meetings/decision_form.html",
         success_message=_("The decision was saved."),
-        success_url=lambda saved: detail_url(saved.meeting),
-        context={"county": meeting.county, "meeting": meeting, "decision": decision},
+        success_url=lambda saved: _after_decision(request, saved),
+        context={
+            "county": meeting.county,
+            "meeting": meeting,
+            "decision": decision,
+            # Decisions are entered one after another: the next form is one click away.
+            "another_label": _("Save and add another") if decision is None else "",
+        },
     )
+
+
+def _after_decision(request: HttpRequest, decision: Decision) -> str:
+    if "add_another" in request.POST:
+        return reverse("meetings:decision_add", args=[decision.meeting_id])
+    return detail_url(decision.meeting)
 
 
 @require_http_methods(["GET", "POST"])

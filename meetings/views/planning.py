@@ -18,7 +18,7 @@ from krat.views.common import record_form_view
 from meetings import selectors, services
 from meetings.access import can_update_decision_status, meeting_for_user
 from meetings.export import decisions_workbook
-from meetings.forms import MeetingForm
+from meetings.forms import AgendaItemForm, MeetingForm
 from meetings.views.common import detail_url, error_messages, meeting_filters
 
 
@@ -101,6 +101,7 @@ def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for_user(request.user, pk)
     user, county = request.user, meeting.county
     record = selectors.meeting_record(meeting)
+    can_manage = access.can_manage_county(user, county)
     return render(
         request,
         "meetings/meeting_detail.html",
@@ -113,7 +114,9 @@ def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "pending": [(d, can_update_decision_status(user, d)) for d in record.pending],
             "attachments": selectors.attachment_list(meeting),
             "versions": selectors.minutes_versions(meeting),
-            "can_manage": access.can_manage_county(user, county),
+            "can_manage": can_manage,
+            # The agenda is built on this page: a new item is typed under the list.
+            "agenda_form": AgendaItemForm(meeting=meeting) if can_manage and not meeting.is_locked else None,
             "can_chair": access.can_chair(user, county),
             "can_read_history": access.can_read_history(user, county),
         },

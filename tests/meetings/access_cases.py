@@ -90,6 +90,8 @@ CASES: dict[str, UrlCase] = {
     "meetings:agenda_add": form(MANAGERS, _meeting),
     "meetings:agenda_edit": form(MANAGERS, _pk("item")),
     "meetings:agenda_delete": action(MANAGERS, _pk("item")),
+    "meetings:agenda_move": action(MANAGERS, _pk("item")),
+    "meetings:agenda_reorder": action(MANAGERS, _meeting),
     "meetings:attendance": form(MANAGERS, _meeting),
     "meetings:minutes": form(MANAGERS, _meeting),
     "meetings:decision_add": form(MANAGERS, _meeting),
