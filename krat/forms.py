@@ -55,10 +55,18 @@ class RecordChoices(forms.ModelMultipleChoiceField):
 
 
 class DateInput(forms.DateInput):
-    """A text field for dates typed as 25.04.2018."""
+    """A text field for dates typed as 25.04.2018, with a button beside it that opens the
+    browser's calendar (`static/js/datepicker.js`; without the script, typed as before)."""
 
     def __init__(self, attrs=None):
-        super().__init__(attrs={"placeholder": _("dd.mm.yyyy"), "inputmode": "numeric", **(attrs or {})})
+        super().__init__(
+            attrs={
+                "placeholder": _("dd.mm.yyyy"),
+                "inputmode": "numeric",
+                "data-date-picker": _("Choose the date from a calendar"),
+                **(attrs or {}),
+            }
+        )
 
 
 def add_errors(form: forms.BaseForm, error: ValidationError) -> None:

@@ -110,3 +110,23 @@ def test_the_labour_office_fills_the_employment_grid_row_by_row(
     expect(page.locator(".alert-success")).to_be_visible()
     saved = EmploymentFunnel.objects.get(period=period, institution=office, group="disability", sex="female")
     assert (saved.received, saved.interviewed, saved.age_group.label) == (43, 40, "18–24")
+
+
+def test_the_street_date_is_typed_or_picked_from_a_calendar(setting, sign_in, live_server, assert_accessible):
+    """Issue 20.10: the street-children date field had no date picker. It is typed as
+    03.02.2018 as before, and a button beside it opens the browser's calendar, whose
+    choice is written back as the date is typed."""
+    _county, period, _police = setting
+    page = sign_in("policia")
+    page.goto(live_server.url + reverse("cases:street_create", args=[period.pk]))
+    field = page.locator("input[data-date-picker]").first
+    button = page.get_by_role("button", name="Zgjidhni datën nga kalendari")
+    expect(button).to_be_visible()
+    assert_accessible(page)
+    # What the calendar does once a day is chosen (its own window cannot be driven here).
+    page.locator('input[type="date"]').evaluate(
+        "n => { n.value = '2018-02-03'; n.dispatchEvent(new Event('change')); }"
+    )
+    expect(field).to_have_value("03.02.2018")
+    field.fill("04.02.2018")  # typing still works
+    expect(field).to_have_value("04.02.2018")
