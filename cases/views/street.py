@@ -26,7 +26,7 @@ from cases.views.exports import export_mode, export_response, log_export, may_ex
 from cases.views.imports import upload_page
 from krat import spreadsheets as xl
 from krat.forms import add_errors
-from krat.http import AuthenticatedHttpRequest
+from krat.http import AuthenticatedHttpRequest, return_path
 
 LIST_PAGE = 50
 
@@ -88,7 +88,8 @@ def _street_form_view(request, period, intervention: StreetIntervention, institu
             add_errors(form, error)
         else:
             messages.success(request, _("The intervention was saved."))
-            return redirect("cases:street", pk=record.period_id)
+            # Opened from the representative's report, it goes back there (issue 20.1).
+            return redirect(return_path(request, reverse("cases:street", args=[record.period_id])))
     return render(
         request,
         "cases/street_form.html",

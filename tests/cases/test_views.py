@@ -194,6 +194,15 @@ def test_street_intervention_is_recorded_through_the_form(world, login):
     assert response.status_code == 302, response.context["form"].errors
     record = StreetIntervention.objects.get()
     assert record.children == 3 and record.period == world.period
+    # Opened from the representative's report (issue 20.1), the form goes back to it; only
+    # to a path of this site.
+    report = reverse("krat:submission_open", args=[world.period.pk, world.own_institution.pk])
+    street = reverse("cases:street", args=[world.period.pk])
+    page = client.get(street + "?next=" + report).content.decode()
+    assert f"{reverse('cases:street_create', args=[world.period.pk])}?next=" in page
+    url = reverse("cases:street_create", args=[world.period.pk])
+    assert client.post(url + "?next=" + report, data)["Location"] == report
+    assert client.post(url + "?next=//evil.example/", data)["Location"] == street
 
 
 @pytest.mark.parametrize(
