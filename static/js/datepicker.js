@@ -37,11 +37,18 @@
         field.dispatchEvent(new Event("change", { bubbles: true }));
       }
     });
+    // The field's error message is shown by Bootstrap only as a sibling that follows an
+    // invalid field: it moves into the group with it.
+    var feedback = [];
+    for (var next = field.nextElementSibling; next; next = next.nextElementSibling) {
+      if (next.classList.contains("invalid-feedback")) { feedback.push(next); }
+    }
     var group = document.createElement("div");
-    group.className = "input-group";
+    group.className = "input-group has-validation";
     field.parentNode.insertBefore(group, field);
     group.appendChild(field);
     group.appendChild(button);
     group.appendChild(native);
+    feedback.forEach(function (node) { group.appendChild(node); });
   });
 })();

@@ -130,3 +130,13 @@ def test_the_street_date_is_typed_or_picked_from_a_calendar(setting, sign_in, li
     expect(field).to_have_value("03.02.2018")
     field.fill("04.02.2018")  # typing still works
     expect(field).to_have_value("04.02.2018")
+
+
+def test_a_wrong_date_still_shows_its_message_beside_the_calendar_button(setting, sign_in, live_server):
+    _county, period, _police = setting
+    page = sign_in("policia")
+    page.goto(live_server.url + reverse("cases:street_create", args=[period.pk]))
+    page.locator("input[data-date-picker]").first.fill("31.02.2018")
+    page.get_by_role("button", name="Ruaj").click()
+    feedback = page.locator(".input-group .invalid-feedback").first
+    expect(feedback).to_be_visible()
