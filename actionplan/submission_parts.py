@@ -37,8 +37,11 @@ def states(submissions) -> dict[int, str]:
 
 
 def url(submission) -> str:
-    """The county's plans, where the institution opens the plan of the period's year."""
-    return reverse("actionplan:plan_list", args=[submission.period.county.slug])
+    """The county's plans, where the institution opens the plan of the period's year (the
+    period goes along, so that the plan opens on it)."""
+    return reverse("actionplan:plan_list", args=[submission.period.county.slug]) + (
+        f"?periudha={submission.period_id}"
+    )
 
 
 def register() -> None:

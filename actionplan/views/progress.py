@@ -17,7 +17,7 @@ from actionplan.access import activity_for_user, can_comment, can_record_progres
 from actionplan.forms import CommentForm, ProgressForm
 from actionplan.models import ActivityProgress
 from krat import access
-from krat.http import AuthenticatedHttpRequest
+from krat.http import AuthenticatedHttpRequest, return_path
 from krat.models import ReportingPeriod
 from krat.views.common import record_form_view
 
@@ -83,7 +83,8 @@ def progress_edit(request: AuthenticatedHttpRequest, pk: int, period_pk: int) ->
         ),
         template="actionplan/progress_form.html",
         success_message=_("The progress was saved."),
-        success_url=lambda progress: detail_url,
+        # Opened from the representative's report (through the plans), it goes back there.
+        success_url=lambda progress: return_path(request, detail_url),
         context={
             "county": activity.plan.county,
             "plan": activity.plan,

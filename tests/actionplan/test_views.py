@@ -253,3 +253,26 @@ def test_the_overview_draws_its_charts_as_markup(client, w):
     html = client.get(reverse("actionplan:plan_overview", args=[w.extra["plan"].pk])).content.decode()
     assert '<svg xmlns="http://www.w3.org/2000/svg"' in html
     assert "Chart(" not in html
+
+
+def test_progress_recorded_from_the_representative_s_report_goes_back_to_it(client, w):
+    """Issue 20.1: the plan-progress part opens from the report (the county's plans, on
+    the report's period) and, once saved, comes back to it; only to a path of this site."""
+    import re
+
+    as_user(client, w.users["representative"])
+    report = reverse("krat:submission_open", args=[w.period.pk, w.own_institution.pk])
+    page = client.get(report).content.decode()
+    plans = (
+        re.search(r'href="(/plani/[^"]+\?periudha=\d+&amp;next=[^"]+)"', page).group(1).replace("&amp;", "&")
+    )
+    listing = client.get(plans).content.decode()
+    detail = re.search(r'href="(/plani/plan/\d+/\?periudha=\d+&amp;next=[^"]+)"', listing).group(1)
+    rows = client.get(detail.replace("&amp;", "&")).content.decode()
+    edit = re.search(r'href="(/plani/aktivitet/\d+/ecuria/\d+/\?next=[^"]+)"', rows).group(1)
+    data = {"status": "in_progress", "achieved": "4", "narrative": "Dy sesione", "version": ""}
+    assert client.post(edit, data)["Location"] == report
+    hostile = progress_url(w) + "?next=https://evil.example/"
+    assert client.post(hostile, {**data, "version": "1"})["Location"] == reverse(
+        "actionplan:activity_detail", args=[w.extra["activity"].pk]
+    )
