@@ -558,7 +558,9 @@ def approval_gaps(meeting: Meeting) -> list[str]:
     items with no discussion written. Approval stays allowed: a meeting may well have taken
     no decision; the chair decides with this in front of them. A fixed number of queries."""
     gaps: list[str] = []
-    line = meeting_summary(meeting).attendance
+    line = attendance_line(
+        meeting, list(meeting.attendances.select_related("institution")), members_of_meeting(meeting)
+    )
     if not line.recorded:
         gaps.append(_("Attendance has not been recorded."))
     elif line.unrecorded:

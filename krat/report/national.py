@@ -41,6 +41,7 @@ from krat.disclosure import Check
 from krat.membership import member_ids_by_period
 from krat.models import County, FinalReport, PeriodSubmission, ReportingPeriod, SubmissionState
 from krat.suppression import (
+    LEGEND,
     Cell,
     Line,
     Margin,
@@ -677,3 +678,17 @@ def national_office() -> Letterhead:
         phone=settings.KRAT_NATIONAL_OFFICE_PHONE,
         email=settings.KRAT_NATIONAL_OFFICE_EMAIL,
     )
+
+
+def page_context(report: NationalReport, *, shaded: str | None, full: bool) -> dict[str, Any]:
+    """What the national home (`full=False`) and the national report page print: the report,
+    its charts (the map shaded by `shaded`, the `?harta=` the reader chose) and the legend of
+    the marks."""
+    return {
+        "report": report,
+        "charts": national_charts(report, shaded=shaded),
+        "start": report.start.isoformat(),
+        "legend": LEGEND,
+        "link_counties": True,
+        "full": full,
+    }

@@ -63,25 +63,13 @@ def national_workbook(report: NationalReport) -> bytes:
             _("A year earlier: counties summed"),
         ],
         rows=[
-            [
-                _("Reports submitted"),
-                report.completeness.submitted,
-                report.completeness.counted,
-                report.completeness.of,
-                None,
-                None,
-                None,
-                None,
-            ],
-            [
-                _("Member institutions"),
-                report.completeness.members,
-                report.completeness.counted,
-                report.completeness.of,
-                None,
-                None,
-                None,
-                None,
+            # Completeness has no comparison: its last four columns stay empty.
+            *[
+                [label, value, report.completeness.counted, report.completeness.of, *[None] * 4]
+                for label, value in (
+                    (_("Reports submitted"), report.completeness.submitted),
+                    (_("Member institutions"), report.completeness.members),
+                )
             ],
             *[
                 [

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.db.models import Max, Prefetch, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -267,8 +268,6 @@ def report_in_hand(*, user: User, today: datetime.date | None = None) -> Submiss
 
 def report_url(row: SubmissionRow) -> str:
     """The page of the row's report: the stored one, or the one to start."""
-    from django.urls import reverse
-
     if row.submission.pk:
         return reverse("krat:submission_detail", args=[row.submission.pk])
     return reverse("krat:submission_open", args=[row.period.pk, row.institution.pk])

@@ -8,7 +8,6 @@ from krat.choices import Role
 from krat.http import AuthenticatedHttpRequest
 from krat.report import national
 from krat.submissions.selectors import report_in_hand, report_url
-from krat.suppression import LEGEND
 
 
 @require_safe
@@ -29,18 +28,8 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     if start is None:
         return render(request, "krat/county_list.html", {"counties": selectors.county_list(counties)})
     report = national.national_report(start)
-    charts = national.national_charts(report, shaded=request.GET.get("harta"))
-    return render(
-        request,
-        "krat/national_home.html",
-        {
-            "report": report,
-            "charts": charts,
-            "start": start.isoformat(),
-            "legend": LEGEND,
-            "link_counties": True,
-        },
-    )
+    context = national.page_context(report, shaded=request.GET.get("harta"), full=False)
+    return render(request, "krat/national_home.html", context)
 
 
 @require_safe

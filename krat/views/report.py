@@ -289,19 +289,8 @@ def national_report_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def national_report(request: AuthenticatedHttpRequest, start: str) -> HttpResponse:
     report = _national_report(request, start)
-    charts = national.national_charts(report, shaded=request.GET.get("harta"))
-    return render(
-        request,
-        "krat/report_national.html",
-        {
-            "report": report,
-            "charts": charts,
-            "start": start,
-            "legend": LEGEND,
-            "link_counties": True,
-            "full": True,
-        },
-    )
+    context = national.page_context(report, shaded=request.GET.get("harta"), full=True)
+    return render(request, "krat/report_national.html", context)
 
 
 @require_safe
