@@ -1,30 +1,30 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from actionplan.models import ActionPlan, Activity, ActivityProgress, AwarenessEvent, Objective, Pillar
+from krat.admin_site import VersionedAdmin
 
 
 @admin.register(ActionPlan)
-class ActionPlanAdmin(SimpleHistoryAdmin):
+class ActionPlanAdmin(VersionedAdmin):
     list_display = ["title", "county", "year"]
     list_filter = ["county"]
     list_select_related = ["county"]
 
 
 @admin.register(Pillar)
-class PillarAdmin(SimpleHistoryAdmin):
+class PillarAdmin(VersionedAdmin):
     list_display = ["name", "plan", "position"]
     list_select_related = ["plan"]
 
 
 @admin.register(Objective)
-class ObjectiveAdmin(SimpleHistoryAdmin):
+class ObjectiveAdmin(VersionedAdmin):
     list_display = ["name", "pillar", "position"]
     list_select_related = ["pillar"]
 
 
 @admin.register(Activity)
-class ActivityAdmin(SimpleHistoryAdmin):
+class ActivityAdmin(VersionedAdmin):
     list_display = ["code", "plan", "lead_institution", "start_date", "deadline"]
     list_filter = ["plan__county"]
     list_select_related = ["plan", "lead_institution"]
@@ -32,13 +32,13 @@ class ActivityAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ActivityProgress)
-class ActivityProgressAdmin(SimpleHistoryAdmin):
+class ActivityProgressAdmin(VersionedAdmin):
     list_display = ["activity", "period", "status", "achieved"]
     list_select_related = ["activity", "period"]
 
 
 @admin.register(AwarenessEvent)
-class AwarenessEventAdmin(SimpleHistoryAdmin):
+class AwarenessEventAdmin(VersionedAdmin):
     list_display = ["title", "county", "date", "organiser", "status", "people_reached"]
     list_filter = ["county", "status"]
     list_select_related = ["county", "organiser"]

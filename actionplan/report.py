@@ -5,12 +5,14 @@ overdue); registered in `ActionplanConfig.ready` (`krat.contributions`)."""
 from __future__ import annotations
 
 import datetime
+import operator
 from collections import defaultdict
 from collections.abc import Hashable
 from dataclasses import dataclass
+from functools import reduce
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
 from django.utils.translation import gettext as _
 
 from actionplan.choices import ActivityState, EventStatus
@@ -304,23 +306,27 @@ def _events(periods: list[ReportingPeriod]) -> dict[int, dict[str, Cell]]:
     """Events held in each county's period and the people they reached, small numbers
     hidden with the county's threshold (one query, whatever the periods: a county may have
     several, the national report's comparisons)."""
-    windows: dict[int, list[ReportingPeriod]] = defaultdict(list)
-    for period in periods:
-        windows[period.county_id].append(period)
+    periods = list({p.pk: p for p in periods}.values())
     counts: dict[int, dict[Hashable, int]] = {p.pk: {"events": 0, "reached": 0} for p in periods}
     entered: set[int] = set()  # the periods with at least one figure of people reached
-    first = min(p.start_date for p in periods)
-    last = max(p.end_date for p in periods)
-    for row in AwarenessEvent.objects.filter(
-        county_id__in=windows.keys(), status=EventStatus.HELD, date__range=(first, last)
-    ).values("county_id", "date", "people_reached"):
-        for period in windows[row["county_id"]]:
-            if not period.contains(row["date"]):
-                continue
-            counts[period.pk]["events"] += 1
-            if row["people_reached"] is not None:
-                entered.add(period.pk)
-                counts[period.pk]["reached"] += row["people_reached"]
+    # Summed by the database, one row per period (a county's periods do not overlap): the
+    # national report reads three periods of twelve counties, thousands of events.
+    windows = [Q(county_id=p.county_id, date__range=(p.start_date, p.end_date)) for p in periods]
+    in_period = Case(
+        *(When(window, then=Value(p.pk)) for window, p in zip(windows, periods, strict=True)),
+        output_field=IntegerField(),
+    )
+    for row in (
+        AwarenessEvent.objects.filter(reduce(operator.or_, windows), status=EventStatus.HELD)
+        .annotate(in_period=in_period)
+        .values("in_period")
+        .annotate(events=Count("pk"), reached=Sum("people_reached"), entered=Count("people_reached"))
+        .order_by()
+    ):
+        counts[row["in_period"]]["events"] = row["events"]
+        if row["entered"]:
+            entered.add(row["in_period"])
+            counts[row["in_period"]]["reached"] = row["reached"]
     shown = {
         p.pk: present(counts[p.pk], [], p.county.small_number_threshold, suppressed=True) for p in periods
     }
@@ -336,32 +342,31 @@ def _plan_states(periods: list[ReportingPeriod], today: datetime.date) -> dict[i
     wanted: dict[tuple[int, int], list[ReportingPeriod]] = defaultdict(list)
     for period in periods:
         wanted[(period.county_id, period.start_date.year)].append(period)
-    counties = {county for county, _year in wanted}
-    years = {year for _county, year in wanted}
-    activities = [
-        a
-        for a in Activity.objects.filter(plan__county_id__in=counties, plan__year__in=years).values(
-            "pk", "deadline", "plan__county_id", "plan__year"
-        )
-        if (a["plan__county_id"], a["plan__year"]) in wanted
-    ]
+    # Tuples, not dicts: the national report reads every activity of twelve counties' plans
+    # of two years and their progress (thousands of rows), and building a dict per row was
+    # most of its cost.
+    activities = list(
+        Activity.objects.filter(
+            reduce(operator.or_, (Q(plan__county_id=county, plan__year=year) for county, year in wanted))
+        ).values_list("pk", "deadline", "plan__county_id", "plan__year")
+    )
     # Each activity's progress by the start of its period, in order: the latest as of a
     # period is the last one that started on or before it.
     history: dict[int, list[tuple[datetime.date, str]]] = defaultdict(list)
-    for row in (
-        ActivityProgress.objects.filter(activity_id__in=[a["pk"] for a in activities])
-        .values("activity_id", "status", "period__start_date")
+    for activity_id, status, started in (
+        ActivityProgress.objects.filter(activity_id__in=[pk for pk, *_rest in activities])
+        .values_list("activity_id", "status", "period__start_date")
         .order_by("activity_id", "period__start_date")
     ):
-        history[row["activity_id"]].append((row["period__start_date"], row["status"]))
+        history[activity_id].append((started, status))
     result: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for activity in activities:
-        for period in wanted[(activity["plan__county_id"], activity["plan__year"])]:
+    for pk, deadline, county, year in activities:
+        for period in wanted[(county, year)]:
             status = "not_started"
-            for started, reported in history[activity["pk"]]:
+            for started, reported in history[pk]:
                 if started <= period.start_date:
                     status = reported
-            state = activity_state(status=status, deadline=activity["deadline"], today=today)
+            state = activity_state(status=status, deadline=deadline, today=today)
             if state == ActivityState.DONE:
                 result[period.pk][0] += 1
             elif state == ActivityState.OVERDUE:

@@ -1,23 +1,70 @@
-from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+from typing import Any
 
-from cases.models import AgeGroup, CasesSettings, EmploymentFunnel, StreetIntervention, VictimReport
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import (
+    AgeGroup,
+    CasesSettings,
+    EmploymentFunnel,
+    PeriodRecord,
+    StreetIntervention,
+    VictimReport,
+)
+from krat.admin_site import VersionedAdmin
 
 
 @admin.register(CasesSettings)
-class CasesSettingsAdmin(SimpleHistoryAdmin):
+class CasesSettingsAdmin(VersionedAdmin):
     list_display = ["county"]
 
 
 @admin.register(AgeGroup)
 class AgeGroupAdmin(admin.ModelAdmin):
+    """Shown, not edited: a county's age groups change through its period data settings
+    (`cases.services.settings.age_groups_set`), which refuses once figures use them."""
+
     list_display = ["county", "label"]
     list_filter = ["county"]
 
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
 
-class PeriodRecordAdmin(SimpleHistoryAdmin):
+    def has_change_permission(self, request: HttpRequest, obj: AgeGroup | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: AgeGroup | None = None) -> bool:
+        return False
+
+
+class PeriodRecordForm(forms.ModelForm):
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}
+        period = cleaned.get("period")
+        if period is not None and period.is_closed:
+            raise ValidationError(
+                _("The period “%(period)s” is closed."), code="closed", params={"period": period}
+            )
+        return cleaned
+
+
+class PeriodRecordAdmin(VersionedAdmin):
+    """A closed period's records are read here, never changed (as every page refuses it,
+    `cases.services.reporting.check_writable`): its figures are published, and the
+    national report keeps what it computed of them (`published_headlines`)."""
+
+    form = PeriodRecordForm
     list_filter = ["county", "period"]
     list_select_related = ["county", "period", "institution"]
+
+    def has_change_permission(self, request: HttpRequest, obj: PeriodRecord | None = None) -> bool:
+        return super().has_change_permission(request, obj) and (obj is None or not obj.period.is_closed)
+
+    def has_delete_permission(self, request: HttpRequest, obj: PeriodRecord | None = None) -> bool:
+        return super().has_delete_permission(request, obj) and (obj is None or not obj.period.is_closed)
 
 
 @admin.register(VictimReport)

@@ -10,6 +10,7 @@ chart); a period not yet published to the reader is an `UnpublishedSection` inst
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
@@ -19,7 +20,15 @@ from django.utils.translation import gettext as _
 from cases.choices import Dimension, VictimStatus
 from cases.selectors.comparison import PeriodColumn
 from cases.selectors.employment import EmploymentSummary, employment_summary
-from cases.selectors.figures import HEADLINES, NOT_ENTERED, VICTIMS, headline_sets
+from cases.selectors.figures import (
+    EMPLOYMENT,
+    HEADLINES,
+    NOT_ENTERED,
+    STREET,
+    VICTIMS,
+    PeriodCells,
+    published_headlines,
+)
 from cases.selectors.reporting import PeriodReference, report_reference
 from cases.selectors.street import StreetSummary, street_children_summary
 from cases.selectors.victims import VictimsSummary, victims_summary
@@ -285,7 +294,7 @@ def _national_sets(
     open (the national report is the version for sharing: `krat.access.period_published`);
     and, for each published period, the sets they come from with the victims breakdowns."""
     published = [p for p in periods if access.period_published(p)]
-    found = headline_sets(published) if published else {}
+    found = published_headlines(published) if published else {}
     figures: dict[int, dict[str, Cell]] = {pk: read.cells for pk, read in found.items()}
     for period in periods:
         if period.pk not in figures:
@@ -309,16 +318,22 @@ def _national_sets(
             )
             for dimension in NATIONAL_BREAKDOWNS
         )
+        loaded = functools.cache(read.sets)  # read once, by the first set asked
         sets[pk] = tuple(
             NationalSet(
-                figures=shown[0],
-                cells=shown[1],
                 totals={key: at for key, (kind, at) in HEADLINES.items() if kind == name},
+                read=functools.partial(_kind, loaded, name),
+                cells=read.victims if name == VICTIMS else {},
                 breakdowns=breakdowns if name == VICTIMS else (),
+                fingerprint=f"{read.fingerprint}:{name}",
             )
-            for name, shown in read.sets.items()
+            for name in (VICTIMS, STREET, EMPLOYMENT)
         )
     return figures, sets
+
+
+def _kind(loaded: Callable[[], dict[str, PeriodCells]], name: str) -> PeriodCells:
+    return loaded()[name]
 
 
 NATIONAL = NationalFigures(order=20, labels=_labels, read=_national, read_sets=_national_sets)

@@ -10,9 +10,9 @@ from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
-from simple_history.admin import SimpleHistoryAdmin
 
 from krat import services
+from krat.admin_site import VersionedAdmin
 from krat.api.tokens import tokens_revoke_all
 from krat.membership import is_member_during, with_member_today
 from krat.models import (
@@ -34,7 +34,7 @@ if admin.site.is_registered(StaticDevice):
 
 
 @admin.register(County)
-class CountyAdmin(SimpleHistoryAdmin):
+class CountyAdmin(VersionedAdmin):
     list_display = ["name", "prefecture_name", "small_number_threshold"]
     prepopulated_fields = {"slug": ["name"]}
 
@@ -94,7 +94,7 @@ class MemberTodayFilter(admin.SimpleListFilter):
 
 
 @admin.register(Institution)
-class InstitutionAdmin(SimpleHistoryAdmin):
+class InstitutionAdmin(VersionedAdmin):
     list_display = ["name", "county", "kind", "member_today", "is_active"]
     list_filter = ["county", "kind", MemberTodayFilter, "is_active"]
     search_fields = ["name"]
@@ -111,7 +111,7 @@ class InstitutionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ReportingPeriod)
-class ReportingPeriodAdmin(SimpleHistoryAdmin):
+class ReportingPeriodAdmin(VersionedAdmin):
     list_display = ["label", "county", "start_date", "end_date", "deadline", "is_closed"]
     list_filter = ["county", "is_closed"]
     list_select_related = ["county"]
@@ -133,7 +133,7 @@ class KratAdminPasswordChangeForm(AdminPasswordChangeForm):
 
 
 @admin.register(User)
-class KratUserAdmin(UserAdmin, SimpleHistoryAdmin):
+class KratUserAdmin(UserAdmin, VersionedAdmin):
     change_password_form = KratAdminPasswordChangeForm
     list_display = ["username", "first_name", "last_name", "role", "county", "institution", "is_active"]
     list_filter = ["role", "county", "is_active", "is_superuser"]
@@ -145,7 +145,7 @@ class KratUserAdmin(UserAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(PeriodSubmission)
-class PeriodSubmissionAdmin(SimpleHistoryAdmin):
+class PeriodSubmissionAdmin(VersionedAdmin):
     list_display = ["institution", "period", "state", "submitted_at", "reviewed_at"]
     list_filter = ["state", "period__county"]
     list_select_related = ["institution", "period"]

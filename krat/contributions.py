@@ -95,15 +95,21 @@ class Breakdown:
 
 @dataclass(frozen=True)
 class NationalSet:
-    """One county period's figures as its pages publish them for sharing: the set
-    (`krat.disclosure.Figures`, what ties them), its published `cells`, the key of each
-    headline figure it holds (`totals`: headline key → key in the set) and its breakdowns.
-    The national report protects its totals against the set (`krat.suppression.protect_margins`)."""
+    """One county period's figures as its pages publish them for sharing: the key of each
+    headline figure it holds (`totals`: headline key → key in the set), its breakdowns and
+    the `cells` the national tables print of them; `read()` gives the whole set
+    (`krat.disclosure.Figures`, what ties them) and all its published cells, against which
+    the national report protects its totals (`krat.suppression.protect_margins`).
 
-    figures: Figures
-    cells: Mapping[Hashable, Cell]
+    `fingerprint`, when the app gives one, is a digest of everything the set depends on:
+    the national margins over sets that all have one are kept in Django's cache under
+    their fingerprints, and `read()` is called only to build them."""
+
     totals: Mapping[str, Hashable]
+    read: Callable[[], tuple[Figures, Mapping[Hashable, Cell]]]
+    cells: Mapping[Hashable, Cell] = field(default_factory=dict)
     breakdowns: tuple[Breakdown, ...] = ()
+    fingerprint: str = ""
 
 
 @dataclass(frozen=True)

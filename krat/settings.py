@@ -10,6 +10,7 @@ import os
 import sys
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -225,11 +226,12 @@ KRAT_PASSWORD_RESET_LIMIT_CLIENT = env_int("KRAT_PASSWORD_RESET_LIMIT_CLIENT", 1
 KRAT_PASSWORD_RESET_WINDOW = 60 * 60
 PASSWORD_RESET_TIMEOUT = 24 * 60 * 60
 
-# The cache holds only those counters (no page is cached: issue 17 measured them fast enough
-# built from scratch). In production it is Redis, shared by every application process
+# The cache holds those counters and the suppression patterns (`krat.suppression.remembered`:
+# keyed by the figures themselves, never stale; no page is cached). In production it is Redis, shared by every application process
 # (REDIS_URL, e.g. redis://127.0.0.1:6379/0, through Django's own RedisCache); without it,
 # each process keeps its own in memory. CACHE_BACKEND/CACHE_LOCATION name another one.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
@@ -237,6 +239,9 @@ else:
         "default": {
             "BACKEND": os.environ.get("CACHE_BACKEND") or "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": os.environ.get("CACHE_LOCATION", ""),
+            # The suppression patterns (`krat.suppression.remembered`): a national page holds
+            # about 110; the default of 300 would cull them as soon as two periods are read.
+            "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
 

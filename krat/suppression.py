@@ -34,13 +34,18 @@ protected pattern for everyone else.
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
 
+from django.core.cache import cache
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from krat import disclosure
 from krat.disclosure import LARGE, SMALL, AtMost, Check, Figures, Judge, Line, Reader, hidden_keys, readers_of
 from krat.numbers import format_number
 
@@ -134,6 +139,68 @@ def hidden_cell(value: int, k: int, key: Hashable = None) -> Cell:
     return Cell(value=value, hidden=True, text=SECONDARY_MARK, key=key)
 
 
+# --- Patterns remembered in Django's cache --------------------------------------------------------
+
+#: The code that chooses a pattern is part of every key (a digest of this module and of
+#: `krat.disclosure`), so a changed rule never reads a pattern the old rule chose.
+_RULES = hashlib.sha256(Path(__file__).read_bytes() + Path(disclosure.__file__).read_bytes()).hexdigest()[:16]
+#: How long a pattern is kept (seconds). A key names everything the pattern depends on, so
+#: a kept pattern is never stale; the limit only returns the space of figures no longer read.
+PATTERN_TIMEOUT = 7 * 24 * 3600
+
+_T = TypeVar("_T")
+_MISSING = object()
+
+
+def _stable(value: Any) -> Any:
+    """`value` with the sets of its figures sorted: a set's order follows its elements'
+    hashes, which Python salts per process, and processes share one cache (Redis). Mappings
+    and sequences are walked down to the figures; everything else is taken as it is."""
+    if isinstance(value, Figures):
+        return (
+            "Figures",
+            value.name,
+            value.values,
+            value.lines,
+            value.bounds,
+            value.k,
+            sorted(value.unpublished, key=repr),
+            value.contributions,
+            value.known,
+            sorted(value.absent, key=repr),
+        )
+    if isinstance(value, Mapping):
+        return {key: _stable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return tuple(_stable(item) for item in value)
+    return value
+
+
+def _digest(inputs: object) -> str:
+    """A digest of what `inputs` hold, equal for equal inputs in every process: their
+    `repr` (values, not identities: a pickle would also record which objects are shared)."""
+    return hashlib.sha256(repr(_stable(inputs)).encode()).hexdigest()
+
+
+def remembered(kind: str, inputs: object, compute: Callable[[], _T]) -> _T:
+    """`compute()`, a pure function of `inputs`, kept in Django's cache under a key made of
+    `kind`, the rules' digest and the digest of `inputs` (everything it depends on: the
+    figures, their threshold, the readers, the labels as given), so that every page, PDF and
+    export showing the same figures shows the same pattern without solving it again, and
+    no reader can be given another's: different figures are a different key.
+
+    The protection is the expensive part of a page of figures (the attacker's integer
+    programs, `krat.disclosure`), while the figures themselves change only with a write;
+    keying by content needs no invalidation, and a cache that is down or empty only costs
+    the solving. Redis in production (`REDIS_URL`), else each process's own memory."""
+    key = f"krat:{kind}:{_RULES}:{_digest(inputs)}"
+    found = cache.get(key, _MISSING)
+    if found is _MISSING:
+        found = compute()
+        cache.set(key, found, PATTERN_TIMEOUT)
+    return found
+
+
 # --- The protection ----------------------------------------------------------------------------
 
 
@@ -163,6 +230,13 @@ CANDIDATES = 8
 
 
 def protect(figures: Figures, readers: Sequence[Reader] | None = None) -> set:
+    """The figures to hide so that no reader learns more than the marks say (`_protect`),
+    remembered for the same figures and readers (`remembered`)."""
+    given = None if readers is None else tuple(readers)
+    return remembered("protect", (figures, given), lambda: _protect(figures, given))
+
+
+def _protect(figures: Figures, readers: Sequence[Reader] | None = None) -> set:
     """The figures to hide so that no reader learns more than the marks say.
 
     Primary: every count from 1 to k−1, and the zeros of every line that holds one. Then, while the audit finds a hidden figure some
@@ -527,7 +601,17 @@ def protect_margins(
     (the cheapest of those tied to it: a part before a total, the smaller first; never one
     whose parts are all shown, which anyone can add up). Sets of
     different thresholds cannot share one criterion: every margin tied to a hidden count
-    is then hidden."""
+    is then hidden. Remembered for the same sets, margins and lines (`remembered`)."""
+    return remembered(
+        "margins", (sets, tuple(margins), tuple(lines)), lambda: _protect_margins(sets, margins, lines)
+    )
+
+
+def _protect_margins(
+    sets: Mapping[Hashable, tuple[Figures, Mapping[Hashable, Cell]]],
+    margins: Sequence[Margin],
+    lines: Sequence[Line] = (),
+) -> dict[Hashable, Cell]:
     joined = _joined(sets, margins, lines)
     figures, marks, column, empty = joined.figures, joined.marks, joined.column, joined.empty
     values, k = figures.values, figures.k

@@ -1,6 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from krat.admin_site import VersionedAdmin
 from meetings.models import AgendaItem, Attachment, Attendance, Decision, Meeting
 
 
@@ -16,7 +16,7 @@ class DecisionInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(SimpleHistoryAdmin):
+class MeetingAdmin(VersionedAdmin):
     list_display = ["title", "county", "body", "starts_at", "status", "minutes_status"]
     list_filter = ["county", "body", "status", "minutes_status"]
     search_fields = ["title"]
@@ -26,7 +26,7 @@ class MeetingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Decision)
-class DecisionAdmin(SimpleHistoryAdmin):
+class DecisionAdmin(VersionedAdmin):
     list_display = ["__str__", "meeting", "responsible", "due_date", "status"]
     list_filter = ["status"]
     list_select_related = ["meeting", "responsible"]

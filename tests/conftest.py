@@ -77,6 +77,18 @@ def login(client):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache, as a fresh deployment does: a test database
+    gives the ids of a rolled-back test to the next one, so what the cache keeps under a
+    period's id and version (`cases.selectors.figures.published_headlines`) must not outlive
+    the test that wrote it."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _english_outside_requests():
     """Unit tests read messages in English; pages pick their language per request."""
     from django.utils import translation

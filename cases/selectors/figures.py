@@ -16,11 +16,20 @@ number and county; the solver runs on what was read.
 from __future__ import annotations
 
 import datetime
+import hashlib
+import pickle
+import sys
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from django.core.cache import cache
+from django.db import connection
+from django.utils.translation import get_language
+
+from cases import choices
 from cases.choices import (
     MAX_COUNT,
     UNKNOWN,
@@ -36,10 +45,11 @@ from cases.choices import (
 )
 from cases.models import AgeGroup, EmploymentFunnel, StreetChildCount, VictimCount, VictimReport
 from cases.selectors.age_groups import age_groups_of
+from krat import access, suppression
 from krat.collation import sort_key
 from krat.disclosure import AtMost, Figures, Line
 from krat.models import County, Institution, ReportingPeriod
-from krat.suppression import Cell, cells_of, protect
+from krat.suppression import PATTERN_TIMEOUT, Cell, cells_of, protect
 
 if TYPE_CHECKING:
     from krat.models.base import StrOrPromise
@@ -645,10 +655,12 @@ class Headlines:
     categories: dict[str, list[tuple[str, StrOrPromise]]]
 
 
-def headline_sets(periods: list[ReportingPeriod]) -> dict[int, Headlines]:
+def headline_sets(
+    periods: list[ReportingPeriod], *, age_groups: Mapping[int, list[AgeGroup]] | None = None
+) -> dict[int, Headlines]:
     """`headline_cells` with the sets they come from: the national report protects its
-    totals against them."""
-    age_groups = _age_groups(_counties(_periods_by_pk(periods)), None)  # once for the three kinds
+    totals against them. `age_groups` by county id, as `_age_groups` takes them."""
+    age_groups = _age_groups(_counties(_periods_by_pk(periods)), age_groups)  # once for the three kinds
     # No period is missing here, so every entry has its cells.
     kinds = {
         kind: _given(period_cells(kind, periods, suppressed=True, age_groups=age_groups))
@@ -663,3 +675,107 @@ def headline_sets(periods: list[ReportingPeriod]) -> dict[int, Headlines]:
             categories=victim_categories(age_groups[period.county_id]),
         )
     return found
+
+
+@dataclass(frozen=True)
+class PublishedHeadlines:
+    """A published period's headlines as the national report reads them, and as Django's
+    cache keeps them: the headline `cells`, the victims set's cells (its breakdowns are
+    printed by county), the breakdowns' `categories` ({dimension: [(category, label)]},
+    labels as text), and the three sets ({kind: (figures, cells)}, pickled: only the
+    national margins read them, and only when those are not kept either). `fingerprint`
+    names everything they depend on (`_fingerprint`)."""
+
+    cells: dict[str, Cell]
+    victims: dict[Hashable, Cell]
+    categories: dict[str, list[tuple[str, str]]]
+    fingerprint: str
+    pickled_sets: bytes
+
+    def sets(self) -> dict[str, PeriodCells]:
+        """The sets, without the institutions' own parts: the national tables are audited
+        for the observer, who holds none."""
+        found: dict[str, PeriodCells] = pickle.loads(self.pickled_sets)  # noqa: S301 (our own cache's bytes)
+        return found
+
+
+def published_headlines(periods: list[ReportingPeriod]) -> dict[int, PublishedHeadlines]:
+    """`headline_sets` of published periods (`krat.access.period_published`), each kept in
+    Django's cache: the national pages read every county's three periods, and building and
+    protecting their sets is most of their cost.
+
+    A closed period accepts no write (`cases.services.reporting.check_writable`; the admin
+    cannot change its records either), so its headlines change only with the period itself
+    (reopened and closed again: a new `version`), its county's threshold, its age groups,
+    the language of the labels or the code: all in the key (`_fingerprint`). ValueError for
+    a period still open. One query for the age groups, and the figures' queries for the
+    periods not kept."""
+    if any(not access.period_published(p) for p in periods):
+        raise ValueError("only a published period's headlines are kept")
+    counties = _counties(_periods_by_pk(periods))
+    age_groups = _age_groups(counties, None)
+    keys = {period.pk: _fingerprint(period, counties[period.county_id], age_groups) for period in periods}
+    kept = cache.get_many([f"krat:cases-headlines:{key}" for key in keys.values()])
+    found = {
+        pk: kept[f"krat:cases-headlines:{key}"]
+        for pk, key in keys.items()
+        if f"krat:cases-headlines:{key}" in kept
+    }
+    missing = [period for period in periods if period.pk not in found]
+    if missing:
+        built = {
+            pk: _published(headlines, keys[pk])
+            for pk, headlines in headline_sets(missing, age_groups=age_groups).items()
+        }
+        cache.set_many(
+            {f"krat:cases-headlines:{keys[pk]}": kept for pk, kept in built.items()}, PATTERN_TIMEOUT
+        )
+        found.update(built)
+    return found
+
+
+def _published(headlines: Headlines, fingerprint: str) -> PublishedHeadlines:
+    return PublishedHeadlines(
+        cells=headlines.cells,
+        victims=dict(headlines.sets[VICTIMS][1]),
+        categories={
+            dimension: [(category, str(label)) for category, label in categories]
+            for dimension, categories in headlines.categories.items()
+        },
+        fingerprint=fingerprint,
+        pickled_sets=pickle.dumps(
+            {
+                kind: (replace(figures, contributions={}), cells)
+                for kind, (figures, cells) in headlines.sets.items()
+            },
+            protocol=pickle.HIGHEST_PROTOCOL,
+        ),
+    )
+
+
+#: The code a published period's headlines come from: a changed rule is a new key.
+_CODE = hashlib.sha256(
+    b"".join(
+        Path(module.__file__ or "").read_bytes() for module in (sys.modules[__name__], choices, suppression)
+    )
+).hexdigest()[:16]
+
+
+def _fingerprint(period: ReportingPeriod, county: County, age_groups: Mapping[int, list[AgeGroup]]) -> str:
+    """A digest of everything a published period's headlines depend on besides its records,
+    which a closed period keeps as they are."""
+    parts = (
+        _CODE,
+        # Two databases may share one cache (the benchmark's scales, a restored copy beside
+        # the live one), and their ids name different periods.
+        connection.settings_dict["NAME"],
+        period.pk,
+        period.version,
+        period.start_date,
+        period.end_date,
+        county.pk,
+        county.small_number_threshold,
+        [(g.pk, g.min_age, g.max_age) for g in age_groups[county.pk]],
+        get_language(),
+    )
+    return hashlib.sha256(repr(parts).encode()).hexdigest()

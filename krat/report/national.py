@@ -50,6 +50,7 @@ from krat.suppression import (
     hidden_cell,
     no_value,
     protect_margins,
+    remembered,
     unpublished,
 )
 
@@ -340,14 +341,21 @@ class _Margins:
     kinds: dict[str, tuple[str, str, list[str]]]
 
     def protect(self) -> dict[Hashable, Cell]:
-        return protect_margins(
-            {n: (s.figures, s.cells) for n, s in self.sets.items()}, self.margins, self.lines
-        )
+        """The margins protected against the sets; kept in Django's cache under the sets'
+        fingerprints when they all have one, so the sets themselves are read only to build
+        them (else `protect_margins` keeps them under a digest of the sets)."""
+        fingerprints = tuple((name, s.fingerprint) for name, s in self.sets.items())
+        if all(fingerprint for _name, fingerprint in fingerprints):
+            return remembered(
+                "national-margins", (fingerprints, tuple(self.margins), tuple(self.lines)), self._protect
+            )
+        return self._protect()
+
+    def _protect(self) -> dict[Hashable, Cell]:
+        return protect_margins({n: s.read() for n, s in self.sets.items()}, self.margins, self.lines)
 
     def audit(self, cells: dict[Hashable, Cell]) -> list[Check]:
-        return audit_margins(
-            {n: (s.figures, s.cells) for n, s in self.sets.items()}, self.margins, self.lines, cells
-        )
+        return audit_margins({n: s.read() for n, s in self.sets.items()}, self.margins, self.lines, cells)
 
 
 def _margins(
