@@ -1,11 +1,15 @@
-"""`make bench`: each main page measured cold under a load of reads and writes, as a ratio
-to the floor, with its queries, and the PDFs' time and memory, at scale 1 and 10.
+"""`make bench`: each main page measured cold and warm under a load of reads and writes, as
+a ratio to the floor, with its queries, and the PDFs' time and memory, at scale 1 and 10.
 
 For each scale: build the data in its own database (PostgreSQL when DATABASE_URL points
 to one, SQLite otherwise — and it says so); count each page's queries (and the writes');
-serve the application with gunicorn on 127.0.0.1 (fresh workers; Django's cache framework
-is the dummy cache, see bench/settings.py, and nothing else keeps a page, so every
-request builds its page from the database); then, from a second process (bench/load.py),
+serve the application with gunicorn on 127.0.0.1 twice (fresh workers each time; no page
+is ever kept): cold, with Django's dummy cache, so every request builds its page and
+protects its figures from the database; then warm, as deployed, with the application's
+cache (Redis when REDIS_URL is set), where KRAT keeps the suppression patterns and the
+published national headlines under keys made of what they are computed from (see
+bench/settings.py). The targets judge the warm run; the cold one is reported beside it.
+Each time, from a second process (bench/load.py),
 load the floor and each page in turn — floor, page 1, floor, page 2, …, floor — each with
 N reads over 16 connections, and after every ten reads one write through a form (a
 representative saving a draft of their period report, the secretariat saving the period
@@ -278,6 +282,9 @@ def main() -> int:
         "cpu_count": os.cpu_count(),
         "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
         "server": {"workers": WORKERS, "threads": THREADS},
+        "cache": "Redis (REDIS_URL)"
+        if os.environ.get("REDIS_URL")
+        else "each worker's own memory (no REDIS_URL)",
         "load": {
             "connections": CONNECTIONS,
             "reads_per_run": READS,
@@ -286,14 +293,21 @@ def main() -> int:
         },
         "method": {
             "cold": (
-                "Fresh gunicorn workers per scale, nothing requested before the first run but the "
+                "scales.N.cold: fresh gunicorn workers, nothing requested before the first run but the "
                 "public health page; Django's cache is the dummy cache and no page is kept, so every "
-                "request builds its page from the database."
+                "request builds its page and protects its figures from the database."
+            ),
+            "warm": (
+                "scales.N.pages (what the targets judge): fresh gunicorn workers again, with the "
+                "application's own cache (Redis when REDIS_URL is set; the cache field says which) "
+                "under a key prefix of the run's own, so the first reads compute what later reads "
+                "find kept (suppression patterns, published national headlines: keyed by what they "
+                "are computed from, so the writes never leave a stale figure). No page is kept."
             ),
             "floor": "the cheapest signed-in page: the person's own Security page (/siguria/)",
             "ratio": "a page's p50/p95 divided by the mean of the floor runs just before and after it",
             "writes": "one per ten reads: open the form (GET), save it (POST with CSRF token and version)",
-            "pdf_seconds": "the second rendering in a fresh process (the first also loads WeasyPrint's fonts: first_seconds)",
+            "pdf_seconds": "the second rendering in a fresh process, cold (the dummy cache; the first also loads WeasyPrint's fonts: first_seconds)",
             "pdf_cpu_seconds": "the processor time of that second rendering, with the 1-minute load average just after it",
             "peak_memory": "ru_maxrss of the process that rendered the PDF (twice), start-up included",
         },
@@ -304,11 +318,22 @@ def main() -> int:
         env, database = prepare(scale)
         results["database"] = database
         counted = json.loads(manage(env, "bench_queries"))
-        measured = measure(env, counted)
+        # Cold: every request builds its page and protects its figures from the database.
+        print("  cold (the dummy cache):", flush=True)
+        cold = measure(env, counted)
+        # Warm: as deployed, with what KRAT keeps in Django's cache (fresh workers, a key
+        # prefix of this run's own: the first reads compute, the writes go on).
+        print(f"  warm ({'Redis' if env.get('REDIS_URL') else 'each worker memory'}):", flush=True)
+        warm = measure({**env, "BENCH_CACHE": "app", "BENCH_RUN": f"{time.time():.0f}-{scale}"}, counted)
         results["scales"][str(scale)] = {
-            "floor": {**counted["floor"], **_floor_summary(measured["floor_runs"])},
+            "floor": {**counted["floor"], **_floor_summary(warm["floor_runs"])},
             "national_data": counted["national"],
-            **measured,
+            **warm,
+            "cold": {
+                "floor": _floor_summary(cold["floor_runs"]),
+                "floor_runs": cold["floor_runs"],
+                "pages": cold["pages"],
+            },
             "queries": {label: page["queries"] for label, page in counted["pages"].items()},
             "pdfs": render_pdfs(env, scale),
         }
@@ -389,14 +414,16 @@ def report(results: dict) -> None:
         )
         header = (
             f"{'page':<22}{'q s1':>6}{'q s10':>7}{'p50 ms':>9}{'p95 ms':>9}{'p50×':>7}{'p95×':>7}"
-            f"{'reads':>7}{'fail':>6}{'writes':>8}"
+            f"{'cold p95 ms':>12}{'cold p95×':>10}{'reads':>7}{'fail':>6}{'writes':>8}"
         )
         print(header + "\n" + "-" * len(header))
         for label, page in data["pages"].items():
             counts = results["verdicts"][label]["queries"]
+            cold = data["cold"]["pages"][label]
             print(
                 f"{label:<22}{counts.get('1', '-'):>6}{counts.get('10', '-'):>7}{page['p50_ms']:>9}"
-                f"{page['p95_ms']:>9}{page['p50_ratio']:>7}{page['p95_ratio']:>7}{page['reads']:>7}"
+                f"{page['p95_ms']:>9}{page['p50_ratio']:>7}{page['p95_ratio']:>7}"
+                f"{cold['p95_ms']:>12}{cold['p95_ratio']:>10}{page['reads']:>7}"
                 f"{page['failed']:>6}{page.get('writes_saved', 0):>8}"
             )
         for kind, write in data["writes"].items():
