@@ -144,10 +144,26 @@ class Completeness:
 
 
 @dataclass(frozen=True)
+class BreakdownComparison:
+    """A breakdown's national totals in a compared period (the previous one, the same one
+    a year earlier): `name` says which, `period` is its label, `totals` each category's
+    (matched by label; "—" where that period has no such category) and `total` the
+    figure's, protected with that period's sets; over `counted` of `of` counties."""
+
+    name: str
+    period: str
+    totals: tuple[Cell, ...]
+    total: Cell
+    counted: int
+    of: int
+
+
+@dataclass(frozen=True)
 class BreakdownTable:
     """A breakdown of a headline figure with counties as rows (victims by sex, say):
     `rows` are (county, its cells by category, its total), `totals` the national total of
-    each category and `total` the headline's national total, protected together."""
+    each category and `total` the headline's national total, protected together;
+    `comparisons` the same national totals in the previous period and a year earlier."""
 
     key: str
     title: str
@@ -159,6 +175,7 @@ class BreakdownTable:
     total: Cell
     counted: int
     of: int
+    comparisons: tuple[BreakdownComparison, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -312,9 +329,11 @@ def _column_sums(
     figures: dict[int, dict[str, Any]],
     sets: dict[int, list[NationalSet]],
     of: int,
-) -> dict[str, Sum]:
+) -> tuple[dict[str, Sum], dict[Hashable, Cell], int]:
     """The national totals of another period (the comparisons), by the same rules: the
-    totals that come with their sets protected against them (no breakdown is shown)."""
+    totals that come with their sets and the breakdowns' margins, protected together
+    against them. Also those margins (by ("part", breakdown, category)) and the number of
+    counties whose sets they sum."""
     sums = {
         h.key: _sum(
             [(_as_cell(figures[p.pk].get(h.key)), p.county.small_number_threshold) for p in periods],
@@ -323,11 +342,37 @@ def _column_sums(
         for h in headlines
     }
     given = {p.pk: sets[p.pk] for p in periods if p.pk in sets}
-    protected = _margins(given, {h.key: h.label for h in headlines}, breakdowns=False).protect()
+    protected = _margins(given, {h.key: h.label for h in headlines}).protect()
     for h in headlines:
         if ("total", h.key) in protected:
             sums[h.key] = Sum(cell=protected[("total", h.key)], counted=sums[h.key].counted, of=of)
-    return sums
+    return sums, protected, len(given)
+
+
+def _compared(
+    table: BreakdownTable,
+    name: str,
+    period: str,
+    column: tuple[dict[str, Sum], dict[Hashable, Cell], int] | None,
+    of: int,
+) -> tuple[BreakdownComparison, ...]:
+    """`table`'s national totals in a compared period (none when there was no such period,
+    or no county's figures of it are published)."""
+    if column is None:
+        return ()
+    sums, protected, counted = column
+    if not counted:
+        return ()
+    return (
+        BreakdownComparison(
+            name=name,
+            period=period,
+            totals=tuple(protected.get(("part", table.key, label), no_value()) for label in table.categories),
+            total=sums[table.figure].cell if table.figure in sums else no_value(),
+            counted=counted,
+            of=of,
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -539,8 +584,24 @@ def national_report(start: datetime.date, *, today: datetime.date | None = None)
     breakdowns = tuple(
         replace(b, total=current[b.figure].cell) if b.figure in current else b for b in breakdowns
     )
-    previous = _column_sums(previous_periods, headlines, figures, sets, of) if previous_periods else None
-    year = _column_sums(year_periods, headlines, figures, sets, of) if year_periods else None
+    previous_column = (
+        _column_sums(previous_periods, headlines, figures, sets, of) if previous_periods else None
+    )
+    year_column = _column_sums(year_periods, headlines, figures, sets, of) if year_periods else None
+    previous_label = previous_periods[0].label if previous_periods else ""
+    year_label = year_periods[0].label if year_periods else ""
+    breakdowns = tuple(
+        replace(
+            b,
+            comparisons=(
+                *_compared(b, str(_("Previous period")), previous_label, previous_column, of),
+                *_compared(b, str(_("A year earlier")), year_label, year_column, of),
+            ),
+        )
+        for b in breakdowns
+    )
+    previous = previous_column[0] if previous_column else None
+    year = year_column[0] if year_column else None
     totals = tuple(
         Total(
             key=h.key,
@@ -567,27 +628,59 @@ def national_report(start: datetime.date, *, today: datetime.date | None = None)
         ),
         breakdowns=breakdowns,
         previous_start=previous_start,
-        previous_label=previous_periods[0].label if previous_periods else "",
+        previous_label=previous_label,
         year_start=year_start,
-        year_label=year_periods[0].label if year_periods else "",
+        year_label=year_label,
     )
 
 
 def national_audit(start: datetime.date, *, today: datetime.date | None = None) -> list[Check]:
     """The audit of the national tables as published (`national_report(start)`): every
     hidden count of the counties' sets and of the national margins, as an observer with a
-    solver can bound it beside everything else published (`krat.disclosure`)."""
+    solver can bound it beside everything else published (`krat.disclosure`); for the
+    period and for each compared one (its totals and its breakdowns' totals)."""
     today = today or timezone.localdate()
     report = national_report(start, today=today)
-    periods = _periods(start)[start]
-    _values, sets = _figures(periods, today)
-    problem = _margins(dict(sets), {h.key: h.label for h in report.headlines})
-    published: dict[Hashable, Cell] = {("total", t.key): t.current.cell for t in report.totals}
-    for table in report.breakdowns:
-        published.update(
-            {("part", table.key, c): cell for c, cell in zip(table.categories, table.totals, strict=True)}
+    columns: list[tuple[datetime.date | None, dict[Hashable, Cell]]] = [
+        (
+            start,
+            {
+                **{("total", t.key): t.current.cell for t in report.totals},
+                **{
+                    ("part", table.key, c): cell
+                    for table in report.breakdowns
+                    for c, cell in zip(table.categories, table.totals, strict=True)
+                },
+            },
         )
-    return problem.audit({m.key: published[m.key] for m in problem.margins})
+    ]
+    for day, name, pick in (
+        (report.previous_start, _("Previous period"), lambda t: t.previous),
+        (report.year_start, _("A year earlier"), lambda t: t.year_earlier),
+    ):
+        published: dict[Hashable, Cell] = {
+            ("total", t.key): pick(t).cell for t in report.totals if pick(t) is not None
+        }
+        for table in report.breakdowns:
+            for compared in table.comparisons:
+                if compared.name == name:
+                    published.update(
+                        {
+                            ("part", table.key, c): cell
+                            for c, cell in zip(table.categories, compared.totals, strict=True)
+                        }
+                    )
+        columns.append((day, published))
+    checks: list[Check] = []
+    for day, published in columns:
+        if day is None:
+            continue
+        periods = _periods(day)[day]
+        _values, sets = _figures(periods, today)
+        problem = _margins(dict(sets), {h.key: h.label for h in report.headlines})
+        # A margin not printed (a category the period's table does not show) is not published.
+        checks += problem.audit({m.key: published.get(m.key, unpublished()) for m in problem.margins})
+    return checks
 
 
 def national_periods() -> list[dict]:

@@ -121,6 +121,14 @@ def national_workbook(report: NationalReport) -> bytes:
                     for county, cells, total in table.rows
                 ),
                 [_("National total"), *[_shown(c) for c in table.totals], _shown(table.total)],
+                *(
+                    [
+                        f"{compared.name} ({compared.period})",
+                        *[_shown(c) for c in compared.totals],
+                        _shown(compared.total),
+                    ]
+                    for compared in table.comparisons
+                ),
             ],
         )
         for table in report.breakdowns

@@ -235,7 +235,10 @@ def test_the_national_workbook_has_typed_totals_equal_to_the_county_sums(world, 
         "Internal or cross-border",
     ]
     sex = list(book["Sex"].iter_rows(values_only=True))
-    assert sorted(row[0] for row in sex[1:-1]) == sorted(COUNTIES) and sex[-1][0] == "National total"
+    # The counties, the national total, then the previous period's and a year earlier's.
+    assert sorted(row[0] for row in sex[1:-3]) == sorted(COUNTIES) and sex[-3][0] == "National total"
+    assert sex[-2][0] == "Previous period (Shtator – Dhjetor 2017)"
+    assert sex[-1][0] == "A year earlier (Janar – Prill 2017)"
     assert next(row for row in sex if row[0] == SILENT)[1:] == (None,) * (len(sex[0]) - 1)
     counties = list(book["Counties"].iter_rows(values_only=True))
     header = counties[0]
@@ -410,3 +413,59 @@ def test_the_national_audit_command_prints_every_check_and_passes():
     out = io.StringIO()
     call_command("national_audit", "--start", START.isoformat(), stdout=out)
     assert "0 reveal(s) more than its mark." in out.getvalue() and "ok   ('margin'" in out.getvalue()
+
+
+# --- The breakdowns' comparisons ------------------------------------------------------------------
+
+
+def test_each_breakdown_compares_its_national_totals_with_the_previous_period_and_a_year_earlier(
+    world, client
+):
+    build_counties()
+    report = national_report(START)
+    sex = next(table for table in report.breakdowns if table.key == "sex")
+    previous, year = sex.comparisons
+    assert (previous.name, previous.period, previous.counted, previous.of) == (
+        "Previous period",
+        "Shtator – Dhjetor 2017",
+        12,
+        12,
+    )
+    assert (year.name, year.period) == ("A year earlier", "Janar – Prill 2017")
+    unknown = sex.categories.index("Unknown")
+    # 12 counties × 5 victims, their sex not known; no value entered for another category
+    # ("—", not 0), as in the period's own row.
+    assert previous.totals[unknown].value == 60
+    assert all(cell.value is None for i, cell in enumerate(previous.totals) if i != unknown)
+    assert previous.total.value == 60 == report.total("victims").previous.cell.value
+    client.force_login(world.users["national_observer"])
+    page = client.get(reverse("krat:national_report", args=[START.isoformat()])).content.decode()
+    assert page.count("Shtator – Dhjetor 2017") >= len(report.breakdowns)
+    book = load_workbook(
+        io.BytesIO(
+            client.get(reverse("krat:national_report_xlsx", args=[START.isoformat()]) + "?lang=en").content
+        )
+    )
+    rows = list(book["Sex"].iter_rows(values_only=True))
+    compared = next(row for row in rows if str(row[0]).startswith("Previous period"))
+    assert compared[1 + unknown] == 60 and compared[-1] == 60
+
+
+def test_a_compared_breakdown_total_that_would_give_a_county_away_is_hidden():
+    """Durrës's previous period: 2 women among 5. Every other county's victims are of
+    unknown sex, so the national number of women then would be Durrës's 2."""
+    counties = build_counties()
+    from cases.models import VictimReport
+    from krat.report.national import national_audit
+
+    period = counties["Durrës"].periods.get(start_date=PREVIOUS)
+    period.is_closed = False
+    period.save(update_fields=["is_closed"])
+    VictimReport.objects.filter(period=period).delete()
+    save_victims(period, period.county.institutions.first(), 5, sex={"female": 2})
+    close_period(period)
+    sex = next(table for table in national_report(START).breakdowns if table.key == "sex")
+    previous = sex.comparisons[0]
+    assert previous.totals[sex.categories.index("Female")].hidden
+    checks = national_audit(START)
+    assert checks and all(check.ok for check in checks), [c for c in checks if not c.ok]
