@@ -3,13 +3,11 @@ same figures as the PDF) and the national report's row per county."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from krat.report.national import NationalReport, Sum
-from krat.report.selectors import sections
+from krat.report.selectors import CoordinationReport, sections
 from krat.spreadsheets import Sheet, workbook_bytes
 
 
@@ -19,18 +17,18 @@ def _shown(cell):
     return cell.shown if hasattr(cell, "shown") else cell
 
 
-def report_sheets(report: dict[str, Any]) -> list[Sheet]:
+def report_sheets(report: CoordinationReport) -> list[Sheet]:
     """A sheet or more per section that has tables (each section gives its own:
     `krat.contributions.ReportSection.sheets`), in the report's order."""
     return [
         sheet
         for section in sections()
-        if section.sheets is not None and section.key in report
-        for sheet in section.sheets(report[section.key])
+        if section.sheets is not None and section.key in report.data
+        for sheet in section.sheets(report.data[section.key])
     ]
 
 
-def report_workbook(report: dict[str, Any]) -> bytes:
+def report_workbook(report: CoordinationReport) -> bytes:
     return workbook_bytes(report_sheets(report))
 
 
