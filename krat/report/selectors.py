@@ -53,7 +53,7 @@ def _chair_name(county: County) -> str:
     return f"{name}, {chair.job_title}" if chair.job_title else name
 
 
-def _day(value):
+def _day(value: datetime.date | None) -> datetime.date | None:
     """A date as a date cell (shown 25.04.2018), or an empty cell."""
     return value or None
 
@@ -117,13 +117,14 @@ class Institutions:
 def _submissions(context: ReportContext) -> list[PeriodSubmission]:
     """Every submission of the period with its institution (one query): the institutions'
     states and the annex's narratives both read them."""
-    return context.once(
+    submissions: list[PeriodSubmission] = context.once(
         "krat.submissions",
         lambda: [
             _with_period(s, context.period)
             for s in PeriodSubmission.objects.filter(period=context.period).select_related("institution")
         ],
     )
+    return submissions
 
 
 def _with_period(submission: PeriodSubmission, period: ReportingPeriod) -> PeriodSubmission:

@@ -9,12 +9,15 @@ from django.utils.translation import gettext as _
 from krat.report.national import NationalReport, Sum
 from krat.report.selectors import CoordinationReport, sections
 from krat.spreadsheets import Sheet, workbook_bytes
+from krat.suppression import Cell
 
 
-def _shown(cell):
+def _shown(cell: Cell | None) -> int | str | None:
+    """A figure as a cell of the sheet: its number, or its mark when hidden; an empty
+    cell when there is no figure."""
     if cell is None:
         return ""
-    return cell.shown if hasattr(cell, "shown") else cell
+    return cell.shown
 
 
 def report_sheets(report: CoordinationReport) -> list[Sheet]:
@@ -32,7 +35,7 @@ def report_workbook(report: CoordinationReport) -> bytes:
     return workbook_bytes(report_sheets(report))
 
 
-def _sum_cells(total: Sum | None) -> list:
+def _sum_cells(total: Sum | None) -> list[int | str | None]:
     """A national total and how many counties it sums: a number (or its mark when hidden)
     and a number; two empty cells when there was no such period."""
     if total is None:
