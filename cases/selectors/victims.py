@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from django.db.models import Avg
 from django.utils.translation import gettext
@@ -24,6 +24,7 @@ from cases.selectors.figures import (
     protected,
     victim_figures,
 )
+from cases.selectors.grids import NEVER_SAVED, StoredVictimGrid
 from cases.selectors.reporting import (
     PeriodReference,
     ReportingInstitution,
@@ -126,7 +127,7 @@ class ShownStatusGrid:
 
 
 def victim_grid_shown(
-    stored: Mapping[str, Any],
+    stored: Mapping[str, StoredVictimGrid],
     categories: Mapping[str, Iterable[tuple[str, object]]],
     *,
     suppressed: bool,
@@ -138,21 +139,21 @@ def victim_grid_shown(
     summary, any of its counts would give another's away."""
     statuses = []
     for status in VictimStatus.values:
-        grid = stored.get(status) or {"total": None, "referred": None, "cells": {}, "version": None}
+        grid = stored.get(status, NEVER_SAVED)
 
         def cell(n: int | None) -> Cell:
             return withheld(n) if suppressed else exact(n)  # None: no value, shown as such
 
-        countries = sorted(code for (dimension, code) in grid["cells"] if dimension == Dimension.COUNTRY)
+        countries = sorted(code for (dimension, code) in grid.cells if dimension == Dimension.COUNTRY)
         statuses.append(
             ShownStatusGrid(
                 status=status,
-                version=grid["version"],
-                total=cell(grid["total"]),
-                referred=cell(grid["referred"]),
+                version=grid.version,
+                total=cell(grid.total),
+                referred=cell(grid.referred),
                 cells=[
                     GridCell(
-                        dimension=dimension, category=value, count=cell(grid["cells"].get((dimension, value)))
+                        dimension=dimension, category=value, count=cell(grid.cells.get((dimension, value)))
                     )
                     for dimension, options in categories.items()
                     for value, _label in options
@@ -161,7 +162,7 @@ def victim_grid_shown(
                     GridCell(
                         dimension=Dimension.COUNTRY.value,
                         category=code,
-                        count=cell(grid["cells"][(Dimension.COUNTRY, code)]),
+                        count=cell(grid.cells[(Dimension.COUNTRY, code)]),
                     )
                     for code in countries
                 ],
