@@ -417,6 +417,26 @@ def test_only_meetings_that_took_place_are_listed_as_held(world):
     assert dict(national.column("meetings"))["Durrës"].value == 1
 
 
+def test_the_finalised_versions_are_listed_newest_first_and_the_tables_only_to_exact_readers(world):
+    period = world.period
+    chair = world.users["chair"]
+    chair.first_name, chair.last_name = "Agron", "Meçaj"
+    chair.save()
+    services.final_report_create(
+        period=period, user=chair, pdf=b"%PDF-1.4 tryeza", shared=False, language="sq"
+    )
+    close_period(period)
+    services.final_report_create(
+        period=period, user=chair, pdf=b"%PDF-1.4 ndarje", shared=True, language="en", reason="Për ndarje"
+    )
+    exact = selectors.final_versions(period, exact=True)
+    assert [(v.number, v.shared, v.language) for v in exact] == [(2, True, "en"), (1, False, "sq")]
+    newest = exact[0]
+    assert (newest.created_by_name, newest.reason, newest.size) == ("Agron Meçaj", "Për ndarje", 15)
+    assert newest.sha256 == FinalReport.checksum(b"%PDF-1.4 ndarje")
+    assert [v.number for v in selectors.final_versions(period, exact=False)] == [2]
+
+
 def test_the_contents_and_the_headings_number_from_one(world):
     report = selectors.period_report(world.own, world.period, shared=False)
     assert [s.number for s in report.sections] == list(range(1, len(selectors.sections()) + 1))
