@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cases.choices import MAX_COUNT, UNKNOWN, Country, Dimension, Sex, VictimStatus, victim_categories
 from cases.models import AgeGroup, CasesSettings, EmploymentFunnel, StreetIntervention
+from cases.selectors.grids import NEVER_SAVED, StoredVictimGrid
 from cases.services.victims import VictimGrid, victim_grid_errors
 from krat.choices import InstitutionKind
 from krat.collation import albanian
@@ -38,30 +41,30 @@ class VictimGridForm(StampedFormMixin, forms.Form):
     A cell left empty has no value: it opens empty, and is never read as 0.
     """
 
-    def __init__(self, *args, age_groups: list[AgeGroup], stored: dict, **kwargs):
+    def __init__(self, *args, age_groups: list[AgeGroup], stored: Mapping[str, StoredVictimGrid], **kwargs):
         super().__init__(*args, **kwargs)
         self.categories = victim_categories(age_groups)
         self.age_groups = age_groups
         stored_countries = sorted(
-            {cat for grid in stored.values() for (dim, cat) in grid["cells"] if dim == Dimension.COUNTRY}
+            {cat for grid in stored.values() for (dim, cat) in grid.cells if dim == Dimension.COUNTRY}
         )
         self.country_slots = max(COUNTRY_SLOTS, len(stored_countries))
         for status in VictimStatus.values:
-            grid = stored.get(status, {"total": None, "referred": None, "cells": {}, "version": None})
-            self.fields[f"{status}-version"] = VersionField(initial=grid["version"] or 0)
-            self.fields[f"{status}-total"] = count_input(_("Total"), initial=grid["total"])
+            grid = stored.get(status, NEVER_SAVED)
+            self.fields[f"{status}-version"] = VersionField(initial=grid.version or 0)
+            self.fields[f"{status}-total"] = count_input(_("Total"), initial=grid.total)
             self.fields[f"{status}-referred"] = count_input(
-                _("Referred to services or a shelter"), initial=grid["referred"]
+                _("Referred to services or a shelter"), initial=grid.referred
             )
             for dimension, options in self.categories.items():
                 for value, label in options:
                     self.fields[f"{status}-{dimension}-{value}"] = count_input(
-                        label, initial=grid["cells"].get((dimension, value))
+                        label, initial=grid.cells.get((dimension, value))
                     )
             for slot in range(self.country_slots):
                 code = stored_countries[slot] if slot < len(stored_countries) else ""
                 self.fields[f"{status}-country-{slot}"] = count_input(
-                    _("Count"), initial=grid["cells"].get((Dimension.COUNTRY, code)) if code else None
+                    _("Count"), initial=grid.cells.get((Dimension.COUNTRY, code)) if code else None
                 )
         self._mark_cells()
         for slot in range(self.country_slots):

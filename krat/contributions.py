@@ -67,7 +67,7 @@ class ReportContext:
 class ReportSection:
     """One numbered section of the period report.
 
-    `key` is its anchor and its name in the report's data (`report[key]`), `order` its
+    `key` is its anchor and its name in the report's data (`report.data[key]`), `order` its
     place (the core's summary is 10, institutions 20, the annex 90), `title()` its heading
     in the active language, `build(context)` its data (a frozen dataclass with `has_data`),
     `sheets(data)` its tables in the report's workbook (none when it has no tables)."""

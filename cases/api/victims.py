@@ -22,7 +22,7 @@ from cases.choices import MAX_COUNT, DataKind, Dimension, VictimStatus, victim_c
 from cases.models import AgeGroup, VictimReport
 from cases.selectors.age_groups import age_groups_for, age_groups_of
 from cases.selectors.grids import victim_grids_values
-from cases.selectors.victims import victim_grid_shown
+from cases.selectors.victims import ShownStatusGrid, victim_grid_shown
 from cases.services.victims import VictimGrid, victim_grid_errors, victim_grid_save
 from krat.api.base import versioned_write
 from krat.models import Institution, ReportingPeriod
@@ -104,19 +104,16 @@ VictimGridSaved = inline_serializer(
 )
 
 
-def _status_payload(status: dict, exact: bool) -> dict:
-    total, referred = shown(status["total"]), shown(status["referred"])
+def _status_payload(status: ShownStatusGrid, exact: bool) -> dict[str, Any]:
+    total, referred = shown(status.total), shown(status.referred)
     return {
-        "status": status["status"],
-        "version": status["version"] if exact else None,
+        "status": status.status,
+        "version": status.version if exact else None,
         "total": total["count"],
         "total_suppressed": total["suppressed"],
         "referred": referred["count"],
         "referred_suppressed": referred["suppressed"],
-        "cells": [
-            {"dimension": dimension, "category": category, **shown(cell)}
-            for dimension, category, cell in status["cells"]
-        ],
+        "cells": [{"dimension": c.dimension, "category": c.category, **shown(c.count)} for c in status.cells],
     }
 
 
@@ -178,10 +175,7 @@ class VictimGridViewSet(GridViewSet):
         for grid in grids:
             county = grid.period.county
             statuses = victim_grid_shown(
-                stored.get(grid.key, {}),
-                categories[county.pk],
-                county.small_number_threshold,
-                suppressed=not grid.exact,
+                stored.get(grid.key, {}), categories[county.pk], suppressed=not grid.exact
             )
             payloads.append({**grid.head(), "statuses": [_status_payload(s, grid.exact) for s in statuses]})
         return payloads

@@ -4,10 +4,11 @@ employment grids of one or several (period, institution) pairs, in bounded queri
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from functools import reduce
 from operator import or_
-from typing import Any
+from types import MappingProxyType
 
 from django.db.models import Q
 
@@ -23,8 +24,24 @@ def grids_q(keys: Iterable[tuple[int, int]]) -> Q:
     )
 
 
-def victim_grid_values(*, period: ReportingPeriod, institution: Institution) -> dict[str, Any]:
-    """The stored grid of one institution: {status: {"total", "referred", "version", "cells"}}."""
+@dataclass(frozen=True)
+class StoredVictimGrid:
+    """One status of an institution's victims grid as stored: its total and those referred
+    to services or a shelter (None: left empty, no value), its version (None: never saved)
+    and each count entered by (breakdown, category); a cell left empty is absent, never 0."""
+
+    total: int | None
+    referred: int | None
+    version: int | None
+    cells: Mapping[tuple[str, str], int]
+
+
+#: A status never saved: nothing entered, no version.
+NEVER_SAVED = StoredVictimGrid(total=None, referred=None, version=None, cells=MappingProxyType({}))
+
+
+def victim_grid_values(*, period: ReportingPeriod, institution: Institution) -> dict[str, StoredVictimGrid]:
+    """The stored grid of one institution, by status (a status never saved is absent)."""
     return victim_grids_values([(period.pk, institution.pk)]).get((period.pk, institution.pk), {})
 
 
@@ -37,18 +54,20 @@ def victim_grid_versions(*, period: ReportingPeriod, institution: Institution) -
     return {status: stored.get(status, 0) for status in VictimStatus.values}
 
 
-def victim_grids_values(keys: Iterable[tuple[int, int]]) -> dict[tuple[int, int], dict[str, Any]]:
+def victim_grids_values(
+    keys: Iterable[tuple[int, int]],
+) -> dict[tuple[int, int], dict[str, StoredVictimGrid]]:
     """The stored grids of several (period id, institution id), as `victim_grid_values`
     gives one; two queries however many."""
     reports = VictimReport.objects.filter(grids_q(keys)).prefetch_related("cells")
-    result: dict[tuple[int, int], dict[str, Any]] = defaultdict(dict)
+    result: dict[tuple[int, int], dict[str, StoredVictimGrid]] = defaultdict(dict)
     for report in reports:
-        result[(report.period_id, report.institution_id)][report.status] = {
-            "total": report.total,
-            "referred": report.referred,
-            "version": report.version,
-            "cells": {(c.dimension, c.category): c.count for c in report.cells.all()},
-        }
+        result[(report.period_id, report.institution_id)][report.status] = StoredVictimGrid(
+            total=report.total,
+            referred=report.referred,
+            version=report.version,
+            cells={(c.dimension, c.category): c.count for c in report.cells.all()},
+        )
     return result
 
 

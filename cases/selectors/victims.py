@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from django.db.models import Avg
 from django.utils.translation import gettext
@@ -24,6 +24,7 @@ from cases.selectors.figures import (
     protected,
     victim_figures,
 )
+from cases.selectors.grids import NEVER_SAVED, StoredVictimGrid
 from cases.selectors.reporting import (
     PeriodReference,
     ReportingInstitution,
@@ -100,43 +101,72 @@ def earlier_victim_means(*, period: ReportingPeriod, institution: Institution) -
     return {row["status"]: float(row["mean"]) for row in rows}
 
 
+@dataclass(frozen=True)
+class GridCell:
+    """One cell of an institution's victims grid as a reader sees it: the breakdown
+    (`cases.choices.Dimension`), the category (a choice, an age group's id, a country
+    code) and the count (no value shown as such, never 0)."""
+
+    dimension: str
+    category: str
+    count: Cell
+
+
+@dataclass(frozen=True)
+class ShownStatusGrid:
+    """One status of an institution's victims grid as a reader sees it: the status
+    (`cases.choices.VictimStatus`), its stored version (None: never saved), its total and
+    those referred to services or a shelter, and a cell per category of each breakdown in
+    the order the form shows them, then foreign victims by country (by code)."""
+
+    status: str
+    version: int | None
+    total: Cell
+    referred: Cell
+    cells: list[GridCell]
+
+
 def victim_grid_shown(
-    stored: Mapping[str, Any],
+    stored: Mapping[str, StoredVictimGrid],
     categories: Mapping[str, Iterable[tuple[str, object]]],
-    k: int,
     *,
     suppressed: bool,
-) -> list[dict[str, Any]]:
+) -> list[ShownStatusGrid]:
     """An institution's stored grid (`victim_grid_values`) as a reader sees it, status by
-    status: {"status", "version", "total", "referred", "cells"}, each cell
-    (dimension, category, Cell). With `suppressed` every count is withheld: one
-    institution's grid is published only to those who see it exact (its own
+    status (each of `VictimStatus`, saved or not). With `suppressed` every count is
+    withheld: one institution's grid is published only to those who see it exact (its own
     representatives, the secretariat and the chair) — subtracted from the county's
     summary, any of its counts would give another's away."""
     statuses = []
     for status in VictimStatus.values:
-        grid = stored.get(status) or {"total": None, "referred": None, "cells": {}, "version": None}
+        grid = stored.get(status, NEVER_SAVED)
 
         def cell(n: int | None) -> Cell:
             return withheld(n) if suppressed else exact(n)  # None: no value, shown as such
 
-        countries = sorted(code for (dimension, code) in grid["cells"] if dimension == Dimension.COUNTRY)
+        countries = sorted(code for (dimension, code) in grid.cells if dimension == Dimension.COUNTRY)
         statuses.append(
-            {
-                "status": status,
-                "version": grid["version"],
-                "total": cell(grid["total"]),
-                "referred": cell(grid["referred"]),
-                "cells": [
-                    (dimension, value, cell(grid["cells"].get((dimension, value))))
+            ShownStatusGrid(
+                status=status,
+                version=grid.version,
+                total=cell(grid.total),
+                referred=cell(grid.referred),
+                cells=[
+                    GridCell(
+                        dimension=dimension, category=value, count=cell(grid.cells.get((dimension, value)))
+                    )
                     for dimension, options in categories.items()
                     for value, _label in options
                 ]
                 + [
-                    (Dimension.COUNTRY.value, code, cell(grid["cells"][(Dimension.COUNTRY, code)]))
+                    GridCell(
+                        dimension=Dimension.COUNTRY.value,
+                        category=code,
+                        count=cell(grid.cells[(Dimension.COUNTRY, code)]),
+                    )
                     for code in countries
                 ],
-            }
+            )
         )
     return statuses
 

@@ -69,7 +69,7 @@ def victims_entry(request: AuthenticatedHttpRequest, pk: int, institution: int) 
                 here = reverse("cases:victims_entry", args=[period.pk, entry_for.pk])
                 return redirect(return_path(request, here))
     else:
-        totals = {status: grid["total"] for status, grid in stored.items()}
+        totals = {status: grid.total for status, grid in stored.items()}
         warnings = outlier_warnings(period=period, institution=entry_for, totals=totals)
     comparison = victims_summary(period.county, period, suppressed=False, institution=entry_for)
     return render(

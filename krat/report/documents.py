@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from krat.pdf import render_pdf
 from krat.report.national import Letterhead, NationalCharts, NationalReport
+from krat.report.selectors import CoordinationReport
 
 
-def report_pdf(report: dict) -> bytes:
+def report_pdf(report: CoordinationReport) -> bytes:
     """The county period report as PDF bytes; render inside `translation.override`."""
     return render_pdf("pdf/report.html", {"report": report})
 
@@ -21,10 +22,11 @@ def national_pdf(
     )
 
 
-def report_filename(report: dict, extension: str, *, language: str, version: int | None = None) -> str:
+def report_filename(
+    report: CoordinationReport, extension: str, *, language: str, version: int | None = None
+) -> str:
     """raporti-durres-2018-01[-v2]-sq.pdf: the county, the period's first month, the
     finalised version if any, and the document's language (two downloads in two languages
     never overwrite each other)."""
-    start = report["period"]["start"]
     suffix = f"-v{version}" if version else ""
-    return f"raporti-{report['county']['slug']}-{start:%Y-%m}{suffix}-{language}.{extension}"
+    return f"raporti-{report.county.slug}-{report.period.start:%Y-%m}{suffix}-{language}.{extension}"

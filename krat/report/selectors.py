@@ -10,6 +10,7 @@ they never reach the database themselves.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,7 +53,7 @@ def _chair_name(county: County) -> str:
     return f"{name}, {chair.job_title}" if chair.job_title else name
 
 
-def _day(value):
+def _day(value: datetime.date | None) -> datetime.date | None:
     """A date as a date cell (shown 25.04.2018), or an empty cell."""
     return value or None
 
@@ -116,13 +117,14 @@ class Institutions:
 def _submissions(context: ReportContext) -> list[PeriodSubmission]:
     """Every submission of the period with its institution (one query): the institutions'
     states and the annex's narratives both read them."""
-    return context.once(
+    submissions: list[PeriodSubmission] = context.once(
         "krat.submissions",
         lambda: [
             _with_period(s, context.period)
             for s in PeriodSubmission.objects.filter(period=context.period).select_related("institution")
         ],
     )
+    return submissions
 
 
 def _with_period(submission: PeriodSubmission, period: ReportingPeriod) -> PeriodSubmission:
@@ -264,30 +266,119 @@ def section_titles() -> dict[str, str]:
 # --- The whole report -------------------------------------------------------------------------------------
 
 
-def final_versions(period: ReportingPeriod, *, exact: bool) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class FinalVersion:
+    """One finalised version of a period's report as the preview lists it, without its PDF
+    (`size` is the PDF's length in bytes). `created_by_name`: who finalised it, first and
+    last name; `shared`: made for sharing (small numbers hidden), else the table's version
+    with exact figures; `language`: the PDF's ("sq", "en")."""
+
+    pk: int
+    number: int
+    created_at: datetime.datetime
+    created_by_name: str
+    reason: str
+    shared: bool
+    language: str
+    sha256: str
+    size: int
+
+
+def final_versions(period: ReportingPeriod, *, exact: bool) -> list[FinalVersion]:
     """The period's finalised versions, newest first; the table's versions (made with
-    exact figures) only when the reader sees exact figures (`exact`)."""
+    exact figures) only when the reader sees exact figures (`exact`). One query."""
     versions = FinalReport.objects.filter(period=period)
     if not exact:
         versions = versions.filter(shared=True)
+    rows = versions.order_by("-number").values_list(
+        "pk",
+        "number",
+        "created_at",
+        "created_by__first_name",
+        "created_by__last_name",
+        "reason",
+        "shared",
+        "language",
+        "sha256",
+        "size",
+    )
     return [
-        dict(row)
-        for row in versions.select_related("created_by")
-        .order_by("-number")
-        .values(
-            "pk",
-            "number",
-            "created_at",
-            "reason",
-            "shared",
-            "language",
-            "sha256",
-            "size",
-            "created_by__first_name",
-            "created_by__last_name",
-            "created_by__username",
+        FinalVersion(
+            pk=pk,
+            number=number,
+            created_at=created_at,
+            created_by_name=f"{first} {last}",
+            reason=reason,
+            shared=shared,
+            language=language,
+            sha256=sha256,
+            size=size,
         )
+        for pk, number, created_at, first, last, reason, shared, language, sha256, size in rows
     ]
+
+
+@dataclass(frozen=True)
+class CountyHeading:
+    """The county as the report's cover, headers and file name name it; `k`: its
+    small-number threshold (counts from 1 to k−1 are hidden when the report is shared)."""
+
+    pk: int
+    name: str
+    slug: str
+    prefecture_name: str
+    prefecture_address: str
+    k: int
+
+
+@dataclass(frozen=True)
+class PeriodHeading:
+    """The period as the report's cover and headers name it: its label, first and last day,
+    the institutions' deadline and whether it is closed."""
+
+    pk: int
+    label: str
+    start: datetime.date
+    end: datetime.date
+    deadline: datetime.date
+    is_closed: bool
+
+
+@dataclass(frozen=True)
+class SectionHeading:
+    """A section as the contents list it: its key (the anchor), number (from 1) and title."""
+
+    key: str
+    number: int
+    title: str
+
+
+@dataclass(frozen=True)
+class CoordinationReport:
+    """Everything the coordination report of one period shows, in order (`period_report`).
+
+    `sections` are the contents, in the order the report reads; `data[key]` is each
+    section's data, what its builder returns (`krat.contributions.ReportSection.build`: a
+    frozen dataclass with `has_data`); `chair` the chair's name and job title ("" when the
+    county has none); `today` the report's date; `shared` whether small numbers are hidden."""
+
+    county: CountyHeading
+    period: PeriodHeading
+    chair: str
+    today: datetime.date
+    shared: bool
+    sections: tuple[SectionHeading, ...]
+    data: Mapping[str, Any]
+
+    @property
+    def numbers(self) -> dict[str, int]:
+        """Each section's number by key (the headings print it)."""
+        return {s.key: s.number for s in self.sections}
+
+    @property
+    def titles(self) -> dict[str, str]:
+        """Each section's title by key, in the language the report was built in."""
+        return {s.key: s.title for s in self.sections}
 
 
 def period_report(
@@ -297,12 +388,8 @@ def period_report(
     shared: bool,
     published: bool = True,
     today: datetime.date | None = None,
-) -> dict[str, Any]:
-    """Everything the coordination report of `period` shows, in order.
-
-    {"county": {...}, "period": {...}, "chair": str, "today": date, "shared": bool,
-    "sections": [{"key", "number", "title"}], "numbers": {key: number}, "titles": {key: title},
-    key: the section's data (a frozen dataclass, see each section's builder), for each section}.
+) -> CoordinationReport:
+    """Everything the coordination report of `period` shows, in order (`CoordinationReport`).
 
     `shared=True` applies the county's small-number rule to every count table. A section
     without data carries `has_data=False` and prints "no data reported"; nothing here
@@ -320,34 +407,29 @@ def period_report(
         periods=tuple(ReportingPeriod.objects.filter(county=county).order_by("start_date")),
     )
     found = sections()
-    titles = {section.key: section.title() for section in found}
-    report: dict[str, Any] = {
-        "county": {
-            "pk": county.pk,
-            "name": county.name,
-            "slug": county.slug,
-            "prefecture_name": county.prefecture_name,
-            "prefecture_address": county.prefecture_address,
-            "k": county.small_number_threshold,
-        },
-        "period": {
-            "pk": period.pk,
-            "label": period.label,
-            "start": period.start_date,
-            "end": period.end_date,
-            "deadline": period.deadline,
-            "is_closed": period.is_closed,
-        },
-        "chair": _chair_name(county),
-        "today": today,
-        "shared": shared,
-        "sections": [{"key": s.key, "number": i + 1, "title": titles[s.key]} for i, s in enumerate(found)],
-        "numbers": {s.key: i + 1 for i, s in enumerate(found)},
-        "titles": titles,
-    }
-    for section in found:
-        report[section.key] = section.build(context)
-    return report
+    return CoordinationReport(
+        county=CountyHeading(
+            pk=county.pk,
+            name=county.name,
+            slug=county.slug,
+            prefecture_name=county.prefecture_name,
+            prefecture_address=county.prefecture_address,
+            k=county.small_number_threshold,
+        ),
+        period=PeriodHeading(
+            pk=period.pk,
+            label=period.label,
+            start=period.start_date,
+            end=period.end_date,
+            deadline=period.deadline,
+            is_closed=period.is_closed,
+        ),
+        chair=_chair_name(county),
+        today=today,
+        shared=shared,
+        sections=tuple(SectionHeading(key=s.key, number=i + 1, title=s.title()) for i, s in enumerate(found)),
+        data={section.key: section.build(context) for section in found},
+    )
 
 
 def finalise_gaps(period: ReportingPeriod) -> list[str]:

@@ -3,38 +3,39 @@ same figures as the PDF) and the national report's row per county."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from krat.report.national import NationalReport, Sum
-from krat.report.selectors import sections
+from krat.report.selectors import CoordinationReport, sections
 from krat.spreadsheets import Sheet, workbook_bytes
+from krat.suppression import Cell
 
 
-def _shown(cell):
+def _shown(cell: Cell | None) -> int | str | None:
+    """A figure as a cell of the sheet: its number, or its mark when hidden; an empty
+    cell when there is no figure."""
     if cell is None:
         return ""
-    return cell.shown if hasattr(cell, "shown") else cell
+    return cell.shown
 
 
-def report_sheets(report: dict[str, Any]) -> list[Sheet]:
+def report_sheets(report: CoordinationReport) -> list[Sheet]:
     """A sheet or more per section that has tables (each section gives its own:
     `krat.contributions.ReportSection.sheets`), in the report's order."""
     return [
         sheet
         for section in sections()
-        if section.sheets is not None and section.key in report
-        for sheet in section.sheets(report[section.key])
+        if section.sheets is not None and section.key in report.data
+        for sheet in section.sheets(report.data[section.key])
     ]
 
 
-def report_workbook(report: dict[str, Any]) -> bytes:
+def report_workbook(report: CoordinationReport) -> bytes:
     return workbook_bytes(report_sheets(report))
 
 
-def _sum_cells(total: Sum | None) -> list:
+def _sum_cells(total: Sum | None) -> list[int | str | None]:
     """A national total and how many counties it sums: a number (or its mark when hidden)
     and a number; two empty cells when there was no such period."""
     if total is None:

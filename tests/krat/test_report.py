@@ -124,7 +124,7 @@ def test_a_period_without_data_gives_a_complete_honest_report(client):
     user = UserFactory(role=Role.SECRETARIAT, county=county)
     client.force_login(user)
     report = selectors.period_report(county, period, shared=True)
-    assert not any(report[s.key].has_data for s in selectors.sections())
+    assert not any(report.data[s.key].has_data for s in selectors.sections())
     response = client.get(reverse("krat:report_pdf", args=[period.pk]))
     text = flat(pdf_text(response.content))
     assert text.count("Nuk ka të dhëna të raportuara") >= 8
@@ -372,8 +372,8 @@ def test_the_shared_street_chart_draws_no_small_number(world):
     intervention(world.own, world.own_institution, datetime.date(2018, 1, 10), girls=1)
     intervention(world.own, world.own_institution, datetime.date(2018, 2, 10), girls=6, boys=3)
     intervention(world.own, world.own_institution, datetime.date(2018, 3, 10), girls=5, boys=4)
-    exact = selectors.period_report(world.own, world.period, shared=False)["street"].summary.chart
-    shared = selectors.period_report(world.own, world.period, shared=True)["street"].summary.chart
+    exact = selectors.period_report(world.own, world.period, shared=False).data["street"].summary.chart
+    shared = selectors.period_report(world.own, world.period, shared=True).data["street"].summary.chart
     assert "Children 1;" in str(exact.svg)
     assert "Children 1;" not in str(shared.svg)
     # The hidden month has no bar and reads as its table cell does.
@@ -411,16 +411,36 @@ def test_only_meetings_that_took_place_are_listed_as_held(world):
     _meeting(world.own, "Mbledhja e planifikuar", period.end_date, MeetingStatus.PLANNED)
     _meeting(world.own, "Mbledhja e anuluar", period.start_date, MeetingStatus.CANCELLED)
     report = selectors.period_report(world.own, period, shared=False)
-    assert [m.title for m in report["meetings"].rows] == ["Mbledhja e mbajtur"]
-    assert [m.title for m in report["meetings"].planned] == ["Mbledhja e planifikuar"]
+    assert [m.title for m in report.data["meetings"].rows] == ["Mbledhja e mbajtur"]
+    assert [m.title for m in report.data["meetings"].planned] == ["Mbledhja e planifikuar"]
     national = selectors.national_report(period.start_date)
     assert dict(national.column("meetings"))["Durrës"].value == 1
 
 
+def test_the_finalised_versions_are_listed_newest_first_and_the_tables_only_to_exact_readers(world):
+    period = world.period
+    chair = world.users["chair"]
+    chair.first_name, chair.last_name = "Agron", "Meçaj"
+    chair.save()
+    services.final_report_create(
+        period=period, user=chair, pdf=b"%PDF-1.4 tryeza", shared=False, language="sq"
+    )
+    close_period(period)
+    services.final_report_create(
+        period=period, user=chair, pdf=b"%PDF-1.4 ndarje", shared=True, language="en", reason="Për ndarje"
+    )
+    exact = selectors.final_versions(period, exact=True)
+    assert [(v.number, v.shared, v.language) for v in exact] == [(2, True, "en"), (1, False, "sq")]
+    newest = exact[0]
+    assert (newest.created_by_name, newest.reason, newest.size) == ("Agron Meçaj", "Për ndarje", 15)
+    assert newest.sha256 == FinalReport.checksum(b"%PDF-1.4 ndarje")
+    assert [v.number for v in selectors.final_versions(period, exact=False)] == [2]
+
+
 def test_the_contents_and_the_headings_number_from_one(world):
     report = selectors.period_report(world.own, world.period, shared=False)
-    assert [s["number"] for s in report["sections"]] == list(range(1, len(selectors.sections()) + 1))
-    assert report["numbers"]["summary"] == 1
+    assert [s.number for s in report.sections] == list(range(1, len(selectors.sections()) + 1))
+    assert report.numbers["summary"] == 1
 
 
 def test_a_county_without_the_period_reads_not_reported_everywhere(world, client):

@@ -137,7 +137,7 @@ def test_an_observer_is_not_listed_the_tables_version(world, client, versions, r
     client.force_login(world.users[role])
     page = client.get(reverse("krat:report_preview", args=[world.period.pk]) + "?ndarje=0")
     assert page.status_code == 200
-    assert [row["pk"] for row in page.context["finals"]] == [shared.pk]
+    assert [row.pk for row in page.context["finals"]] == [shared.pk]
     html = page.content.decode()
     assert reverse("krat:final_report_download", args=[shared.pk]) in html
     assert reverse("krat:final_report_download", args=[table.pk]) not in html
@@ -147,7 +147,7 @@ def test_an_observer_is_not_listed_the_tables_version(world, client, versions, r
 def test_the_table_is_listed_every_version(world, client, versions, role):
     client.force_login(world.users[role])
     page = client.get(reverse("krat:report_preview", args=[world.period.pk]))
-    assert [row["pk"] for row in page.context["finals"]] == [v.pk for v in reversed(versions)]
+    assert [row.pk for row in page.context["finals"]] == [v.pk for v in reversed(versions)]
 
 
 def test_the_leak_as_found_is_closed(figures, client):
