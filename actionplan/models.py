@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from actionplan.choices import ActivityState, EventStatus, ProgressStatus, TargetGroupCode
+from krat.choices import label_of
 from krat.inputs import NeutralisesBidi
 from krat.models import County, Institution, Municipality, ReportingPeriod
 from krat.models.base import Versioned
@@ -428,7 +429,7 @@ class TargetGroup(models.Model):
         ordering = ["id"]
 
     def __str__(self) -> str:
-        return str(self.get_code_display())
+        return label_of(TargetGroupCode, self.code)
 
 
 class AwarenessEvent(Versioned):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from actionplan.choices import ActivityState, EventStatus
 from actionplan.models import Activity, ActivityProgress, AwarenessEvent, activity_state
 from actionplan.selectors import plan_progress, progress_chart
+from krat.choices import label_of
 from krat.collation import sort_key
 from krat.contributions import NationalFigures, ReportContext, ReportSection
 from krat.models import ReportingPeriod
@@ -79,7 +80,7 @@ def _event_row(event: AwarenessEvent, reached_cell: Cell | None = None) -> Event
         municipality=event.municipality.name,
         organiser=event.organiser.name,
         target_groups=[str(g) for g in event.target_groups.all()],
-        status_label=event.get_status_display(),
+        status_label=label_of(EventStatus, event.status),
         reached=event.people_reached,
         reached_cell=reached_cell,
     )

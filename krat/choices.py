@@ -52,3 +52,12 @@ class Month(models.IntegerChoices):
     OCTOBER = 10, _("October")
     NOVEMBER = 11, _("November")
     DECEMBER = 12, _("December")
+
+
+def label_of(choices: type[models.Choices], value: object) -> str:
+    """The label of `value` among `choices` in the active language, or the value itself
+    when it is not one of them: what a model's `get_FOO_display()` gives, without what
+    that costs on every call (it rebuilds the choices as a dict, hashing every lazy label,
+    which translates it: a report of a few hundred rows spent milliseconds on it)."""
+    member = choices._value2member_map_.get(value)
+    return str(choices(member).label) if member is not None else str(value)

@@ -12,10 +12,11 @@ from django.db.models import Count, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from krat.choices import label_of
 from krat.contributions import NationalFigures, ReportContext, ReportSection
 from krat.models import ReportingPeriod
 from krat.spreadsheets import Sheet
-from meetings.choices import MeetingStatus
+from meetings.choices import Body, DecisionStatus, MeetingStatus
 from meetings.models import AgendaItem, Decision, Meeting
 
 
@@ -84,7 +85,7 @@ def meetings_section(context: ReportContext) -> MeetingsSection:
     for meeting in meetings:
         date = timezone.localdate(meeting.starts_at)
         if meeting.status == MeetingStatus.PLANNED:
-            planned.append(PlannedMeeting(title=meeting.title, date=date, body=meeting.get_body_display()))
+            planned.append(PlannedMeeting(title=meeting.title, date=date, body=label_of(Body, meeting.body)))
             continue
         decisions = [
             DecisionRow(
@@ -92,7 +93,7 @@ def meetings_section(context: ReportContext) -> MeetingsSection:
                 responsible=d.responsible.name,
                 due_date=d.due_date,
                 status=d.status,
-                status_label=d.get_status_display(),
+                status_label=label_of(DecisionStatus, d.status),
             )
             for d in meeting.decisions.all()
         ]
@@ -102,8 +103,8 @@ def meetings_section(context: ReportContext) -> MeetingsSection:
             HeldMeeting(
                 title=meeting.title,
                 date=date,
-                body=meeting.get_body_display(),
-                status_label=meeting.get_status_display(),
+                body=label_of(Body, meeting.body),
+                status_label=label_of(MeetingStatus, meeting.status),
                 place=meeting.place,
                 agenda=[item.title for item in meeting.agenda_items.all()],
                 decisions=decisions,

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from krat import contributions
-from krat.choices import Role
+from krat.choices import Role, label_of
 from krat.collation import albanian, sort_key
 from krat.contributions import ReportContext, ReportSection
 from krat.membership import period_members
@@ -226,7 +226,7 @@ def _annex(context: ReportContext) -> Annex:
     rows = [
         AnnexRow(
             institution=submission.institution.name,
-            state_label=submission.get_state_display(),
+            state_label=label_of(SubmissionState, submission.state),
             sections=[
                 Narrative(label=label, text=text, nothing=nothing)
                 for _name, label, text, nothing in submission.sections()
