@@ -41,11 +41,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from django.core.cache import cache
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from krat import disclosure
+from krat import caching, disclosure
 from krat.disclosure import LARGE, SMALL, AtMost, Check, Figures, Judge, Line, Reader, hidden_keys, readers_of
 from krat.numbers import format_number
 
@@ -149,7 +148,6 @@ _RULES = hashlib.sha256(Path(__file__).read_bytes() + Path(disclosure.__file__).
 PATTERN_TIMEOUT = 7 * 24 * 3600
 
 _T = TypeVar("_T")
-_MISSING = object()
 
 
 def _stable(value: Any) -> Any:
@@ -194,10 +192,11 @@ def remembered(kind: str, inputs: object, compute: Callable[[], _T]) -> _T:
     keying by content needs no invalidation, and a cache that is down or empty only costs
     the solving. Redis in production (`REDIS_URL`), else each process's own memory."""
     key = f"krat:{kind}:{_RULES}:{_digest(inputs)}"
-    found = cache.get(key, _MISSING)
-    if found is _MISSING:
-        found = compute()
-        cache.set(key, found, PATTERN_TIMEOUT)
+    kept = caching.get_many([key])
+    if key in kept:
+        return kept[key]
+    found = compute()
+    caching.set_many({key: found}, PATTERN_TIMEOUT)
     return found
 
 

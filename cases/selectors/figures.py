@@ -25,7 +25,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from django.core.cache import cache
 from django.db import connection
 from django.utils.translation import get_language
 
@@ -45,7 +44,7 @@ from cases.choices import (
 )
 from cases.models import AgeGroup, EmploymentFunnel, StreetChildCount, VictimCount, VictimReport
 from cases.selectors.age_groups import age_groups_of
-from krat import access, suppression
+from krat import access, caching, suppression
 from krat.collation import sort_key
 from krat.disclosure import AtMost, Figures, Line
 from krat.models import County, Institution, ReportingPeriod
@@ -715,7 +714,7 @@ def published_headlines(periods: list[ReportingPeriod]) -> dict[int, PublishedHe
     counties = _counties(_periods_by_pk(periods))
     age_groups = _age_groups(counties, None)
     keys = {period.pk: _fingerprint(period, counties[period.county_id], age_groups) for period in periods}
-    kept = cache.get_many([f"krat:cases-headlines:{key}" for key in keys.values()])
+    kept = caching.get_many(f"krat:cases-headlines:{key}" for key in keys.values())
     found = {
         pk: kept[f"krat:cases-headlines:{key}"]
         for pk, key in keys.items()
@@ -727,7 +726,7 @@ def published_headlines(periods: list[ReportingPeriod]) -> dict[int, PublishedHe
             pk: _published(headlines, keys[pk])
             for pk, headlines in headline_sets(missing, age_groups=age_groups).items()
         }
-        cache.set_many(
+        caching.set_many(
             {f"krat:cases-headlines:{keys[pk]}": kept for pk, kept in built.items()}, PATTERN_TIMEOUT
         )
         found.update(built)

@@ -167,3 +167,20 @@ def test_the_margins_are_kept_under_the_sets_fingerprints(monkeypatch):
     read = _counting(monkeypatch, suppression, "_protect_margins")
     problem.protect()
     assert read == []
+
+
+def test_a_cache_that_is_down_costs_the_computing_not_the_page(monkeypatch, world, client):
+    """Django's Redis cache raises on a lost connection: the figures are computed again."""
+    from django.urls import reverse
+
+    from krat import caching
+
+    def down(*args, **kwargs):
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(caching.cache, "get_many", down)
+    monkeypatch.setattr(caching.cache, "set_many", down)
+    assert suppression.protect(_figures(2, 7)) == {"girls", "boys"}
+    build_counties()
+    client.force_login(world.users["national_observer"])
+    assert client.get(reverse("krat:national_report", args=[START.isoformat()])).status_code == 200
