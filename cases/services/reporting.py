@@ -1,5 +1,6 @@
 """What every save of period data checks: the period is open and the institution's kind
-reports these figures (`cases.selectors.reporting.may_report`)."""
+reports these figures (`cases.selectors.reporting.may_report`); and, inside the save's
+transaction, that the period is still open (`lock_open`)."""
 
 from __future__ import annotations
 
@@ -18,4 +19,18 @@ def check_writable(*, period: ReportingPeriod, institution: Institution, data: s
     if not may_report(institution, data):
         raise ValidationError(
             _("Institutions of this kind do not report these figures."), code="kind_not_allowed"
+        )
+
+
+def lock_open(*, period: ReportingPeriod) -> None:
+    """Inside a save's transaction: lock `period`'s row and refuse the save if it is closed
+    now. `check_writable` reads the period the request loaded; a close saved meanwhile
+    (`krat.services.period_save` locks the same row) would otherwise let the save write
+    into a published period, whose figures the national report keeps under its version
+    (`cases.selectors.figures.published_headlines`). With the lock, a close waits for a save
+    under way, and a save after a close sees it."""
+    stored = ReportingPeriod.objects.select_for_update().only("is_closed").get(pk=period.pk)
+    if stored.is_closed:
+        raise ValidationError(
+            _("The period “%(period)s” is closed."), code="closed", params={"period": period}
         )

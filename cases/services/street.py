@@ -15,6 +15,7 @@ from cases.choices import MAX_COUNT, DataKind
 from cases.models import StreetChildCount, StreetIntervention
 from cases.selectors.age_groups import age_groups_for
 from cases.selectors.reporting import may_report
+from cases.services.reporting import lock_open
 from krat.concurrency import StaleEditError, require_version
 from krat.models import County, Institution, ReportingPeriod
 
@@ -96,13 +97,12 @@ def intervention_save(
     with transaction.atomic():
         if intervention.pk is not None:
             stored = StreetIntervention.objects.select_for_update().get(pk=intervention.pk)
-            if stored.period.is_closed:
-                raise ValidationError(
-                    _("The period “%(period)s” is closed."), code="closed", params={"period": stored.period}
-                )
+            lock_open(period=stored.period)  # the period it leaves
             if stored.version != require_version(expected_version):
                 raise StaleEditError([str(StreetIntervention._meta.verbose_name)])
             intervention.version = stored.version + 1
+        if intervention.period_id is not None:  # the period it is saved in, found before the lock
+            lock_open(period=intervention.period)
         intervention.full_clean()
         intervention.save()
         # A count emptied loses its row (its history keeps what it held).
