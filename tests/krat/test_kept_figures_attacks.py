@@ -1,0 +1,153 @@
+"""An outside review of what Django's cache keeps (issue 17.5, issue 21): each test is a way
+a hostile or careless user or operator could change what a closed period's national
+headlines should be without changing the key they are kept under, or obtain from the
+national tables what a county page hides.
+
+A kept headline is stale when `published_headlines` (kept) and `headline_sets` (built
+afresh from the records) disagree for the same period."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import translation
+
+from cases.models import VictimReport
+from cases.selectors.figures import headline_sets, published_headlines
+from krat.models import ReportingPeriod
+from tests.cases.factories import close_period, save_victims
+from tests.factories import PeriodFactory
+from tests.test_admin import _root
+
+pytestmark = pytest.mark.django_db
+
+
+def _kept_and_fresh(period: ReportingPeriod) -> tuple[int | None, int | None]:
+    """The victims headline of `period` as the national report reads it (kept) and as its
+    records give it now."""
+    period = ReportingPeriod.objects.select_related("county").get(pk=period.pk)
+    with translation.override("sq"):  # the language is in the key: a request may switch it
+        kept = published_headlines([period])[period.pk].cells["victims"].value
+        fresh = headline_sets([period])[period.pk].cells["victims"].value
+    return kept, fresh
+
+
+# --- 1. The admin's history "revert" --------------------------------------------------------------
+
+
+def test_the_history_revert_cannot_move_a_record_out_of_a_closed_period(client, world):
+    """simple-history's revert view (admin/…/<id>/history/<history id>/) asks only for the
+    permission to *view* the record before it saves the posted form: the change permission
+    that keeps a closed period's records read-only is never asked. The period record form
+    refuses a closed period as the new one only, so the record could be moved to an open
+    period of the county, and the closed period's published figures changed under a key
+    that did not change."""
+    _root(client)
+    save_victims(world.period, world.own_institution, 7)
+    report = VictimReport.objects.get(period=world.period, status="victim")
+    close_period(world.period)
+    assert _kept_and_fresh(world.period) == (7, 7)
+    later = _later(world)
+    history_id = report.history.earliest().history_id
+    url = reverse("admin:cases_victimreport_simple_history", args=[report.pk, history_id])
+    response = client.post(
+        url,
+        {
+            "county": world.own.pk,
+            "period": later.pk,
+            "institution": world.own_institution.pk,
+            "status": "victim",
+            "total": 7,
+            "referred": 0,
+        },
+    )
+    report.refresh_from_db()
+    assert _kept_and_fresh(world.period) == (7, 7)
+    assert report.period_id == world.period.pk
+    assert response.status_code == 403
+
+
+def test_the_record_form_refuses_a_record_leaving_a_closed_period(world):
+    """The form itself, whatever page builds it: a record stored in a closed period stays."""
+    from django import forms
+
+    from cases.admin import PeriodRecordForm
+
+    save_victims(world.period, world.own_institution, 7)
+    report = VictimReport.objects.get(period=world.period, status="victim")
+    close_period(world.period)
+    later = _later(world)
+    form_class = forms.modelform_factory(
+        VictimReport, form=PeriodRecordForm, fields=["county", "period", "institution", "status", "total"]
+    )
+    data = {"county": world.own.pk, "period": later.pk, "institution": world.own_institution.pk}
+    form = form_class({**data, "status": "victim", "total": 7}, instance=report)
+    assert not form.is_valid()
+    assert form.errors.as_data()["__all__"][0].code == "closed"
+
+
+def test_delete_selected_cannot_remove_a_closed_period_s_records(client, world):
+    """The changelist's bulk action asks the delete permission of each record (held)."""
+    _root(client)
+    save_victims(world.period, world.own_institution, 7)
+    close_period(world.period)
+    pks = list(VictimReport.objects.filter(period=world.period).values_list("pk", flat=True))
+    response = client.post(
+        reverse("admin:cases_victimreport_changelist"),
+        {"action": "delete_selected", "_selected_action": pks, "post": "yes"},
+    )
+    assert response.status_code == 403
+    assert VictimReport.objects.filter(period=world.period).count() == len(pks)
+
+
+def _later(world) -> ReportingPeriod:
+    return PeriodFactory(
+        county=world.own,
+        label="Maj – Gusht 2018",
+        start_date=datetime.date(2018, 5, 1),
+        end_date=datetime.date(2018, 8, 31),
+        deadline=datetime.date(2018, 9, 10),
+    )
+
+
+# --- 2. A save that read the period before it was closed -------------------------------------------
+
+
+def test_a_grid_save_that_read_the_period_open_writes_nothing_once_it_is_closed(world):
+    """`check_writable` reads the period instance the request loaded, without a lock: a
+    representative who opened the grid page (period open), while the secretariat closes the
+    period and the national page keeps its headlines, still saves into the closed period."""
+    from krat import services
+
+    save_victims(world.period, world.own_institution, 7)
+    loaded = ReportingPeriod.objects.get(pk=world.period.pk)  # the representative's request
+    closing = ReportingPeriod.objects.get(pk=world.period.pk)  # the secretariat's
+    closing.is_closed = True
+    services.period_save(period=closing, expected_version=closing.version)
+    assert _kept_and_fresh(world.period) == (7, 7)
+    with pytest.raises(ValidationError):
+        save_victims(loaded, world.own_institution, 40)
+    assert _kept_and_fresh(world.period) == (7, 7)
+
+
+def test_an_employment_save_that_read_the_period_open_writes_nothing_once_it_is_closed(world):
+    from cases.models import EmploymentFunnel
+    from cases.services.employment import employment_save, employment_stamp
+    from krat import services
+
+    loaded = ReportingPeriod.objects.get(pk=world.period.pk)
+    closing = ReportingPeriod.objects.get(pk=world.period.pk)
+    closing.is_closed = True
+    services.period_save(period=closing, expected_version=closing.version)
+    row = EmploymentFunnel(group="economic_aid", sex="female", received=2)
+    with pytest.raises(ValidationError):
+        employment_save(
+            period=loaded,
+            institution=world.other_institution,
+            rows=[row],
+            expected_stamp=employment_stamp(period=loaded, institution=world.other_institution),
+        )
+    assert not EmploymentFunnel.objects.filter(period=world.period).exists()
