@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime
 import hashlib
 import pickle
-import sys
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -45,7 +44,7 @@ from cases.choices import (
 )
 from cases.models import AgeGroup, EmploymentFunnel, StreetChildCount, VictimCount, VictimReport
 from cases.selectors.age_groups import age_groups_of
-from krat import access, suppression
+from krat import access, disclosure, suppression
 from krat.collation import sort_key
 from krat.disclosure import AtMost, Figures, Line
 from krat.models import County, Institution, ReportingPeriod
@@ -753,12 +752,26 @@ def _published(headlines: Headlines, fingerprint: str) -> PublishedHeadlines:
     )
 
 
-#: The code a published period's headlines come from: a changed rule is a new key.
-_CODE = hashlib.sha256(
-    b"".join(
-        Path(module.__file__ or "").read_bytes() for module in (sys.modules[__name__], choices, suppression)
-    )
-).hexdigest()[:16]
+#: The code a published period's headlines come from: a changed rule is a new key. Not only
+#: this module: the breakdowns and the employment path's stages and bounds it reads, and the
+#: protection with the attacker's ranges it is checked against (`krat.disclosure`), which a
+#: county page runs afresh: kept headlines of the old rule would sit beside its new pattern.
+CODE_FILES = (
+    Path(__file__),
+    Path(__file__).with_name("employment.py"),  # (imports this module: named by its file)
+    Path(__file__).with_name("age_groups.py"),
+    Path(choices.__file__),
+    Path(choices.__file__).with_name("models.py"),
+    Path(suppression.__file__),
+    Path(disclosure.__file__),
+)
+
+
+def _code_digest(files: Iterable[Path] = CODE_FILES) -> str:
+    return hashlib.sha256(b"".join(path.read_bytes() for path in files)).hexdigest()[:16]
+
+
+_CODE = _code_digest()
 
 
 def _fingerprint(period: ReportingPeriod, county: County, age_groups: Mapping[int, list[AgeGroup]]) -> str:

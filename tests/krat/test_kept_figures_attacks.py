@@ -151,3 +151,29 @@ def test_an_employment_save_that_read_the_period_open_writes_nothing_once_it_is_
             expected_stamp=employment_stamp(period=loaded, institution=world.other_institution),
         )
     assert not EmploymentFunnel.objects.filter(period=world.period).exists()
+
+
+# --- 3. A deployment that changes the protection ---------------------------------------------------
+
+
+def test_the_kept_headlines_change_key_with_the_solver_and_the_employment_rules(monkeypatch):
+    """The headlines keep each period's protected pattern, which the county pages compute
+    afresh (`krat.suppression.remembered`, whose key holds `krat.disclosure`'s code): a
+    deployment that changes the attacker's ranges, the employment breakdowns or the stages'
+    bounds must not leave the national page on the old pattern beside the county page's
+    new one (Redis keeps the headlines a week across deployments)."""
+    from pathlib import Path
+
+    from cases.selectors import figures as case_figures
+    from krat import disclosure
+
+    changed = {
+        Path(disclosure.__file__),
+        Path(case_figures.__file__).with_name("employment.py"),
+        Path(case_figures.__file__).parent.parent / "models.py",
+    }
+    original = Path.read_bytes
+    before = case_figures._code_digest()
+    for path in changed:
+        monkeypatch.setattr(Path, "read_bytes", lambda self, p=path: original(self) + b"#" * (self == p))
+        assert case_figures._code_digest() != before, path
