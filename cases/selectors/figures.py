@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import Max
 from django.utils.translation import get_language
 
 from cases import choices
@@ -707,13 +708,17 @@ def published_headlines(periods: list[ReportingPeriod]) -> dict[int, PublishedHe
     cannot change its records either), so its headlines change only with the period itself
     (reopened and closed again: a new `version`), its county's threshold, its age groups,
     the language of the labels or the code: all in the key (`_fingerprint`). ValueError for
-    a period still open. One query for the age groups, and the figures' queries for the
-    periods not kept."""
+    a period still open. One query for the age groups, one for the periods' last saves, and
+    the figures' queries for the periods not kept."""
     if any(not access.period_published(p) for p in periods):
         raise ValueError("only a published period's headlines are kept")
     counties = _counties(_periods_by_pk(periods))
     age_groups = _age_groups(counties, None)
-    keys = {period.pk: _fingerprint(period, counties[period.county_id], age_groups) for period in periods}
+    saved = _last_saved(periods)
+    keys = {
+        period.pk: _fingerprint(period, counties[period.county_id], age_groups, saved.get(period.pk))
+        for period in periods
+    }
     kept = cache.get_many([f"krat:cases-headlines:{key}" for key in keys.values()])
     found = {
         pk: kept[f"krat:cases-headlines:{key}"]
@@ -774,16 +779,40 @@ def _code_digest(files: Iterable[Path] = CODE_FILES) -> str:
 _CODE = _code_digest()
 
 
-def _fingerprint(period: ReportingPeriod, county: County, age_groups: Mapping[int, list[AgeGroup]]) -> str:
+def _last_saved(periods: Iterable[ReportingPeriod]) -> dict[int, datetime.datetime]:
+    """When each period was last saved (its history's newest entry), by id, in one query."""
+    return dict(
+        ReportingPeriod.history.filter(id__in=[p.pk for p in periods])
+        .order_by()
+        .values("id")
+        .annotate(last=Max("history_date"))
+        .values_list("id", "last")
+    )
+
+
+def _fingerprint(
+    period: ReportingPeriod,
+    county: County,
+    age_groups: Mapping[int, list[AgeGroup]],
+    saved: datetime.datetime | None = None,
+) -> str:
     """A digest of everything a published period's headlines depend on besides its records,
-    which a closed period keeps as they are."""
+    which a closed period keeps as they are; `saved` is when the period was last saved
+    (`_last_saved`)."""
     parts = (
         _CODE,
         # Two databases may share one cache (the benchmark's scales, a restored copy beside
-        # the live one), and their ids name different periods.
+        # the live one, a copy of the same name on another server), and their ids name
+        # different periods.
+        connection.settings_dict["HOST"],
+        connection.settings_dict["PORT"],
         connection.settings_dict["NAME"],
         period.pk,
         period.version,
+        # A database restored from a backup (or flushed and loaded again) gives the same ids
+        # and versions again, to other figures: the time of the period's last save is not
+        # given again.
+        saved,
         period.start_date,
         period.end_date,
         county.pk,

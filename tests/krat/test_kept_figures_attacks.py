@@ -221,10 +221,6 @@ def test_a_county_closing_after_the_others_does_not_give_its_hidden_total_away()
 # --- 5. A database restored under the same cache ---------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open finding: (database name, period id, version) repeat after a restore from a backup",
-)
 def test_a_database_restored_from_a_backup_reads_no_headlines_of_the_lost_timeline(world):
     """The key names a period by the database's name, its id and its version. A database
     restored from last night's backup (same name, Redis kept) replays ids and versions: the
