@@ -22,15 +22,17 @@ def check_writable(*, period: ReportingPeriod, institution: Institution, data: s
         )
 
 
-def lock_open(*, period: ReportingPeriod) -> None:
-    """Inside a save's transaction: lock `period`'s row and refuse the save if it is closed
-    now. `check_writable` reads the period the request loaded; a close saved meanwhile
-    (`krat.services.period_save` locks the same row) would otherwise let the save write
-    into a published period, whose figures the national report keeps under its version
-    (`cases.selectors.figures.published_headlines`). With the lock, a close waits for a save
-    under way, and a save after a close sees it."""
-    stored = ReportingPeriod.objects.select_for_update().only("is_closed").get(pk=period.pk)
-    if stored.is_closed:
-        raise ValidationError(
-            _("The period “%(period)s” is closed."), code="closed", params={"period": period}
-        )
+def lock_open(*periods: ReportingPeriod) -> None:
+    """Inside a save's transaction: lock the `periods`' rows (by id, so that two saves
+    locking the same two periods cannot wait for each other) and refuse the save if one is
+    closed now. `check_writable` reads the period the request loaded; a close saved
+    meanwhile (`krat.services.period_save` locks the same row) would otherwise let the save
+    write into a published period, whose figures the national report keeps under its
+    version (`cases.selectors.figures.published_headlines`). With the lock, a close waits
+    for a save under way, and a save after a close sees it."""
+    stored = ReportingPeriod.objects.select_for_update().filter(pk__in={p.pk for p in periods}).order_by("pk")
+    for period in stored:
+        if period.is_closed:
+            raise ValidationError(
+                _("The period “%(period)s” is closed."), code="closed", params={"period": period}
+            )

@@ -94,15 +94,17 @@ def intervention_save(
     if errors:
         raise ValidationError(errors)
     intervention.children = total
+    # The period it is saved in, found from the date before the lock (checked again under it).
+    saved_in = [intervention.period] if intervention.period_id is not None else []
     with transaction.atomic():
         if intervention.pk is not None:
             stored = StreetIntervention.objects.select_for_update().get(pk=intervention.pk)
-            lock_open(period=stored.period)  # the period it leaves
+            lock_open(stored.period, *saved_in)  # and the period it leaves
             if stored.version != require_version(expected_version):
                 raise StaleEditError([str(StreetIntervention._meta.verbose_name)])
             intervention.version = stored.version + 1
-        if intervention.period_id is not None:  # the period it is saved in, found before the lock
-            lock_open(period=intervention.period)
+        else:
+            lock_open(*saved_in)
         intervention.full_clean()
         intervention.save()
         # A count emptied loses its row (its history keeps what it held).

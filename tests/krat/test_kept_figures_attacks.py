@@ -265,3 +265,22 @@ def test_the_national_page_pdf_and_workbook_stay_within_twenty_queries_with_the_
         with CaptureQueriesContext(connection) as queries:
             assert client.get(reverse(name, args=[START.isoformat()])).status_code == 200
         assert len(queries.captured_queries) <= 20, name
+
+
+def test_a_street_intervention_whose_period_was_found_open_is_refused_once_it_is_closed(world, monkeypatch):
+    """The period is found from the date before the save's transaction: a close saved in
+    between is seen under the lock."""
+    from cases.models import StreetIntervention
+    from cases.services import street
+    from krat import services
+    from tests.cases.factories import intervention
+
+    found = ReportingPeriod.objects.get(pk=world.period.pk)  # found open
+    monkeypatch.setattr(street, "period_for_date", lambda county, day: found)
+    closing = ReportingPeriod.objects.get(pk=world.period.pk)
+    closing.is_closed = True
+    services.period_save(period=closing, expected_version=closing.version)
+    with pytest.raises(ValidationError) as refused:
+        intervention(world.own, world.own_institution, datetime.date(2018, 2, 1))
+    assert refused.value.code == "closed"
+    assert not StreetIntervention.objects.filter(period=world.period).exists()
