@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
 from django_otp.admin import OTPAdminSite
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -33,14 +32,20 @@ class VersionedAdmin(SimpleHistoryAdmin):
 
     simple-history's revert page (`history_form_view`) asks only for the permission to
     *view* the record before it saves what is posted; here a revert is a change, refused
-    where the change page is (a closed period's records, `cases.admin.PeriodRecordAdmin`)."""
+    where the change page is (a closed period's records, `cases.admin.PeriodRecordAdmin`),
+    and the revert of a record deleted since is an addition, refused where adding is."""
 
     def history_form_view(
         self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
     ) -> HttpResponse:
         if request.method == "POST":
-            stored = get_object_or_404(self.model, pk=object_id)
-            if not self.has_change_permission(request, stored):
+            # A record deleted since comes back as a new one: the add permission decides.
+            stored = self.get_object(request, object_id)
+            if stored is None:
+                allowed = self.has_add_permission(request)
+            else:
+                allowed = self.has_change_permission(request, stored)
+            if not allowed:
                 raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
 

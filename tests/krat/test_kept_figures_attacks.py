@@ -284,3 +284,19 @@ def test_a_street_intervention_whose_period_was_found_open_is_refused_once_it_is
         intervention(world.own, world.own_institution, datetime.date(2018, 2, 1))
     assert refused.value.code == "closed"
     assert not StreetIntervention.objects.filter(period=world.period).exists()
+
+
+def test_the_history_revert_cannot_bring_a_deleted_record_back_into_a_closed_period(client, world):
+    """A record deleted while its period was open, reverted after the period closed: the
+    revert recreates it (an addition), which the closed period refuses (held)."""
+    _root(client)
+    save_victims(world.period, world.own_institution, 7)
+    report = VictimReport.objects.get(period=world.period, status="victim")
+    pk, history_id = report.pk, report.history.earliest().history_id
+    report.cells.all().delete()
+    report.delete()
+    close_period(world.period)
+    url = reverse("admin:cases_victimreport_simple_history", args=[pk, history_id])
+    data = {"county": world.own.pk, "period": world.period.pk, "institution": world.own_institution.pk}
+    client.post(url, {**data, "status": "victim", "total": 7, "referred": 0})
+    assert not VictimReport.objects.filter(pk=pk).exists()
