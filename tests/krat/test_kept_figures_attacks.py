@@ -300,3 +300,18 @@ def test_the_history_revert_cannot_bring_a_deleted_record_back_into_a_closed_per
     data = {"county": world.own.pk, "period": world.period.pk, "institution": world.own_institution.pk}
     client.post(url, {**data, "status": "victim", "total": 7, "referred": 0})
     assert not VictimReport.objects.filter(pk=pk).exists()
+
+
+def test_the_history_revert_still_reverts_an_open_period_s_record(client, world):
+    """The revert refused where a change is still works where it is allowed: a new version."""
+    _root(client)
+    save_victims(world.period, world.own_institution, 7)
+    report = VictimReport.objects.get(period=world.period, status="victim")
+    first = report.history.earliest().history_id
+    report.total, report.version = 9, report.version + 1
+    report.save()
+    url = reverse("admin:cases_victimreport_simple_history", args=[report.pk, first])
+    data = {"county": world.own.pk, "period": world.period.pk, "institution": world.own_institution.pk}
+    assert client.post(url, {**data, "status": "victim", "total": 7, "referred": 0}).status_code == 302
+    report.refresh_from_db()
+    assert (report.total, report.version) == (7, 3)
