@@ -99,7 +99,7 @@ def employment_save(
         raise ValidationError(problems)
     with transaction.atomic():
         Institution.objects.select_for_update().get(pk=institution.pk)  # one grid saver at a time
-        lock_open(period)
+        lock_open(periods=[period])
         if employment_stamp(period=period, institution=institution) != expected_stamp:
             raise StaleEditError([str(EmploymentFunnel._meta.verbose_name_plural)])
         for old in EmploymentFunnel.objects.filter(period=period, institution=institution):

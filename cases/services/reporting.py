@@ -4,6 +4,8 @@ transaction, that the period is still open (`lock_open`)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -22,7 +24,7 @@ def check_writable(*, period: ReportingPeriod, institution: Institution, data: s
         )
 
 
-def lock_open(*periods: ReportingPeriod) -> None:
+def lock_open(*, periods: Iterable[ReportingPeriod]) -> None:
     """Inside a save's transaction: lock the `periods`' rows (by id, so that two saves
     locking the same two periods cannot wait for each other) and refuse the save if one is
     closed now. `check_writable` reads the period the request loaded; a close saved

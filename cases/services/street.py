@@ -99,12 +99,12 @@ def intervention_save(
     with transaction.atomic():
         if intervention.pk is not None:
             stored = StreetIntervention.objects.select_for_update().get(pk=intervention.pk)
-            lock_open(stored.period, *saved_in)  # and the period it leaves
+            lock_open(periods=[stored.period, *saved_in])  # and the period it leaves
             if stored.version != require_version(expected_version):
                 raise StaleEditError([str(StreetIntervention._meta.verbose_name)])
             intervention.version = stored.version + 1
         else:
-            lock_open(*saved_in)
+            lock_open(periods=saved_in)
         intervention.full_clean()
         intervention.save()
         # A count emptied loses its row (its history keeps what it held).

@@ -217,7 +217,7 @@ def victim_grid_save(
     with transaction.atomic():
         # One grid saver at a time, so that two first saves of a status cannot both insert.
         Institution.objects.select_for_update().get(pk=institution.pk)
-        lock_open(period)
+        lock_open(periods=[period])
         stored = {
             r.status: r
             for r in VictimReport.objects.select_for_update().filter(period=period, institution=institution)
