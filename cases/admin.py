@@ -44,6 +44,13 @@ class PeriodRecordForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         cleaned: dict[str, Any] = super().clean() or {}
         period = cleaned.get("period")
+        if self.instance.pk is not None:
+            # The stored record's period, not the one the form was built from (a history
+            # revert builds it from an old version): a record leaves no closed period either.
+            stored = type(self.instance)._default_manager.select_related("period").filter(pk=self.instance.pk)
+            for record in stored:
+                if record.period.is_closed:
+                    period = record.period
         if period is not None and period.is_closed:
             raise ValidationError(
                 _("The period “%(period)s” is closed."), code="closed", params={"period": period}

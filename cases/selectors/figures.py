@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime
 import hashlib
 import pickle
-import sys
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -26,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from django.db import connection
+from django.db.models import Max
 from django.utils.translation import get_language
 
 from cases import choices
@@ -44,7 +44,7 @@ from cases.choices import (
 )
 from cases.models import AgeGroup, EmploymentFunnel, StreetChildCount, VictimCount, VictimReport
 from cases.selectors.age_groups import age_groups_of
-from krat import access, caching, suppression
+from krat import access, caching, disclosure, suppression
 from krat.collation import sort_key
 from krat.disclosure import AtMost, Figures, Line
 from krat.models import County, Institution, ReportingPeriod
@@ -707,13 +707,17 @@ def published_headlines(periods: list[ReportingPeriod]) -> dict[int, PublishedHe
     cannot change its records either), so its headlines change only with the period itself
     (reopened and closed again: a new `version`), its county's threshold, its age groups,
     the language of the labels or the code: all in the key (`_fingerprint`). ValueError for
-    a period still open. One query for the age groups, and the figures' queries for the
-    periods not kept."""
+    a period still open. One query for the age groups, one for the periods' last saves, and
+    the figures' queries for the periods not kept."""
     if any(not access.period_published(p) for p in periods):
         raise ValueError("only a published period's headlines are kept")
     counties = _counties(_periods_by_pk(periods))
     age_groups = _age_groups(counties, None)
-    keys = {period.pk: _fingerprint(period, counties[period.county_id], age_groups) for period in periods}
+    saved = _last_saved(periods)
+    keys = {
+        period.pk: _fingerprint(period, counties[period.county_id], age_groups, saved.get(period.pk))
+        for period in periods
+    }
     kept = caching.get_many(f"krat:cases-headlines:{key}" for key in keys.values())
     found = {
         pk: kept[f"krat:cases-headlines:{key}"]
@@ -752,24 +756,62 @@ def _published(headlines: Headlines, fingerprint: str) -> PublishedHeadlines:
     )
 
 
-#: The code a published period's headlines come from: a changed rule is a new key.
-_CODE = hashlib.sha256(
-    b"".join(
-        Path(module.__file__ or "").read_bytes() for module in (sys.modules[__name__], choices, suppression)
+#: The code a published period's headlines come from: a changed rule is a new key. Not only
+#: this module: the breakdowns and the employment path's stages and bounds it reads, and the
+#: protection with the attacker's ranges it is checked against (`krat.disclosure`), which a
+#: county page runs afresh: kept headlines of the old rule would sit beside its new pattern.
+CODE_FILES = (
+    Path(__file__),
+    Path(__file__).with_name("employment.py"),  # (imports this module: named by its file)
+    Path(__file__).with_name("age_groups.py"),
+    Path(choices.__file__),
+    Path(choices.__file__).with_name("models.py"),
+    Path(suppression.__file__),
+    Path(disclosure.__file__),
+)
+
+
+def _code_digest(files: Iterable[Path] = CODE_FILES) -> str:
+    return hashlib.sha256(b"".join(path.read_bytes() for path in files)).hexdigest()[:16]
+
+
+_CODE = _code_digest()
+
+
+def _last_saved(periods: Iterable[ReportingPeriod]) -> dict[int, datetime.datetime]:
+    """When each period was last saved (its history's newest entry), by id, in one query."""
+    return dict(
+        ReportingPeriod.history.filter(id__in=[p.pk for p in periods])
+        .order_by()
+        .values("id")
+        .annotate(last=Max("history_date"))
+        .values_list("id", "last")
     )
-).hexdigest()[:16]
 
 
-def _fingerprint(period: ReportingPeriod, county: County, age_groups: Mapping[int, list[AgeGroup]]) -> str:
+def _fingerprint(
+    period: ReportingPeriod,
+    county: County,
+    age_groups: Mapping[int, list[AgeGroup]],
+    saved: datetime.datetime | None = None,
+) -> str:
     """A digest of everything a published period's headlines depend on besides its records,
-    which a closed period keeps as they are."""
+    which a closed period keeps as they are; `saved` is when the period was last saved
+    (`_last_saved`)."""
     parts = (
         _CODE,
         # Two databases may share one cache (the benchmark's scales, a restored copy beside
-        # the live one), and their ids name different periods.
+        # the live one, a copy of the same name on another server), and their ids name
+        # different periods.
+        connection.settings_dict["HOST"],
+        connection.settings_dict["PORT"],
         connection.settings_dict["NAME"],
         period.pk,
         period.version,
+        # A database restored from a backup (or flushed and loaded again) gives the same ids
+        # and versions again, to other figures: the time of the period's last save is not
+        # given again.
+        saved,
         period.start_date,
         period.end_date,
         county.pk,

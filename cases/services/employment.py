@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from cases.choices import DataKind
 from cases.models import EmploymentFunnel
-from cases.services.reporting import check_writable
+from cases.services.reporting import check_writable, lock_open
 from krat.concurrency import StaleEditError, require_version
 from krat.models import Institution, ReportingPeriod
 
@@ -99,6 +99,7 @@ def employment_save(
         raise ValidationError(problems)
     with transaction.atomic():
         Institution.objects.select_for_update().get(pk=institution.pk)  # one grid saver at a time
+        lock_open(periods=[period])
         if employment_stamp(period=period, institution=institution) != expected_stamp:
             raise StaleEditError([str(EmploymentFunnel._meta.verbose_name_plural)])
         for old in EmploymentFunnel.objects.filter(period=period, institution=institution):

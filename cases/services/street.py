@@ -15,6 +15,7 @@ from cases.choices import MAX_COUNT, DataKind
 from cases.models import StreetChildCount, StreetIntervention
 from cases.selectors.age_groups import age_groups_for
 from cases.selectors.reporting import may_report
+from cases.services.reporting import lock_open
 from krat.concurrency import StaleEditError, require_version
 from krat.models import County, Institution, ReportingPeriod
 
@@ -93,16 +94,17 @@ def intervention_save(
     if errors:
         raise ValidationError(errors)
     intervention.children = total
+    # The period it is saved in, found from the date before the lock (checked again under it).
+    saved_in = [intervention.period] if intervention.period_id is not None else []
     with transaction.atomic():
         if intervention.pk is not None:
             stored = StreetIntervention.objects.select_for_update().get(pk=intervention.pk)
-            if stored.period.is_closed:
-                raise ValidationError(
-                    _("The period “%(period)s” is closed."), code="closed", params={"period": stored.period}
-                )
+            lock_open(periods=[stored.period, *saved_in])  # and the period it leaves
             if stored.version != require_version(expected_version):
                 raise StaleEditError([str(StreetIntervention._meta.verbose_name)])
             intervention.version = stored.version + 1
+        else:
+            lock_open(periods=saved_in)
         intervention.full_clean()
         intervention.save()
         # A count emptied loses its row (its history keeps what it held).

@@ -21,7 +21,7 @@ from cases.choices import (
 )
 from cases.models import AgeGroup, VictimCount, VictimReport
 from cases.selectors.age_groups import age_groups_for
-from cases.services.reporting import check_writable
+from cases.services.reporting import check_writable, lock_open
 from krat.concurrency import StaleEditError, require_version
 from krat.models import Institution, ReportingPeriod
 
@@ -217,6 +217,7 @@ def victim_grid_save(
     with transaction.atomic():
         # One grid saver at a time, so that two first saves of a status cannot both insert.
         Institution.objects.select_for_update().get(pk=institution.pk)
+        lock_open(periods=[period])
         stored = {
             r.status: r
             for r in VictimReport.objects.select_for_update().filter(period=period, institution=institution)
