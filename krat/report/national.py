@@ -206,6 +206,12 @@ class NationalReport:
         return sum(row.reported for row in self.rows)
 
     @property
+    def embargoed(self) -> bool:
+        """Whether a county's period is still open, so that the national totals of the case
+        figures wait for it (`_embargoed`)."""
+        return any(row.reported and not row.published for row in self.rows)
+
+    @property
     def pages(self) -> list[tuple[CountyRow, list[tuple[Total, Cell]]]]:
         """Each county with its figures beside the national totals (the PDF's county pages)."""
         return [(row, list(zip(self.totals, row.figures, strict=True))) for row in self.rows]
@@ -342,11 +348,23 @@ def _column_sums(
         for h in headlines
     }
     given = {p.pk: sets[p.pk] for p in periods if p.pk in sets}
-    protected = _margins(given, {h.key: h.label for h in headlines}).protect()
+    protected = _embargoed(periods, _margins(given, {h.key: h.label for h in headlines}).protect())
     for h in headlines:
         if ("total", h.key) in protected:
             sums[h.key] = Sum(cell=protected[("total", h.key)], counted=sums[h.key].counted, of=of)
     return sums, protected, len(given)
+
+
+def _embargoed(periods: Sequence[ReportingPeriod], margins: dict[Hashable, Cell]) -> dict[Hashable, Cell]:
+    """The national margins of the case figures, or "not yet published" for each while a
+    county's period of them is still open. A margin sums the counties whose period is
+    published; read before and after one more county closes, the difference would be that
+    county's figure, exact, where its pages print "< 3": so, as a county's own figures
+    wait for its period to close (`krat.access.figures_published`), the national ones wait
+    for every county's."""
+    if all(access.period_published(period) for period in periods):
+        return margins
+    return {key: unpublished(key) for key in margins}
 
 
 def _compared(
@@ -440,14 +458,20 @@ def _margins(
 
 
 def _protected(
-    rows: Sequence[CountyRow], sets: dict[int, list[NationalSet]], labels: dict[str, str], of: int
+    rows: Sequence[CountyRow],
+    sets: dict[int, list[NationalSet]],
+    labels: dict[str, str],
+    of: int,
+    *,
+    embargo: Sequence[ReportingPeriod],
 ) -> tuple[dict[str, Cell], tuple[BreakdownTable, ...]]:
     """The national totals of the figures that come with their sets, and the breakdowns'
     tables, protected together (`krat.suppression.protect_margins`): a margin is hidden
-    when it would tell more of a hidden county figure than its mark says."""
+    when it would tell more of a hidden county figure than its mark says; all of them are
+    "not yet published" while one of the `embargo` periods is open (`_embargoed`)."""
     problem = _margins(sets, labels)
     kinds = problem.kinds
-    cells = problem.protect()
+    cells = _embargoed(embargo, problem.protect())
     totals = {
         str(headline): cells[("total", headline)] for headline in labels if ("total", headline) in cells
     }
@@ -577,7 +601,9 @@ def national_report(start: datetime.date, *, today: datetime.date | None = None)
     # The figures read with their sets (victims and their breakdowns, street children, the
     # labour office): their totals and the breakdowns' margins protected together.
     labels = {h.key: h.label for h in headlines}
-    margins, breakdowns = _protected(rows, {p.pk: sets[p.pk] for p in periods if p.pk in sets}, labels, of)
+    margins, breakdowns = _protected(
+        rows, {p.pk: sets[p.pk] for p in periods if p.pk in sets}, labels, of, embargo=periods
+    )
     for key, cell in margins.items():
         if key in current:
             current[key] = Sum(cell=cell, counted=current[key].counted, of=of)

@@ -182,10 +182,6 @@ def test_the_kept_headlines_change_key_with_the_solver_and_the_employment_rules(
 # --- 4. The national totals as snapshots ----------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open finding: the national totals are published while some counties' periods are open",
-)
 def test_a_county_closing_after_the_others_does_not_give_its_hidden_total_away():
     """The national totals sum the counties whose period is published, and say how many
     ("over 10 of 12"). An observer who reads the national page before and after one more
