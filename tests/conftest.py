@@ -47,7 +47,7 @@ def _transactional(item) -> bool:
     )
 
 
-@pytest.hookimpl(trylast=True)  # after pytest-django's order
+# After pytest-django's order (its hook comes first), before `-m` selects by the marks added here.
 def pytest_collection_modifyitems(config, items):
     root = config.rootpath
     long = []
