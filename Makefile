@@ -45,7 +45,7 @@ typecheck: $(STAMP)
 
 test: setup lint typecheck
 	KRAT_TESTING=1 $(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest -n $(PYTEST_WORKERS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist worksteal
 
 # Performance at scale 1 and 10 (PostgreSQL when DATABASE_URL is set): see bench/run.py.
 bench: setup

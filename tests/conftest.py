@@ -33,11 +33,35 @@ ENGINE_SENSITIVE = {
 }
 
 
+#: Browser tests that take a minute or more. They run first of the transactional tests (which
+#: pytest-django runs after the rolled-back ones and before those without a database), so
+#: that a worker of `make test` does not start one near the end while the other has nothing
+#: left: `--dist worksteal` hands over only tests that have not started.
+LONG_BROWSER_TESTS = {"tests/browser/test_every_page.py"}
+
+
+def _transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(item.fixturenames)
+    )
+
+
+# After pytest-django's order (its hook comes first), before `-m` selects by the marks added here.
 def pytest_collection_modifyitems(config, items):
     root = config.rootpath
+    long = []
     for item in items:
-        if item.path.relative_to(root).as_posix() in ENGINE_SENSITIVE:
+        path = item.path.relative_to(root).as_posix()
+        if path in ENGINE_SENSITIVE:
             item.add_marker(pytest.mark.engine_sensitive)
+        if path in LONG_BROWSER_TESTS:
+            assert _transactional(item), f"{item.nodeid} is not transactional: it cannot move"
+            long.append(item)
+    if long:
+        rest = [item for item in items if item not in long]
+        first = next((n for n, item in enumerate(rest) if _transactional(item)), len(rest))
+        items[:] = rest[:first] + long + rest[first:]
 
 
 @pytest.fixture(scope="session")

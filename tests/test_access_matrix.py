@@ -16,10 +16,12 @@ import re
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.forms import BaseFormSet
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.urls import resolve, reverse
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -75,8 +77,10 @@ def test_the_matrix_stays_affordable():
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, tmp_path_factory):
-    """Both counties with every app's records, and a superuser whose session is verified
-    with a second factor (the admin and the two-factor rules ask for it)."""
+    """Both counties with every app's records, a superuser whose session is verified
+    with a second factor (the admin and the two-factor rules ask for it), and a signed-in
+    session for each role (`world.extra["sessions"]`): every request is rolled back, so a
+    session left in the world is the same for every test that borrows it."""
     media = tmp_path_factory.mktemp("media")
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media), transaction.atomic():
         world = build_two_counties()
@@ -86,21 +90,33 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
         world.extra["superuser_device"] = TOTPDevice.objects.create(
             user=world.users["superuser"], name="authenticator", confirmed=True
         )
+        world.extra["sessions"] = {role: _new_session(world, role) for role in ROLES if role != "anonymous"}
         yield world
         transaction.set_rollback(True)
 
 
-def _sign_in(client, world, role: str) -> dict:
-    """The client's cookies for `role` (none for the anonymous visitor)."""
-    client.logout()
-    if role == "anonymous":
-        return {}
+def _new_session(world, role: str) -> str:
+    """The key of a new session signed in as `role` (through Django's `force_login`)."""
+    client = Client()
     client.force_login(world.users[role])
     if role == "superuser":
         session = client.session
         session[DEVICE_ID_SESSION_KEY] = world.extra["superuser_device"].persistent_id
         session.save()
-    return {settings.SESSION_COOKIE_NAME: client.cookies[settings.SESSION_COOKIE_NAME].value}
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def _sign_in(client, world, role: str) -> dict:
+    """The client's cookies for `role` (none for the anonymous visitor): the world's
+    session of the role, or a new one if it has ended (a run slower than its idle limit)."""
+    client.cookies.clear()
+    if role == "anonymous":
+        return {}
+    key = world.extra["sessions"][role]
+    if not Session.objects.filter(session_key=key, expire_date__gt=timezone.now()).exists():
+        key = _new_session(world, role)
+    client.cookies[settings.SESSION_COOKIE_NAME] = key
+    return {settings.SESSION_COOKIE_NAME: key}
 
 
 def _send(client, case, method: str, url: str, target):
