@@ -102,3 +102,17 @@ class SubmissionFactory(factory.django.DjangoModelFactory):
 
     period = factory.SubFactory(PeriodFactory)
     institution = factory.LazyAttribute(lambda s: InstitutionFactory(county=s.period.county))
+
+
+def sign_in_superuser(client):
+    """`client` signed in as a superuser whose session gave the second factor (the admin
+    asks for it: tests/security/test_two_factor.py); the superuser."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    root = UserFactory(username="root", is_superuser=True, is_staff=True, role="", county=None)
+    client.force_login(root)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.create(user=root, name="phone").persistent_id
+    session.save()
+    return root

@@ -4,34 +4,19 @@
 import pytest
 from django.contrib import admin
 from django.urls import reverse
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.factories import UserFactory
+from tests.factories import sign_in_superuser
 
 
 @pytest.mark.parametrize(
     "model", sorted(admin.site._registry, key=lambda m: m._meta.label), ids=lambda m: m._meta.label
 )
 def test_admin_pages_open(db, client, model):
-    root = UserFactory(username="root", is_superuser=True, is_staff=True, role="", county=None)
-    client.force_login(root)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.create(user=root, name="phone").persistent_id
-    session.save()
+    sign_in_superuser(client)
     info = (model._meta.app_label, model._meta.model_name)
     assert client.get(reverse("admin:{}_{}_changelist".format(*info))).status_code == 200
     add = client.get(reverse("admin:{}_{}_add".format(*info)))
     assert add.status_code in (200, 403)
-
-
-def _root(client):
-    root = UserFactory(username="root", is_superuser=True, is_staff=True, role="", county=None)
-    client.force_login(root)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.create(user=root, name="phone").persistent_id
-    session.save()
-    return root
 
 
 def test_every_versioned_model_is_counted_when_the_admin_changes_it():
@@ -46,7 +31,7 @@ def test_every_versioned_model_is_counted_when_the_admin_changes_it():
 
 
 def test_closing_a_period_in_the_admin_is_a_new_version(db, client, world):
-    _root(client)
+    sign_in_superuser(client)
     period = world.period
     before = period.version
     url = reverse("admin:krat_reportingperiod_change", args=[period.pk])
@@ -68,7 +53,7 @@ def test_a_closed_period_s_figures_cannot_be_changed_in_the_admin(db, client, wo
     from cases.models import VictimReport
     from tests.cases.factories import close_period, save_victims
 
-    _root(client)
+    sign_in_superuser(client)
     save_victims(world.period, world.own_institution, 4)
     report = VictimReport.objects.get(period=world.period, status="victim")
     stored = VictimReport.objects.filter(period=world.period).count()
@@ -102,7 +87,7 @@ def test_a_closed_period_s_figures_cannot_be_changed_in_the_admin(db, client, wo
 def test_age_groups_are_shown_not_edited_in_the_admin(db, client, world):
     from cases.models import AgeGroup
 
-    _root(client)
+    sign_in_superuser(client)
     group = AgeGroup.objects.filter(county=world.own).first()
     assert client.get(reverse("admin:cases_agegroup_changelist")).status_code == 200
     assert client.get(reverse("admin:cases_agegroup_add")).status_code == 403

@@ -9,8 +9,6 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.urls import reverse
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases.choices import DataKind
 from cases.models import AgeGroup, CasesSettings, default_victims_kinds
@@ -18,7 +16,7 @@ from cases.selectors.age_groups import AgeGroupsMissing, age_groups_for, age_gro
 from cases.selectors.reporting import SettingsMissing, settings_for
 from krat.models import County
 from krat.services import county_create, county_defaults_ensure
-from tests.factories import UserFactory
+from tests.factories import sign_in_superuser
 
 pytestmark = pytest.mark.django_db
 
@@ -69,11 +67,7 @@ def _groups_by_county():
 
 
 def test_a_county_added_in_the_administration_site_has_its_defaults(client):
-    root = UserFactory(username="root", is_superuser=True, is_staff=True, role="", county=None)
-    client.force_login(root)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.create(user=root, name="phone").persistent_id
-    session.save()
+    sign_in_superuser(client)
     response = client.post(
         reverse("admin:krat_county_add"),
         {
