@@ -19,8 +19,7 @@ from cases.models import VictimReport
 from cases.selectors.figures import headline_sets, published_headlines
 from krat.models import ReportingPeriod
 from tests.cases.factories import close_period, save_victims
-from tests.factories import PeriodFactory
-from tests.test_admin import _root
+from tests.factories import PeriodFactory, sign_in_superuser
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +44,7 @@ def test_the_history_revert_cannot_move_a_record_out_of_a_closed_period(client, 
     refuses a closed period as the new one only, so the record could be moved to an open
     period of the county, and the closed period's published figures changed under a key
     that did not change."""
-    _root(client)
+    sign_in_superuser(client)
     save_victims(world.period, world.own_institution, 7)
     report = VictimReport.objects.get(period=world.period, status="victim")
     close_period(world.period)
@@ -91,7 +90,7 @@ def test_the_record_form_refuses_a_record_leaving_a_closed_period(world):
 
 def test_delete_selected_cannot_remove_a_closed_period_s_records(client, world):
     """The changelist's bulk action asks the delete permission of each record (held)."""
-    _root(client)
+    sign_in_superuser(client)
     save_victims(world.period, world.own_institution, 7)
     close_period(world.period)
     pks = list(VictimReport.objects.filter(period=world.period).values_list("pk", flat=True))
@@ -285,7 +284,7 @@ def test_a_street_intervention_whose_period_was_found_open_is_refused_once_it_is
 def test_the_history_revert_cannot_bring_a_deleted_record_back_into_a_closed_period(client, world):
     """A record deleted while its period was open, reverted after the period closed: the
     revert recreates it (an addition), which the closed period refuses (held)."""
-    _root(client)
+    sign_in_superuser(client)
     save_victims(world.period, world.own_institution, 7)
     report = VictimReport.objects.get(period=world.period, status="victim")
     pk, history_id = report.pk, report.history.earliest().history_id
@@ -300,7 +299,7 @@ def test_the_history_revert_cannot_bring_a_deleted_record_back_into_a_closed_per
 
 def test_the_history_revert_still_reverts_an_open_period_s_record(client, world):
     """The revert refused where a change is still works where it is allowed: a new version."""
-    _root(client)
+    sign_in_superuser(client)
     save_victims(world.period, world.own_institution, 7)
     report = VictimReport.objects.get(period=world.period, status="victim")
     first = report.history.earliest().history_id
