@@ -2,9 +2,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from django.utils.translation import gettext_lazy as _
 
 from cases.models import (
     AgeGroup,
@@ -14,6 +12,7 @@ from cases.models import (
     StreetIntervention,
     VictimReport,
 )
+from cases.services.reporting import refuse_closed
 from krat.admin_site import VersionedAdmin
 
 
@@ -43,18 +42,19 @@ class AgeGroupAdmin(admin.ModelAdmin):
 class PeriodRecordForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         cleaned: dict[str, Any] = super().clean() or {}
-        period = cleaned.get("period")
         if self.instance.pk is not None:
             # The stored record's period, not the one the form was built from (a history
             # revert builds it from an old version): a record leaves no closed period either.
-            stored = type(self.instance)._default_manager.select_related("period").filter(pk=self.instance.pk)
-            for record in stored:
-                if record.period.is_closed:
-                    period = record.period
-        if period is not None and period.is_closed:
-            raise ValidationError(
-                _("The period “%(period)s” is closed."), code="closed", params={"period": period}
+            stored = (
+                type(self.instance)
+                ._default_manager.select_related("period")
+                .filter(pk=self.instance.pk)
+                .first()
             )
+            if stored is not None:
+                refuse_closed(stored.period)
+        if cleaned.get("period") is not None:
+            refuse_closed(cleaned["period"])
         return cleaned
 
 

@@ -70,7 +70,11 @@ def _count_change(obj: Model) -> None:
     saving at once both count)."""
     if isinstance(obj, Versioned) and obj.pk is not None:
         stored = (
-            type(obj)._default_manager.select_for_update().filter(pk=obj.pk).values_list("version", flat=True)
+            type(obj)
+            ._default_manager.select_for_update()
+            .filter(pk=obj.pk)
+            .values_list("version", flat=True)
+            .first()
         )
-        for version in stored:
-            obj.version = version + 1
+        if stored is not None:
+            obj.version = stored + 1

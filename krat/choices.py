@@ -60,4 +60,4 @@ def label_of(choices: type[models.Choices], value: object) -> str:
     that costs on every call (it rebuilds the choices as a dict, hashing every lazy label,
     which translates it: a report of a few hundred rows spent milliseconds on it)."""
     member = choices._value2member_map_.get(value)
-    return str(choices(member).label) if member is not None else str(value)
+    return str(member.label) if member is not None else str(value)  # type: ignore[attr-defined]

@@ -38,7 +38,6 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, TypeVar
 
 from django.utils.translation import gettext
@@ -142,7 +141,7 @@ def hidden_cell(value: int, k: int, key: Hashable = None) -> Cell:
 
 #: The code that chooses a pattern is part of every key (a digest of this module and of
 #: `krat.disclosure`), so a changed rule never reads a pattern the old rule chose.
-_RULES = hashlib.sha256(Path(__file__).read_bytes() + Path(disclosure.__file__).read_bytes()).hexdigest()[:16]
+_RULES = caching.source_digest(__file__, disclosure.__file__)
 #: How long a pattern is kept (seconds). A key names everything the pattern depends on, so
 #: a kept pattern is never stale; the limit only returns the space of figures no longer read.
 PATTERN_TIMEOUT = 7 * 24 * 3600

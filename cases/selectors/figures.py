@@ -772,7 +772,7 @@ CODE_FILES = (
 
 
 def _code_digest(files: Iterable[Path] = CODE_FILES) -> str:
-    return hashlib.sha256(b"".join(path.read_bytes() for path in files)).hexdigest()[:16]
+    return caching.source_digest(*files)
 
 
 _CODE = _code_digest()

@@ -7,7 +7,7 @@ import datetime
 from dataclasses import dataclass
 from typing import ClassVar
 
-from django.db.models import QuerySet, TextChoices
+from django.db.models import QuerySet
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -18,6 +18,7 @@ from cases.selectors.comparison import PeriodColumn, PeriodComparison, compariso
 from cases.selectors.figures import STREET, first_cells, period_cells, street_months
 from cases.selectors.reporting import PeriodReference
 from krat import charts
+from krat.choices import label_of
 from krat.models import County, Institution, ReportingPeriod
 from krat.suppression import Cell, exact
 
@@ -155,9 +156,6 @@ def street_children_summary(
         if ("int", "origin", name) in cells
         or (not suppressed and name != UNKNOWN and figures.values[("int", "origin", name)] >= 2)
     ]
-
-    def label_of(choices: type[TextChoices], value: str) -> str:
-        return str(choices(value).label)
 
     return StreetSummary(
         period=PeriodColumn.of(period),

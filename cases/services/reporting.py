@@ -13,11 +13,17 @@ from cases.selectors.reporting import may_report
 from krat.models import Institution, ReportingPeriod
 
 
-def check_writable(*, period: ReportingPeriod, institution: Institution, data: str) -> None:
+def refuse_closed(period: ReportingPeriod) -> None:
+    """ValidationError (code "closed") when `period` is closed: its figures are published
+    and accept no write, from a page, the API or the admin."""
     if period.is_closed:
         raise ValidationError(
             _("The period “%(period)s” is closed."), code="closed", params={"period": period}
         )
+
+
+def check_writable(*, period: ReportingPeriod, institution: Institution, data: str) -> None:
+    refuse_closed(period)
     if not may_report(institution, data):
         raise ValidationError(
             _("Institutions of this kind do not report these figures."), code="kind_not_allowed"
@@ -34,7 +40,4 @@ def lock_open(*, periods: Iterable[ReportingPeriod]) -> None:
     for a save under way, and a save after a close sees it."""
     stored = ReportingPeriod.objects.select_for_update().filter(pk__in={p.pk for p in periods}).order_by("pk")
     for period in stored:
-        if period.is_closed:
-            raise ValidationError(
-                _("The period “%(period)s” is closed."), code="closed", params={"period": period}
-            )
+        refuse_closed(period)

@@ -59,6 +59,8 @@ NOT_REPORTED = "not_reported"
 OPEN = "open"
 CLOSED = "closed"
 FINALISED = "finalised"
+#: The compared columns (`BreakdownComparison.key`).
+PREVIOUS, YEAR_EARLIER = "previous", "year_earlier"
 STATES = {
     NOT_REPORTED: gettext_lazy("not reported"),
     OPEN: gettext_lazy("open"),
@@ -146,10 +148,12 @@ class Completeness:
 @dataclass(frozen=True)
 class BreakdownComparison:
     """A breakdown's national totals in a compared period (the previous one, the same one
-    a year earlier): `name` says which, `period` is its label, `totals` each category's
+    a year earlier): `key` says which (PREVIOUS, YEAR_EARLIER) and `name` names it in the
+    reader's language, `period` is its label, `totals` each category's
     (matched by label; "—" where that period has no such category) and `total` the
     figure's, protected with that period's sets; over `counted` of `of` counties."""
 
+    key: str
     name: str
     period: str
     totals: tuple[Cell, ...]
@@ -369,6 +373,7 @@ def _embargoed(periods: Sequence[ReportingPeriod], margins: dict[Hashable, Cell]
 
 def _compared(
     table: BreakdownTable,
+    key: str,
     name: str,
     period: str,
     column: tuple[dict[str, Sum], dict[Hashable, Cell], int] | None,
@@ -383,6 +388,7 @@ def _compared(
         return ()
     return (
         BreakdownComparison(
+            key=key,
             name=name,
             period=period,
             totals=tuple(protected.get(("part", table.key, label), no_value()) for label in table.categories),
@@ -620,8 +626,8 @@ def national_report(start: datetime.date, *, today: datetime.date | None = None)
         replace(
             b,
             comparisons=(
-                *_compared(b, str(_("Previous period")), previous_label, previous_column, of),
-                *_compared(b, str(_("A year earlier")), year_label, year_column, of),
+                *_compared(b, PREVIOUS, str(_("Previous period")), previous_label, previous_column, of),
+                *_compared(b, YEAR_EARLIER, str(_("A year earlier")), year_label, year_column, of),
             ),
         )
         for b in breakdowns
@@ -680,16 +686,16 @@ def national_audit(start: datetime.date, *, today: datetime.date | None = None) 
             },
         )
     ]
-    for day, name, pick in (
-        (report.previous_start, _("Previous period"), lambda t: t.previous),
-        (report.year_start, _("A year earlier"), lambda t: t.year_earlier),
+    for day, key, pick in (
+        (report.previous_start, PREVIOUS, lambda t: t.previous),
+        (report.year_start, YEAR_EARLIER, lambda t: t.year_earlier),
     ):
         published: dict[Hashable, Cell] = {
             ("total", t.key): pick(t).cell for t in report.totals if pick(t) is not None
         }
         for table in report.breakdowns:
             for compared in table.comparisons:
-                if compared.name == name:
+                if compared.key == key:
                     published.update(
                         {
                             ("part", table.key, c): cell

@@ -494,3 +494,20 @@ def test_a_compared_breakdown_total_that_would_give_a_county_away_is_hidden():
     assert previous.totals[sex.categories.index("Female")].hidden
     checks = national_audit(START)
     assert checks and all(check.ok for check in checks), [c for c in checks if not c.ok]
+
+
+def test_a_compared_column_waits_too_while_one_of_its_periods_is_open():
+    """The previous period reopened in one county: its national totals, and the breakdowns'
+    compared row, read "not yet published" (subtracting two readings would give that county
+    away); a year earlier's, all closed, stay numbers."""
+    counties = build_counties()
+    period = counties["Durrës"].periods.get(start_date=PREVIOUS)
+    period.is_closed = False
+    period.save(update_fields=["is_closed"])
+    report = national_report(START)
+    assert str(report.total("victims").previous.cell) == "not yet published"
+    assert report.total("victims").year_earlier.cell.value == 60
+    sex = next(table for table in report.breakdowns if table.key == "sex")
+    previous, year = sex.comparisons
+    assert all(str(cell) == "not yet published" for cell in previous.totals)
+    assert year.totals[sex.categories.index("Unknown")].value == 60
