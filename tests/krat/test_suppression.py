@@ -194,6 +194,19 @@ def test_the_attacker_range_is_exact_and_open_above():
     assert attacker.range("total") == (3, None)  # "x" with an "x" below it: no upper limit
 
 
+def test_a_solution_is_trusted_only_when_it_meets_every_row_and_bound():
+    """`_solve` checks what HiGHS returns in whole numbers before a range is widened by it."""
+    # x0 + x1 = 4 (equal), x0 − x1 ≥ 0; 0 ≤ x0, x1 ≤ 3
+    problem = ((((0, 1), (1, 1)), 4, True), (((0, 1), (1, -1)), 0, False)), ((0, 3), (0, 3))
+    assert disclosure._satisfies(problem, (2, 2))
+    assert disclosure._satisfies(problem, (3, 1))
+    assert not disclosure._satisfies(problem, (1, 3))  # breaks x0 − x1 ≥ 0
+    assert not disclosure._satisfies(problem, (3, 2))  # breaks the equation
+    assert not disclosure._satisfies(problem, (4, 0))  # breaks x0's bound
+    assert disclosure._solve(problem, 0, True) == (2, (2, 2))
+    assert disclosure._solve(problem, 0, False) == (3, (3, 1))
+
+
 # --- The solver is the attacker: brute force agrees on small problems ----------------------------
 
 
