@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from functools import reduce
 from typing import Any
 
+from django.db import connection
 from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
 from django.utils.translation import gettext as _
 
-from actionplan.choices import ActivityState, EventStatus
-from actionplan.models import Activity, ActivityProgress, AwarenessEvent, activity_state
+from actionplan.choices import ActivityState, EventStatus, ProgressStatus
+from actionplan.models import ActionPlan, Activity, ActivityProgress, AwarenessEvent
 from actionplan.selectors import plan_progress, progress_chart
 from krat.choices import label_of
 from krat.collation import sort_key
@@ -310,24 +311,35 @@ def _events(periods: list[ReportingPeriod]) -> dict[int, dict[str, Cell]]:
     periods = list({p.pk: p for p in periods}.values())
     counts: dict[int, dict[Hashable, int]] = {p.pk: {"events": 0, "reached": 0} for p in periods}
     entered: set[int] = set()  # the periods with at least one figure of people reached
-    # Summed by the database, one row per period (a county's periods do not overlap): the
-    # national report reads three periods of twelve counties, thousands of events.
-    windows = [Q(county_id=p.county_id, date__range=(p.start_date, p.end_date)) for p in periods]
-    in_period = Case(
-        *(When(window, then=Value(p.pk)) for window, p in zip(windows, periods, strict=True)),
+    # Summed by the database, a row per county and window: the national report reads
+    # three periods of twelve counties, thousands of events. The periods that share
+    # their dates share one condition (a condition per period cost more to build than
+    # the query took to run), and a county's periods do not overlap.
+    windows: dict[tuple[datetime.date, datetime.date], list[ReportingPeriod]] = defaultdict(list)
+    for p in periods:
+        windows[(p.start_date, p.end_date)].append(p)
+    conditions = [
+        Q(county_id__in=sorted({p.county_id for p in same}), date__range=dates)
+        for dates, same in windows.items()
+    ]
+    in_window = Case(
+        *(When(condition, then=Value(i)) for i, condition in enumerate(conditions)),
         output_field=IntegerField(),
     )
-    for row in (
-        AwarenessEvent.objects.filter(reduce(operator.or_, windows), status=EventStatus.HELD)
-        .annotate(in_period=in_period)
-        .values("in_period")
+    period_of = {(i, p.county_id): p.pk for i, same in enumerate(windows.values()) for p in same}
+    for window, county, events, reached, with_reached in (
+        AwarenessEvent.objects.filter(reduce(operator.or_, conditions), status=EventStatus.HELD)
+        .annotate(window=in_window)
+        .values("window", "county_id")
         .annotate(events=Count("pk"), reached=Sum("people_reached"), entered=Count("people_reached"))
         .order_by()
+        .values_list("window", "county_id", "events", "reached", "entered")
     ):
-        counts[row["in_period"]]["events"] = row["events"]
-        if row["entered"]:
-            entered.add(row["in_period"])
-            counts[row["in_period"]]["reached"] = row["reached"]
+        pk = period_of[(window, county)]
+        counts[pk]["events"] = events
+        if with_reached:
+            entered.add(pk)
+            counts[pk]["reached"] = reached
     shown = {
         p.pk: present(counts[p.pk], [], p.county.small_number_threshold, suppressed=True) for p in periods
     }
@@ -337,42 +349,66 @@ def _events(periods: list[ReportingPeriod]) -> dict[int, dict[str, Cell]]:
     return shown
 
 
+# Each activity of the plans of one year, with its latest progress reported for a period
+# that started on or before `start` (found by joins, the latest start per activity
+# grouped once: a subquery per activity ran thousands of times and the planner repeated
+# it in every condition naming it), counted per county by the rule of `activity_state`:
+# done; else cancelled; else overdue when reported delayed or past its deadline; an
+# activity with no progress yet is not started.
+_PLAN_STATES_SQL = """
+SELECT plan.county_id,
+       SUM(CASE WHEN progress.status = %(done)s THEN 1 ELSE 0 END),
+       SUM(CASE WHEN COALESCE(progress.status, %(not_started)s) NOT IN (%(done)s, %(cancelled)s)
+                 AND (progress.status = %(delayed)s OR activity.deadline < %(today)s) THEN 1 ELSE 0 END)
+FROM {activity} activity
+JOIN {plan} plan ON plan.id = activity.plan_id
+LEFT JOIN (
+    SELECT progress.activity_id, MAX(period.start_date) AS started
+    FROM {progress} progress
+    JOIN {period} period ON period.id = progress.period_id
+    JOIN {activity} activity ON activity.id = progress.activity_id
+    JOIN {plan} plan ON plan.id = activity.plan_id
+    WHERE period.start_date <= %(start)s AND plan.year = %(year)s
+    GROUP BY progress.activity_id
+) latest ON latest.activity_id = activity.id
+LEFT JOIN ({progress} progress JOIN {period} period ON period.id = progress.period_id)
+    ON progress.activity_id = activity.id AND period.start_date = latest.started
+WHERE plan.year = %(year)s AND plan.county_id IN (
+    SELECT period.county_id FROM {period} period WHERE period.start_date = %(start)s
+)
+GROUP BY plan.county_id
+""".format(  # noqa: S608 (the tables' names from their models; every value is a parameter)
+    activity=f'"{Activity._meta.db_table}"',
+    plan=f'"{ActionPlan._meta.db_table}"',
+    progress=f'"{ActivityProgress._meta.db_table}"',
+    period=f'"{ReportingPeriod._meta.db_table}"',
+)
+
+
 def _plan_states(periods: list[ReportingPeriod], today: datetime.date) -> dict[int, tuple[int, int]]:
     """(done, overdue) activities of each county's plan of the period's year, as of the
-    period: two queries, whatever the periods (several per county, several years)."""
-    wanted: dict[tuple[int, int], list[ReportingPeriod]] = defaultdict(list)
-    for period in periods:
-        wanted[(period.county_id, period.start_date.year)].append(period)
-    # Tuples, not dicts: the national report reads every activity of twelve counties' plans
-    # of two years and their progress (thousands of rows), and building a dict per row was
-    # most of its cost.
-    activities = list(
-        Activity.objects.filter(
-            reduce(operator.or_, (Q(plan__county_id=county, plan__year=year) for county, year in wanted))
-        ).values_list("pk", "deadline", "plan__county_id", "plan__year")
-    )
-    # Each activity's progress by the start of its period, in order: the latest as of a
-    # period is the last one that started on or before it.
-    history: dict[int, list[tuple[datetime.date, str]]] = defaultdict(list)
-    for activity_id, status, started in (
-        ActivityProgress.objects.filter(activity_id__in=[pk for pk, *_rest in activities])
-        .values_list("activity_id", "status", "period__start_date")
-        .order_by("activity_id", "period__start_date")
-    ):
-        history[activity_id].append((started, status))
-    result: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for pk, deadline, county, year in activities:
-        for period in wanted[(county, year)]:
-            status = "not_started"
-            for started, reported in history[pk]:
-                if started <= period.start_date:
-                    status = reported
-            state = activity_state(status=status, deadline=deadline, today=today)
-            if state == ActivityState.DONE:
-                result[period.pk][0] += 1
-            elif state == ActivityState.OVERDUE:
-                result[period.pk][1] += 1
-    return {pk: (v[0], v[1]) for pk, v in result.items()}
+    period (`activity_state` of each activity's latest progress reported for a period that
+    started on or before it): counted by the database (`_PLAN_STATES_SQL`), one query per
+    distinct start (the national report's three) and a row per county, whatever the
+    number of activities."""
+    found: dict[tuple[int, datetime.date], tuple[int, int]] = {}
+    for start in sorted({period.start_date for period in periods}):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _PLAN_STATES_SQL,
+                {
+                    "start": start,
+                    "year": start.year,
+                    "today": today,
+                    "done": ProgressStatus.DONE.value,
+                    "cancelled": ProgressStatus.CANCELLED.value,
+                    "delayed": ProgressStatus.DELAYED.value,
+                    "not_started": ProgressStatus.NOT_STARTED.value,
+                },
+            )
+            for county, done, overdue in cursor.fetchall():
+                found[(county, start)] = (int(done or 0), int(overdue or 0))
+    return {p.pk: found[(p.county_id, p.start_date)] for p in periods if (p.county_id, p.start_date) in found}
 
 
 def national_figures(periods: list[ReportingPeriod], today: datetime.date) -> dict[int, dict[str, Any]]:

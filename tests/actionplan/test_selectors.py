@@ -7,6 +7,8 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from actionplan.choices import ProgressStatus
 from actionplan.selectors import dashboard_panel, plan_progress
@@ -131,3 +133,60 @@ def test_the_dashboard_chart_is_by_pillar_and_its_legend_wraps_inside_the_card(s
     legend_x = [float(x) for x in re.findall(r'<rect x="([\d.]+)" y="[\d.]+" width="10"', svg)]
     assert len(legend_x) == 4 and max(legend_x) < 400
     assert len(set(re.findall(r'<rect x="[\d.]+" y="([\d.]+)" width="10"', svg))) == 2  # two legend lines
+
+
+# --- The national report's counts agree with the county's own page -----------------------------
+
+
+def test_the_national_plan_states_are_the_plan_progress_of_each_period(setup):
+    """`_plan_states` counts in SQL what `plan_progress` counts in Python: as of each period,
+    done (1), and overdue (2 late; 4 reported delayed in the second period only)."""
+    from actionplan.report import _plan_states
+
+    _county, first, second = setup
+    for today in (D(2018, 4, 25), D(2018, 6, 1), D(2019, 1, 1)):
+        states = _plan_states([first, second], today)
+        for period in (first, second):
+            totals = plan_progress(period.county, period=period, today=today)["totals"]
+            assert states[period.pk] == (totals["done"], totals["overdue"]), (period.label, today)
+    assert _plan_states([first, second], D(2018, 6, 1)) == {first.pk: (1, 1), second.pk: (1, 2)}
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    reports=st.lists(
+        st.tuples(
+            st.sampled_from([*ProgressStatus.values, None]),
+            st.sampled_from([*ProgressStatus.values, None]),
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    late=st.lists(st.booleans(), min_size=6, max_size=6),
+)
+def test_random_progress_gives_the_same_counts_nationally_and_in_the_county(reports, late):
+    """Each activity reports a status (or nothing) in each of two periods and has passed its
+    deadline or not: the national counts are the county page's, as of each period."""
+    from actionplan.report import _plan_states
+
+    county = CountyFactory()
+    plan = PlanFactory(county=county, year=2018)
+    first = PeriodFactory(county=county, start_date=D(2018, 1, 1), end_date=D(2018, 4, 30))
+    second = PeriodFactory(
+        county=county, start_date=D(2018, 5, 1), end_date=D(2018, 8, 31), deadline=D(2018, 9, 10)
+    )
+    lead = InstitutionFactory(county=county)
+    objective = ObjectiveFactory(pillar=plan.pillars.create(name="Parandalimi"))
+    today = D(2018, 6, 1)
+    for i, (in_first, in_second) in enumerate(reports):
+        deadline = D(2018, 3, 31) if late[i] else D(2018, 12, 31)
+        activity = ActivityFactory(
+            objective=objective, code=str(i + 1), lead_institution=lead, deadline=deadline
+        )
+        for period, status in ((first, in_first), (second, in_second)):
+            if status is not None:
+                ProgressFactory(activity=activity, period=period, status=status)
+    states = _plan_states([first, second], today)
+    for period in (first, second):
+        totals = plan_progress(county, period=period, today=today)["totals"]
+        assert states.get(period.pk, (0, 0)) == (totals["done"], totals["overdue"])
