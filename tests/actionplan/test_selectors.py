@@ -190,3 +190,36 @@ def test_random_progress_gives_the_same_counts_nationally_and_in_the_county(repo
     for period in (first, second):
         totals = plan_progress(county, period=period, today=today)["totals"]
         assert states.get(period.pk, (0, 0)) == (totals["done"], totals["overdue"])
+
+
+def test_the_national_events_count_each_countys_own_window_only():
+    """Two counties share one window and a third has its own: each period counts the events
+    held in its county and dates, whatever the others' (one query)."""
+    from actionplan.choices import EventStatus
+    from actionplan.report import _events
+
+    shared = [CountyFactory(small_number_threshold=3) for _ in range(2)]
+    own = CountyFactory(small_number_threshold=3)
+    periods = [
+        PeriodFactory(county=county, start_date=D(2018, 1, 1), end_date=D(2018, 4, 30)) for county in shared
+    ] + [PeriodFactory(county=own, start_date=D(2018, 2, 1), end_date=D(2018, 5, 31))]
+
+    def held(county, day, reached, status=EventStatus.HELD):
+        EventFactory(county=county, date=day, status=status, people_reached=reached)
+
+    for _ in range(4):
+        held(shared[0], D(2018, 2, 1), 10)
+    held(shared[0], D(2018, 5, 1), 99)  # after its window: the third county's window, not its own
+    held(shared[0], D(2018, 3, 1), None, EventStatus.PLANNED)  # not held
+    for _ in range(3):
+        held(shared[1], D(2018, 4, 30), None)  # held, nobody's figure of people reached
+    for _ in range(5):
+        held(own, D(2018, 5, 31), 7)
+    held(own, D(2018, 1, 31), 99)  # before its window
+    with CaptureQueriesContext(connection) as queries:
+        shown = _events(periods)
+    assert len(queries) == 1
+    first, second, third = (shown[p.pk] for p in periods)
+    assert (first["events"].value, first["reached"].value) == (4, 40)
+    assert second["events"].value == 3 and second["reached"].value is None and not second["reached"].hidden
+    assert (third["events"].value, third["reached"].value) == (5, 35)
