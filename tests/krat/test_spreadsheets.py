@@ -218,3 +218,14 @@ def test_a_sheet_title_excel_refuses_is_made_acceptable():
         "X" * 27 + " (2)",
         "—",
     ]
+
+
+@pytest.mark.parametrize("text", ["²", "-²", "٣", "1²", "１"])
+def test_a_digit_that_is_not_0_to_9_is_not_a_whole_number(text):
+    """str.isdigit says yes to a superscript two; int() refuses it (found by the import fuzz
+    test: a 500 instead of a message)."""
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        xl.whole_number(0, 1000)(text)
+    assert xl.whole_number(-5, 1000)(" -3 ") == -3
