@@ -17,12 +17,20 @@ from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
 from django.utils.translation import gettext as _
 
 from actionplan.choices import ActivityState, EventStatus, ProgressStatus
-from actionplan.models import ActionPlan, Activity, ActivityProgress, AwarenessEvent
+from actionplan.models import (
+    ActionPlan,
+    Activity,
+    ActivityProgress,
+    AwarenessEvent,
+    Objective,
+    Pillar,
+    TargetGroup,
+)
 from actionplan.selectors import plan_progress, progress_chart
 from krat.choices import label_of
 from krat.collation import sort_key
 from krat.contributions import NationalFigures, ReportContext, ReportSection
-from krat.models import ReportingPeriod
+from krat.models import Institution, Municipality, ReportingPeriod
 from krat.spreadsheets import Sheet
 from krat.suppression import Cell, Line, no_value, present
 
@@ -281,6 +289,7 @@ SECTIONS = (
         title=lambda: _("Awareness activities"),
         build=awareness_section,
         sheets=awareness_sheets,
+        models=(AwarenessEvent, AwarenessEvent.target_groups.through, TargetGroup, Institution, Municipality),
     ),
     ReportSection(
         key="plan",
@@ -288,6 +297,7 @@ SECTIONS = (
         title=lambda: _("Implementation of the action plan"),
         build=plan_section,
         sheets=plan_sheets,
+        models=(ActionPlan, Pillar, Objective, Activity, ActivityProgress, Institution),
     ),
 )
 
@@ -350,13 +360,14 @@ def _events(periods: list[ReportingPeriod]) -> dict[int, dict[str, Cell]]:
 
 
 # Each activity of the plans of one year, with its latest progress reported for a period
-# that started on or before `start` (found by joins, the latest start per activity
+# that started on or before a start (found by joins, the latest start per activity
 # grouped once: a subquery per activity ran thousands of times and the planner repeated
 # it in every condition naming it), counted per county by the rule of `activity_state`:
 # done; else cancelled; else overdue when reported delayed or past its deadline; an
-# activity with no progress yet is not started.
-_PLAN_STATES_SQL = """
-SELECT plan.county_id,
+# activity with no progress yet is not started. One such block per start (`{n}` numbers
+# its parameters), joined by UNION ALL into one query.
+_PLAN_STATES_BLOCK = """
+SELECT {n} AS start_index, plan.county_id,
        SUM(CASE WHEN progress.status = %(done)s THEN 1 ELSE 0 END),
        SUM(CASE WHEN COALESCE(progress.status, %(not_started)s) NOT IN (%(done)s, %(cancelled)s)
                  AND (progress.status = %(delayed)s OR activity.deadline < %(today)s) THEN 1 ELSE 0 END)
@@ -368,46 +379,47 @@ LEFT JOIN (
     JOIN {period} period ON period.id = progress.period_id
     JOIN {activity} activity ON activity.id = progress.activity_id
     JOIN {plan} plan ON plan.id = activity.plan_id
-    WHERE period.start_date <= %(start)s AND plan.year = %(year)s
+    WHERE period.start_date <= %(start_{n})s AND plan.year = %(year_{n})s
     GROUP BY progress.activity_id
 ) latest ON latest.activity_id = activity.id
 LEFT JOIN ({progress} progress JOIN {period} period ON period.id = progress.period_id)
     ON progress.activity_id = activity.id AND period.start_date = latest.started
-WHERE plan.year = %(year)s AND plan.county_id IN (
-    SELECT period.county_id FROM {period} period WHERE period.start_date = %(start)s
+WHERE plan.year = %(year_{n})s AND plan.county_id IN (
+    SELECT period.county_id FROM {period} period WHERE period.start_date = %(start_{n})s
 )
 GROUP BY plan.county_id
-""".format(  # noqa: S608 (the tables' names from their models; every value is a parameter)
-    activity=f'"{Activity._meta.db_table}"',
-    plan=f'"{ActionPlan._meta.db_table}"',
-    progress=f'"{ActivityProgress._meta.db_table}"',
-    period=f'"{ReportingPeriod._meta.db_table}"',
-)
+"""
+_TABLES = {
+    "activity": f'"{Activity._meta.db_table}"',
+    "plan": f'"{ActionPlan._meta.db_table}"',
+    "progress": f'"{ActivityProgress._meta.db_table}"',
+    "period": f'"{ReportingPeriod._meta.db_table}"',
+}
 
 
 def _plan_states(periods: list[ReportingPeriod], today: datetime.date) -> dict[int, tuple[int, int]]:
     """(done, overdue) activities of each county's plan of the period's year, as of the
     period (`activity_state` of each activity's latest progress reported for a period that
-    started on or before it): counted by the database (`_PLAN_STATES_SQL`), one query per
-    distinct start (the national report's three) and a row per county, whatever the
-    number of activities."""
+    started on or before it): counted by the database (`_PLAN_STATES_BLOCK`) in one query,
+    a row per county and start, whatever the number of activities or of starts."""
+    starts = sorted({period.start_date for period in periods})
+    if not starts:
+        return {}
+    sql = " UNION ALL ".join(_PLAN_STATES_BLOCK.format(n=n, **_TABLES) for n in range(len(starts)))
+    params: dict[str, Any] = {
+        "today": today,
+        "done": ProgressStatus.DONE.value,
+        "cancelled": ProgressStatus.CANCELLED.value,
+        "delayed": ProgressStatus.DELAYED.value,
+        "not_started": ProgressStatus.NOT_STARTED.value,
+    }
+    for n, start in enumerate(starts):
+        params |= {f"start_{n}": start, f"year_{n}": start.year}
     found: dict[tuple[int, datetime.date], tuple[int, int]] = {}
-    for start in sorted({period.start_date for period in periods}):
-        with connection.cursor() as cursor:
-            cursor.execute(
-                _PLAN_STATES_SQL,
-                {
-                    "start": start,
-                    "year": start.year,
-                    "today": today,
-                    "done": ProgressStatus.DONE.value,
-                    "cancelled": ProgressStatus.CANCELLED.value,
-                    "delayed": ProgressStatus.DELAYED.value,
-                    "not_started": ProgressStatus.NOT_STARTED.value,
-                },
-            )
-            for county, done, overdue in cursor.fetchall():
-                found[(county, start)] = (int(done or 0), int(overdue or 0))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for n, county, done, overdue in cursor.fetchall():
+            found[(county, starts[n])] = (int(done or 0), int(overdue or 0))
     return {p.pk: found[(p.county_id, p.start_date)] for p in periods if (p.county_id, p.start_date) in found}
 
 
@@ -424,4 +436,10 @@ def national_figures(periods: list[ReportingPeriod], today: datetime.date) -> di
     }
 
 
-NATIONAL = NationalFigures(order=30, labels=_labels, read=national_figures)
+NATIONAL = NationalFigures(
+    order=30,
+    labels=_labels,
+    read=national_figures,
+    # The plan states read the start of every period a progress report names.
+    models=(AwarenessEvent, ActionPlan, Activity, ActivityProgress, ReportingPeriod),
+)

@@ -19,7 +19,7 @@ from actionplan.models import (
     ProgressComment,
     TargetGroup,
 )
-from krat import access
+from krat import access, generations
 from krat.concurrency import save_versioned
 from krat.models import Institution, ReportingPeriod, User
 
@@ -30,6 +30,7 @@ def target_groups_ensure() -> None:
     TargetGroup.objects.bulk_create(
         [TargetGroup(code=code) for code in TargetGroupCode.values if code not in existing]
     )
+    generations.changed(TargetGroup)  # bulk_create sends no signal
 
 
 @transaction.atomic

@@ -27,6 +27,7 @@ from cases.choices import (
 from cases.models import EmploymentFunnel, StreetChildCount, StreetIntervention, VictimCount, VictimReport
 from cases.selectors.age_groups import age_groups_for
 from cases.services.victims import VictimGrid, victim_grid_errors
+from krat import generations
 from krat.choices import InstitutionKind
 from krat.models import County, Institution, Municipality, ReportingPeriod
 
@@ -79,6 +80,7 @@ def _save_grid(period: ReportingPeriod, institution: Institution, status: str, g
                 for (d, c), n in grid.cells.items()
             ]
         )
+        generations.changed(VictimCount)  # bulk_create sends no signal
 
 
 def _institution(county: County, kind: str) -> Institution | None:
@@ -161,6 +163,7 @@ def _street(county: County, periods: list[ReportingPeriod], today: datetime.date
                         StreetChildCount(intervention=intervention, sex="male", age_group=groups[-1], count=1)
                     )
                 StreetChildCount.objects.bulk_create(cells)
+                generations.changed(StreetChildCount)  # bulk_create sends no signal
 
 
 def funnel(*, received: int, interviewed_tenths: int, employed_tenths: int) -> dict[str, int]:

@@ -18,6 +18,15 @@ from typing import ClassVar
 from django.utils.translation import gettext as _
 
 from cases.choices import Dimension, VictimStatus
+from cases.models import (
+    AgeGroup,
+    CasesSettings,
+    EmploymentFunnel,
+    StreetChildCount,
+    StreetIntervention,
+    VictimCount,
+    VictimReport,
+)
 from cases.selectors.comparison import PeriodColumn
 from cases.selectors.employment import EmploymentSummary, employment_summary
 from cases.selectors.figures import (
@@ -28,13 +37,14 @@ from cases.selectors.figures import (
     VICTIMS,
     PeriodCells,
     published_headlines,
+    published_sets,
 )
 from cases.selectors.reporting import PeriodReference, report_reference
 from cases.selectors.street import StreetSummary, street_children_summary
 from cases.selectors.victims import VictimsSummary, victims_summary
 from krat import access, charts
 from krat.contributions import Breakdown, NationalFigures, NationalSet, ReportContext, ReportSection
-from krat.models import County, ReportingPeriod
+from krat.models import County, Municipality, ReportingPeriod
 from krat.spreadsheets import Sheet
 from krat.suppression import UNPUBLISHED_NOTE, Cell, unpublished
 
@@ -251,6 +261,7 @@ SECTIONS = (
         title=lambda: _("Victims and potential victims of trafficking"),
         build=_build(victims_section, "victims"),
         sheets=_or_note(victims_sheets, lambda: _("Victims")),
+        models=(VictimReport, VictimCount, AgeGroup, CasesSettings),
     ),
     ReportSection(
         key="street",
@@ -258,6 +269,7 @@ SECTIONS = (
         title=lambda: _("Children in street situations"),
         build=_build(street_section, "street"),
         sheets=_or_note(street_sheets, lambda: _("Children")),
+        models=(StreetIntervention, StreetChildCount, AgeGroup, CasesSettings, Municipality),
     ),
     ReportSection(
         key="employment",
@@ -265,6 +277,7 @@ SECTIONS = (
         title=lambda: _("Employment of vulnerable people"),
         build=_build(employment_section, "employment"),
         sheets=_or_note(employment_sheets, lambda: _("Employment")),
+        models=(EmploymentFunnel, AgeGroup, CasesSettings),
     ),
 )
 
@@ -301,6 +314,7 @@ def _national_sets(
             figures[period.pk] = {key: unpublished(key) for key in _labels()}
     sets: dict[int, tuple[NationalSet, ...]] = {}
     victim = VictimStatus.VICTIM.value
+    by_pk = {p.pk: p for p in published}
     for pk, read in found.items():
         breakdowns = tuple(
             Breakdown(
@@ -318,7 +332,8 @@ def _national_sets(
             )
             for dimension in NATIONAL_BREAKDOWNS
         )
-        loaded = functools.cache(read.sets)  # read once, by the first set asked
+        # Read once, by the first set asked (the national margins, when not kept).
+        loaded = functools.cache(functools.partial(published_sets, by_pk[pk], read.fingerprint))
         sets[pk] = tuple(
             NationalSet(
                 totals={key: at for key, (kind, at) in HEADLINES.items() if kind == name},
@@ -336,4 +351,20 @@ def _kind(loaded: Callable[[], dict[str, PeriodCells]], name: str) -> PeriodCell
     return loaded()[name]
 
 
-NATIONAL = NationalFigures(order=20, labels=_labels, read=_national, read_sets=_national_sets)
+NATIONAL = NationalFigures(
+    order=20,
+    labels=_labels,
+    read=_national,
+    read_sets=_national_sets,
+    # The settings: the street's place and origin lists and the employment path's groups.
+    models=(
+        VictimReport,
+        VictimCount,
+        StreetIntervention,
+        StreetChildCount,
+        EmploymentFunnel,
+        AgeGroup,
+        CasesSettings,
+        Municipality,
+    ),
+)

@@ -14,6 +14,7 @@ class KratConfig(AppConfig):
         from krat import (
             checks,  # noqa: F401 - registers the system checks
             collation,
+            generations,
             history,
             search,
         )
@@ -21,6 +22,7 @@ class KratConfig(AppConfig):
 
         connection_created.connect(search.register_sqlite_functions, dispatch_uid="krat_fold")
         connection_created.connect(collation.register_sqlite_collation, dispatch_uid="krat_sq")
+        generations.connect()
 
         history.register(County, county_of=lambda county: county)
         history.register(Institution, county_of=lambda institution: institution.county)

@@ -32,9 +32,9 @@ def get_many(keys: Iterable[str]) -> dict[str, Any]:
         return {}
 
 
-def set_many(values: Mapping[str, Any], timeout: int) -> None:
-    """Keep `values` for `timeout` seconds; nothing (but a warning) when the cache cannot
-    be written."""
+def set_many(values: Mapping[str, Any], timeout: int | None) -> None:
+    """Keep `values` for `timeout` seconds (None: until evicted); nothing (but a warning)
+    when the cache cannot be written."""
     try:
         cache.set_many(dict(values), timeout)
     except Exception:

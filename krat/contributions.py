@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from django.db.models import Model
+
     from krat.disclosure import Figures
     from krat.models import County, ReportingPeriod
     from krat.spreadsheets import Sheet
@@ -70,13 +72,20 @@ class ReportSection:
     `key` is its anchor and its name in the report's data (`report.data[key]`), `order` its
     place (the core's summary is 10, institutions 20, the annex 90), `title()` its heading
     in the active language, `build(context)` its data (a frozen dataclass with `has_data`),
-    `sheets(data)` its tables in the report's workbook (none when it has no tables)."""
+    `sheets(data)` its tables in the report's workbook (none when it has no tables).
+
+    `models`, when given, are every model `build` reads besides the county and its
+    periods: the report preview then keeps its data in Django's cache under their
+    generations in the county (`krat.generations.kept`; what is printed or signed is
+    built afresh). `tests/krat/test_generations.py` checks that `build` queries no
+    other table."""
 
     key: str
     order: int
     title: Callable[[], str]
     build: Callable[[ReportContext], Any]
     sheets: Callable[[Any], list[Sheet]] | None = None
+    models: tuple[type[Model], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -121,7 +130,13 @@ class NationalFigures:
     `krat.suppression.Cell` (small numbers hidden with the county's threshold). A fixed
     number of queries, whatever the number of periods (and a county may have several).
     `read_sets(periods, today)`, when given, is read instead: the same figures and, for
-    each published period, its `NationalSet`s (the sets its figures come from)."""
+    each published period, its `NationalSet`s (the sets its figures come from).
+
+    `models`, when given, are every model `read` reads (the periods' own fields and
+    their county's threshold aside): its result is then kept in Django's cache under
+    their generations (`krat.generations.kept`), so that a write to any of them in one of
+    the periods' counties is read by the next report. `tests/krat/test_generations.py`
+    checks that `read` queries no other table."""
 
     order: int
     labels: Callable[[], dict[str, str]]
@@ -133,6 +148,7 @@ class NationalFigures:
         ]
         | None
     ) = None
+    models: tuple[type[Model], ...] = ()
 
 
 @dataclass(frozen=True)

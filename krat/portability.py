@@ -65,6 +65,7 @@ from django.db import DatabaseError, connection, models, transaction
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalChanges
 
+from krat import generations
 from krat.choices import COUNTY_ROLES
 from krat.models import County, Municipality, User
 from krat.models.base import model_field
@@ -944,6 +945,8 @@ def import_county(source) -> County:
         except BaseException:
             written.remove()
             raise
+    # Rows moved by `QuerySet.update` send no signal: what was kept of them is read afresh.
+    generations.changed_everything()
     return county
 
 

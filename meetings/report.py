@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 
 from krat.choices import label_of
 from krat.contributions import NationalFigures, ReportContext, ReportSection
-from krat.models import ReportingPeriod
+from krat.models import Institution, ReportingPeriod
 from krat.spreadsheets import Sheet
 from meetings.choices import Body, DecisionStatus, MeetingStatus
-from meetings.models import AgendaItem, Decision, Meeting
+from meetings.models import AgendaItem, Attendance, Decision, Meeting
 
 
 @dataclass(frozen=True)
@@ -159,6 +159,7 @@ SECTION = ReportSection(
     title=lambda: _("Meetings held in the period"),
     build=meetings_section,
     sheets=meetings_sheets,
+    models=(Meeting, AgendaItem, Decision, Attendance, Institution),
 )
 
 
@@ -196,4 +197,4 @@ def national_counts(periods: list[ReportingPeriod], today: datetime.date) -> dic
     return found
 
 
-NATIONAL = NationalFigures(order=10, labels=_labels, read=national_counts)
+NATIONAL = NationalFigures(order=10, labels=_labels, read=national_counts, models=(Meeting, Decision))

@@ -12,6 +12,7 @@ from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from krat import generations
 from krat.concurrency import ChangedSinceReadError, StaleEditError, require_version, save_versioned
 from krat.models import Institution, User
 from meetings.choices import AttendanceStatus, MeetingStatus, MinutesStatus
@@ -93,6 +94,7 @@ def agenda_item_move(*, item: AgendaItem, up: bool) -> AgendaItem:
     used = {other.position for other in items}
     free = next(n for n in range(1, MAX_POSITION + 1) if n not in used)
     AgendaItem.objects.filter(pk=moving.pk).update(position=free)
+    generations.changed(AgendaItem)  # QuerySet.update sends no signal
     moving.position, neighbour.position = neighbour.position, moving.position
     for changed in (neighbour, moving):
         _save_position(changed)
@@ -119,6 +121,7 @@ def agenda_reorder(*, meeting: Meeting, order: list[int]) -> None:
     moved = [(items[pk], number) for number, pk in enumerate(order, start=1) if items[pk].position != number]
     for item, _number in moved:
         AgendaItem.objects.filter(pk=item.pk).update(position=item.position + len(items))
+    generations.changed(AgendaItem)  # QuerySet.update sends no signal
     for item, number in moved:
         item.position = number
         _save_position(item)

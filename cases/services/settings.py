@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from cases.choices import MAX_AGE, Dimension
 from cases.models import AgeGroup, CasesSettings, EmploymentFunnel, StreetChildCount, VictimCount
 from cases.selectors.age_groups import age_groups_for
+from krat import generations
 from krat.concurrency import save_versioned
 from krat.models import County
 
@@ -34,6 +35,7 @@ def county_defaults_create(*, county: County) -> None:
             for group in groups:
                 group.full_clean()
             AgeGroup.objects.bulk_create(groups)
+            generations.changed(AgeGroup, county.pk)  # bulk_create sends no signal
 
 
 def settings_save(
@@ -80,4 +82,5 @@ def age_groups_set(*, county: County, bounds: Sequence[int]) -> list[AgeGroup]:
                 for low, high in zip(starts, ends, strict=True)
             ]
         )
+        generations.changed(AgeGroup, county.pk)  # bulk_create sends no signal
     return age_groups_for(county)

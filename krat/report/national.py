@@ -28,18 +28,26 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Max
-from django.utils import timezone
+from django.db.models import Count, Max, Model
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from krat import access, contributions
+from krat import access, contributions, generations
 from krat.charts import Chart, Series, Tile, hbar_chart, tile_map
 from krat.collation import albanian, sort_key
 from krat.contributions import NationalSet
 from krat.disclosure import Check
 from krat.membership import member_ids_by_period
-from krat.models import County, FinalReport, PeriodSubmission, ReportingPeriod, SubmissionState
+from krat.models import (
+    County,
+    FinalReport,
+    Institution,
+    PeriodSubmission,
+    ReportingPeriod,
+    SubmissionState,
+    TableMembership,
+)
 from krat.suppression import (
     LEGEND,
     Cell,
@@ -266,10 +274,36 @@ def _figures(
             for period_id, given in sets_by_period.items():
                 sets[period_id].extend(given)
         else:
-            values_by_period = contributed.read(periods, today)
+            values_by_period = _read(contributed, periods, today)
         for period_id, values in values_by_period.items():
             found[period_id].update(values)
     return found, sets
+
+
+def _read(
+    contributed: contributions.NationalFigures, periods: list[ReportingPeriod], today: datetime.date
+) -> dict[int, dict[str, Any]]:
+    """`contributed.read(periods, today)`, kept under the generations of the models it
+    declares when it declares them (`krat.generations.kept`). The key holds what else it
+    reads: each period's id, version, dates and county threshold, the day and the
+    language."""
+    if not contributed.models:
+        return contributed.read(periods, today)
+    read = contributed.read
+    return generations.kept(
+        f"national:{read.__module__}.{read.__qualname__}",
+        (
+            [
+                (p.pk, p.version, p.start_date, p.end_date, p.county_id, p.county.small_number_threshold)
+                for p in periods
+            ],
+            today,
+            translation.get_language(),
+        ),
+        models=contributed.models,
+        counties={p.county_id for p in periods},
+        compute=lambda: read(periods, today),
+    )
 
 
 def _periods(*starts: datetime.date | None) -> dict[datetime.date, list[ReportingPeriod]]:
@@ -528,11 +562,46 @@ def _year_before(day: datetime.date) -> datetime.date:
         return day.replace(year=day.year - 1, day=28)
 
 
+#: What the national report reads of the core; each app's `NationalFigures.models` adds
+#: its own (`national_models`).
+CORE_MODELS: tuple[type[Model], ...] = (
+    County,
+    ReportingPeriod,
+    Institution,
+    TableMembership,
+    PeriodSubmission,
+    FinalReport,
+)
+
+
+def national_models() -> tuple[type[Model], ...]:
+    """Every model the national report reads: its key's generations (`national_report`)."""
+    found = list(CORE_MODELS)
+    for figures in contributions.national_figures():
+        found += [model for model in figures.models if model not in found]
+    return tuple(found)
+
+
 def national_report(start: datetime.date, *, today: datetime.date | None = None) -> NationalReport:
     """Every county's headline figures of its period starting on `start` (the version for
     sharing), the national totals and their comparisons: a fixed number of queries,
-    whatever the number of counties."""
+    whatever the number of counties.
+
+    Kept in Django's cache under the generations of every model it reads, in every county
+    (`krat.generations.kept`, `national_models`): a write to any of them is read by the
+    next report; the day and the language are in the key. The national pages, PDF and
+    workbook all read it; it depends on no reader."""
     today = today or timezone.localdate()
+    return generations.kept(
+        "national-report",
+        (start, today, translation.get_language()),
+        models=national_models(),
+        counties=None,
+        compute=lambda: _national_report(start, today),
+    )
+
+
+def _national_report(start: datetime.date, today: datetime.date) -> NationalReport:
     headlines = tuple(Headline(key, label) for key, label in headline_labels().items())
     counties = list(County.objects.values_list("pk", "name", "slug"))
     of = len(counties)

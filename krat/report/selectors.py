@@ -14,11 +14,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from krat import contributions
+from krat import contributions, generations
 from krat.choices import Role, label_of
 from krat.collation import albanian, sort_key
 from krat.contributions import ReportContext, ReportSection
@@ -26,10 +26,13 @@ from krat.membership import period_members
 from krat.models import (
     County,
     FinalReport,
+    Institution,
+    PartNothingToReport,
     PeriodReport,
     PeriodSubmission,
     ReportingPeriod,
     SubmissionState,
+    TableMembership,
     User,
 )
 
@@ -239,16 +242,27 @@ def _annex(context: ReportContext) -> Annex:
 
 #: The core's own sections; the apps' come between them (`krat.contributions`).
 CORE_SECTIONS = (
-    ReportSection(key="summary", order=10, title=lambda: _("Summary of the secretariat"), build=_summary),
+    ReportSection(
+        key="summary",
+        order=10,
+        title=lambda: _("Summary of the secretariat"),
+        build=_summary,
+        models=(PeriodReport,),
+    ),
     ReportSection(
         key="institutions",
         order=20,
         title=lambda: _("Member institutions and their submissions"),
         build=_institutions,
         sheets=_institution_sheets,
+        models=(Institution, TableMembership, PeriodSubmission),
     ),
     ReportSection(
-        key="annex", order=90, title=lambda: _("Annex: narratives of the institutions"), build=_annex
+        key="annex",
+        order=90,
+        title=lambda: _("Annex: narratives of the institutions"),
+        build=_annex,
+        models=(Institution, PeriodSubmission, PartNothingToReport),
     ),
 )
 
@@ -388,6 +402,7 @@ def period_report(
     shared: bool,
     published: bool = True,
     today: datetime.date | None = None,
+    kept: bool = False,
 ) -> CoordinationReport:
     """Everything the coordination report of `period` shows, in order (`CoordinationReport`).
 
@@ -396,6 +411,10 @@ def period_report(
     raises for an empty period. `published=False` (`krat.access.figures_published`): the
     period's case figures are not the reader's yet; their sections say so and give none.
     A fixed number of queries, whatever the data.
+
+    `kept=True` (the preview page): each section that names the models it reads takes its
+    data from Django's cache, kept under their generations in the county
+    (`krat.generations.kept`). What is printed, exported or signed is built afresh.
     """
     today = today or timezone.localdate()
     context = ReportContext(
@@ -428,7 +447,32 @@ def period_report(
         today=today,
         shared=shared,
         sections=tuple(SectionHeading(key=s.key, number=i + 1, title=s.title()) for i, s in enumerate(found)),
-        data={section.key: section.build(context) for section in found},
+        data={section.key: _built(section, context, kept=kept) for section in found},
+    )
+
+
+def _built(section: ReportSection, context: ReportContext, *, kept: bool) -> Any:
+    """`section.build(context)`, or what was kept of it (see `period_report`). The key holds
+    what else it depends on: the county's and the period's ids, the period's version (the
+    county and its other periods through the generations of `County` and `ReportingPeriod`), whether small numbers are
+    hidden and the figures published to the reader, the day and the language."""
+    if not kept or not section.models:
+        return section.build(context)
+    county, period = context.county, context.period
+    return generations.kept(
+        f"report-section:{section.key}",
+        (
+            county.pk,
+            period.pk,
+            period.version,
+            context.shared,
+            context.published,
+            context.today,
+            translation.get_language(),
+        ),
+        models=(*section.models, County, ReportingPeriod),
+        counties=[county.pk],
+        compute=lambda: section.build(context),
     )
 
 

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from krat import generations
 from krat.choices import Role
 from krat.concurrency import ChangedSinceReadError, require_version, save_versioned
 from krat.mail import send_templated_mail, site_url
@@ -141,6 +142,7 @@ def _set_part_marks(submission: PeriodSubmission, keys: Collection[str]) -> set[
     PartNothingToReport.objects.bulk_create(
         [PartNothingToReport(submission=submission, part_key=key) for key in sorted(wanted - existing)]
     )
+    generations.changed(PartNothingToReport)  # bulk_create sends no signal
     return wanted
 
 

@@ -83,7 +83,11 @@ def report_preview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "krat/report_document.html",
         {
             "report": selectors.period_report(
-                county, period, shared=shared, published=access.figures_published(request.user, period)
+                county,
+                period,
+                shared=shared,
+                published=access.figures_published(request.user, period),
+                kept=True,
             )
         },
     )

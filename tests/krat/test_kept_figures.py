@@ -87,7 +87,10 @@ def test_a_changed_rule_reads_no_pattern_the_old_one_chose(monkeypatch):
 # --- The national report's published headlines --------------------------------------------------
 
 
-def test_a_second_national_report_builds_no_set_and_solves_nothing(monkeypatch):
+def test_a_second_national_report_builds_no_set_and_solves_nothing(monkeypatch, settings):
+    """The published headlines are kept by their content, whether or not the whole report
+    is kept under generations (`krat.generations`; off here, on in the test below)."""
+    settings.KRAT_GENERATIONS = False
     build_counties()
     first = national_report(START)
     built = _counting(monkeypatch, case_figures, "headline_sets")
@@ -100,6 +103,14 @@ def test_a_second_national_report_builds_no_set_and_solves_nothing(monkeypatch):
     # Only the age groups are read of the case figures (and nothing of their records).
     read = " ".join(q["sql"] for q in queries.captured_queries)
     assert "cases_victimcount" not in read and "cases_agegroup" in read
+
+
+def test_a_second_national_report_is_read_whole_from_the_cache(monkeypatch):
+    build_counties()
+    first = national_report(START)
+    with CaptureQueriesContext(connection) as queries:
+        second = national_report(START)
+    assert second == first and len(queries) == 0
 
 
 def test_an_open_period_is_never_kept(world):
