@@ -20,8 +20,8 @@ expires on its own). Nothing is invalidated by reading SQL, and nothing needs to
   in the same transaction see its own write; the second keeps a reader that read the
   old rows between the two from keeping them under the new generation.
 - **Where it is on.** Only where every process shares the cache (`REDIS_URL`), or where
-  one process serves (tests, `make run`): a generation replaced in one process's memory
-  is not seen by another. `settings.KRAT_GENERATIONS` says which (`enabled()`); when it
+  one process serves and writes (the tests): a generation replaced in one process's
+  memory is not seen by another (gunicorn's workers, a command beside `runserver`). `settings.KRAT_GENERATIONS` says which (`enabled()`); when it
   is off, `kept()` computes every time.
 - **A cache that is down** (`krat.caching`) costs the computing: a generation that cannot
   be read is a new random one, which no value is kept under.

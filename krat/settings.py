@@ -246,9 +246,10 @@ else:
     }
 
 # Live figures kept under generations (`krat.generations`): only where every process
-# shares the cache (Redis), or one process serves (tests, `make run`). Gunicorn's workers
-# each with their own memory would not see each other's writes.
-KRAT_GENERATIONS = env_bool("KRAT_GENERATIONS", bool(REDIS_URL) or DEBUG or TESTING)
+# shares the cache (Redis), or one process serves and writes (the tests). Gunicorn's
+# workers, or a management command beside `runserver`, each with their own memory would
+# not see each other's writes.
+KRAT_GENERATIONS = env_bool("KRAT_GENERATIONS", bool(REDIS_URL) or TESTING)
 
 # Two-factor log-in (TOTP): the issuer name shown in authenticator apps.
 OTP_TOTP_ISSUER = "KRAT"

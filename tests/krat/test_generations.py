@@ -167,7 +167,7 @@ def test_the_code_is_in_every_key(monkeypatch):
 def test_generations_are_on_only_where_every_process_shares_the_cache():
     """Gunicorn's workers each with their own memory would not see each other's writes."""
     source = (ROOT / "krat" / "settings.py").read_text()
-    assert 'KRAT_GENERATIONS = env_bool("KRAT_GENERATIONS", bool(REDIS_URL) or DEBUG or TESTING)' in source
+    assert 'KRAT_GENERATIONS = env_bool("KRAT_GENERATIONS", bool(REDIS_URL) or TESTING)' in source
 
 
 # --- Writes that send no signal -------------------------------------------------------------------
