@@ -307,14 +307,15 @@ def _national_sets(
     open (the national report is the version for sharing: `krat.access.period_published`);
     and, for each published period, the sets they come from with the victims breakdowns."""
     published = [p for p in periods if access.period_published(p)]
-    found = published_headlines(published) if published else {}
+    built: dict[int, dict[str, PeriodCells]] = {}  # the sets built by this read, if any
+    found = published_headlines(published, built=built) if published else {}
+    loaded = _Sets(published, {pk: read.fingerprint for pk, read in found.items()}, built)
     figures: dict[int, dict[str, Cell]] = {pk: read.cells for pk, read in found.items()}
     for period in periods:
         if period.pk not in figures:
             figures[period.pk] = {key: unpublished(key) for key in _labels()}
     sets: dict[int, tuple[NationalSet, ...]] = {}
     victim = VictimStatus.VICTIM.value
-    by_pk = {p.pk: p for p in published}
     for pk, read in found.items():
         breakdowns = tuple(
             Breakdown(
@@ -332,12 +333,10 @@ def _national_sets(
             )
             for dimension in NATIONAL_BREAKDOWNS
         )
-        # Read once, by the first set asked (the national margins, when not kept).
-        loaded = functools.cache(functools.partial(published_sets, by_pk[pk], read.fingerprint))
         sets[pk] = tuple(
             NationalSet(
                 totals={key: at for key, (kind, at) in HEADLINES.items() if kind == name},
-                read=functools.partial(_kind, loaded, name),
+                read=functools.partial(loaded.kind, pk, name),
                 cells=read.victims if name == VICTIMS else {},
                 breakdowns=breakdowns if name == VICTIMS else (),
                 fingerprint=f"{read.fingerprint}:{name}",
@@ -347,8 +346,24 @@ def _national_sets(
     return figures, sets
 
 
-def _kind(loaded: Callable[[], dict[str, PeriodCells]], name: str) -> PeriodCells:
-    return loaded()[name]
+class _Sets:
+    """The published periods' sets, read for all of them by the first one asked (the
+    national margins, when they are not kept): those built by this very read as they
+    are, the others in one read of the cache (`published_sets`)."""
+
+    def __init__(
+        self,
+        periods: list[ReportingPeriod],
+        fingerprints: dict[int, str],
+        built: dict[int, dict[str, PeriodCells]],
+    ) -> None:
+        self.periods, self.fingerprints, self.found = periods, fingerprints, built
+
+    def kind(self, pk: int, name: str) -> PeriodCells:
+        if pk not in self.found:
+            missing = [p for p in self.periods if p.pk not in self.found]
+            self.found.update(published_sets(missing, self.fingerprints))
+        return self.found[pk][name]
 
 
 NATIONAL = NationalFigures(

@@ -689,7 +689,9 @@ class PublishedHeadlines:
     fingerprint: str
 
 
-def published_headlines(periods: list[ReportingPeriod]) -> dict[int, PublishedHeadlines]:
+def published_headlines(
+    periods: list[ReportingPeriod], *, built: dict[int, dict[str, PeriodCells]] | None = None
+) -> dict[int, PublishedHeadlines]:
     """`headline_sets` of published periods (`krat.access.period_published`), each kept in
     Django's cache: the national pages read every county's three periods, and building and
     protecting their sets is most of their cost.
@@ -699,7 +701,8 @@ def published_headlines(periods: list[ReportingPeriod]) -> dict[int, PublishedHe
     (reopened and closed again: a new `version`), its county's threshold, its age groups,
     the language of the labels or the code: all in the key (`_fingerprint`). ValueError for
     a period still open. One query for the age groups, one for the periods' last saves, and
-    the figures' queries for the periods not kept."""
+    the figures' queries for the periods not kept. `built`, when given, receives the sets
+    of the periods built here (`published_sets` reads them without building them again)."""
     if any(not access.period_published(p) for p in periods):
         raise ValueError("only a published period's headlines are kept")
     counties = _counties(_periods_by_pk(periods))
@@ -717,36 +720,40 @@ def published_headlines(periods: list[ReportingPeriod]) -> dict[int, PublishedHe
     }
     missing = [period for period in periods if period.pk not in found]
     if missing:
-        built = headline_sets(missing, age_groups=age_groups)
-        kept_now = {pk: _published(headlines, keys[pk]) for pk, headlines in built.items()}
+        made = headline_sets(missing, age_groups=age_groups)
+        kept_now = {pk: _published(headlines, keys[pk]) for pk, headlines in made.items()}
+        sets = {pk: _observer_sets(headlines) for pk, headlines in made.items()}
         caching.set_many(
             {
                 **{f"krat:cases-headlines:{keys[pk]}": kept for pk, kept in kept_now.items()},
-                **{
-                    f"krat:cases-sets:{keys[pk]}": _observer_sets(headlines)
-                    for pk, headlines in built.items()
-                },
+                **{f"krat:cases-sets:{keys[pk]}": found_sets for pk, found_sets in sets.items()},
             },
             PATTERN_TIMEOUT,
         )
         found.update(kept_now)
+        if built is not None:
+            built.update(sets)
     return found
 
 
-def published_sets(period: ReportingPeriod, fingerprint: str) -> dict[str, PeriodCells]:
-    """The sets a published period's headlines come from ({kind: (figures, cells)}), as
-    `published_headlines` kept them under its `fingerprint`, or built again (three
-    queries). Without the institutions' own parts: the national tables are audited for
-    the observer, who holds none. Kept apart from the headlines (35 kB a period against
-    1 kB): only the national margins read them, and only when those are not kept either."""
-    key = f"krat:cases-sets:{fingerprint}"
-    kept = caching.get_many([key])
-    if key in kept:
-        found: dict[str, PeriodCells] = kept[key]
-        return found
-    sets = _observer_sets(headline_sets([period])[period.pk])
-    caching.set_many({key: sets}, PATTERN_TIMEOUT)
-    return sets
+def published_sets(
+    periods: list[ReportingPeriod], fingerprints: Mapping[int, str]
+) -> dict[int, dict[str, PeriodCells]]:
+    """The sets published periods' headlines come from ({kind: (figures, cells)}, by
+    period), as `published_headlines` kept them under their `fingerprints`, or built again
+    (one read of the cache; the figures' queries for those not kept). Without the
+    institutions' own parts: the national tables are audited for the observer, who holds
+    none. Kept apart from the headlines (35 kB a period against 4 kB): only the national
+    margins read them, and only when those are not kept either."""
+    keys = {period.pk: f"krat:cases-sets:{fingerprints[period.pk]}" for period in periods}
+    kept = caching.get_many(keys.values())
+    found: dict[int, dict[str, PeriodCells]] = {pk: kept[key] for pk, key in keys.items() if key in kept}
+    missing = [period for period in periods if period.pk not in found]
+    if missing:
+        made = {pk: _observer_sets(headlines) for pk, headlines in headline_sets(missing).items()}
+        caching.set_many({keys[pk]: sets for pk, sets in made.items()}, PATTERN_TIMEOUT)
+        found.update(made)
+    return found
 
 
 def _observer_sets(headlines: Headlines) -> dict[str, PeriodCells]:
