@@ -143,6 +143,49 @@ def _tokens(keys: list[str]) -> list[str]:
     return [found.get(key) or _new() for key in keys]
 
 
+@dataclass(frozen=True)
+class Kept:
+    """One value `kept_many` keeps: `compute()`, under `name`, the `repr` of `inputs`
+    (everything else it depends on: the periods' ids, versions and dates, the day, the
+    language), the project's code (`code()`) and the generations of `models` for
+    `counties` and for records of no county (`counties` None: of every county)."""
+
+    name: str
+    inputs: Any
+    models: Iterable[type[models.Model]]
+    counties: Iterable[int] | None
+    compute: Callable[[], Any]
+
+    def generations(self) -> list[str]:
+        scopes: list[int | str] = [ANY] if self.counties is None else [ALL, *sorted(set(self.counties))]
+        return sorted({_key(model, scope) for model in self.models for scope in scopes})
+
+
+def kept_many(wanted: Sequence[Kept]) -> list[Any]:
+    """Each `Kept`'s value, in order: found in Django's cache, or computed and kept for
+    `TIMEOUT` seconds. Two reads of the cache for all of them (their generations, then
+    their values) and one write for those computed; computed every time when generations
+    are off (`enabled()`)."""
+    if not enabled():
+        return [one.compute() for one in wanted]
+    names = [one.generations() for one in wanted]
+    tokens = dict(
+        zip(all_names := sorted({n for group in names for n in group}), _tokens(all_names), strict=True)
+    )
+    keys = [
+        f"krat:kept:{one.name}:"
+        + hashlib.sha256(
+            repr((one.name, one.inputs, code(), [tokens[n] for n in group])).encode()
+        ).hexdigest()
+        for one, group in zip(wanted, names, strict=True)
+    ]
+    found = caching.get_many(keys)
+    computed = {key: one.compute() for one, key in zip(wanted, keys, strict=True) if key not in found}
+    if computed:
+        caching.set_many(computed, timeout=TIMEOUT)
+    return [found[key] if key in found else computed[key] for key in keys]
+
+
 def kept(
     name: str,
     inputs: Any,
@@ -151,23 +194,8 @@ def kept(
     counties: Iterable[int] | None,
     compute: Callable[[], T],
 ) -> T:
-    """`compute()`, kept under `name`, the `repr` of `inputs` (everything else it depends
-    on: the periods' ids, versions and dates, the day, the language), the project's code
-    (`code()`) and the generations of `models` for `counties` and for records of no county
-    (`counties` None: of every county). Computed every time when generations are off
-    (`enabled()`)."""
-    if not enabled():
-        return compute()
-    scopes: list[int | str] = [ANY] if counties is None else [ALL, *sorted(set(counties))]
-    wanted = sorted({_key(model, scope) for model in models for scope in scopes})
-    digest = hashlib.sha256(repr((name, inputs, code(), _tokens(wanted))).encode()).hexdigest()
-    key = f"krat:kept:{name}:{digest}"
-    found = caching.get_many([key])
-    if key in found:
-        value: T = found[key]
-        return value
-    value = compute()
-    caching.set_many({key: value}, timeout=TIMEOUT)
+    """One `Kept`'s value (`kept_many`)."""
+    value: T = kept_many([Kept(name, inputs, tuple(models), counties, compute)])[0]
     return value
 
 

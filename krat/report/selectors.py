@@ -10,6 +10,7 @@ they never reach the database themselves.
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -447,33 +448,46 @@ def period_report(
         today=today,
         shared=shared,
         sections=tuple(SectionHeading(key=s.key, number=i + 1, title=s.title()) for i, s in enumerate(found)),
-        data={section.key: _built(section, context, kept=kept) for section in found},
+        data=_built(found, context, kept=kept),
     )
 
 
-def _built(section: ReportSection, context: ReportContext, *, kept: bool) -> Any:
-    """`section.build(context)`, or what was kept of it (see `period_report`). The key holds
-    what else it depends on: the county's and the period's ids, the period's version (the
-    county and its other periods through the generations of `County` and `ReportingPeriod`), whether small numbers are
+def _built(sections: list[ReportSection], context: ReportContext, *, kept: bool) -> dict[str, Any]:
+    """Each section's `build(context)` by key, or what was kept of it (see `period_report`;
+    one read of the cache for them all). The key holds what else it depends on: the
+    county's and the period's ids, the period's version (the county and its other periods
+    through the generations of `County` and `ReportingPeriod`), whether small numbers are
     hidden and the figures published to the reader, the day and the language."""
-    if not kept or not section.models:
-        return section.build(context)
+    if not kept:
+        return {section.key: section.build(context) for section in sections}
     county, period = context.county, context.period
-    return generations.kept(
-        f"report-section:{section.key}",
-        (
-            county.pk,
-            period.pk,
-            period.version,
-            context.shared,
-            context.published,
-            context.today,
-            translation.get_language(),
-        ),
-        models=(*section.models, County, ReportingPeriod),
-        counties=[county.pk],
-        compute=lambda: section.build(context),
+    inputs = (
+        county.pk,
+        period.pk,
+        period.version,
+        context.shared,
+        context.published,
+        context.today,
+        translation.get_language(),
     )
+    wanted = [s for s in sections if s.models]
+    values = generations.kept_many(
+        [
+            generations.Kept(
+                name=f"report-section:{section.key}",
+                inputs=inputs,
+                models=(*section.models, County, ReportingPeriod),
+                counties=[county.pk],
+                compute=functools.partial(section.build, context),
+            )
+            for section in wanted
+        ]
+    )
+    found = dict(zip([s.key for s in wanted], values, strict=True))
+    return {
+        section.key: found[section.key] if section.key in found else section.build(context)
+        for section in sections
+    }
 
 
 def finalise_gaps(period: ReportingPeriod) -> list[str]:
