@@ -8,7 +8,7 @@ localised and escaped as `{{ value }}` is (`_shown`), dates as `|date:"d.m.Y"`.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from django import template
@@ -64,32 +64,37 @@ def cells(values: Iterable[Any]) -> SafeString:
     )
 
 
-@register.simple_tag
-def institution_rows(rows: Sequence[Any]) -> SafeString:
+#: A column of a table: the record's field it shows (None: the whole record) and how.
+Column = tuple[str | None, Callable[[Any], Any]]
+
+
+def _rows(row: str, records: Iterable[Any], columns: Sequence[Column]) -> SafeString:
+    """`row` (a `format_html` string) for each record, filled with its columns."""
     return format_html_join(
         "",
-        "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+        row,
         (
-            (_shown(_get(r, "name")), _shown(_get(r, "state_label")), _day_or_dash(_get(r, "submitted_at")))
-            for r in rows
+            tuple(write(record if name is None else _get(record, name)) for name, write in columns)
+            for record in records
         ),
     )
 
 
 @register.simple_tag
+def institution_rows(rows: Sequence[Any]) -> SafeString:
+    return _rows(
+        "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+        rows,
+        (("name", _shown), ("state_label", _shown), ("submitted_at", _day_or_dash)),
+    )
+
+
+@register.simple_tag
 def decision_rows(decisions: Sequence[Any]) -> SafeString:
-    return format_html_join(
-        "",
+    return _rows(
         '<tr><td class="text">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>',
-        (
-            (
-                _shown(_get(d, "text")),
-                _shown(_get(d, "responsible")),
-                _day_or_dash(_get(d, "due_date")),
-                _shown(_get(d, "status_label")),
-            )
-            for d in decisions
-        ),
+        decisions,
+        (("text", _shown), ("responsible", _shown), ("due_date", _day_or_dash), ("status_label", _shown)),
     )
 
 
@@ -98,76 +103,57 @@ def _groups(event: Any) -> SafeString:
     return mark_safe(join(_get(event, "target_groups"), ", "))  # noqa: S308 (join escapes every part)
 
 
+#: An event's date, title, municipality and target groups.
+_EVENT: tuple[Column, ...] = (("date", _day), ("title", _shown), ("municipality", _shown), (None, _groups))
+
+
 @register.simple_tag
 def held_event_rows(events: Sequence[Any]) -> SafeString:
-    return format_html_join(
-        "",
+    return _rows(
         '<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class="num">{}</td></tr>',
-        (
-            (
-                _day(_get(e, "date")),
-                _shown(_get(e, "title")),
-                _shown(_get(e, "municipality")),
-                _groups(e),
-                _shown(_get(e, "reached_cell")),
-            )
-            for e in events
-        ),
+        events,
+        (*_EVENT, ("reached_cell", _shown)),
     )
 
 
 @register.simple_tag
 def planned_event_rows(events: Sequence[Any]) -> SafeString:
-    return format_html_join(
-        "",
-        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-        (
-            (_day(_get(e, "date")), _shown(_get(e, "title")), _shown(_get(e, "municipality")), _groups(e))
-            for e in events
-        ),
-    )
+    return _rows("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", events, _EVENT)
 
 
 @register.simple_tag
 def tally_rows(tallies: Sequence[Any]) -> SafeString:
     """The plan's progress by objective or by lead institution."""
-    return format_html_join(
-        "",
-        '<tr><td>{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td>'
-        '<td class="num">{}</td><td class="num">{}</td></tr>',
-        (
-            (
-                _shown(_get(o, "label")),
-                _shown(_get(o, "done")),
-                _shown(_get(o, "on_track")),
-                _shown(_get(o, "overdue")),
-                _shown(_get(o, "cancelled")),
-                _shown(_get(o, "total")),
-            )
-            for o in tallies
-        ),
+    return _rows(
+        "<tr><td>{}</td>" + '<td class="num">{}</td>' * 5 + "</tr>",
+        tallies,
+        tuple((name, _shown) for name in ("label", "done", "on_track", "overdue", "cancelled", "total")),
+    )
+
+
+def _achieved(activity: Any) -> SafeString:
+    """`{% if o.achieved is None %}—{% else %}{{ o.achieved|floatformat:"-2" }}{% endif %}
+    / {{ o.target|floatformat:"-2" }} {{ o.unit }}`."""
+    achieved = _get(activity, "achieved")
+    done = DASH if achieved is None else floatformat(achieved, "-2")
+    return format_html(
+        "{} / {} {}", done, floatformat(_get(activity, "target"), "-2"), _shown(_get(activity, "unit"))
     )
 
 
 @register.simple_tag
 def overdue_rows(activities: Sequence[Any]) -> SafeString:
-    def achieved(o: Any) -> SafeString:
-        done = DASH if _get(o, "achieved") is None else floatformat(_get(o, "achieved"), "-2")
-        return format_html("{} / {} {}", done, floatformat(_get(o, "target"), "-2"), _shown(_get(o, "unit")))
-
-    return format_html_join(
-        "",
-        '<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class="num" data-testid="achieved-{}">{}</td></tr>',
+    return _rows(
+        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
+        '<td class="num" data-testid="achieved-{}">{}</td></tr>',
+        activities,
         (
-            (
-                _shown(_get(o, "code")),
-                _shown(_get(o, "description")),
-                _shown(_get(o, "lead")),
-                _day(_get(o, "deadline")),
-                _shown(_get(o, "status_label")),
-                _shown(_get(o, "code")),
-                achieved(o),
-            )
-            for o in activities
+            ("code", _shown),
+            ("description", _shown),
+            ("lead", _shown),
+            ("deadline", _day),
+            ("status_label", _shown),
+            ("code", _shown),
+            (None, _achieved),
         ),
     )
