@@ -1,0 +1,183 @@
+"""An outside tester's attacks on what KRAT keeps under generations (`krat.generations`):
+each test shows a page or a selector reading a stale figure through the cache."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from cases.models import Municipality
+from krat.models import County
+from krat.report import national
+from krat.report import selectors as report_selectors
+from meetings.models import Meeting
+from tests.cases.factories import intervention, municipality
+from tests.factories import CountyFactory, InstitutionFactory, PeriodFactory, sign_in_superuser
+from tests.krat.test_generations import _rich_counties
+from tests.krat.test_national import START
+from tests.meetings.factories import MeetingFactory, aware
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2018, 3, 1)
+
+
+def _preview(county, period, *, shared=False):
+    """The preview's report as `report_preview` builds it (kept), for the table."""
+    return report_selectors.period_report(
+        County.objects.get(pk=county.pk),
+        type(period).objects.get(pk=period.pk),
+        shared=shared,
+        published=True,
+        today=TODAY,
+        kept=True,
+    )
+
+
+def _fresh(county, period, *, shared=False):
+    """The same report built from the database (as the PDF is)."""
+    return report_selectors.period_report(
+        County.objects.get(pk=county.pk),
+        type(period).objects.get(pk=period.pk),
+        shared=shared,
+        published=True,
+        today=TODAY,
+    )
+
+
+def _meeting_titles(report) -> list[str]:
+    return [row.title for row in report.data["meetings"].rows]
+
+
+# --- 1. A record moved to another county: only its new county's generation is replaced --------
+
+
+def test_a_meeting_moved_to_another_county_stays_in_the_old_county_s_preview(client):
+    """`_saved` bumps the generation of the record's county *after* the save: a meeting
+    moved from Berat to Durrës (its county is editable in the admin) replaces Durrës's
+    generation of `Meeting`, never Berat's, so Berat's preview keeps listing a meeting that
+    is no longer Berat's, while its PDF (built afresh) no longer lists it."""
+    ours, theirs = CountyFactory(), CountyFactory()
+    period = PeriodFactory(county=ours)
+    PeriodFactory(county=theirs)
+    meeting = MeetingFactory(
+        county=ours, title="Takimi i zhvendosur", starts_at=aware(datetime.date(2018, 2, 1))
+    )
+    assert _meeting_titles(_preview(ours, period)) == ["Takimi i zhvendosur"]
+    # Moved (as the admin's change form or any save does).
+    meeting = Meeting.objects.get(pk=meeting.pk)
+    meeting.county = theirs
+    meeting.save()
+    assert _meeting_titles(_fresh(ours, period)) == []  # the database: not Berat's any more
+    assert _meeting_titles(_preview(ours, period)) == []  # the preview: still listed (stale)
+
+
+def test_a_meeting_moved_to_another_county_through_the_admin_stays_on_the_old_preview_page(client):
+    """The same through the pages: the admin's change form moves the meeting, the preview
+    page of the county it left still lists it."""
+    ours, theirs = CountyFactory(), CountyFactory()
+    period = PeriodFactory(county=ours)
+    meeting = MeetingFactory(
+        county=ours, title="Takimi i zhvendosur", starts_at=aware(datetime.date(2018, 2, 1))
+    )
+    sign_in_superuser(client)
+    url = reverse("krat:report_preview", args=[period.pk])
+
+    def document() -> str:
+        page = client.get(url, {"ndarje": "0"})
+        assert page.status_code == 200
+        return page.context["document"]
+
+    assert "Takimi i zhvendosur" in document()
+    _admin_change(client, meeting, county=theirs.pk)
+    assert Meeting.objects.get(pk=meeting.pk).county_id == theirs.pk
+    assert "Takimi i zhvendosur" not in document()  # still listed (stale)
+
+
+def test_a_meeting_moved_to_a_county_without_the_period_is_still_counted_nationally(client, settings):
+    """The national report is kept under every county's generations, but each app's
+    figures inside it (`national._read`) are kept under the generations of the counties
+    with a period on that day only. A meeting moved from a county with a period to one
+    without any period (a county just created) replaces neither of the first: the next national
+    page is computed again, reads the meetings' figures kept inside it, and still counts
+    the meeting where it no longer is."""
+    counties = _rich_counties()
+    sign_in_superuser(client)
+
+    def meetings() -> int:
+        page = client.get(reverse("krat:national_report", args=[START.isoformat()]))
+        assert page.status_code == 200
+        return int(str(page.context["report"].total("meetings").current.cell))
+
+    before = meetings()
+    county = next(iter(counties.values()))
+    meeting = Meeting.objects.filter(county=county).first()
+    elsewhere = CountyFactory()  # no period at all: not among the counties the figures read
+    meeting.county = elsewhere
+    meeting.save()
+    settings.KRAT_GENERATIONS = False  # built from the database
+    fresh = national.national_report(START)
+    assert int(str(fresh.total("meetings").current.cell)) == before - 1
+    settings.KRAT_GENERATIONS = True
+    assert meetings() == before - 1  # the page: still `before` (stale)
+
+
+# --- 2. A kept section reads records of another county --------------------------------------------
+
+
+def test_a_renamed_municipality_of_origin_in_another_county_is_read_by_the_street_section():
+    """The street form offers every municipality of the country as a child's origin
+    (`cases.forms`: `Municipality.objects`), and the street section prints the origin's
+    name. A municipality has a county of its own: renaming Durrës (Durrës's county)
+    replaces Durrës's generation of `Municipality`, not Berat's, so Berat's preview keeps
+    the old name of the origin."""
+    ours, theirs = CountyFactory(), CountyFactory()
+    period = PeriodFactory(county=ours)
+    institution = InstitutionFactory(county=ours)
+    origin = municipality(theirs, name="Durrës")
+    intervention(
+        ours,
+        institution,
+        datetime.date(2018, 2, 3),
+        girls=4,
+        boys=3,
+        origin=origin,
+        where=municipality(ours, name="Berat"),
+    )
+
+    def origins(report) -> list[str]:
+        return [row.label for row in report.data["street"].summary.by_origin]
+
+    assert "Durrës" in origins(_preview(ours, period))
+    renamed = Municipality.objects.get(pk=origin.pk)
+    renamed.name = "Durrës i Ri"
+    renamed.save()
+    assert "Durrës i Ri" in origins(_fresh(ours, period))  # the database
+    assert "Durrës i Ri" in origins(_preview(ours, period))  # the preview: still "Durrës" (stale)
+
+
+# --- Helpers ----------------------------------------------------------------------------------------
+
+
+def _admin_change(client, obj, **changes):
+    from tests.krat.test_generations import _flat
+
+    url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+    page = client.get(url)
+    form = page.context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data |= changes
+    for inline in page.context["inline_admin_formsets"]:
+        formset = inline.formset
+        management = formset.management_form
+        data |= {f"{management.prefix}-{name}": management[name].value() for name in management.fields}
+        for row in formset.forms[: formset.initial_form_count()]:
+            data |= {
+                row.add_prefix(name): row[name].value()
+                for name in row.fields
+                if row[name].value() is not None
+            }
+    response = client.post(url, _flat(data))
+    assert response.status_code == 302, response.context["adminform"].form.errors
