@@ -12,8 +12,10 @@ expires on its own). Nothing is invalidated by reading SQL, and nothing needs to
 - **Who bumps.** Django's `post_save`, `post_delete` and `m2m_changed` signals, connected
   for every model of every app in the project's own folder (`connect`), so a service, a
   form, the admin and the shell all bump alike. A record with a `county_id` bumps its
-  county's generation; others (a victim count, whose county is its report's) bump the
-  model's generation for every county. Writes that send no signal (`QuerySet.update`,
+  county's generation, and the county it was read in when a save moves it (`_loaded`);
+  others (a victim count, whose county is its report's) and the records other counties'
+  pages read (`READ_ACROSS_COUNTIES`: a child's municipality of origin) bump the model's
+  generation for every county. Writes that send no signal (`QuerySet.update`,
   `bulk_create`) call `changed()` themselves; `tests/krat/test_generations.py` lists
   every such call in the code and fails on a new one until it is reviewed.
 - **When.** At once, and again when the transaction commits: the first makes a reader
@@ -45,7 +47,7 @@ from django.apps import AppConfig, apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import models, transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
 
 from krat import caching
 
@@ -202,15 +204,42 @@ def kept(
 # --- The signals ---------------------------------------------------------------------------------
 
 
+#: Models whose records other counties' pages read (a child's municipality of origin is
+#: any municipality of the country): a write to one replaces every county's generation.
+READ_ACROSS_COUNTIES = frozenset({"krat.municipality", "krat.institution"})
+#: Where a record's county was when it was read (`_loaded`): a save that moves it to
+#: another county is a change in both.
+_LOADED = "_generation_county"
+#: A county not read with the record (a deferred field): every county's, then.
+_UNKNOWN = object()
+
+
 def _county(instance: models.Model) -> int | None:
-    county = getattr(instance, "county_id", None)
-    if county is None and instance._meta.label_lower == "krat.county":
-        county = instance.pk
+    """The record's county (None: of every county)."""
+    if instance._meta.label_lower in READ_ACROSS_COUNTIES:
+        return None
+    if instance._meta.label_lower == "krat.county":
+        return instance.pk if isinstance(instance.pk, int) else None
+    county = instance.__dict__.get("county_id", _UNKNOWN)  # a deferred field is not loaded for this
     return county if isinstance(county, int) else None
 
 
+def _has_county(model: type[models.Model]) -> bool:
+    return any(field.attname == "county_id" for field in model._meta.concrete_fields)
+
+
+def _loaded(sender: type[models.Model], instance: models.Model, **_kwargs: Any) -> None:
+    instance.__dict__[_LOADED] = instance.__dict__.get("county_id", _UNKNOWN)
+
+
 def _saved(sender: type[models.Model], instance: models.Model, **_kwargs: Any) -> None:
-    changed(sender, _county(instance))
+    county = _county(instance)
+    changed(sender, county)
+    was = instance.__dict__.get(_LOADED, county)
+    if was is _UNKNOWN or (was != county and county is not None):
+        changed(sender, was if isinstance(was, int) else None)  # moved from another county
+    if _has_county(sender):
+        instance.__dict__[_LOADED] = instance.__dict__.get("county_id", _UNKNOWN)
 
 
 def _linked(
@@ -248,5 +277,7 @@ def connect() -> None:
         uid = f"krat_generation_{model._meta.label_lower}"
         post_save.connect(_saved, sender=model, dispatch_uid=f"{uid}_save", weak=False)
         post_delete.connect(_saved, sender=model, dispatch_uid=f"{uid}_delete", weak=False)
+        if _has_county(model):  # where its county was when read: a move changes both
+            post_init.connect(_loaded, sender=model, dispatch_uid=f"{uid}_init", weak=False)
         # Sent with the link table as sender, auto-created or not (its rows are bulk-created).
         m2m_changed.connect(_linked, sender=model, dispatch_uid=f"{uid}_links", weak=False)

@@ -13,7 +13,7 @@ from django.apps import apps
 from django.conf import settings as django_settings
 from django.core.cache.backends.dummy import DummyCache
 from django.db import connection
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -67,6 +67,8 @@ def test_every_model_of_the_project_bumps_its_generation_on_save_delete_and_link
         assert generations._saved in post_save._live_receivers(model)[0], model
         assert generations._saved in post_delete._live_receivers(model)[0], model
         assert generations._linked in m2m_changed._live_receivers(model)[0], model
+        if generations._has_county(model):  # where it was read: a save that moves it changes both
+            assert generations._loaded in post_init._live_receivers(model)[0], model
 
 
 def test_a_write_in_a_county_is_read_there_and_not_in_another_county():

@@ -1,5 +1,8 @@
 """An outside tester's attacks on what KRAT keeps under generations (`krat.generations`):
-each test shows a page or a selector reading a stale figure through the cache."""
+each found a page or a selector reading a stale figure through the cache (a record moved
+to another county changed only the new one's generation; a municipality of another
+county, read as a child's origin, changed only its own county's); each now reads the
+figure the database holds."""
 
 from __future__ import annotations
 
@@ -54,7 +57,7 @@ def _meeting_titles(report) -> list[str]:
 # --- 1. A record moved to another county: only its new county's generation is replaced --------
 
 
-def test_a_meeting_moved_to_another_county_stays_in_the_old_county_s_preview(client):
+def test_a_meeting_moved_to_another_county_leaves_the_old_county_s_preview(client):
     """`_saved` bumps the generation of the record's county *after* the save: a meeting
     moved from Berat to Durrës (its county is editable in the admin) replaces Durrës's
     generation of `Meeting`, never Berat's, so Berat's preview keeps listing a meeting that
@@ -74,7 +77,7 @@ def test_a_meeting_moved_to_another_county_stays_in_the_old_county_s_preview(cli
     assert _meeting_titles(_preview(ours, period)) == []  # the preview: still listed (stale)
 
 
-def test_a_meeting_moved_to_another_county_through_the_admin_stays_on_the_old_preview_page(client):
+def test_a_meeting_moved_to_another_county_through_the_admin_leaves_the_old_preview_page(client):
     """The same through the pages: the admin's change form moves the meeting, the preview
     page of the county it left still lists it."""
     ours, theirs = CountyFactory(), CountyFactory()
@@ -96,7 +99,7 @@ def test_a_meeting_moved_to_another_county_through_the_admin_stays_on_the_old_pr
     assert "Takimi i zhvendosur" not in document()  # still listed (stale)
 
 
-def test_a_meeting_moved_to_a_county_without_the_period_is_still_counted_nationally(client, settings):
+def test_a_meeting_moved_to_a_county_without_the_period_is_no_longer_counted_nationally(client, settings):
     """The national report is kept under every county's generations, but each app's
     figures inside it (`national._read`) are kept under the generations of the counties
     with a period on that day only. A meeting moved from a county with a period to one
@@ -127,7 +130,7 @@ def test_a_meeting_moved_to_a_county_without_the_period_is_still_counted_nationa
 # --- 2. A kept section reads records of another county --------------------------------------------
 
 
-def test_a_renamed_municipality_of_origin_in_another_county_is_read_by_the_street_section():
+def test_a_municipality_of_origin_renamed_in_another_county_is_read_by_the_street_section():
     """The street form offers every municipality of the country as a child's origin
     (`cases.forms`: `Municipality.objects`), and the street section prints the origin's
     name. A municipality has a county of its own: renaming Durrës (Durrës's county)
