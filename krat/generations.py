@@ -115,6 +115,8 @@ class _Replace:
 
 
 def _bump(keys: tuple[str, ...]) -> None:
+    if not enabled():  # nothing is kept under them: no write to the cache for each save
+        return
     # Now, for every write: a reader later in the same transaction reads its own writes.
     _replace(keys)
     replace = _Replace(keys)

@@ -52,8 +52,8 @@ def _day_or_dash(value: Any) -> str:
 
 @register.simple_tag
 def cells(values: Iterable[Any]) -> SafeString:
-    """A row's figure cells (`krat/report_cells.html`): "—" for a missing one, a hidden one
-    marked for the page's style."""
+    """A row's figure cells: "—" for a missing one, a hidden one marked for the page's
+    style."""
     return format_html_join(
         "",
         '<td class="num{}">{}</td>',
