@@ -18,8 +18,10 @@ representative saving a draft of their period report, the secretariat saving the
 report's summary: a real POST with the CSRF token and version stamp the page gave).
 A page's p50 and p95 are divided by the mean of the floors measured just before and just
 after it, so the ratio holds on a busy or a quiet machine. Then render the PDFs, each in
-a fresh process that reports its peak resident memory and the processor time beside the
-wall time (the wall time grows with whatever else the machine runs).
+a fresh process, through Django's WSGI handler as the server calls it, once and then five
+times more; the slowest of the five is judged. The process reports its peak resident
+memory and the processor time beside the wall time (the wall time grows with whatever
+else the machine runs).
 
 Writes bench/results.json, prints a table with PASS/FAIL against each target, and exits
 1 when one is missed (the results are written first): `make bench` is how the targets
@@ -325,9 +327,18 @@ def main() -> int:
             "floor": "the cheapest signed-in page: the person's own Security page (/siguria/)",
             "ratio": "a page's p50/p95 divided by the mean of the floor runs just before and after it",
             "writes": "one per ten reads: open the form (GET), save it (POST with CSRF token and version)",
-            "pdf_seconds": "the second rendering in a fresh process, cold (the dummy cache; the first also loads WeasyPrint's fonts: first_seconds)",
-            "pdf_cpu_seconds": "the processor time of that second rendering, with the 1-minute load average just after it",
-            "peak_memory": "ru_maxrss of the process that rendered the PDF (twice), start-up included",
+            "pdf_seconds": (
+                "in a fresh process, through Django's WSGI handler as the server calls it, cold (the dummy "
+                "cache): after a first rendering (it also loads WeasyPrint's fonts: first_seconds), five more; "
+                "seconds is their median and seconds_max the slowest (what the target judges), each the time "
+                "until the handler hands the finished response to the server"
+            ),
+            "pdf_worker_seconds": (
+                "the median time the worker is busy with one, its response's close included (the layout "
+                "is freed after the last byte has gone out), and its processor time (cpu_seconds), with "
+                "the 1-minute load average just after them"
+            ),
+            "peak_memory": "ru_maxrss of the process that rendered the PDF (six times), start-up included",
         },
         "targets": TARGETS,
         "scales": {},
@@ -406,8 +417,11 @@ def verdicts(results: dict) -> dict:
                 missed.append(pdf["error"])
             else:
                 limit = TARGETS[PDF_LIMITS[label]]
-                if pdf["seconds"] >= limit:
-                    missed.append(f"{pdf['seconds']} s ≥ {limit} s")
+                # The slowest of the renderings, not their median: a target met only on average
+                # is not met.
+                slowest = pdf["seconds_max"]
+                if slowest >= limit:
+                    missed.append(f"{slowest} s ≥ {limit} s")
                 if pdf["peak_mb"] >= TARGETS["max_peak_mb"]:
                     missed.append(f"peak {pdf['peak_mb']} MB ≥ {TARGETS['max_peak_mb']} MB")
             if label == "national_report":
@@ -456,13 +470,17 @@ def report(results: dict) -> None:
                 f"save p50 {write['save']['p50_ms']} / p95 {write['save']['p95_ms']} ms "
                 f"({write['save_queries']} queries)"
             )
-        print(f"\n{'pdf':<22}{'s':>7}{'cpu s':>7}{'load':>6}{'first s':>9}{'pages':>7}{'peak MB':>9}")
+        print(
+            f"\n{'pdf':<22}{'s':>7}{'max s':>7}{'busy s':>7}{'cpu s':>7}{'load':>6}{'first s':>9}"
+            f"{'pages':>7}{'peak MB':>9}"
+        )
         for label, pdf in data["pdfs"].items():
             if "error" in pdf:
                 print(f"{label:<22}  {pdf['error']}")
             else:
                 print(
-                    f"{label:<22}{pdf['seconds']:>7}{pdf.get('cpu_seconds', '-'):>7}{pdf.get('load_average', '-'):>6}"
+                    f"{label:<22}{pdf['seconds']:>7}{pdf.get('seconds_max', '-'):>7}"
+                    f"{pdf.get('worker_seconds', '-'):>7}{pdf.get('cpu_seconds', '-'):>7}{pdf.get('load_average', '-'):>6}"
                     f"{pdf['first_seconds']:>9}{pdf['pages']:>7}{pdf['peak_mb']:>9}"
                 )
         if "national_report" in data["pdfs"]:

@@ -267,3 +267,23 @@ def test_long_lists_come_fifty_a_page_and_keep_their_filters():
     filtered = client.get(url, {"status": status}).content.decode()
     if AwarenessEvent.objects.filter(county=county, status=status).count() > 50:
         assert f"status={status}&amp;faqja=2" in filtered
+
+
+def test_a_pdf_is_judged_by_its_slowest_rendering_not_its_median():
+    from bench.run import verdicts
+
+    def results(seconds_max: float) -> dict:
+        page = {"p95_ratio": 1.0, "failed": 0}
+        pdf = {"seconds": 1.5, "seconds_max": seconds_max, "peak_mb": 200}
+        scale = {
+            "queries": {"floor": 5},
+            "pages": {"floor": page},
+            "pdfs": {"county_report": pdf},
+            "writes": {},
+        }
+        return {"scales": {"10": scale}}
+
+    assert verdicts(results(1.9))["pdf county_report (scale 10)"]["pass"]
+    verdict = verdicts(results(2.0))["pdf county_report (scale 10)"]
+    assert not verdict["pass"]
+    assert verdict["missed"] == ["2.0 s ≥ 2.0 s"]
