@@ -278,6 +278,7 @@ def test_a_pdf_is_judged_by_its_slowest_rendering_not_its_median():
         scale = {
             "queries": {"floor": 5},
             "pages": {"floor": page},
+            "cold": {"pages": {"floor": page}},
             "pdfs": {"county_report": pdf},
             "writes": {},
         }
@@ -287,3 +288,16 @@ def test_a_pdf_is_judged_by_its_slowest_rendering_not_its_median():
     verdict = verdicts(results(2.0))["pdf county_report (scale 10)"]
     assert not verdict["pass"]
     assert verdict["missed"] == ["2.0 s ≥ 2.0 s"]
+
+
+def test_a_page_fast_only_from_the_cache_fails_its_cold_verdict():
+    from bench.run import verdicts
+
+    warm, cold = {"p95_ratio": 2.0, "failed": 0}, {"p95_ratio": 8.7, "failed": 0}
+    scale = {"queries": {"report_preview": 20}, "pages": {"report_preview": warm}, "pdfs": {}, "writes": {}}
+    results = verdicts({"scales": {"1": {**scale, "cold": {"pages": {"report_preview": cold}}}}})
+    assert results["report_preview"]["pass"]
+    assert results["report_preview (cold)"] == {
+        "missed": ["scale 1: cold p95 8.7× the floor > 5.0×"],
+        "pass": False,
+    }
