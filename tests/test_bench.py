@@ -290,14 +290,34 @@ def test_a_pdf_is_judged_by_its_slowest_rendering_not_its_median():
     assert verdict["missed"] == ["2.0 s ≥ 2.0 s"]
 
 
-def test_a_page_fast_only_from_the_cache_fails_its_cold_verdict():
+def test_a_page_fast_only_from_the_cache_fails_its_cold_verdict_unless_it_declares_it():
     from bench.run import verdicts
 
     warm, cold = {"p95_ratio": 2.0, "failed": 0}, {"p95_ratio": 8.7, "failed": 0}
-    scale = {"queries": {"report_preview": 20}, "pages": {"report_preview": warm}, "pdfs": {}, "writes": {}}
-    results = verdicts({"scales": {"1": {**scale, "cold": {"pages": {"report_preview": cold}}}}})
-    assert results["report_preview"]["pass"]
-    assert results["report_preview (cold)"] == {
+
+    def results(kept: list[str]) -> dict:
+        scale = {
+            "queries": {"report_preview": 20},
+            "pages": {"report_preview": warm},
+            "cold": {"pages": {"report_preview": cold}},
+            "kept": kept,
+            "pdfs": {},
+            "writes": {},
+        }
+        return verdicts({"scales": {"1": scale}})
+
+    silent = results([])
+    assert silent["report_preview"]["pass"]
+    assert silent["report_preview (cold)"] == {
         "missed": ["scale 1: cold p95 8.7× the floor > 5.0×"],
         "pass": False,
     }
+    declared = results(["report_preview"])["report_preview (cold)"]
+    assert declared["kept"] and declared["cold_p95_ratio"] == {"1": 8.7}
+
+
+def test_the_pages_that_need_the_cache_are_the_preview_and_the_national_pages():
+    """Issue 17, point 5: which pages needed the cache is a decision, kept in one place."""
+    from krat.benchmarks import PAGES
+
+    assert {page.label for page in PAGES if page.kept} == {"report_preview", "national_home", "national_page"}

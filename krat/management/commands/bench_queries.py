@@ -36,6 +36,7 @@ class Command(BaseCommand):
                 "path": path,
                 "user": username,
                 "queries": self.count(client, target.label, path),
+                "kept": target.kept,
             }
         targets = writes()
         kinds = {}
