@@ -9,7 +9,6 @@ class KratConfig(AppConfig):
     verbose_name = _("KRAT: the table's core")
 
     def ready(self) -> None:
-        from django.core.signals import request_finished, request_started
         from django.db.backends.signals import connection_created
 
         from krat import (
@@ -17,7 +16,6 @@ class KratConfig(AppConfig):
             collation,
             generations,
             history,
-            pdf,
             search,
         )
         from krat.models import County, Institution, ReportingPeriod, TableMembership, User
@@ -25,9 +23,6 @@ class KratConfig(AppConfig):
         connection_created.connect(search.register_sqlite_functions, dispatch_uid="krat_fold")
         connection_created.connect(collation.register_sqlite_collation, dispatch_uid="krat_sq")
         generations.connect()
-        # A PDF's layout is freed after its response has been sent (krat.pdf.cyclic_gc_paused).
-        request_started.connect(pdf.request_started, dispatch_uid="krat_pdf_request_started")
-        request_finished.connect(pdf.request_finished, dispatch_uid="krat_pdf_request_finished")
 
         history.register(County, county_of=lambda county: county)
         history.register(Institution, county_of=lambda institution: institution.county)

@@ -7,16 +7,13 @@ and everything else (http, https, ftp, file:// outside those folders) is refused
 document can neither leak a request to the outside nor embed a server file.
 
 While WeasyPrint lays a document out, Python's cyclic garbage collector is paused
-(`cyclic_gc_paused`): see its docstring for why that is most of a long report's time. In a
-request, the document's garbage is freed after the response has gone out
-(`request_started` and `request_finished`, connected in `KratConfig.ready`).
+(`cyclic_gc_paused`): see its docstring for why that is most of a long report's time.
 """
 
 from __future__ import annotations
 
 import gc
 import mimetypes
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -94,36 +91,6 @@ def _fetcher():
     return LocalOnlyFetcher(allowed_protocols={"data", "file", "https"})
 
 
-#: Per thread: whether it is serving a request, and whether a paused collector waits for
-#: that request's end to be resumed (see `cyclic_gc_paused`).
-_thread = threading.local()
-
-
-def _resume_pending_collection() -> None:
-    """Resume the collector this thread paused, and free what its document left behind."""
-    if getattr(_thread, "pending", False):
-        _thread.pending = False
-        gc.enable()
-        gc.collect(0)
-
-
-def request_started(**kwargs) -> None:
-    """`request_started` receiver: this thread now serves a request.
-
-    A collection still pending here (a request whose response was never closed) is run
-    first, so that a thread never keeps the collector paused into its next request.
-    """
-    _resume_pending_collection()
-    _thread.in_request = True
-
-
-def request_finished(**kwargs) -> None:
-    """`request_finished` receiver: the response has been sent and closed (the WSGI server
-    closes it after writing its last byte); free the documents it rendered."""
-    _thread.in_request = False
-    _resume_pending_collection()
-
-
 @contextmanager
 def cyclic_gc_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector for the block, then collect what it left behind.
@@ -137,18 +104,10 @@ def cyclic_gc_paused() -> Iterator[None]:
     afterwards frees this document's cycles at once, without walking the rest of the
     process again.
 
-    Freeing them is still work: about 150,000 objects, 0.1 to 0.2 s for a 25-page county
-    report. Inside a request it waits until the response has been sent
-    (`request_finished`), so the reader does not wait for it; outside one (a command, a
-    service called from a test) it is done when the block ends. Either way the collector
-    runs again before this thread serves another request.
-
     Reference counting still frees everything else as usual. If the collector was already
-    off (the host turned it off, or another thread paused it), it is left as it was and
-    nothing is collected here.
+    off (the host turned it off, or another thread is inside this block), it is left as it
+    was and nothing is collected here.
     """
-    # A second document in the same request: free the first one's cycles before this one.
-    _resume_pending_collection()
     if not gc.isenabled():
         yield
         return
@@ -156,11 +115,8 @@ def cyclic_gc_paused() -> Iterator[None]:
     try:
         yield
     finally:
-        if getattr(_thread, "in_request", False):
-            _thread.pending = True
-        else:
-            gc.enable()
-            gc.collect(0)
+        gc.enable()
+        gc.collect(0)
 
 
 def render_pdf(template_name: str, context: dict, *, request: HttpRequest | None = None) -> bytes:

@@ -321,3 +321,40 @@ def test_the_pages_that_need_the_cache_are_the_preview_and_the_national_pages():
     from krat.benchmarks import PAGES
 
     assert {page.label for page in PAGES if page.kept} == {"report_preview", "national_home", "national_page"}
+
+
+# --- Cold runs that served nothing -----------------------------------------------------------------
+
+
+def _one_page_results(label: str, warm: dict, cold: dict, kept: list[str]) -> dict:
+    scale = {
+        "queries": {label: 10},
+        "pages": {label: warm},
+        "cold": {"pages": {label: cold}},
+        "kept": kept,
+        "pdfs": {},
+        "writes": {},
+    }
+    return {"scales": {"1": scale, "10": scale}}
+
+
+def test_a_cold_run_whose_reads_failed_does_not_pass_its_cold_verdict():
+    """bench/load.py times the 200s only and gives p95 0.0 when there is none: a page whose
+    every cold read failed must not pass on that ratio."""
+    from bench.run import verdicts
+
+    ok = {"p95_ratio": 1.0, "failed": 0}
+    broken = {"p95_ratio": 0.0, "failed": 120, "writes_failed": 12}
+    results = verdicts(_one_page_results("dashboard", ok, broken, kept=[]))
+    assert not results["dashboard (cold)"]["pass"]
+
+
+def test_a_kept_page_whose_cold_run_failed_is_not_passed():
+    """A kept page is judged warm, its cold ratio reported beside; a cold run that served
+    nothing still fails it."""
+    from bench.run import verdicts
+
+    ok = {"p95_ratio": 1.0, "failed": 0}
+    broken = {"p95_ratio": None, "failed": 120}
+    results = verdicts(_one_page_results("national_page", ok, broken, kept=["national_page"]))
+    assert not results["national_page (cold)"]["pass"]
