@@ -53,6 +53,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import highspy
 import numpy as np
@@ -111,6 +112,40 @@ class Figures:
         if not hidden:
             return value
         return SMALL if value < self.k else LARGE
+
+    def __getstate__(self) -> dict:
+        # What the cache keeps of these figures (`cases.selectors.figures.published_sets`)
+        # leaves out the structure: it is rebuilt from the rest on first use.
+        return {name: value for name, value in self.__dict__.items() if name != "structure"}
+
+    @cached_property
+    def structure(self) -> _Structure:
+        """What every attacker of these figures shares, whatever the marks and the reader
+        (built once: a national page builds a thousand attackers of a few figures)."""
+        relations = tuple((*((key, 1) for key in line.parts), (line.total, -1)) for line in self.lines)
+        bounds = tuple(
+            (*((key, bound.factor) for key in bound.large), *((key, -1) for key in bound.small))
+            for bound in self.bounds
+        )
+        return _Structure(
+            relations=relations + bounds,
+            equal=(True,) * len(relations) + (False,) * len(bounds),
+            cap=_cap(self),
+            rank={key: i for i, key in enumerate(sorted(self.values, key=repr))},
+        )
+
+
+@dataclass(frozen=True)
+class _Structure:
+    """`Figures.structure`: the relations as (key, coefficient) terms, whether each is an
+    equation (else Σ ≥ 0), the cap on unknown figures, and each key's rank in `repr` order
+    (the order groups and their members are kept in, so every process builds the same
+    problems and memo keys)."""
+
+    relations: tuple[tuple[tuple[Hashable, int], ...], ...]
+    equal: tuple[bool, ...]
+    cap: int
+    rank: Mapping[Hashable, int]
 
 
 @dataclass(frozen=True)
@@ -173,7 +208,8 @@ class Attacker:
         self.witnesses = witnesses
         self.found: list[dict] = []  # the solutions this attacker found (witnesses for later)
         self._problems: dict = {}
-        self.cap = _cap(figures)
+        structure = figures.structure
+        self.cap = structure.cap
         k = figures.k
         # Bounds of the others' part (the county figure less the reader's own).
         self.low: dict = {}
@@ -199,17 +235,11 @@ class Attacker:
                 low = high = own
             self.low[key], self.high[key] = max(0, low - own), high - own
             assert self.low[key] <= value - own <= self.high[key], (key, value, own, low, high)
-        self.relations = [[(key, 1) for key in line.parts] + [(line.total, -1)] for line in figures.lines]
-        self.equal = [True] * len(self.relations)
-        for bound in figures.bounds:
-            self.relations.append(
-                [(key, bound.factor) for key in bound.large] + [(key, -1) for key in bound.small]
-            )
-            self.equal.append(False)
-        self._groups()
+        self.relations, self.equal = structure.relations, structure.equal
+        self._groups(structure.rank)
 
-    def _groups(self) -> None:
-        """Union the unknown figures that share a relation."""
+    def _groups(self, rank: Mapping[Hashable, int]) -> None:
+        """Union the unknown figures that share a relation (`rank`: `Figures.structure`)."""
         parent: dict = {}
 
         def find(key):
@@ -226,14 +256,17 @@ class Attacker:
             for key in keys[1:]:
                 a, b = find(keys[0]), find(key)
                 if a != b:
-                    parent[max(a, b, key=repr)] = min(a, b, key=repr)
+                    if rank[a] < rank[b]:
+                        parent[b] = a
+                    else:
+                        parent[a] = b
         groups: dict = {}
         for key in free:
             groups.setdefault(find(key), []).append(key)
         self.group_of = {}
         self.members = {}
         for root, keys in groups.items():
-            keys.sort(key=repr)
+            keys.sort(key=rank.__getitem__)
             self.members[root] = keys
             for key in keys:
                 self.group_of[key] = root

@@ -194,6 +194,21 @@ def test_the_attacker_range_is_exact_and_open_above():
     assert attacker.range("total") == (3, None)  # "x" with an "x" below it: no upper limit
 
 
+def test_attackers_of_the_same_figures_share_one_structure_which_no_pickle_carries():
+    """`Figures.structure` is built once per figures: every attacker (a thousand on a national
+    page) reads the same relations; what the cache keeps of figures leaves it out."""
+    import pickle
+
+    figures = breakdown_figures(10, {"sex": {"f": 1, "m": 9, "u": 0}}, 3)
+    marks = {key: figures.mark(key, key == ("sex", "f")) for key in figures.published}
+    first = disclosure.Attacker(figures, marks, disclosure.OBSERVER)
+    second = disclosure.Attacker(figures, {**marks, ("sex", "m"): disclosure.LARGE}, disclosure.OBSERVER)
+    assert first.relations is second.relations is figures.structure.relations
+    kept = pickle.loads(pickle.dumps(figures))  # noqa: S301 - our own bytes, as the cache does
+    assert "structure" not in kept.__dict__
+    assert kept == figures and kept.structure == figures.structure
+
+
 def test_a_solution_is_trusted_only_when_it_meets_every_row_and_bound():
     """`_solve` checks what HiGHS returns in whole numbers before a range is widened by it."""
     # x0 + x1 = 4 (equal), x0 − x1 ≥ 0; 0 ≤ x0, x1 ≤ 3
