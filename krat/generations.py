@@ -226,6 +226,7 @@ def _county(instance: models.Model) -> int | None:
     return county if isinstance(county, int) else None
 
 
+@functools.cache  # asked on every save: the fields of a model do not change
 def _has_county(model: type[models.Model]) -> bool:
     return any(field.attname == "county_id" for field in model._meta.concrete_fields)
 
