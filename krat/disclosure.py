@@ -127,25 +127,32 @@ class Figures:
             (*((key, bound.factor) for key in bound.large), *((key, -1) for key in bound.small))
             for bound in self.bounds
         )
+        touching: dict[Hashable, list[int]] = {key: [] for key in self.values}
+        for r, terms in enumerate(relations + bounds):
+            for key in dict.fromkeys(key for key, _c in terms):
+                touching[key].append(r)
         return _Structure(
             relations=relations + bounds,
             equal=(True,) * len(relations) + (False,) * len(bounds),
             cap=_cap(self),
             rank={key: i for i, key in enumerate(sorted(self.values, key=repr))},
+            touching={key: tuple(rs) for key, rs in touching.items()},
         )
 
 
 @dataclass(frozen=True)
 class _Structure:
     """`Figures.structure`: the relations as (key, coefficient) terms, whether each is an
-    equation (else Σ ≥ 0), the cap on unknown figures, and each key's rank in `repr` order
+    equation (else Σ ≥ 0), the cap on unknown figures, each key's rank in `repr` order
     (the order groups and their members are kept in, so every process builds the same
-    problems and memo keys)."""
+    problems and memo keys), and the relations each key is a term of (their indexes in
+    `relations`, ascending)."""
 
     relations: tuple[tuple[tuple[Hashable, int], ...], ...]
     equal: tuple[bool, ...]
     cap: int
     rank: Mapping[Hashable, int]
+    touching: Mapping[Hashable, tuple[int, ...]]
 
 
 @dataclass(frozen=True)
@@ -192,7 +199,13 @@ class Attacker:
     """One reader facing one publication (`marks`: key → number, SMALL or LARGE; keys
     missing are unpublished). Ranges are found per connected group of unknown figures
     and remembered in `memo`, which callers share between readers and patterns of the
-    same figures (the key holds everything a result depends on)."""
+    same figures (the key holds everything a result depends on).
+
+    Everything is worked out on demand, for the figures asked about: a figure's limits
+    (`limits`) when it or its group is needed, a group (`group`) when a range needs the
+    solver. Most attackers a protection builds are asked about one figure, and answered
+    by the true figures or an earlier solution without ever forming a group; building
+    every limit and group up front was half of a cold national page."""
 
     def __init__(
         self,
@@ -203,85 +216,90 @@ class Attacker:
         witnesses: Sequence[dict] = (),
     ):
         self.figures = figures
+        self.marks = marks
         self.reader = reader
         self.memo = {} if memo is None else memo
         self.witnesses = witnesses
         self.found: list[dict] = []  # the solutions this attacker found (witnesses for later)
+        self._limits: dict[Hashable, tuple[int, int]] = {}
+        self._group_of: dict[Hashable, Hashable] = {}
+        self._members: dict[Hashable, list] = {}
+        self._group_relations: dict[Hashable, list] = {}
         self._problems: dict = {}
         structure = figures.structure
         self.cap = structure.cap
-        k = figures.k
-        # Bounds of the others' part (the county figure less the reader's own).
-        self.low: dict = {}
-        self.high: dict = {}
-        for key, value in figures.values.items():
-            own = reader.own.get(key, 0)
-            mark = marks.get(key)
-            if key in figures.absent:
-                low, high = 0, 0  # shown "no value": nobody is in it
-            elif key in figures.unpublished or mark is None:
-                low, high = 0, self.cap
-            elif mark == SMALL:
-                low, high = 0, k - 1
-            elif mark == LARGE:
-                low, high = k, self.cap
-            else:
-                assert isinstance(mark, int)  # a number shown: the only marks are SMALL and LARGE
-                low, high = mark, mark
-            known_low, known_high = figures.known.get(key, (0, None))
-            low = max(low, known_low)
-            high = high if known_high is None else min(high, known_high)
-            if not reader.others:
-                low = high = own
-            self.low[key], self.high[key] = max(0, low - own), high - own
-            assert self.low[key] <= value - own <= self.high[key], (key, value, own, low, high)
         self.relations, self.equal = structure.relations, structure.equal
-        self._groups(structure.rank)
 
-    def _groups(self, rank: Mapping[Hashable, int]) -> None:
-        """Union the unknown figures that share a relation (`rank`: `Figures.structure`)."""
-        parent: dict = {}
+    def limits(self, key: Hashable) -> tuple[int, int]:
+        """The (low, high) limits of the others' part at `key` (the county figure less the
+        reader's own) that its mark, the page's layout and the reader's knowledge give."""
+        found = self._limits.get(key)
+        if found is not None:
+            return found
+        figures, reader = self.figures, self.reader
+        value, own, mark = figures.values[key], reader.own.get(key, 0), self.marks.get(key)
+        if key in figures.absent:
+            low, high = 0, 0  # shown "no value": nobody is in it
+        elif key in figures.unpublished or mark is None:
+            low, high = 0, self.cap
+        elif mark == SMALL:
+            low, high = 0, figures.k - 1
+        elif mark == LARGE:
+            low, high = figures.k, self.cap
+        else:
+            assert isinstance(mark, int)  # a number shown: the only marks are SMALL and LARGE
+            low, high = mark, mark
+        known_low, known_high = figures.known.get(key, (0, None))
+        low = max(low, known_low)
+        high = high if known_high is None else min(high, known_high)
+        if not reader.others:
+            low = high = own
+        found = self._limits[key] = (max(0, low - own), high - own)
+        assert found[0] <= value - own <= found[1], (key, value, own, low, high)
+        return found
 
-        def find(key):
-            while parent[key] != key:
-                parent[key] = parent[parent[key]]
-                key = parent[key]
-            return key
+    def _free(self, key: Hashable) -> bool:
+        """Whether the others' part at `key` is unknown (its limits hold more than one value)."""
+        low, high = self.limits(key)
+        return low < high
 
-        free = [key for key in self.figures.values if self.low[key] < self.high[key]]
-        for key in free:
-            parent[key] = key
-        for terms in self.relations:
-            keys = [key for key, _c in terms if key in parent]
-            for key in keys[1:]:
-                a, b = find(keys[0]), find(key)
-                if a != b:
-                    if rank[a] < rank[b]:
-                        parent[b] = a
-                    else:
-                        parent[a] = b
-        groups: dict = {}
-        for key in free:
-            groups.setdefault(find(key), []).append(key)
-        self.group_of = {}
-        self.members = {}
-        for root, keys in groups.items():
-            keys.sort(key=rank.__getitem__)
-            self.members[root] = keys
-            for key in keys:
-                self.group_of[key] = root
-        self.group_relations: dict = {root: [] for root in groups}
-        for terms, equal in zip(self.relations, self.equal, strict=True):
-            roots = {self.group_of[key] for key, _c in terms if key in self.group_of}
-            if roots:
-                (root,) = roots
-                self.group_relations[root].append((terms, equal))
+    def group(self, key: Hashable) -> list:
+        """The unknown figures tied to `key` through relations of unknown figures, in rank
+        order (`Figures.structure`); [key] alone when `key` is known. The group's first
+        member is its root: the memo and the problems are keyed by it."""
+        if not self._free(key):
+            return [key]
+        root = self._group_of.get(key)
+        if root is not None:
+            return self._members[root]
+        # A breadth-first walk over the relations that touch an unknown figure: the same
+        # groups as joining every two unknown figures of a relation, without visiting the
+        # figures of other groups.
+        structure = self.figures.structure
+        members, seen, touched = [key], {key}, set()
+        for member in members:
+            for r in structure.touching[member]:
+                if r in touched:
+                    continue
+                touched.add(r)
+                for other, _c in self.relations[r]:
+                    if other not in seen and self._free(other):
+                        seen.add(other)
+                        members.append(other)
+        members.sort(key=structure.rank.__getitem__)
+        root = members[0]
+        self._members[root] = members
+        self._group_relations[root] = [(self.relations[r], self.equal[r]) for r in sorted(touched)]
+        for member in members:
+            self._group_of[member] = root
+        return members
 
     def range(self, key: Hashable) -> tuple[int, int | None]:
         """The attacker's (minimum, maximum) of the county figure at `key`; None: no maximum."""
         own = self.reader.own.get(key, 0)
-        if key not in self.group_of:
-            return self.low[key] + own, self.low[key] + own
+        if not self._free(key):
+            low = self.limits(key)[0]
+            return low + own, low + own
         low = self._extreme(key, minimise=True)
         high = self._extreme(key, minimise=False)
         return low + own, None if high >= self.cap // 2 else high + own
@@ -297,8 +315,8 @@ class Attacker:
         def beyond(value: int) -> bool:
             return value >= goal if up else value <= goal
 
-        if key not in self.group_of:
-            return beyond(self.low[key])
+        if not self._free(key):
+            return beyond(self.limits(key)[0])
         if beyond(self.figures.values[key] - own):
             return True
         if any(beyond(witness[key]) for witness in self.witnesses if key in witness):
@@ -307,26 +325,26 @@ class Attacker:
 
     def _problem(self, root) -> tuple:
         """The group's problem as plain tuples (its memo key and what `_solve` needs)."""
-        keys = self.members[root]
+        keys = self._members[root]
         index = {key: i for i, key in enumerate(keys)}
         rows = []
-        for terms, equal in self.group_relations[root]:
+        for terms, equal in self._group_relations[root]:
             coefficients: dict[int, int] = {}
             constant = 0
             for key, c in terms:
                 if key in index:
                     coefficients[index[key]] = coefficients.get(index[key], 0) + c
                 else:
-                    constant += c * self.low[key]
+                    constant += c * self.limits(key)[0]
             row = tuple(sorted((i, c) for i, c in coefficients.items() if c))
             if row:
                 rows.append((row, -constant, equal))
-        bounds = tuple((self.low[key], self.high[key]) for key in keys)
+        bounds = tuple(self.limits(key) for key in keys)
         return keys, index, (tuple(sorted(set(rows))), bounds)
 
     def _extreme(self, key: Hashable, *, minimise: bool) -> int:
         """The others' part's minimum or maximum at `key`; the solution is kept as a witness."""
-        root = self.group_of[key]
+        root = self.group(key)[0]
         if root not in self._problems:
             self._problems[root] = self._problem(root)
         keys, index, problem = self._problems[root]

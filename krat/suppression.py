@@ -322,7 +322,7 @@ def _complement(figures, hidden: set, failure, costs, neighbours, memo, witnesse
     """The figure to hide next for `failure` (reader, key): see `protect`."""
     reader, key = failure
     attacker = Judge(figures, marks, reader, memo).attacker
-    group = set(attacker.members.get(attacker.group_of.get(key), [key]))
+    group = set(attacker.group(key))
     near = [other for other in figures.published if other not in hidden and neighbours[other] & group]
     if not near:  # cannot happen (see protect); hide the cheapest visible figure rather than loop
         near = [other for other in figures.published if other not in hidden]

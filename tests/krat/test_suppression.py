@@ -338,3 +338,60 @@ def test_no_reader_bounds_a_hidden_cell_of_linked_breakdowns_beyond_its_mark(par
     figures = breakdown_figures(total, shaped, k, contributions)
     hidden = sup.protect(figures)
     assert audit_failures(figures, hidden) == []
+
+
+def _union_groups(figures, attacker):
+    """The groups by definition: join every two unknown figures of a relation (union-find)."""
+    parent = {key: key for key in figures.values if attacker.limits(key)[0] < attacker.limits(key)[1]}
+
+    def find(key):
+        while parent[key] != key:
+            key = parent[key]
+        return key
+
+    for terms in figures.structure.relations:
+        keys = [key for key, _c in terms if key in parent]
+        for key in keys[1:]:
+            parent[find(key)] = find(keys[0])
+    groups: dict = {}
+    for key in parent:
+        groups.setdefault(find(key), set()).add(key)
+    return {key: groups[find(key)] for key in parent}
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rows=tables,
+    k=st.integers(min_value=2, max_value=5),
+    hide=st.lists(st.booleans(), min_size=30, max_size=30),
+)
+def test_an_attackers_groups_are_the_unknown_figures_its_relations_join(rows, k, hide):
+    """`Attacker.group` walks the relations from one figure; it finds what joining every two
+    unknown figures of a relation finds, with its members in rank order, the first the root."""
+    values = sup.table_values(rows)
+    figures = sup.figures_of(values, sup.table_lines(len(rows), len(rows[0])), k)
+    hidden = {key for key, h in zip(figures.published, hide, strict=False) if h}
+    marks = {key: figures.mark(key, key in hidden) for key in figures.published}
+    attacker = disclosure.Attacker(figures, marks, disclosure.OBSERVER)
+    expected = _union_groups(figures, attacker)
+    rank = figures.structure.rank
+    for key in figures.values:
+        group = attacker.group(key)
+        assert set(group) == expected.get(key, {key})
+        assert group == sorted(group, key=rank.__getitem__)
+
+
+def test_an_attacker_works_out_only_the_figures_it_is_asked_about():
+    """Two breakdowns that share no figure: a range of one never reads the other's marks
+    (a cold national page builds a thousand attackers and asks most of them one thing)."""
+    values = {"a": 6, ("a", 1): 2, ("a", 2): 4, "b": 9, ("b", 1): 1, ("b", 2): 8}
+    lines = [sup.Line([("a", 1), ("a", 2)], "a"), sup.Line([("b", 1), ("b", 2)], "b")]
+    figures = sup.figures_of(values, lines, 3)
+    marks = {
+        key: figures.mark(key, key in {("a", 1), ("a", 2), ("b", 1), ("b", 2)}) for key in figures.published
+    }
+    attacker = disclosure.Attacker(figures, marks, disclosure.OBSERVER)
+    assert attacker.range(("a", 1)) == (0, 2)
+    assert set(attacker._limits) == {"a", ("a", 1), ("a", 2)}
+    assert attacker.reaches(("b", 2), 8, up=True)  # the true figure answers: no group formed
+    assert set(attacker._group_of) == {("a", 1), ("a", 2)}
