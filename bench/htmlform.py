@@ -1,14 +1,16 @@
 """A form as a browser submits it: the fields a page's HTML holds, read with the standard
 library only (bench/load.py runs without Django).
 
-`submission(html, field, text, button)` finds the POST form that has `field`, takes every
-value the browser would send (hidden inputs such as the CSRF token and the version stamp,
-text, checked boxes, selected options, textareas), puts `text` in `field`, adds the pressed
-button, and returns (action, urlencoded body).
+`submission(html, field, text, button, values)` finds the POST form that has `field`, takes
+every value the browser would send (hidden inputs such as the CSRF token and the version
+stamp, text, checked boxes, selected options, textareas), puts `text` in `field` (or, given
+`values`, the one after the value the form holds), adds the pressed button, and returns
+(action, urlencoded body).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urlencode
@@ -112,14 +114,33 @@ def forms(html: str) -> list[Form]:
     return parser.forms
 
 
-def submission(html: str, *, field: str, text: str, button: tuple[str, str] | None) -> tuple[str, bytes]:
-    """(action, body) of the page's POST form that has `field`, with `text` in it."""
+def following(values: Sequence[str], current: str) -> str:
+    """The value after `current` in `values`, round again after the last (the first when
+    `current` is none of them): what a field taking `values` in turn holds next."""
+    if current not in values:
+        return values[0]
+    return values[(list(values).index(current) + 1) % len(values)]
+
+
+def submission(
+    html: str,
+    *,
+    field: str,
+    text: str,
+    button: tuple[str, str] | None,
+    values: Sequence[str] = (),
+) -> tuple[str, bytes]:
+    """(action, body) of the page's POST form that has `field`, with `text` in it; given
+    `values`, with the one that follows the value the form holds instead (`following`), so
+    that every save changes the field however many saves came before, from any process."""
     form = next((f for f in forms(html) if f.method == "post" and field in f.names()), None)
     if form is None:
         raise LookupError(f"no POST form with a field {field!r}")
     if button is not None and button not in form.buttons:
         raise LookupError(f"the form has no button {button!r}")
-    values = [(name, text if name == field else value) for name, value in form.fields]
+    if values:
+        text = following(values, next(value for name, value in form.fields if name == field))
+    sent = [(name, text if name == field else value) for name, value in form.fields]
     if button is not None:
-        values.append(button)
-    return form.action, urlencode(values).encode()
+        sent.append(button)
+    return form.action, urlencode(sent).encode()

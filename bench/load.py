@@ -3,8 +3,9 @@
 N reads of the page over C connections; after every `--reads-per-write` reads one
 connection makes a write instead, as a person would: it opens a form (GET), and saves
 it (POST with the page's CSRF token, version stamp and every other field the browser
-sends, one text changed). Each connection keeps its own cookies per person (session,
-CSRF, messages). Writes go round the targets of `--writes` (a JSON file); two
+sends, one field changed: a text, or a figure taking the write's `values` in turn, so
+that each of its saves changes it). Each connection keeps its own cookies per person
+(session, CSRF, messages). Writes go round the targets of `--writes` (a JSON file); two
 connections never write the same record at once, so a save is refused only if the
 application refuses it.
 
@@ -106,7 +107,7 @@ def main() -> None:
     parser.add_argument("--cookie", default="")
     parser.add_argument("--requests", type=int, default=400, help="reads of the page")
     parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--writes", help="JSON file: [{kind, form, cookie, field, button}]")
+    parser.add_argument("--writes", help="JSON file: [{kind, form, cookie, field, button, values}]")
     parser.add_argument("--reads-per-write", type=int, default=10)
     parser.add_argument("--time-limit", type=float, default=120.0)
     args = parser.parse_args()
@@ -157,7 +158,11 @@ def main() -> None:
                 try:
                     button = tuple(target["button"]) if target.get("button") else None
                     action, body = submission(
-                        content.decode(), field=target["field"], text=text, button=button
+                        content.decode(),
+                        field=target["field"],
+                        text=text,
+                        button=button,
+                        values=target.get("values") or (),
                     )
                 except LookupError:
                     status = -1  # the form was not on the page

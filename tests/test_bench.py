@@ -149,6 +149,18 @@ def test_the_benchmark_writes_save_through_their_forms_with_csrf_again_and_again
     assert PeriodReport.objects.get().summary == "Shënim 2."
 
 
+def test_a_figure_takes_its_values_in_turn_after_the_one_the_form_shows():
+    """What bench/load.py writes for a figure: the value after the one the page shows, so a
+    save changes it however many saves came before (from another load process too)."""
+    html = """<form method="post"><input type="hidden" name="version" value="3">
+      <input type="number" name="n" value="{}"></form>"""
+    for shown, sent in (("5", "6"), ("6", "5"), ("", "6"), ("9", "6")):
+        _, body = submission(html.format(shown), field="n", text="a text", button=None, values=("6", "5"))
+        assert body == f"version=3&n={sent}".encode(), shown
+    _, body = submission(html.format("5"), field="n", text="a text", button=None)
+    assert body == b"version=3&n=a+text"  # without values, the text
+
+
 def test_a_form_is_read_as_a_browser_sends_it():
     html = """<form method="post" action="/x/">
       <input type="hidden" name="csrfmiddlewaretoken" value="t&amp;k">
