@@ -17,7 +17,11 @@ Each time, from a second process (bench/load.py),
 load the floor and each page in turn — floor, page 1, floor, page 2, …, floor — each with
 N reads over 16 connections, and after every ten reads one write through a form (a
 representative saving a draft of their period report, the secretariat saving the period
-report's summary: a real POST with the CSRF token and version stamp the page gave).
+report's summary, a representative saving their institution's victims grid with one
+figure changed: a real POST with the CSRF token and version stamp the page gave). Each
+figures' save changes the county's figures of an open period, as representatives enter
+them all period long; what is kept of them is built again (the published figures of
+closed periods, which the national pages protect, accept no write).
 A page's p50 and p95 are divided by the mean of the floors measured just before and just
 after it, so the ratio holds on a busy or a quiet machine. Then render the PDFs, each in
 a fresh process, once and then five times more; the slowest of the five is judged. The process reports its peak resident
@@ -327,7 +331,11 @@ def main() -> int:
             ),
             "floor": "the cheapest signed-in page: the person's own Security page (/siguria/)",
             "ratio": "a page's p50/p95 divided by the mean of the floor runs just before and after it",
-            "writes": "one per ten reads: open the form (GET), save it (POST with CSRF token and version)",
+            "writes": (
+                "one per ten reads: open the form (GET), save it (POST with CSRF token and version); "
+                "the kinds take turns: a draft's text, the report summary's text, and one figure of "
+                "a victims grid (each save changes the county's figures of an open period)"
+            ),
             "pdf_seconds": (
                 "in a fresh process, cold (the dummy cache): after a first rendering (it also loads "
                 "WeasyPrint's fonts: first_seconds), five more; seconds is their median and seconds_max "

@@ -34,7 +34,7 @@ class CasesConfig(AppConfig):
 
         submission_parts.register()
 
-        from cases import api, demo, report
+        from cases import api, bench, demo, report
         from cases.selectors.dashboard import dashboard_panel
         from krat import contributions
 
@@ -47,6 +47,7 @@ class CasesConfig(AppConfig):
                 api_routes=api.register,
                 dashboard_panel=dashboard_panel,
                 demo_loader=demo.load,
+                bench_writes=bench.figure_writes,
             )
         )
 

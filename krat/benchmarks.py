@@ -16,8 +16,8 @@ from django.db import models
 from django.urls import reverse
 
 from krat.choices import Role
-from krat.contributions import bench_page
-from krat.models import County, PeriodSubmission, ReportingPeriod, SubmissionState, User
+from krat.contributions import bench_page, contributions
+from krat.models import County, Institution, PeriodSubmission, ReportingPeriod, SubmissionState, User
 from krat.periods import current_period
 
 T = TypeVar("T")
@@ -123,13 +123,18 @@ PDFS: list[Target] = [
 @dataclass(frozen=True)
 class Write:
     """A save through a page's form, as a person makes it: open `form`, write a text in
-    `field`, press `button` (name, value). Each can be repeated: the record stays editable."""
+    `field`, press `button` (name, value). Each can be repeated: the record stays editable.
+
+    `values`, when given, are what `field` takes in turn instead of a text: each save
+    writes the one after the value the form shows (bench/htmlform.py `following`), so that
+    every save changes it. A figure's write gives two, each valid whatever the other cells."""
 
     kind: str
     form: str
     user: str
     field: str
     button: tuple[str, str] | None = None
+    values: tuple[str, ...] = ()
 
 
 def _open_periods(county: County) -> list[ReportingPeriod]:
@@ -137,10 +142,23 @@ def _open_periods(county: County) -> list[ReportingPeriod]:
     return sorted((p for p in periods if not p.is_closed), key=lambda p: p.start_date)
 
 
+def representative(institution: Institution) -> str | None:
+    """The username of the institution's first generated representative, if it has one."""
+    user = (
+        User.objects.filter(institution=institution, role=Role.REPRESENTATIVE, username__startswith="bench.")
+        .order_by("pk")
+        .first()
+    )
+    return user.username if user is not None else None
+
+
 def writes() -> list[Write]:
     """A representative saving the draft narrative of their institution's period report
-    (every draft or returned report of the first county's open periods), and the
-    secretariat saving the summary of the county's period report."""
+    (every draft or returned report of the first county's open periods), the secretariat
+    saving the summary of the county's period report, and what the apps add
+    (`AppContribution.bench_writes`): representatives saving their institution's figures
+    with one changed, so that the load changes the county's figures, not only its texts,
+    as representatives do all period long."""
     county = first_county()
     periods = _open_periods(county)
     drafts = (
@@ -152,19 +170,13 @@ def writes() -> list[Write]:
     )
     found = []
     for submission in drafts:
-        representative = (
-            User.objects.filter(
-                institution=submission.institution, role=Role.REPRESENTATIVE, username__startswith="bench."
-            )
-            .order_by("pk")
-            .first()
-        )
-        if representative is not None:
+        username = representative(submission.institution)
+        if username is not None:
             found.append(
                 Write(
                     "submission_draft",
                     reverse("krat:submission_edit", args=[submission.pk]),
-                    representative.username,
+                    username,
                     "situation_assessment",
                     ("action", "draft"),
                 )
@@ -178,6 +190,9 @@ def writes() -> list[Write]:
         )
         for p in periods
     ]
+    for contribution in contributions():
+        if contribution.bench_writes is not None:
+            found += contribution.bench_writes(county, periods)
     return found
 
 

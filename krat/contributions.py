@@ -13,6 +13,7 @@ contributes, and the core reads it here (as submission parts do, `krat.submissio
         desk_items=desk_items,                      # (*, user, county, today) -> list[krat.desk.DeskItem]
         demo_loader=demo.load,                      # (*, county) -> None, `manage.py load_demo`
         bench_pages={"meeting_detail": resolve},    # label -> () -> (path, username), krat.benchmarks
+        bench_writes=bench_writes,                  # (county, periods) -> list[krat.benchmarks.Write]
     ))
 
 Order is deterministic and does not depend on start-up: apps are listed by `order` (the
@@ -163,6 +164,9 @@ class AppContribution:
     demo_loader: Callable[..., None] | None = None
     demo_after: tuple[str, ...] = ()
     bench_pages: Mapping[str, Callable[[], tuple[str, str]]] = field(default_factory=dict)
+    # The saves through the app's forms bench/load.py mixes into the load, in the county's
+    # open measured periods (`krat.benchmarks.writes`).
+    bench_writes: Callable[[County, list[ReportingPeriod]], list[Any]] | None = None
 
 
 _registry: dict[str, AppContribution] = {}

@@ -5,8 +5,10 @@ through their forms as a browser posts them (times and memory stay in `make benc
 from __future__ import annotations
 
 import datetime
+import json
 import subprocess
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
@@ -19,9 +21,14 @@ from django.urls import resolve, reverse
 
 from bench.data.core import generate
 from bench.htmlform import forms, submission
+from cases.choices import VictimStatus
+from cases.models import VictimReport
+from cases.selectors.figures import victim_figures
+from cases.selectors.grids import victim_grid_values
 from krat import caching, generations
 from krat.benchmarks import FLOOR, PAGES, first_county, national_coverage, writes
-from krat.models import PeriodReport, PeriodSubmission, User
+from krat.choices import Role
+from krat.models import Institution, PeriodReport, PeriodSubmission, ReportingPeriod, User
 
 ROOT = Path(__file__).resolve().parent.parent
 # A fifth of scale 1 keeps the test fast; every kind of record is still there.
@@ -50,9 +57,10 @@ def _sign_in(client: Client, username: str) -> None:
 
 def _save(client: Client, write, text: str):
     """Open the write's form and save it as bench/load.py does: every field the page gives,
-    the CSRF token and version stamp included, with `text` in the write's field."""
+    the CSRF token and version stamp included, with `text` in the write's field (or, for a
+    figure, the next of its `values`)."""
     page = client.get(write.form).content.decode()
-    action, body = submission(page, field=write.field, text=text, button=write.button)
+    action, body = submission(page, field=write.field, text=text, button=write.button, values=write.values)
     return client.post(action or write.form, body, content_type="application/x-www-form-urlencoded")
 
 
@@ -96,7 +104,7 @@ def test_main_pages_run_a_bounded_number_of_queries_the_same_with_more_data(
     assert max(small.values()) <= TARGET, small
     assert small[FLOOR.label] == min(small.values())  # the floor is the cheapest page
     small_writes = _count_writes(client)
-    assert set(small_writes) == {"submission_draft", "report_summary"}
+    assert set(small_writes) == {"submission_draft", "report_summary", "figures"}
 
     _more_of_everything()
     assert {t.label: t.resolve() for t in [FLOOR, *PAGES]} == targets  # the same pages
@@ -149,6 +157,62 @@ def test_the_benchmark_writes_save_through_their_forms_with_csrf_again_and_again
     assert PeriodReport.objects.get().summary == "Shënim 2."
 
 
+@pytest.mark.django_db
+def test_the_benchmark_changes_figures_of_the_first_county_as_its_representatives():
+    """Representatives of the first county save their institution's victims grid in the
+    measured open periods, each with a figure that has two values, both valid."""
+    generate(scale=1, fraction=FRACTION)
+    county = first_county()
+    figures = [w for w in writes() if w.kind == "figures"]
+    assert figures
+    for write in figures:
+        match = resolve(write.form)
+        assert match.view_name == "cases:victims_entry"
+        report = VictimReport.objects.select_related("period").get(
+            period=match.kwargs["pk"], institution=match.kwargs["institution"], status=VictimStatus.VICTIM
+        )
+        assert report.county == county and not report.period.is_closed
+        user = User.objects.get(username=write.user)
+        assert (user.role, user.institution_id) == (Role.REPRESENTATIVE, report.institution_id)
+        assert write.field == "victim-referred"
+        changed, stored = (int(value) for value in write.values)
+        assert stored == report.referred
+        assert changed != stored and 0 <= changed <= report.total  # referred is bounded by the total alone
+
+
+@pytest.mark.django_db
+def test_each_figures_save_changes_one_figure_of_the_county_and_the_grid_stays_valid():
+    """Saved as bench/load.py saves it (the form as the page gives it, CSRF token and version
+    stamps included), the grid is accepted (302, not 400) again and again, and each save
+    changes the stored figure and the county's figures, and nothing else of the grid."""
+    generate(scale=1, fraction=FRACTION)
+    write = next(w for w in writes() if w.kind == "figures")
+    match = resolve(write.form)
+    period = ReportingPeriod.objects.get(pk=match.kwargs["pk"])
+    institution = Institution.objects.get(pk=match.kwargs["institution"])
+
+    def grid() -> dict:
+        """The grid as stored, but its versions (each save adds one)."""
+        stored = victim_grid_values(period=period, institution=institution)
+        return {status: (g.total, g.referred, dict(g.cells)) for status, g in stored.items()}
+
+    def county_referred() -> int:
+        return victim_figures([period])[period.pk].values[(VictimStatus.VICTIM.value, "referred")]
+
+    before, county_before = grid(), county_referred()
+    changed, stored = (int(value) for value in write.values)
+    client = Client(enforce_csrf_checks=True)
+    _sign_in(client, write.user)
+    for number, expected in enumerate([changed, stored, changed]):
+        response = _save(client, write, "Not a figure.")  # the text is not written: values are
+        assert response.status_code == 302, (number, response.content.decode()[:2000])
+        report = VictimReport.objects.get(period=period, institution=institution, status=VictimStatus.VICTIM)
+        assert report.referred == expected, number
+        assert county_referred() == county_before + expected - stored, number
+        total, _, cells = before[VictimStatus.VICTIM]
+        assert grid() == {**before, VictimStatus.VICTIM: (total, expected, cells)}, number
+
+
 def test_a_figure_takes_its_values_in_turn_after_the_one_the_form_shows():
     """What bench/load.py writes for a figure: the value after the one the page shows, so a
     save changes it however many saves came before (from another load process too)."""
@@ -159,6 +223,42 @@ def test_a_figure_takes_its_values_in_turn_after_the_one_the_form_shows():
         assert body == f"version=3&n={sent}".encode(), shown
     _, body = submission(html.format("5"), field="n", text="a text", button=None)
     assert body == b"version=3&n=a+text"  # without values, the text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_load_generator_saves_the_figures_and_counts_their_saves(live_server, tmp_path):
+    """bench/load.py itself, on a live server: its figures saves are accepted and counted,
+    and each one changes the figure."""
+    generate(scale=1, fraction=FRACTION)
+    write = next(w for w in writes() if w.kind == "figures")
+    client = Client()
+    _sign_in(client, write.user)
+    cookie = f"sessionid={client.cookies['sessionid'].value}"
+    targets = tmp_path / "writes.json"
+    targets.write_text(json.dumps([{**asdict(write), "cookie": cookie}]), encoding="utf-8")
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "load.py"),
+            live_server.url + reverse("health"),
+            "--requests=3",
+            "--connections=1",
+            f"--writes={targets}",
+            "--reads-per-write=1",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    figures = json.loads(result.stdout)["writes"]["figures"]
+    # Read, write, read, write, read: two saves, the figure changed and changed back.
+    assert (figures["saved"], figures["failed"], len(figures["save_ms"])) == (2, 0, 2)
+    match = resolve(write.form)
+    report = VictimReport.objects.get(
+        period=match.kwargs["pk"], institution=match.kwargs["institution"], status=VictimStatus.VICTIM
+    )
+    assert (report.referred, report.version) == (int(write.values[1]), 3)
 
 
 def test_a_form_is_read_as_a_browser_sends_it():

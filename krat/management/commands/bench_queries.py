@@ -74,12 +74,15 @@ class Command(BaseCommand):
 
     @staticmethod
     def count_save(client: Client, write) -> int:
-        """The save as bench/load.py posts it: the form as the page has it, one text changed.
+        """The save as bench/load.py posts it: the form as the page has it, one field changed
+        (a text, or the next of the write's `values`: a figure changes with each save).
         Counted at the second save (the first may create the record, as the summary's does)."""
         counts = []
         for text in ("Shënim i benchmark-ut.", "Shënim i benchmark-ut, përsëri."):
             page = client.get(write.form).content.decode()
-            action, body = submission(page, field=write.field, text=text, button=write.button)
+            action, body = submission(
+                page, field=write.field, text=text, button=write.button, values=write.values
+            )
             with CaptureQueriesContext(connection) as queries:
                 response = client.post(
                     action or write.form, body, content_type="application/x-www-form-urlencoded"
