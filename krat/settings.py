@@ -226,8 +226,10 @@ KRAT_PASSWORD_RESET_LIMIT_CLIENT = env_int("KRAT_PASSWORD_RESET_LIMIT_CLIENT", 1
 KRAT_PASSWORD_RESET_WINDOW = 60 * 60
 PASSWORD_RESET_TIMEOUT = 24 * 60 * 60
 
-# The cache holds those counters and the suppression patterns (`krat.suppression.remembered`:
-# keyed by the figures themselves, never stale; no page is cached). In production it is Redis, shared by every application process
+# The cache holds those counters, the suppression patterns (`krat.suppression.remembered`:
+# keyed by the figures themselves, never stale) and, with REDIS_URL only, the data of the
+# report preview's sections and of the national report under the generations of the models
+# they read (`krat.generations`); no rendered page is kept. In production it is Redis, shared by every application process
 # (REDIS_URL, e.g. redis://127.0.0.1:6379/0, through Django's own RedisCache); without it,
 # each process keeps its own in memory. CACHE_BACKEND/CACHE_LOCATION name another one.
 REDIS_URL = os.environ.get("REDIS_URL", "")

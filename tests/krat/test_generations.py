@@ -32,7 +32,7 @@ from tests.actionplan.factories import (
     ProgressFactory,
 )
 from tests.cases.factories import EmploymentFunnelFactory, intervention, municipality, save_victims
-from tests.factories import CountyFactory, InstitutionFactory, sign_in_superuser
+from tests.factories import CountyFactory, InstitutionFactory, UserFactory, sign_in_superuser
 from tests.krat.test_national import OPEN, START, build_counties
 from tests.meetings.factories import DecisionFactory, MeetingFactory
 
@@ -212,6 +212,31 @@ def test_every_write_that_sends_no_signal_is_reviewed():
 def test_what_nothing_kept_reads_is_not_read_by_the_national_report():
     unread = {"submissionreminder", "apitoken", "recoverycode", "downloadlog"}
     assert not unread & {model._meta.model_name for model in national.national_models()}
+
+
+def test_a_log_in_leaves_every_kept_value_in_place(client, monkeypatch):
+    """Issue 17's own example: the old machinery emptied every kept page of every county
+    on a log-in's `last_login`. No kept value names the person model, so a log-in (a save
+    of `last_login` through Django's own signal) bumps nothing any of them is kept under."""
+    from krat.models import User
+
+    kept_models = set(national.national_models())
+    for section in report_selectors.sections():
+        kept_models |= set(section.models)
+    for figures in contributions.national_figures():
+        kept_models |= set(figures.models)
+    assert User not in kept_models
+    _rich_counties()
+    builds = []
+    real = national._national_report
+    monkeypatch.setattr(national, "_national_report", lambda *a: builds.append(1) or real(*a))
+    national.national_report(START)
+    person = UserFactory(county=County.objects.order_by("pk").first())
+    assert person.last_login is None
+    client.force_login(person)  # Django's log-in: `user_logged_in` saves `last_login`
+    assert User.objects.get(pk=person.pk).last_login is not None  # the log-in saved it
+    national.national_report(START)
+    assert builds == [1]  # kept across the log-in
 
 
 # --- What each kept value reads is what it names --------------------------------------------------
