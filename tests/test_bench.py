@@ -83,6 +83,28 @@ def _count_writes(client: Client) -> dict[str, tuple[int, int]]:
 # Every page is built from the database on each request (nothing keeps pages), the report
 # preview included (it reads every app's tables), each within 20 queries (issue 17, point 4).
 TARGET = 20
+#: Each page's queries, built from scratch, and each write's (form, save): pinned, so that a
+#: page that grows from 4 queries to 19 is seen even below TARGET. The same on SQLite and
+#: PostgreSQL, and with more data (the test below). A change here is a reviewed change.
+QUERIES = {
+    "floor": 3,
+    "dashboard": 18,
+    "institutions": 5,
+    "periods": 4,
+    "people": 4,
+    "meeting_list": 7,
+    "meeting_detail": 12,
+    "plan_overview": 6,
+    "calendar_month": 4,
+    "victims_grid": 11,
+    "street_children": 10,
+    "employment_funnel": 10,
+    "completeness_board": 14,
+    "report_preview": 20,
+    "national_home": 12,
+    "national_page": 11,
+}
+WRITE_QUERIES = {"submission_draft": (8, 42), "report_summary": (4, 16), "figures": (17, 69)}
 
 
 @pytest.mark.django_db
@@ -102,9 +124,10 @@ def test_main_pages_run_a_bounded_number_of_queries_the_same_with_more_data(
         _sign_in(client, username)
         small[label] = _count(client, path)  # the first read of the page
     assert max(small.values()) <= TARGET, small
+    assert small == QUERIES
     assert small[FLOOR.label] == min(small.values())  # the floor is the cheapest page
     small_writes = _count_writes(client)
-    assert set(small_writes) == {"submission_draft", "report_summary", "figures"}
+    assert small_writes == WRITE_QUERIES
 
     _more_of_everything()
     assert {t.label: t.resolve() for t in [FLOOR, *PAGES]} == targets  # the same pages
