@@ -6,7 +6,13 @@ contributes, and the core reads it here (as submission parts do, `krat.submissio
     register(AppContribution(
         app="meetings",
         order=10,                                   # its place among the apps, see below
-        report_sections=(ReportSection(...),),      # the period report's sections it writes
+        report_sections=(ReportSection(             # the period report's sections it writes
+            key="meetings",
+            order=30,
+            title=lambda: _("Meetings held in the period"),
+            build=meetings_section,                 # (ReportContext) -> its data
+            template="meetings/report_section_meetings.html",  # writes its data
+        ),),
         national_figures=NationalFigures(...),      # its headline figures in the national report
         api_routes=meetings.api.register,           # (router) -> None: its /api/v1/ viewsets
         dashboard_panel=dashboard_panel,            # (*, user, county, period) -> DashboardPanel | None
@@ -75,6 +81,14 @@ class ReportSection:
     in the active language, `build(context)` its data (a frozen dataclass with `has_data`),
     `sheets(data)` its tables in the report's workbook (none when it has no tables).
 
+    `template` writes the section's body, in the preview and the PDF alike
+    (`templates/<app>/report_section_<key>.html`): `templates/krat/report_body.html` writes
+    each section's element and numbered heading, then includes it with only `data` (what
+    `build` returned) and `pdf` (true in the PDF, where a chart is an `<img>` of its
+    `data_uri`). Its first line, `{% load %}` and a comment, ends the heading's line; its
+    other lines are the section's, indented by two spaces. `new_page`: the PDF starts the
+    section on a new page.
+
     `models`, when given, are every model `build` reads besides the county and its
     periods: the report preview then keeps its data in Django's cache under their
     generations in the county (`krat.generations.kept`; what is printed or signed is
@@ -85,8 +99,10 @@ class ReportSection:
     order: int
     title: Callable[[], str]
     build: Callable[[ReportContext], Any]
+    template: str
     sheets: Callable[[Any], list[Sheet]] | None = None
     models: tuple[type[Model], ...] = ()
+    new_page: bool = False
 
 
 @dataclass(frozen=True)

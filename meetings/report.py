@@ -158,6 +158,7 @@ SECTION = ReportSection(
     order=30,
     title=lambda: _("Meetings held in the period"),
     build=meetings_section,
+    template="meetings/report_section_meetings.html",
     sheets=meetings_sheets,
     models=(Meeting, AgendaItem, Decision, Attendance, Institution),
 )

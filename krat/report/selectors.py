@@ -248,6 +248,7 @@ CORE_SECTIONS = (
         order=10,
         title=lambda: _("Summary of the secretariat"),
         build=_summary,
+        template="krat/report_section_summary.html",
         models=(PeriodReport,),
     ),
     ReportSection(
@@ -255,6 +256,7 @@ CORE_SECTIONS = (
         order=20,
         title=lambda: _("Member institutions and their submissions"),
         build=_institutions,
+        template="krat/report_section_institutions.html",
         sheets=_institution_sheets,
         models=(Institution, TableMembership, PeriodSubmission),
     ),
@@ -263,7 +265,9 @@ CORE_SECTIONS = (
         order=90,
         title=lambda: _("Annex: narratives of the institutions"),
         build=_annex,
+        template="krat/report_section_annex.html",
         models=(Institution, PeriodSubmission, PartNothingToReport),
+        new_page=True,
     ),
 )
 
@@ -361,11 +365,24 @@ class PeriodHeading:
 
 @dataclass(frozen=True)
 class SectionHeading:
-    """A section as the contents list it: its key (the anchor), number (from 1) and title."""
+    """A section as the contents list it: its key (the anchor), number (from 1) and title;
+    the template that writes its body and whether the PDF starts it on a new page
+    (`krat.contributions.ReportSection`)."""
 
     key: str
     number: int
     title: str
+    template: str
+    new_page: bool
+
+
+@dataclass(frozen=True)
+class SectionBody:
+    """A section as the report's body writes it (`templates/krat/report_body.html`): its
+    heading, then its template given its data."""
+
+    heading: SectionHeading
+    data: Any
 
 
 @dataclass(frozen=True)
@@ -394,6 +411,16 @@ class CoordinationReport:
     def titles(self) -> dict[str, str]:
         """Each section's title by key, in the language the report was built in."""
         return {s.key: s.title for s in self.sections}
+
+    @property
+    def body(self) -> list[SectionBody]:
+        """Each section with its data, in order: what the preview and the PDF write."""
+        return [SectionBody(heading=s, data=self.data[s.key]) for s in self.sections]
+
+    @property
+    def new_pages(self) -> list[str]:
+        """The keys of the sections the PDF starts on a new page."""
+        return [s.key for s in self.sections if s.new_page]
 
 
 def period_report(
@@ -447,7 +474,10 @@ def period_report(
         chair=_chair_name(county),
         today=today,
         shared=shared,
-        sections=tuple(SectionHeading(key=s.key, number=i + 1, title=s.title()) for i, s in enumerate(found)),
+        sections=tuple(
+            SectionHeading(key=s.key, number=i + 1, title=s.title(), template=s.template, new_page=s.new_page)
+            for i, s in enumerate(found)
+        ),
         data=_built(found, context, kept=kept),
     )
 

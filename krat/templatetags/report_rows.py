@@ -1,4 +1,4 @@
-"""The long tables of the period report (`templates/krat/report_body.html`), one row per
+"""The long tables of the period report (its sections' templates), one row per
 record, written here instead of by the template engine: a variable costs the engine about
 6 µs, and the preview of a busy period prints some 2,000 of them (the overdue activities
 alone 500). Each tag writes exactly what its template loop wrote: every value is

@@ -40,7 +40,7 @@ class EventRow:
     reached_cell: object = None
 
 
-#: Each tag and the loop of `templates/krat/report_body.html` it replaced.
+#: Each tag and the loop of the report's section templates it replaced.
 LOOPS = {
     "institution_rows": (
         "{% for row in rows %}<tr><td>{{ row.name }}</td><td>{{ row.state_label }}</td>"
@@ -131,10 +131,11 @@ def test_each_tag_writes_what_its_loop_wrote(tag, language):
     assert "<script>" not in written
 
 
-def test_every_loop_of_the_report_body_it_replaced_is_gone():
+def test_every_loop_of_the_report_sections_it_replaced_is_gone():
     from pathlib import Path
 
-    body = (Path(__file__).resolve().parents[2] / "templates" / "krat" / "report_body.html").read_text()
+    templates = Path(__file__).resolve().parents[2] / "templates"
+    body = "".join(path.read_text() for path in sorted(templates.glob("*/report_section_*.html")))
     assert "report_cells.html" not in body and "{% for o in p.overdue %}" not in body
     for tag in LOOPS:
         assert "{% " + tag + " " in body, tag
