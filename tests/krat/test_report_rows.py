@@ -1,5 +1,6 @@
-"""The report's long tables written by `krat.templatetags.report_rows` are byte for byte
-what the template loops they replace wrote, hostile text and missing values included."""
+"""The report's long tables written by `krat.templatetags.report_rows` and the apps' own
+(`meetings_report`, `actionplan_report`) are byte for byte what the template loops they
+replace wrote, hostile text and missing values included."""
 
 from __future__ import annotations
 
@@ -77,6 +78,17 @@ LOOPS = {
     ),
 }
 
+#: The library of each tag: the core's, or the app's whose section writes it.
+LIBRARIES = {
+    "institution_rows": "report_rows",
+    "cells": "report_rows",
+    "decision_rows": "meetings_report",
+    "held_event_rows": "actionplan_report",
+    "planned_event_rows": "actionplan_report",
+    "tally_rows": "actionplan_report",
+    "overdue_rows": "actionplan_report",
+}
+
 ROWS = {
     "institution_rows": [
         Row(),
@@ -124,7 +136,7 @@ ROWS = {
 def test_each_tag_writes_what_its_loop_wrote(tag, language):
     with translation.override(language), timezone.override("Europe/Tirane"):
         loop = Template("{% load i18n %}" + LOOPS[tag]).render(Context({"rows": ROWS[tag]}))
-        written = Template("{% load report_rows %}{% " + tag + " rows %}").render(
+        written = Template("{% load " + LIBRARIES[tag] + " %}{% " + tag + " rows %}").render(
             Context({"rows": ROWS[tag]})
         )
     assert written == loop
@@ -139,3 +151,10 @@ def test_every_loop_of_the_report_sections_it_replaced_is_gone():
     assert "report_cells.html" not in body and "{% for o in p.overdue %}" not in body
     for tag in LOOPS:
         assert "{% " + tag + " " in body, tag
+
+
+def test_the_core_writes_only_its_own_rows():
+    """Issue 17, point 3: the apps' tables are written by their own libraries."""
+    from krat.templatetags.report_rows import register
+
+    assert set(register.tags) == {tag for tag, library in LIBRARIES.items() if library == "report_rows"}
