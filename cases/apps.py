@@ -37,6 +37,7 @@ class CasesConfig(AppConfig):
         from cases import api, bench, demo, report
         from cases.selectors.dashboard import dashboard_panel
         from krat import contributions
+        from krat.benchmarks import period_page
 
         contributions.register(
             contributions.AppContribution(
@@ -47,6 +48,11 @@ class CasesConfig(AppConfig):
                 api_routes=api.register,
                 dashboard_panel=dashboard_panel,
                 demo_loader=demo.load,
+                bench_pages={
+                    "victims_grid": period_page("cases:victims"),
+                    "street_children": period_page("cases:street"),
+                    "employment_funnel": period_page("cases:employment"),
+                },
                 bench_writes=bench.figure_writes,
             )
         )

@@ -2,7 +2,8 @@
 floor they are compared with, and the writes mixed into the load.
 
 Each page is (label, resolver) where the resolver returns (path, username) for the
-first county of the generated data; every PDF likewise. See bench/run.py.
+first county of the generated data; every PDF likewise. The core lists its own; the apps
+declare theirs (`AppContribution.bench_pages`, `bench_pdfs`). See bench/run.py.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from django.db import models
 from django.urls import reverse
 
 from krat.choices import Role
-from krat.contributions import bench_page, contributions
+from krat.contributions import contributions
 from krat.models import County, Institution, PeriodSubmission, ReportingPeriod, SubmissionState, User
 from krat.periods import current_period
 
@@ -46,7 +47,9 @@ def first_county() -> County:
     return found(County.objects.filter(institutions__isnull=False).order_by("name").first(), "county")
 
 
-def _secretariat_page(name: str) -> Callable[[], tuple[str, str]]:
+def secretariat_page(name: str) -> Callable[[], tuple[str, str]]:
+    """The page `name` of the first county, read by its secretariat."""
+
     def resolve() -> tuple[str, str]:
         county = first_county()
         return reverse(name, args=[county.slug]), f"bench.{county.slug}.secretariat"
@@ -66,7 +69,9 @@ def _busiest_period(county: County) -> ReportingPeriod:
     return earlier or period
 
 
-def _period_page(name: str) -> Callable[[], tuple[str, str]]:
+def period_page(name: str) -> Callable[[], tuple[str, str]]:
+    """The page `name` of the first county's busiest period, read by its secretariat."""
+
     def resolve() -> tuple[str, str]:
         county = first_county()
         return reverse(name, args=[_busiest_period(county).pk]), secretariat(county)
@@ -80,26 +85,30 @@ def _period_page(name: str) -> Callable[[], tuple[str, str]]:
 # machine. (The health page is cheaper but public: it does not read the session.)
 FLOOR = Target("floor", lambda: (reverse("security"), secretariat(first_county())))
 
-PAGES: list[Target] = [
-    Target("dashboard", _secretariat_page("krat:dashboard")),
-    Target("institutions", _secretariat_page("krat:institution_list")),
-    Target("periods", _secretariat_page("krat:period_list")),
-    Target("people", _secretariat_page("krat:person_list")),
-    Target("meeting_list", _secretariat_page("meetings:list")),
-    Target("meeting_detail", bench_page("meeting_detail")),
-    Target("plan_overview", bench_page("plan_overview")),
-    Target("calendar_month", bench_page("calendar_month")),
-    Target("victims_grid", _period_page("cases:victims")),
-    Target("street_children", _period_page("cases:street")),
-    Target("employment_funnel", _period_page("cases:employment")),
-    Target("completeness_board", _period_page("krat:submission_board")),
+# The core's pages: its lists, before the apps' pages, and its period's pages after them.
+_LISTS: list[Target] = [
+    Target("dashboard", secretariat_page("krat:dashboard")),
+    Target("institutions", secretariat_page("krat:institution_list")),
+    Target("periods", secretariat_page("krat:period_list")),
+    Target("people", secretariat_page("krat:person_list")),
+]
+_PERIOD_PAGES: list[Target] = [
+    Target("completeness_board", period_page("krat:submission_board")),
     # Kept (see Target): built from scratch, the preview takes 80 ms at scale 10 (the floor
     # 9 ms) and the national pages 0.8 and 2.4 s, most of it the disclosure checks.
-    Target("report_preview", _period_page("krat:report_preview"), kept=True),
+    Target("report_preview", period_page("krat:report_preview"), kept=True),
     # Issue 21: the national readers' home (the twelve counties at a glance) and page.
     Target("national_home", lambda: (reverse("krat:home"), "bench.national"), kept=True),
     Target("national_page", lambda: _national("krat:national_report"), kept=True),
 ]
+
+
+def pages() -> list[Target]:
+    """Every page `make bench` measures, in the order of its results: the core's lists, each
+    app's pages in the apps' order (`AppContribution.bench_pages`, as the app lists them),
+    then the core's period pages."""
+    declared = [Target(label, resolve) for c in contributions() for label, resolve in c.bench_pages.items()]
+    return [*_LISTS, *declared, *_PERIOD_PAGES]
 
 
 def _national(name: str) -> tuple[str, str]:
@@ -112,11 +121,17 @@ def _national_report() -> tuple[str, str]:
 
 
 # --- PDFs (bench/run.py renders each one) ---
-PDFS: list[Target] = [
-    Target("meeting_summary", bench_page("meeting_summary")),
-    Target("county_report", _period_page("krat:report_pdf")),
+_PDFS: list[Target] = [
+    Target("county_report", period_page("krat:report_pdf")),
     Target("national_report", _national_report),
 ]
+
+
+def pdfs() -> list[Target]:
+    """Every PDF `make bench` renders: the apps' (`AppContribution.bench_pdfs`, in the apps'
+    order), then the core's reports."""
+    declared = [Target(label, resolve) for c in contributions() for label, resolve in c.bench_pdfs.items()]
+    return [*declared, *_PDFS]
 
 
 # --- Writes (bench/load.py mixes one per ten reads into every page's load) ---

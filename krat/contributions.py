@@ -19,6 +19,7 @@ contributes, and the core reads it here (as submission parts do, `krat.submissio
         desk_items=desk_items,                      # (*, user, county, today) -> list[krat.desk.DeskItem]
         demo_loader=demo.load,                      # (*, county) -> None, `manage.py load_demo`
         bench_pages={"meeting_detail": resolve},    # label -> () -> (path, username), krat.benchmarks
+        bench_pdfs={"meeting_summary": resolve},    # likewise, the PDFs the benchmark renders
         bench_writes=bench_writes,                  # (county, periods) -> list[krat.benchmarks.Write]
     ))
 
@@ -179,7 +180,10 @@ class AppContribution:
     desk_items: Callable[..., list[Any]] | None = None
     demo_loader: Callable[..., None] | None = None
     demo_after: tuple[str, ...] = ()
+    # The pages and PDFs `make bench` measures (`krat.benchmarks.pages` and `pdfs`), by label:
+    # each resolves to (path, username) in the generated data.
     bench_pages: Mapping[str, Callable[[], tuple[str, str]]] = field(default_factory=dict)
+    bench_pdfs: Mapping[str, Callable[[], tuple[str, str]]] = field(default_factory=dict)
     # The saves through the app's forms bench/load.py mixes into the load, in the county's
     # open measured periods (`krat.benchmarks.writes`).
     bench_writes: Callable[[County, list[ReportingPeriod]], list[Any]] | None = None
@@ -229,15 +233,3 @@ def demo_loaders() -> list[Callable[..., None]]:
         if ready.demo_loader is not None:
             loaders.append(ready.demo_loader)
     return loaders
-
-
-def bench_page(label: str) -> Callable[[], tuple[str, str]]:
-    """The resolver an app gives for the benchmark's page `label`, looked up when called."""
-
-    def resolve() -> tuple[str, str]:
-        for contribution in contributions():
-            if label in contribution.bench_pages:
-                return contribution.bench_pages[label]()
-        raise LookupError(f"No installed app contributes the benchmark page {label!r}.")
-
-    return resolve

@@ -22,6 +22,7 @@ class MeetingsConfig(AppConfig):
 
         search.register()
 
+        from krat.benchmarks import secretariat_page
         from krat.contributions import AppContribution, register
         from meetings import api, bench, demo, report
         from meetings.selectors import dashboard_panel, desk_items
@@ -38,8 +39,9 @@ class MeetingsConfig(AppConfig):
                 demo_loader=demo.load,
                 demo_after=("actionplan",),  # the demo meetings follow up the demo plan's activities
                 bench_pages={
+                    "meeting_list": secretariat_page("meetings:list"),
                     "meeting_detail": bench.held_meeting_page("meetings:detail"),
-                    "meeting_summary": bench.held_meeting_page("meetings:summary_pdf"),
                 },
+                bench_pdfs={"meeting_summary": bench.held_meeting_page("meetings:summary_pdf")},
             )
         )

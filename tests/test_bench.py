@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 import subprocess
 import sys
 from dataclasses import asdict
@@ -26,7 +27,7 @@ from cases.models import VictimReport
 from cases.selectors.figures import victim_figures
 from cases.selectors.grids import victim_grid_values
 from krat import caching, generations
-from krat.benchmarks import FLOOR, PAGES, first_county, national_coverage, writes
+from krat.benchmarks import FLOOR, first_county, national_coverage, pages, writes
 from krat.choices import Role
 from krat.models import Institution, PeriodReport, PeriodSubmission, ReportingPeriod, User
 
@@ -118,7 +119,7 @@ def test_main_pages_run_a_bounded_number_of_queries_the_same_with_more_data(
     monkeypatch.setattr(generations, "cache", dummy)
     generate(scale=1, fraction=FRACTION)
     client = Client()
-    targets = {target.label: target.resolve() for target in [FLOOR, *PAGES]}
+    targets = {target.label: target.resolve() for target in [FLOOR, *pages()]}
     small = {}
     for label, (path, username) in targets.items():
         _sign_in(client, username)
@@ -130,7 +131,7 @@ def test_main_pages_run_a_bounded_number_of_queries_the_same_with_more_data(
     assert small_writes == WRITE_QUERIES
 
     _more_of_everything()
-    assert {t.label: t.resolve() for t in [FLOOR, *PAGES]} == targets  # the same pages
+    assert {t.label: t.resolve() for t in [FLOOR, *pages()]} == targets  # the same pages
     for label, (path, username) in targets.items():
         _sign_in(client, username)
         with django_assert_max_num_queries(small[label]):
@@ -453,9 +454,36 @@ def test_a_page_fast_only_from_the_cache_fails_its_cold_verdict_unless_it_declar
 
 def test_the_pages_that_need_the_cache_are_the_preview_and_the_national_pages():
     """Issue 17, point 5: which pages needed the cache is a decision, kept in one place."""
-    from krat.benchmarks import PAGES
+    kept = {page.label for page in pages() if page.kept}
+    assert kept == {"report_preview", "national_home", "national_page"}
 
-    assert {page.label for page in PAGES if page.kept} == {"report_preview", "national_home", "national_page"}
+
+def test_the_core_lists_its_pages_and_the_apps_declare_theirs_in_a_stable_order():
+    """Issue 17, point 3: `krat.benchmarks` names no app's page; the apps declare theirs
+    (`AppContribution.bench_pages`, `bench_pdfs`), and the results table keeps its order
+    (bench/results.json is keyed by label)."""
+    from krat import benchmarks
+
+    assert [page.label for page in pages()] == [
+        "dashboard",
+        "institutions",
+        "periods",
+        "people",
+        "meeting_list",
+        "meeting_detail",
+        "plan_overview",
+        "calendar_month",
+        "victims_grid",
+        "street_children",
+        "employment_funnel",
+        "completeness_board",
+        "report_preview",
+        "national_home",
+        "national_page",
+    ]
+    assert [pdf.label for pdf in benchmarks.pdfs()] == ["meeting_summary", "county_report", "national_report"]
+    source = Path(benchmarks.__file__).read_text(encoding="utf-8")
+    assert re.findall(r"[\"'](?:meetings|cases|actionplan):\w+", source) == []
 
 
 # --- Cold runs that served nothing -----------------------------------------------------------------

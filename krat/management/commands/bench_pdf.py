@@ -11,7 +11,7 @@ from django.test import Client
 from django.test.utils import setup_test_environment
 from pypdf import PdfReader
 
-from krat.benchmarks import PDFS
+from krat.benchmarks import pdfs
 from krat.models import User
 
 #: Renderings timed after the first (which also loads WeasyPrint and its fonts).
@@ -38,9 +38,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, label: str, **options):
         setup_test_environment()
-        target = next((t for t in PDFS if t.label == label), None)
+        target = next((t for t in pdfs() if t.label == label), None)
         if target is None:
-            raise SystemExit(f"{label}: not registered in krat.benchmarks.PDFS")
+            raise SystemExit(f"{label}: not among the benchmark's PDFs (krat.benchmarks.pdfs)")
         path, username = target.resolve()
         client = Client()
         client.force_login(User.objects.get(username=username))

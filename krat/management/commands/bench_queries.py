@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext, setup_test_environment
 from django.urls import reverse
 
 from bench.htmlform import submission
-from krat.benchmarks import FLOOR, PAGES, national_coverage, writes
+from krat.benchmarks import FLOOR, national_coverage, pages, writes
 from krat.models import User
 
 
@@ -25,7 +25,7 @@ class Command(BaseCommand):
         coverage = national_coverage()  # before the writes below change anything
         client = Client(enforce_csrf_checks=True)
         counts = {}
-        for target in [FLOOR, *PAGES]:
+        for target in [FLOOR, *pages()]:
             path, username = target.resolve()
             client.force_login(User.objects.get(username=username))
             # A session's first request checks the second factor and saves the session (the
