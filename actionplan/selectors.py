@@ -25,7 +25,7 @@ from actionplan.models import (
     activity_state,
 )
 from krat.collation import sort_key
-from krat.models import County, ReportingPeriod, User
+from krat.models import County, Institution, ReportingPeriod, User
 from krat.selectors import DashboardPanel
 
 if TYPE_CHECKING:
@@ -34,14 +34,26 @@ if TYPE_CHECKING:
 STATES = [ActivityState.DONE, ActivityState.ON_TRACK, ActivityState.OVERDUE, ActivityState.CANCELLED]
 
 
-def plan_list(county: County) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class PlanListItem:
+    """One of a county's plans, as the list of plans shows it."""
+
+    pk: int
+    title: str
+    year: int
+    activity_count: int
+
+
+def plan_list(county: County) -> list[PlanListItem]:
+    """The county's plans, newest first, with their activities counted (one query)."""
     from django.db.models import Count
 
-    return list(
-        county.action_plans.annotate(activity_count=Count("activities"))
+    return [
+        PlanListItem(**row)
+        for row in county.action_plans.annotate(activity_count=Count("activities"))
         .order_by("-year")
         .values("pk", "title", "year", "activity_count")
-    )
+    ]
 
 
 def plan_periods(plan: ActionPlan) -> list[ReportingPeriod]:
@@ -386,14 +398,47 @@ def progress_chart(
 # --- One activity ---------------------------------------------------------------------------
 
 
-def activity_detail(activity: Activity, *, today: datetime.date) -> dict[str, Any]:
+@dataclass(frozen=True)
+class PeriodProgress:
+    """An activity's progress in one period: the lead's report (None when none yet) and the
+    partners' comments."""
+
+    period: ReportingPeriod
+    report: ActivityProgress | None
+    comments: list[ProgressComment]
+
+
+@dataclass(frozen=True)
+class EventLink:
+    """An awareness event an activity's page links to."""
+
+    pk: int
+    title: str
+    date: datetime.date
+    status: str  # an `EventStatus` value
+
+
+@dataclass(frozen=True)
+class ActivityDetail:
+    """An activity's page: its progress period by period, its status and state now (the last
+    status reported, not started when none), its partners and its events by date."""
+
+    periods: list[PeriodProgress]
+    status: str
+    state: str
+    state_label: str
+    partners: list[Institution]
+    events: list[EventLink]
+
+
+def activity_detail(activity: Activity, *, today: datetime.date) -> ActivityDetail:
     """An activity's progress in every period of its plan's year, with partners' comments."""
     periods = plan_periods(activity.plan)
     reports = {
         r.period_id: r
         for r in activity.progress_reports.select_related("updated_by").order_by("period__start_date")
     }
-    comments = defaultdict(list)
+    comments: defaultdict[int, list[ProgressComment]] = defaultdict(list)
     for comment in ProgressComment.objects.filter(activity=activity).select_related("institution", "author"):
         comments[comment.period_id].append(comment)
     rows = []
@@ -402,16 +447,19 @@ def activity_detail(activity: Activity, *, today: datetime.date) -> dict[str, An
         report = reports.get(period.pk)
         if report:
             carried = report.status
-        rows.append({"period": period, "report": report, "comments": comments.get(period.pk, [])})
+        rows.append(PeriodProgress(period=period, report=report, comments=comments.get(period.pk, [])))
     state = activity.state(status=carried, today=today)
-    return {
-        "periods": rows,
-        "status": carried,
-        "state": state,
-        "state_label": str(ActivityState(state).label),
-        "partners": list(activity.partners.all()),
-        "events": list(activity.events.order_by("date").values("pk", "title", "date", "status")),
-    }
+    return ActivityDetail(
+        periods=rows,
+        status=carried,
+        state=state,
+        state_label=str(ActivityState(state).label),
+        partners=list(activity.partners.all()),
+        events=[
+            EventLink(**event)
+            for event in activity.events.order_by("date").values("pk", "title", "date", "status")
+        ],
+    )
 
 
 def achieved_share(achieved: Decimal | None, target: Decimal) -> int | None:
@@ -440,14 +488,23 @@ def upcoming_events(county: County, *, today: datetime.date, limit: int = 3) -> 
     )
 
 
-def month_grid(county: County, *, year: int, month: int) -> list[list[dict[str, Any]]]:
+@dataclass(frozen=True)
+class CalendarDay:
+    """A day of the month's calendar, with its events."""
+
+    date: datetime.date
+    in_month: bool  # False for the neighbouring months' days that fill the first and last week
+    events: list[AwarenessEvent]  # by start time
+
+
+def month_grid(county: County, *, year: int, month: int) -> list[list[CalendarDay]]:
     """Weeks (Monday first) of the month, each day with its events; days of the
     neighbouring months fill the first and last week."""
     import calendar
 
     weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
     first, last = weeks[0][0], weeks[-1][-1]
-    by_day = defaultdict(list)
+    by_day: defaultdict[datetime.date, list[AwarenessEvent]] = defaultdict(list)
     for event in (
         AwarenessEvent.objects.filter(county=county, date__range=(first, last))
         .select_related("municipality", "organiser")
@@ -455,7 +512,7 @@ def month_grid(county: County, *, year: int, month: int) -> list[list[dict[str, 
     ):
         by_day[event.date].append(event)
     return [
-        [{"date": day, "in_month": day.month == month, "events": by_day.get(day, [])} for day in week]
+        [CalendarDay(date=day, in_month=day.month == month, events=by_day.get(day, [])) for day in week]
         for week in weeks
     ]
 

@@ -54,7 +54,7 @@ def event_month(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
             "month": month,
             "weeks": weeks,
             # A phone shows the month as a list of its days with events (or says it has none).
-            "has_events": any(day["events"] for week in weeks for day in week if day["in_month"]),
+            "has_events": any(day.events for week in weeks for day in week if day.in_month),
             "previous": _shift(month, -1),
             "next": _shift(month, 1),
             "today": timezone.localdate(),

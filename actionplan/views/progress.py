@@ -27,7 +27,7 @@ from krat.views.common import record_form_view
 def activity_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     activity = activity_for_user(request.user, pk)
     detail = selectors.activity_detail(activity, today=timezone.localdate())
-    partner_ids = {p.pk for p in detail["partners"]}
+    partner_ids = {p.pk for p in detail.partners}
     return render(
         request,
         "actionplan/activity_detail.html",
