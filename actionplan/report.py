@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Hashable
 from dataclasses import dataclass
 from functools import reduce
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
@@ -26,13 +26,22 @@ from actionplan.models import (
     Pillar,
     TargetGroup,
 )
-from actionplan.selectors import plan_progress, progress_chart
+from actionplan.selectors import (
+    OverdueActivity,
+    PlanName,
+    StateTally,
+    plan_progress,
+    progress_chart,
+)
 from krat.choices import label_of
 from krat.collation import sort_key
 from krat.contributions import NationalFigures, ReportContext, ReportSection
 from krat.models import Institution, Municipality, ReportingPeriod
 from krat.spreadsheets import Sheet
 from krat.suppression import Cell, Line, no_value, present
+
+if TYPE_CHECKING:
+    from krat.charts import Chart
 
 #: When no period follows, "planned for the next period" looks this many months ahead.
 NEXT_MONTHS = 4
@@ -206,35 +215,35 @@ class StateHead:
 
 @dataclass(frozen=True)
 class PlanSection:
-    """`actionplan.selectors.plan_progress`'s data (its tallies are dicts: {"label", "done",
-    "on_track", "overdue", "cancelled", "total", "shares", ...}) with its chart."""
+    """The plan of the period's year as of the period (`actionplan.selectors.plan_progress`):
+    its tallies by state, its overdue activities and its chart by objective (None without
+    data); `states` heads the tallies' columns."""
 
-    plan: dict | None  # {"pk", "title", "year"}
-    totals: dict
-    by_pillar: list[dict]
-    by_objective: list[dict]
-    by_institution: list[dict]
-    overdue: list[
-        dict
-    ]  # {"code", "description", "lead", "deadline", "status_label", "achieved", "target", "unit", ...}
+    plan: PlanName | None
+    totals: StateTally
+    by_pillar: list[StateTally]
+    by_objective: list[StateTally]
+    by_institution: list[StateTally]
+    overdue: list[OverdueActivity]
     states: list[StateHead]
-    chart: Any  # krat.charts.Chart, None without data
+    chart: Chart | None
     has_data: bool
 
 
 def plan_section(context: ReportContext) -> PlanSection:
     """The plan of the period's year as of the period (two queries)."""
     data = plan_progress(context.county, period=context.period, today=context.today)
-    has_data = bool(data["plan"]) and data["totals"]["total"] > 0
+    summary = data.summary
+    has_data = bool(data.plan) and summary.totals.total > 0
     return PlanSection(
-        plan=data["plan"],
-        totals=data["totals"],
-        by_pillar=data["by_pillar"],
-        by_objective=data["by_objective"],
-        by_institution=data["by_institution"],
-        overdue=data["overdue"],
+        plan=data.plan,
+        totals=summary.totals,
+        by_pillar=summary.by_pillar,
+        by_objective=summary.by_objective,
+        by_institution=summary.by_institution,
+        overdue=summary.overdue,
         states=[StateHead(key=str(s), label=str(s.label)) for s in ActivityState],
-        chart=progress_chart(data, by="objective", width=640, label_width=240) if has_data else None,
+        chart=progress_chart(summary, by="objective", width=640, label_width=240) if has_data else None,
         has_data=has_data,
     )
 
@@ -246,12 +255,12 @@ def plan_sheets(data: PlanSection) -> list[Sheet]:
         Sheet(
             title=_("Plan by objective"),
             headers=[_("Objective"), *heads, _("Total")],
-            rows=[[o["label"], *[o[k] for k in keys], o["total"]] for o in data.by_objective],
+            rows=[[o.label, *[o.count(k) for k in keys], o.total] for o in data.by_objective],
         ),
         Sheet(
             title=_("Plan by institution"),
             headers=[_("Lead institution"), *heads, _("Total")],
-            rows=[[o["label"], *[o[k] for k in keys], o["total"]] for o in data.by_institution],
+            rows=[[o.label, *[o.count(k) for k in keys], o.total] for o in data.by_institution],
         ),
         Sheet(
             title=_("Overdue activities"),
@@ -267,14 +276,14 @@ def plan_sheets(data: PlanSection) -> list[Sheet]:
             ],
             rows=[
                 [
-                    a["code"],
-                    a["description"],
-                    a["lead"],
-                    _day(a["deadline"]),
-                    a["status_label"],
-                    a["achieved"],  # None, an empty cell, when none was given: not 0
-                    a["target"],
-                    a["unit"],
+                    a.code,
+                    a.description,
+                    a.lead,
+                    _day(a.deadline),
+                    a.status_label,
+                    a.achieved,  # None, an empty cell, when none was given: not 0
+                    a.target,
+                    a.unit,
                 ]
                 for a in data.overdue
             ],

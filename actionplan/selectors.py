@@ -1,15 +1,18 @@
 """Reads of the action plan: plan structure, progress shares, and the dashboard card.
 
-Report selectors return plain lists and dicts so that templates and PDFs never query.
+Each returns frozen dataclasses of plain values (or of the models a page links to): the
+report's never hold a model, so that they pickle small into the cache and templates and
+PDFs never query.
 """
 
 from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, overload
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
@@ -21,6 +24,8 @@ from actionplan.models import (
     Activity,
     ActivityProgress,
     AwarenessEvent,
+    Objective,
+    Pillar,
     ProgressComment,
     activity_state,
 )
@@ -32,6 +37,10 @@ if TYPE_CHECKING:
     from krat.charts import Chart
 
 STATES = [ActivityState.DONE, ActivityState.ON_TRACK, ActivityState.OVERDUE, ActivityState.CANCELLED]
+
+#: A target or a value achieved: a `Decimal` as stored (`plan_rows`), or as plain data, whole
+#: when it is (`plan_state_rows`).
+Amount = Decimal | int | float
 
 
 @dataclass(frozen=True)
@@ -78,30 +87,75 @@ def default_period(
     return started[-1] if started else (periods[0] if periods else None)
 
 
+@dataclass(frozen=True)
+class Shares:
+    """Each state's share of a tally's activities, in whole per cent (0 when it has none).
+    Each is rounded on its own, so the four may add up to 99 or 101."""
+
+    done: int
+    on_track: int
+    overdue: int
+    cancelled: int
+
+
+@dataclass(frozen=True)
+class StateTally:
+    """How many activities of the whole plan, a pillar, an objective or a lead institution
+    are in each state (`ActivityState`); the four parts add up to `total`."""
+
+    key: int | None  # the pillar's, objective's or lead institution's id; None for the whole plan
+    label: str  # its name ("Whole plan" for the whole plan)
+    done: int
+    on_track: int
+    overdue: int
+    cancelled: int
+    total: int
+    shares: Shares
+    pillar: str = ""  # an objective's pillar's name; "" for the others
+
+    def count(self, state: str) -> int:
+        """The activities in `state` (an `ActivityState` value)."""
+        return {
+            ActivityState.DONE: self.done,
+            ActivityState.ON_TRACK: self.on_track,
+            ActivityState.OVERDUE: self.overdue,
+            ActivityState.CANCELLED: self.cancelled,
+        }[ActivityState(state)]
+
+
 @dataclass
 class Tally:
-    """Counts of activities in each state; the four parts add up to `total`."""
+    """Counts of activities in each state while `summarise` adds them up; `result()` is the
+    `StateTally` it reaches."""
 
     label: str
-    # A lead institution's or pillar's id, or an objective's {"pillar": its pillar's name}.
-    key: Any = None
+    key: int | None = None
+    pillar: str = ""
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATES, 0))
 
-    @property
-    def total(self) -> int:
-        return sum(self.counts.values())
+    def result(self) -> StateTally:
+        counts = self.counts
+        total = sum(counts.values())
 
-    def as_dict(self) -> dict[str, Any]:
-        total = self.total
-        return {
-            "key": self.key,
-            "label": self.label,
-            "total": total,
-            **{str(state): self.counts[state] for state in STATES},
-            "shares": {
-                str(state): round(100 * self.counts[state] / total) if total else 0 for state in STATES
-            },
-        }
+        def share(state: str) -> int:
+            return round(100 * counts[state] / total) if total else 0
+
+        return StateTally(
+            key=self.key,
+            label=self.label,
+            done=counts[ActivityState.DONE],
+            on_track=counts[ActivityState.ON_TRACK],
+            overdue=counts[ActivityState.OVERDUE],
+            cancelled=counts[ActivityState.CANCELLED],
+            total=total,
+            shares=Shares(
+                done=share(ActivityState.DONE),
+                on_track=share(ActivityState.ON_TRACK),
+                overdue=share(ActivityState.OVERDUE),
+                cancelled=share(ActivityState.CANCELLED),
+            ),
+            pillar=self.pillar,
+        )
 
 
 def _progress_as_of(activity_ids: list[int], period: ReportingPeriod | None) -> dict[int, ActivityProgress]:
@@ -121,9 +175,60 @@ def _progress_as_of(activity_ids: list[int], period: ReportingPeriod | None) -> 
     return latest
 
 
-def plan_rows(
-    plan: ActionPlan, *, period: ReportingPeriod | None, today: datetime.date
-) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class StateRow:
+    """One activity and where it stands as of a period: what `summarise` tallies."""
+
+    pk: int
+    code: str
+    description: str
+    deadline: datetime.date
+    pillar: str  # its objective's pillar's name
+    pillar_id: int
+    objective: str  # its objective's name
+    objective_id: int
+    lead: str  # its lead institution's name
+    lead_id: int
+    status: str  # the `ProgressStatus` last reported up to the period (not started when none)
+    status_label: str
+    state: str  # its `ActivityState` on the day asked
+    achieved: Amount | None  # the value the last report gave; None when it gave none, not 0
+    target: Amount
+    unit: str
+
+
+@dataclass(frozen=True)
+class PlanRow(StateRow):
+    """An activity as the plan's page lists it: a `StateRow` with the activity itself, its
+    partners and indicator, and the report its status comes from."""
+
+    activity: Activity
+    partners: list[str]  # the partner institutions' names
+    start_date: datetime.date
+    indicator: str
+    state_label: str
+    reported_in: str  # the label of the period whose report gives the status; "" when none
+    reported_now: bool  # that report is the period's own
+    can_record: bool = False  # the reader may record its progress now (set by the view)
+
+
+@dataclass(frozen=True)
+class ObjectiveRows:
+    """An objective of the plan's page, with its activities."""
+
+    objective: Objective
+    rows: list[PlanRow]
+
+
+@dataclass(frozen=True)
+class PillarRows:
+    """A pillar of the plan's page, with each of its objectives' activities."""
+
+    pillar: Pillar
+    objectives: list[ObjectiveRows]
+
+
+def plan_rows(plan: ActionPlan, *, period: ReportingPeriod | None, today: datetime.date) -> list[PlanRow]:
     """Every activity of the plan with its status and state as of `period` (3 queries)."""
     activities = list(
         plan.activities.select_related("objective__pillar", "lead_institution")
@@ -143,35 +248,57 @@ def plan_rows(
         status = report.status if report else ProgressStatus.NOT_STARTED
         state = activity.state(status=status, today=today)
         rows.append(
-            {
-                "activity": activity,
-                "pk": activity.pk,
-                "code": activity.code,
-                "description": activity.description,
-                "pillar": activity.objective.pillar.name,
-                "pillar_id": activity.objective.pillar_id,
-                "objective": activity.objective.name,
-                "objective_id": activity.objective_id,
-                "lead": activity.lead_institution.name,
-                "lead_id": activity.lead_institution_id,
-                "partners": [p.name for p in activity.partners.all()],
-                "start_date": activity.start_date,
-                "deadline": activity.deadline,
-                "indicator": activity.indicator,
-                "target": activity.target,
-                "unit": activity.unit,
-                "status": status,
-                "status_label": str(ProgressStatus(status).label),
-                "state": state,
-                "state_label": str(ActivityState(state).label),
-                "achieved": report.achieved if report else None,
-                "reported_in": report.period.label if report else "",
-                "reported_now": bool(report and period and report.period_id == period.pk),
-            }
+            PlanRow(
+                activity=activity,
+                pk=activity.pk,
+                code=activity.code,
+                description=activity.description,
+                pillar=activity.objective.pillar.name,
+                pillar_id=activity.objective.pillar_id,
+                objective=activity.objective.name,
+                objective_id=activity.objective_id,
+                lead=activity.lead_institution.name,
+                lead_id=activity.lead_institution_id,
+                partners=[p.name for p in activity.partners.all()],
+                start_date=activity.start_date,
+                deadline=activity.deadline,
+                indicator=activity.indicator,
+                target=activity.target,
+                unit=activity.unit,
+                status=status,
+                status_label=str(ProgressStatus(status).label),
+                state=state,
+                state_label=str(ActivityState(state).label),
+                achieved=report.achieved if report else None,
+                reported_in=report.period.label if report else "",
+                reported_now=bool(report and period and report.period_id == period.pk),
+            )
         )
     return rows
 
 
+def plan_outline(plan: ActionPlan, rows: list[PlanRow]) -> list[PillarRows]:
+    """The plan's pillars and objectives in order, each objective with its `rows` (one
+    query: an objective without activities is listed too)."""
+    by_objective: dict[int, list[PlanRow]] = {}
+    for row in rows:
+        by_objective.setdefault(row.objective_id, []).append(row)
+    return [
+        PillarRows(
+            pillar=pillar,
+            objectives=[
+                ObjectiveRows(objective=objective, rows=by_objective.get(objective.pk, []))
+                for objective in pillar.objectives.all()
+            ],
+        )
+        for pillar in plan.pillars.prefetch_related("objectives")
+    ]
+
+
+@overload
+def _plain_amount(value: Decimal) -> int | float: ...
+@overload
+def _plain_amount(value: Decimal | None) -> int | float | None: ...
 def _plain_amount(value: Decimal | None) -> int | float | None:
     """An amount as plain data (whole when it is); None stays None: no value, not 0."""
     if value is None:
@@ -179,17 +306,27 @@ def _plain_amount(value: Decimal | None) -> int | float | None:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
+@dataclass(frozen=True)
+class PlanName:
+    """A plan as a heading names it."""
+
+    pk: int
+    title: str
+    year: int
+
+
 def plan_state_rows(
     plan: ActionPlan, *, period: ReportingPeriod | None, today: datetime.date
-) -> list[dict[str, Any]]:
+) -> list[StateRow]:
     """What `summarise` needs of `plan_rows`, read as plain values (2 queries, no model
     instances, no partners): for the dashboard and the overview, which show only tallies."""
-    return _state_rows(
+    rows, _plan = _state_rows(
         Activity.objects.filter(plan=plan),
         ActivityProgress.objects.filter(activity__plan=plan),
         period=period,
         today=today,
     )
+    return rows
 
 
 def _state_rows(
@@ -198,27 +335,33 @@ def _state_rows(
     *,
     period: ReportingPeriod | None,
     today: datetime.date,
-) -> list[dict[str, Any]]:
-    """`plan_state_rows` of the `activities` given, with their `progress` reports; each row
-    also names its plan ("plan_id", "plan_title", "plan_year")."""
-    values = activities.order_by(
-        "objective__pillar__position", "objective__pillar_id", "objective__position", "objective_id", "code"
-    ).values(
-        "pk",
-        "code",
-        "description",
-        "deadline",
-        "objective_id",
-        "objective__name",
-        "objective__pillar_id",
-        "objective__pillar__name",
-        "lead_institution_id",
-        "lead_institution__name",
-        "target",
-        "unit",
-        "plan_id",
-        "plan__title",
-        "plan__year",
+) -> tuple[list[StateRow], PlanName | None]:
+    """`plan_state_rows` of the `activities` given, with their `progress` reports, and the
+    plan of the first (None without activities)."""
+    values = list(
+        activities.order_by(
+            "objective__pillar__position",
+            "objective__pillar_id",
+            "objective__position",
+            "objective_id",
+            "code",
+        ).values(
+            "pk",
+            "code",
+            "description",
+            "deadline",
+            "objective_id",
+            "objective__name",
+            "objective__pillar_id",
+            "objective__pillar__name",
+            "lead_institution_id",
+            "lead_institution__name",
+            "target",
+            "unit",
+            "plan_id",
+            "plan__title",
+            "plan__year",
+        )
     )
     statuses: dict[int, str] = {}
     achieved: dict[int, int | float | None] = {}
@@ -235,131 +378,175 @@ def _state_rows(
         status = statuses.get(activity["pk"], ProgressStatus.NOT_STARTED)
         state = activity_state(status=status, deadline=activity["deadline"], today=today)
         rows.append(
-            {
-                "pk": activity["pk"],
-                "code": activity["code"],
-                "description": activity["description"],
-                "deadline": activity["deadline"],
-                "pillar": activity["objective__pillar__name"],
-                "pillar_id": activity["objective__pillar_id"],
-                "objective": activity["objective__name"],
-                "objective_id": activity["objective_id"],
-                "lead": activity["lead_institution__name"],
-                "lead_id": activity["lead_institution_id"],
-                "status": status,
-                "status_label": str(ProgressStatus(status).label),
-                "state": state,
-                "achieved": achieved.get(activity["pk"]),
-                "target": _plain_amount(activity["target"]),
-                "unit": activity["unit"],
-                "plan_id": activity["plan_id"],
-                "plan_title": activity["plan__title"],
-                "plan_year": activity["plan__year"],
-            }
+            StateRow(
+                pk=activity["pk"],
+                code=activity["code"],
+                description=activity["description"],
+                deadline=activity["deadline"],
+                pillar=activity["objective__pillar__name"],
+                pillar_id=activity["objective__pillar_id"],
+                objective=activity["objective__name"],
+                objective_id=activity["objective_id"],
+                lead=activity["lead_institution__name"],
+                lead_id=activity["lead_institution_id"],
+                status=status,
+                status_label=str(ProgressStatus(status).label),
+                state=state,
+                achieved=achieved.get(activity["pk"]),
+                target=_plain_amount(activity["target"]),
+                unit=activity["unit"],
+            )
         )
-    return rows
+    first = values[0] if values else None
+    plan = (
+        PlanName(pk=first["plan_id"], title=first["plan__title"], year=first["plan__year"]) if first else None
+    )
+    return rows, plan
 
 
-def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
+@dataclass(frozen=True)
+class OverdueActivity:
+    """An overdue activity, as the overview and the report list it."""
+
+    pk: int
+    code: str
+    description: str
+    lead: str  # its lead institution's name
+    deadline: datetime.date
+    status: str  # the `ProgressStatus` last reported
+    status_label: str
+    objective: str  # its objective's name
+    achieved: Amount | None  # None when the last report gave no value, not 0
+    target: Amount
+    unit: str
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    """A plan's activities tallied by state: overall, by pillar, by objective (in the plan's
+    order) and by lead institution (by name), and the overdue ones by deadline."""
+
+    totals: StateTally
+    by_pillar: list[StateTally]
+    by_objective: list[StateTally]
+    by_institution: list[StateTally]
+    overdue: list[OverdueActivity]
+
+    def tallies(self, by: str) -> list[StateTally]:
+        """The tallies `by` "pillar", "objective" or "institution"."""
+        tallies = {
+            "pillar": self.by_pillar,
+            "objective": self.by_objective,
+            "institution": self.by_institution,
+        }
+        return tallies[by]
+
+
+def summarise(rows: Sequence[StateRow]) -> PlanSummary:
     """Tallies of plan rows: overall, by objective and by lead institution, and the overdue list."""
     overall = Tally(label=_("Whole plan"))
     by_pillar: dict[int, Tally] = {}
     by_objective: dict[int, Tally] = {}
     by_institution: dict[int, Tally] = {}
     for row in rows:
-        overall.counts[row["state"]] += 1
-        by_pillar.setdefault(row["pillar_id"], Tally(label=row["pillar"], key=row["pillar_id"])).counts[
-            row["state"]
-        ] += 1
+        overall.counts[row.state] += 1
+        by_pillar.setdefault(row.pillar_id, Tally(label=row.pillar, key=row.pillar_id)).counts[row.state] += 1
         by_objective.setdefault(
-            row["objective_id"], Tally(label=row["objective"], key={"pillar": row["pillar"]})
-        ).counts[row["state"]] += 1
-        by_institution.setdefault(row["lead_id"], Tally(label=row["lead"], key=row["lead_id"])).counts[
-            row["state"]
-        ] += 1
+            row.objective_id, Tally(label=row.objective, key=row.objective_id, pillar=row.pillar)
+        ).counts[row.state] += 1
+        by_institution.setdefault(row.lead_id, Tally(label=row.lead, key=row.lead_id)).counts[row.state] += 1
     overdue = [
-        {
-            k: row[k]
-            for k in (
-                "pk",
-                "code",
-                "description",
-                "lead",
-                "deadline",
-                "status",
-                "status_label",
-                "objective",
-                "achieved",
-                "target",
-                "unit",
-            )
-        }
-        for row in sorted(
-            (r for r in rows if r["state"] == ActivityState.OVERDUE), key=lambda r: r["deadline"]
+        OverdueActivity(
+            pk=row.pk,
+            code=row.code,
+            description=row.description,
+            lead=row.lead,
+            deadline=row.deadline,
+            status=row.status,
+            status_label=row.status_label,
+            objective=row.objective,
+            achieved=row.achieved,
+            target=row.target,
+            unit=row.unit,
         )
+        for row in sorted((r for r in rows if r.state == ActivityState.OVERDUE), key=lambda r: r.deadline)
     ]
-    return {
-        "totals": overall.as_dict(),
-        "by_pillar": [tally.as_dict() for tally in by_pillar.values()],
-        "by_objective": [
-            {**tally.as_dict(), "pillar": tally.key["pillar"], "key": objective_id}
-            for objective_id, tally in by_objective.items()
-        ],
-        "by_institution": sorted(
-            (tally.as_dict() for tally in by_institution.values()), key=lambda item: sort_key(item["label"])
+    return PlanSummary(
+        totals=overall.result(),
+        by_pillar=[tally.result() for tally in by_pillar.values()],
+        by_objective=[tally.result() for tally in by_objective.values()],
+        by_institution=sorted(
+            (tally.result() for tally in by_institution.values()), key=lambda item: sort_key(item.label)
         ),
-        "overdue": overdue,
-    }
+        overdue=overdue,
+    )
 
 
 def plan_for_year(county: County, year: int) -> ActionPlan | None:
     return ActionPlan.objects.filter(county=county, year=year).select_related("county").first()
 
 
+@dataclass(frozen=True)
+class PeriodName:
+    """A reporting period as a heading names it."""
+
+    pk: int
+    label: str
+
+
+@dataclass(frozen=True)
+class PlanProgress:
+    """The plan of a period's year as of the period (`plan_progress`): plain data only.
+    `plan` is None when the year has no plan, or a plan without activities (nothing to
+    tally); `today` is the day the states are judged on."""
+
+    plan: PlanName | None
+    period: PeriodName
+    today: datetime.date
+    summary: PlanSummary
+
+
 def plan_progress(
     county: County, *, period: ReportingPeriod, today: datetime.date | None = None
-) -> dict[str, Any]:
+) -> PlanProgress:
     """The plan progress of the period's year, as of `period`: for the period report.
-
-    Plain data only: {"plan": {...} | None, "period": {...}, "today": date, "totals": {...},
-    "by_pillar": [...], "by_objective": [...], "by_institution": [...], "overdue": [...]}. Each tally holds the
-    counts of done, on_track, overdue and cancelled activities, their total and their
-    shares in per cent. "plan" is None when the year has no plan, or a plan without
-    activities (nothing to tally). Two queries: the plan is read with its activities.
-    """
+    Two queries: the plan is read with its activities."""
     today = today or timezone.localdate()
     year = period.start_date.year
-    rows = _state_rows(
+    rows, plan = _state_rows(
         Activity.objects.filter(plan__county=county, plan__year=year),
         ActivityProgress.objects.filter(activity__plan__county=county, activity__plan__year=year),
         period=period,
         today=today,
     )
-    summary = summarise(rows)
-    first = rows[0] if rows else None
-    return {
-        "plan": {"pk": first["plan_id"], "title": first["plan_title"], "year": first["plan_year"]}
-        if first
-        else None,
-        "period": {"pk": period.pk, "label": period.label},
-        "today": today,
-        **summary,
-    }
+    return PlanProgress(
+        plan=plan, period=PeriodName(pk=period.pk, label=period.label), today=today, summary=summarise(rows)
+    )
 
 
-def plan_overview(plan: ActionPlan, period: ReportingPeriod | None) -> dict[str, Any]:
+@dataclass(frozen=True)
+class PlanOverview:
+    """The overview page: the plan's tallies and its charts by objective and by lead
+    institution (None when the plan has no activity)."""
+
+    summary: PlanSummary
+    objective_chart: Chart | None
+    institution_chart: Chart | None
+
+
+def plan_overview(plan: ActionPlan, period: ReportingPeriod | None) -> PlanOverview:
     """The overview page's tallies and charts of the plan as of `period`, as of today."""
     summary = summarise(plan_state_rows(plan, period=period, today=timezone.localdate()))
-    has_rows = summary["totals"]["total"] > 0
-    return {
-        "summary": summary,
-        "objective_chart": progress_chart(summary, by="objective") if has_rows else None,
-        "institution_chart": progress_chart(summary, by="institution") if has_rows else None,
-    }
+    has_rows = summary.totals.total > 0
+    return PlanOverview(
+        summary=summary,
+        objective_chart=progress_chart(summary, by="objective") if has_rows else None,
+        institution_chart=progress_chart(summary, by="institution") if has_rows else None,
+    )
 
 
 def progress_chart(
-    summary: dict[str, Any],
+    summary: PlanSummary,
     *,
     by: str = "objective",
     title: str | None = None,
@@ -370,7 +557,7 @@ def progress_chart(
     (`by`), coloured by state. The same chart serves the page (`.svg`) and the PDF (`.data_uri`)."""
     from krat.charts import PALETTE, Series, hbar_chart
 
-    items = summary[f"by_{by}"]
+    items = summary.tallies(by)
     colours = {
         ActivityState.DONE: PALETTE[2],
         ActivityState.ON_TRACK: PALETTE[0],
@@ -378,7 +565,7 @@ def progress_chart(
         ActivityState.CANCELLED: "#999999",
     }
     series = [
-        Series(name=str(state.label), values=[item[str(state)] for item in items], color=colours[state])
+        Series(name=str(state.label), values=[item.count(state) for item in items], color=colours[state])
         for state in STATES
     ]
     default_titles = {
@@ -387,7 +574,7 @@ def progress_chart(
         "institution": _("Activities by lead institution"),
     }
     return hbar_chart(
-        [item["label"] for item in items],
+        [item.label for item in items],
         series,
         title=title or default_titles[by],
         width=width,

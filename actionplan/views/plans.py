@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -95,26 +97,17 @@ def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = plan_for_user(request.user, pk)
     periods = selectors.plan_periods(plan)
     period = selected_period(request, plan, periods)
-    rows = selectors.plan_rows(plan, period=period, today=timezone.localdate())
     user = request.user
-    for row in rows:
-        row["can_record"] = bool(
-            period
-            and period.is_open
-            and records_progress_for(user, county=plan.county, lead_id=row["lead_id"])
+    rows = [
+        replace(
+            row,
+            can_record=bool(
+                period
+                and period.is_open
+                and records_progress_for(user, county=plan.county, lead_id=row.lead_id)
+            ),
         )
-    by_objective: dict[int, list[dict]] = {}
-    for row in rows:
-        by_objective.setdefault(row["objective_id"], []).append(row)
-    sections = [
-        {
-            "pillar": pillar,
-            "objectives": [
-                {"objective": objective, "rows": by_objective.get(objective.pk, [])}
-                for objective in pillar.objectives.all()
-            ],
-        }
-        for pillar in plan.pillars.prefetch_related("objectives")
+        for row in selectors.plan_rows(plan, period=period, today=timezone.localdate())
     ]
     return render(
         request,
@@ -122,7 +115,7 @@ def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         {
             "county": plan.county,
             "plan": plan,
-            "sections": sections,
+            "sections": selectors.plan_outline(plan, rows),
             "activity_count": len(rows),
             "periods": periods,
             "period": period,

@@ -99,8 +99,8 @@ def test_the_sql_counts_are_activity_state_of_the_latest_progress(activities):
         for period in every:
             expected = python_counts(period, today)
             assert states.get(period.pk, (0, 0)) == expected, (period.county_id, period.start_date, today)
-            totals = plan_progress(period.county, period=period, today=today)["totals"]
-            assert expected == (totals["done"], totals["overdue"])
+            totals = plan_progress(period.county, period=period, today=today).summary.totals
+            assert expected == (totals.done, totals.overdue)
 
 
 def test_cancelled_then_done_and_done_then_cancelled_and_a_later_report():

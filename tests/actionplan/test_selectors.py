@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
+import pickle
 
 import pytest
 from django.db import connection
@@ -10,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from actionplan.choices import ProgressStatus
-from actionplan.selectors import dashboard_panel, plan_progress
+from actionplan.choices import ActivityState, ProgressStatus
+from actionplan.selectors import Shares, dashboard_panel, plan_progress
 from krat.periods import current_period
 from tests.actionplan.factories import (
     ActivityFactory,
@@ -59,44 +61,43 @@ def setup():
 def test_plan_progress_counts_states_as_of_a_period(setup):
     county, first, second = setup
     result = plan_progress(county, period=first, today=D(2018, 4, 25))
-    assert result["plan"]["year"] == 2018
-    assert result["totals"] | {} == {
-        **result["totals"],
-        "total": 5,
-        "done": 1,
-        "on_track": 2,
-        "overdue": 1,
-        "cancelled": 1,
-    }
-    assert result["totals"]["shares"] == {"done": 20, "on_track": 40, "overdue": 20, "cancelled": 20}
-    assert [o["code"] for o in result["overdue"]] == ["2"]
+    assert result.plan is not None and result.plan.year == 2018
+    totals = result.summary.totals
+    assert (totals.total, totals.done, totals.on_track, totals.overdue, totals.cancelled) == (5, 1, 2, 1, 1)
+    assert totals.shares == Shares(done=20, on_track=40, overdue=20, cancelled=20)
+    assert [o.code for o in result.summary.overdue] == ["2"]
 
-    later = plan_progress(county, period=second, today=D(2018, 6, 1))
-    assert later["totals"]["overdue"] == 2  # 2 late, 4 reported delayed in period 2
-    assert [o["code"] for o in later["overdue"]] == ["2", "4"]
-    by_objective = {o["label"]: o for o in later["by_objective"]}
-    assert by_objective["Shkollat"]["pillar"] == "Parandalimi"
-    assert (by_objective["Shkollat"]["done"], by_objective["Shkollat"]["overdue"]) == (1, 1)
-    assert by_objective["Referimi"]["cancelled"] == 1
-    by_institution = {i["label"]: i for i in later["by_institution"]}
-    assert by_institution["Zyra e Punës"]["total"] == 2
-    assert by_institution["Zyra e Punës"]["shares"]["overdue"] == 50
+    later = plan_progress(county, period=second, today=D(2018, 6, 1)).summary
+    assert later.totals.overdue == 2  # 2 late, 4 reported delayed in period 2
+    assert [o.code for o in later.overdue] == ["2", "4"]
+    by_objective = {o.label: o for o in later.by_objective}
+    assert by_objective["Shkollat"].pillar == "Parandalimi"
+    assert (by_objective["Shkollat"].done, by_objective["Shkollat"].overdue) == (1, 1)
+    assert by_objective["Referimi"].cancelled == 1
+    by_institution = {i.label: i for i in later.by_institution}
+    assert by_institution["Zyra e Punës"].total == 2
+    assert by_institution["Zyra e Punës"].shares.overdue == 50
+    assert [by_institution["Zyra e Punës"].count(s) for s in ActivityState] == [0, 1, 1, 0]
 
 
 def test_plan_progress_is_plain_data_in_a_few_queries(setup):
+    """Frozen dataclasses of plain values all the way down: the report keeps them in the
+    cache (pickled) and its templates never reach the database through them."""
     county, first, _second = setup
     with CaptureQueriesContext(connection) as queries:
         result = plan_progress(county, period=first, today=D(2018, 4, 25))
     assert len(queries) <= 4
 
     def plain(value):
-        if isinstance(value, dict):
-            return all(plain(v) for v in value.values())
+        if dataclasses.is_dataclass(value):
+            assert type(value).__dataclass_params__.frozen, type(value)  # type: ignore[attr-defined]
+            return all(plain(getattr(value, f.name)) for f in dataclasses.fields(value))
         if isinstance(value, list):
             return all(plain(v) for v in value)
         return isinstance(value, (str, int, float, type(None), datetime.date))
 
     assert plain(result)
+    assert pickle.loads(pickle.dumps(result)) == result  # noqa: S301 - our own bytes, as the cache does
 
 
 def test_plan_progress_without_a_plan(setup):
@@ -105,7 +106,7 @@ def test_plan_progress_without_a_plan(setup):
         county=county, start_date=D(2030, 1, 1), end_date=D(2030, 4, 30), deadline=D(2030, 5, 1)
     )
     result = plan_progress(county, period=other, today=D(2030, 2, 1))
-    assert result["plan"] is None and result["totals"]["total"] == 0
+    assert result.plan is None and result.summary.totals.total == 0
 
 
 def test_the_dashboard_panel_shows_this_years_plan_and_the_next_events(setup):
@@ -116,7 +117,7 @@ def test_the_dashboard_panel_shows_this_years_plan_and_the_next_events(setup):
     panel = dashboard_panel(
         user=None, county=county, period=current_period(county, D(2018, 4, 25)), today=D(2018, 4, 25)
     )
-    assert panel.context["summary"]["totals"]["total"] == 5
+    assert panel.context["summary"].totals.total == 5
     assert "<svg" in str(panel.context["chart"].svg)
     assert [e.title for e in panel.context["events"]] == ["Maj 5", "Maj 10", "Maj 20"]
 
@@ -147,8 +148,8 @@ def test_the_national_plan_states_are_the_plan_progress_of_each_period(setup):
     for today in (D(2018, 4, 25), D(2018, 6, 1), D(2019, 1, 1)):
         states = _plan_states([first, second], today)
         for period in (first, second):
-            totals = plan_progress(period.county, period=period, today=today)["totals"]
-            assert states[period.pk] == (totals["done"], totals["overdue"]), (period.label, today)
+            totals = plan_progress(period.county, period=period, today=today).summary.totals
+            assert states[period.pk] == (totals.done, totals.overdue), (period.label, today)
     assert _plan_states([first, second], D(2018, 6, 1)) == {first.pk: (1, 1), second.pk: (1, 2)}
 
 
@@ -188,8 +189,8 @@ def test_random_progress_gives_the_same_counts_nationally_and_in_the_county(repo
                 ProgressFactory(activity=activity, period=period, status=status)
     states = _plan_states([first, second], today)
     for period in (first, second):
-        totals = plan_progress(county, period=period, today=today)["totals"]
-        assert states.get(period.pk, (0, 0)) == (totals["done"], totals["overdue"])
+        totals = plan_progress(county, period=period, today=today).summary.totals
+        assert states.get(period.pk, (0, 0)) == (totals.done, totals.overdue)
 
 
 def test_the_national_events_count_each_countys_own_window_only():
