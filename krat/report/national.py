@@ -784,8 +784,18 @@ def national_audit(start: datetime.date, *, today: datetime.date | None = None) 
     return checks
 
 
-def national_periods() -> list[dict]:
-    """The distinct period start dates of all counties, newest first, with a label."""
+@dataclass(frozen=True)
+class NationalPeriod:
+    """The counties' periods of the same dates, as the list of national reports shows them."""
+
+    start_date: datetime.date
+    end_date: datetime.date
+    counties: int  # how many counties have a period of these dates
+    label: str  # a county's label of a period starting then ("" when none)
+
+
+def national_periods() -> list[NationalPeriod]:
+    """The distinct period dates of all counties, newest first, with a label (two queries)."""
     rows = (
         ReportingPeriod.objects.values("start_date", "end_date")
         .annotate(counties=Count("county", distinct=True))
@@ -796,7 +806,7 @@ def national_periods() -> list[dict]:
         .values_list("start_date", "label")
         .distinct()
     )
-    return [{**row, "label": labels.get(row["start_date"], "")} for row in rows]
+    return [NationalPeriod(**row, label=labels.get(row["start_date"], "")) for row in rows]
 
 
 def current_start(today: datetime.date | None = None) -> datetime.date | None:

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 
 from krat.geography import COUNTIES, slug_for
 from krat.models import SubmissionState
-from krat.report.national import national_report, national_total
+from krat.report.national import NationalPeriod, national_periods, national_report, national_total
 from krat.suppression import exact, hidden_cell
 from tests.cases.factories import close_period, save_victims
 from tests.factories import CountyFactory, InstitutionFactory, PeriodFactory
@@ -192,6 +192,24 @@ def test_the_national_page_lists_every_county_within_twenty_queries(world, clien
     # The map shades another figure when asked; an unknown one falls back.
     assert 'value="potential" selected' in client.get(url + "?harta=potential").content.decode()
     assert client.get(url + "?harta=%3Cscript%3E").status_code == 200
+
+
+def test_the_list_of_national_reports_counts_each_period_s_counties_newest_first(world, client):
+    build_counties()
+    days = datetime.timedelta(days=119)
+    assert national_periods() == [
+        NationalPeriod(START, START + days, counties=len(COUNTIES) - 1, label="Janar – Prill 2018"),
+        NationalPeriod(PREVIOUS, PREVIOUS + days, counties=len(COUNTIES), label="Shtator – Dhjetor 2017"),
+        NationalPeriod(YEAR_EARLIER, YEAR_EARLIER + days, counties=len(COUNTIES), label="Janar – Prill 2017"),
+    ]
+    client.force_login(world.users["national_observer"])
+    page = client.get(reverse("krat:national_report_list")).content.decode()
+    assert (
+        page.index("Janar – Prill 2018")
+        < page.index("Shtator – Dhjetor 2017")
+        < page.index("Janar – Prill 2017")
+    )
+    assert f"<td>{len(COUNTIES) - 1}</td>" in page
 
 
 def test_the_national_reader_s_home_shows_the_current_period_of_all_counties(world, client):
