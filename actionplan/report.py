@@ -434,7 +434,9 @@ def _plan_states(periods: list[ReportingPeriod], today: datetime.date) -> dict[i
     return {p.pk: found[(p.county_id, p.start_date)] for p in periods if (p.county_id, p.start_date) in found}
 
 
-def national_figures(periods: list[ReportingPeriod], today: datetime.date) -> dict[int, dict[str, Any]]:
+def national_figures(
+    periods: list[ReportingPeriod], today: datetime.date
+) -> dict[int, dict[str, Cell | int]]:
     """Each period's events held, people reached (hidden when few), activities done and
     overdue (three queries)."""
     if not periods:

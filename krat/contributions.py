@@ -43,6 +43,11 @@ if TYPE_CHECKING:
     from krat.spreadsheets import Sheet
     from krat.suppression import Cell
 
+#: One county period's headline figures, by the keys its app's `NationalFigures.labels()`
+#: names: a count of the table's own work (never hidden) or a cell (small numbers hidden
+#: with the county's threshold). Keyed by figure, not a fixed shape: each app names its own.
+PeriodFigures = Mapping[str, "Cell | int"]
+
 
 @dataclass(frozen=True)
 class ReportContext:
@@ -144,9 +149,9 @@ class NationalFigures:
     """An app's headline figures in the national report, each county's for its period.
 
     `labels()` maps each figure's key to its name (the same everywhere, locale/GLOSSARY.md);
-    `read(periods, today)` gives, for each period's pk, its figures by key: a number or a
-    `krat.suppression.Cell` (small numbers hidden with the county's threshold). A fixed
-    number of queries, whatever the number of periods (and a county may have several).
+    `read(periods, today)` gives, for each period's pk, its figures by key (`PeriodFigures`: a
+    count or a `krat.suppression.Cell`, small numbers hidden with the county's threshold). A
+    fixed number of queries, whatever the number of periods (and a county may have several).
     `read_sets(periods, today)`, when given, is read instead: the same figures and, for
     each published period, its `NationalSet`s (the sets its figures come from).
 
@@ -158,11 +163,11 @@ class NationalFigures:
 
     order: int
     labels: Callable[[], dict[str, str]]
-    read: Callable[[list[ReportingPeriod], datetime.date], dict[int, dict[str, Any]]]
+    read: Callable[[list[ReportingPeriod], datetime.date], Mapping[int, PeriodFigures]]
     read_sets: (
         Callable[
             [list[ReportingPeriod], datetime.date],
-            tuple[dict[int, dict[str, Any]], dict[int, tuple[NationalSet, ...]]],
+            tuple[Mapping[int, PeriodFigures], Mapping[int, tuple[NationalSet, ...]]],
         ]
         | None
     ) = None

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -36,7 +36,7 @@ from django.utils.translation import gettext_lazy
 from krat import access, contributions, generations
 from krat.charts import Chart, Series, Tile, hbar_chart, tile_map
 from krat.collation import albanian, sort_key
-from krat.contributions import NationalSet
+from krat.contributions import NationalSet, PeriodFigures
 from krat.disclosure import Check
 from krat.membership import member_ids_by_period
 from krat.models import (
@@ -261,10 +261,10 @@ def _as_cell(value: Any) -> Cell:
 
 def _figures(
     periods: list[ReportingPeriod], today: datetime.date
-) -> tuple[dict[int, dict[str, Any]], dict[int, list[NationalSet]]]:
+) -> tuple[dict[int, dict[str, Cell | int]], dict[int, list[NationalSet]]]:
     """Each app's figures of each period, as its pages show them for sharing, and the sets
     they come from (`NationalFigures.read_sets`) by period."""
-    found: dict[int, dict[str, Any]] = defaultdict(dict)
+    found: dict[int, dict[str, Cell | int]] = defaultdict(dict)
     sets: dict[int, list[NationalSet]] = defaultdict(list)
     if not periods:
         return found, sets
@@ -282,7 +282,7 @@ def _figures(
 
 def _read(
     contributed: contributions.NationalFigures, periods: list[ReportingPeriod], today: datetime.date
-) -> dict[int, dict[str, Any]]:
+) -> Mapping[int, PeriodFigures]:
     """`contributed.read(periods, today)`, kept under the generations of the models it
     declares when it declares them (`krat.generations.kept`). The key holds what else it
     reads: each period's id, version, dates and county threshold, the day and the
@@ -370,7 +370,7 @@ def _state(period: ReportingPeriod, finalised: dict[int, datetime.datetime]) -> 
 def _column_sums(
     periods: list[ReportingPeriod],
     headlines: Sequence[Headline],
-    figures: dict[int, dict[str, Any]],
+    figures: Mapping[int, PeriodFigures],
     sets: dict[int, list[NationalSet]],
     of: int,
 ) -> tuple[dict[str, Sum], dict[Hashable, Cell], int]:
