@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from cases.choices import VictimStatus
 from cases.models import VictimReport
-from krat.benchmarks import Write, representative
+from krat.benchmarks import Write, representatives
 from krat.models import County, ReportingPeriod
 
 #: The figure the load changes: identified victims referred to services or a shelter.
@@ -25,16 +25,15 @@ def figure_writes(county: County, periods: list[ReportingPeriod]) -> list[Write]
     whatever the other cells hold. The total, or a cell of a breakdown that adds up to it,
     could change only with another figure. Each save changes the county's figures
     (`cases.selectors.figures.victim_figures`, which a report for sharing protects)."""
-    reports = (
+    reports = list(
         VictimReport.objects.filter(
             county=county, period__in=periods, status=VictimStatus.VICTIM, total__gte=1
-        )
-        .select_related("institution")
-        .order_by("period__start_date", "institution_id")
+        ).order_by("period__start_date", "institution_id")
     )
+    names = representatives(r.institution_id for r in reports)
     found = []
     for report in reports:
-        username = representative(report.institution)
+        username = names.get(report.institution_id)
         if username is None:
             continue
         assert report.total is not None  # filtered on total >= 1

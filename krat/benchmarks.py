@@ -8,7 +8,7 @@ declare theirs (`AppContribution.bench_pages`, `bench_pdfs`). See bench/run.py.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from krat.choices import Role
 from krat.contributions import contributions
-from krat.models import County, Institution, PeriodSubmission, ReportingPeriod, SubmissionState, User
+from krat.models import County, PeriodSubmission, ReportingPeriod, SubmissionState, User
 from krat.periods import current_period
 
 T = TypeVar("T")
@@ -157,14 +157,19 @@ def _open_periods(county: County) -> list[ReportingPeriod]:
     return sorted((p for p in periods if not p.is_closed), key=lambda p: p.start_date)
 
 
-def representative(institution: Institution) -> str | None:
-    """The username of the institution's first generated representative, if it has one."""
-    user = (
-        User.objects.filter(institution=institution, role=Role.REPRESENTATIVE, username__startswith="bench.")
-        .order_by("pk")
-        .first()
-    )
-    return user.username if user is not None else None
+def representatives(institution_ids: Iterable[int]) -> dict[int, str]:
+    """The username of each institution's first generated representative (lowest id), by
+    institution id, for those that have one: one query for all of them."""
+    found: dict[int, str] = {}
+    for institution_id, username in (
+        User.objects.filter(
+            institution_id__in=set(institution_ids), role=Role.REPRESENTATIVE, username__startswith="bench."
+        )
+        .order_by("-pk")
+        .values_list("institution_id", "username")
+    ):
+        found[institution_id] = username  # the lowest id comes last and stays
+    return found
 
 
 def writes() -> list[Write]:
@@ -176,16 +181,15 @@ def writes() -> list[Write]:
     as representatives do all period long."""
     county = first_county()
     periods = _open_periods(county)
-    drafts = (
+    drafts = list(
         PeriodSubmission.objects.filter(
             period__in=periods, state__in=[SubmissionState.DRAFT, SubmissionState.RETURNED]
-        )
-        .select_related("institution")
-        .order_by("pk")
+        ).order_by("pk")
     )
+    names = representatives(s.institution_id for s in drafts)
     found = []
     for submission in drafts:
-        username = representative(submission.institution)
+        username = names.get(submission.institution_id)
         if username is not None:
             found.append(
                 Write(
