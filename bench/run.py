@@ -299,10 +299,28 @@ def render_pdfs(env: dict[str, str], scale: int) -> dict:
     return pdfs
 
 
+#: The machine's speed, measured beside the pages: a fixed pure-Python loop, so that a run
+#: on a slower machine says so (the PDFs' targets are in seconds, not ratios).
+SPEED_LOOP = "s = 0\nfor i in range(10_000_000):\n    s += i"
+
+
+def machine_speed() -> float:
+    """Seconds of processor time for `SPEED_LOOP` (10**7 additions in a Python loop) in
+    this interpreter, the fastest of three: about 0.5-0.6 s on the machine that set the
+    targets, more on a slower or busier one."""
+    runs = []
+    for _ in range(3):
+        started = time.process_time()
+        exec(compile(SPEED_LOOP, "<speed>", "exec"), {})  # noqa: S102 - a fixed, local loop
+        runs.append(time.process_time() - started)
+    return round(min(runs), 2)
+
+
 def main() -> int:
     results: dict = {
         "generated_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "cpu_count": os.cpu_count(),
+        "machine_speed_s_at_start": machine_speed(),
         "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
         "server": {"workers": WORKERS, "threads": THREADS},
         "cache": "Redis (REDIS_URL)"
@@ -342,6 +360,10 @@ def main() -> int:
                 "the slowest (what the target judges); cpu_seconds the median processor time, with the "
                 "1-minute load average just after them"
             ),
+            "machine_speed_s": (
+                "processor seconds of 10**7 additions in a Python loop (the fastest of three), at the "
+                "start and the end: about 0.5-0.6 on the machine that set the targets"
+            ),
             "peak_memory": "ru_maxrss of the process that rendered the PDF (six times), start-up included",
         },
         "targets": TARGETS,
@@ -377,6 +399,7 @@ def main() -> int:
             "pdfs": render_pdfs(env, scale),
         }
     results["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    results["machine_speed_s_at_end"] = machine_speed()
     results["verdicts"] = verdicts(results)
     results["pass"] = all(v["pass"] for v in results["verdicts"].values())
     (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
@@ -466,7 +489,9 @@ def report(results: dict) -> None:
     print(
         f"\n{results['database']}, {results['cpu_count']} CPUs, load average "
         f"{results['load_average_at_start']} → {results['load_average_at_end']}, server {results['server']}, "
-        f"{results['load']['reads_per_run']} reads per run, one write per {READS_PER_WRITE} reads"
+        f"{results['load']['reads_per_run']} reads per run, one write per {READS_PER_WRITE} reads; "
+        f"machine speed {results.get('machine_speed_s_at_start')} → {results.get('machine_speed_s_at_end')} s "
+        "(a 10**7 Python loop; about 0.5-0.6 s where the targets were set)"
     )
     scales = results["scales"]
     for scale, data in scales.items():
