@@ -8,7 +8,7 @@ declare theirs (`AppContribution.bench_pages`, `bench_pdfs`). See bench/run.py.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -17,7 +17,7 @@ from django.db import models
 from django.urls import reverse
 
 from krat.choices import Role
-from krat.contributions import contributions
+from krat.contributions import AppContribution, contributions
 from krat.models import County, PeriodSubmission, ReportingPeriod, SubmissionState, User
 from krat.periods import current_period
 
@@ -103,12 +103,19 @@ _PERIOD_PAGES: list[Target] = [
 ]
 
 
+def _declared(
+    targets: Callable[[AppContribution], Mapping[str, Callable[[], tuple[str, str]]]],
+) -> list[Target]:
+    """The targets the apps declare (`targets(contribution)`: label -> resolver), in the
+    apps' order and each app's own."""
+    return [Target(label, resolve) for c in contributions() for label, resolve in targets(c).items()]
+
+
 def pages() -> list[Target]:
     """Every page `make bench` measures, in the order of its results: the core's lists, each
     app's pages in the apps' order (`AppContribution.bench_pages`, as the app lists them),
     then the core's period pages."""
-    declared = [Target(label, resolve) for c in contributions() for label, resolve in c.bench_pages.items()]
-    return [*_LISTS, *declared, *_PERIOD_PAGES]
+    return [*_LISTS, *_declared(lambda c: c.bench_pages), *_PERIOD_PAGES]
 
 
 def _national(name: str) -> tuple[str, str]:
@@ -130,8 +137,7 @@ _PDFS: list[Target] = [
 def pdfs() -> list[Target]:
     """Every PDF `make bench` renders: the apps' (`AppContribution.bench_pdfs`, in the apps'
     order), then the core's reports."""
-    declared = [Target(label, resolve) for c in contributions() for label, resolve in c.bench_pdfs.items()]
-    return [*declared, *_PDFS]
+    return [*_declared(lambda c: c.bench_pdfs), *_PDFS]
 
 
 # --- Writes (bench/load.py mixes one per ten reads into every page's load) ---
@@ -165,10 +171,10 @@ def representatives(institution_ids: Iterable[int]) -> dict[int, str]:
         User.objects.filter(
             institution_id__in=set(institution_ids), role=Role.REPRESENTATIVE, username__startswith="bench."
         )
-        .order_by("-pk")
+        .order_by("pk")
         .values_list("institution_id", "username")
     ):
-        found[institution_id] = username  # the lowest id comes last and stays
+        found.setdefault(institution_id, username)
     return found
 
 

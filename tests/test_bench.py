@@ -521,3 +521,32 @@ def test_a_kept_page_whose_cold_run_failed_is_not_passed():
     broken = {"p95_ratio": None, "failed": 120}
     results = verdicts(_one_page_results("national_page", ok, broken, kept=["national_page"]))
     assert not results["national_page (cold)"]["pass"]
+
+
+@pytest.mark.django_db
+def test_each_institution_writes_as_its_first_generated_representative_in_one_query():
+    """The lowest id of the institution's `bench.` representatives; an institution with
+    none (only a secretariat, or a representative not made by the benchmark) is left out;
+    asking twice for one institution, or for none, is no different."""
+    from krat.benchmarks import representatives
+    from tests.factories import InstitutionFactory, UserFactory
+
+    first, second, without = InstitutionFactory.create_batch(3)
+    hashed = {"password__hashed": "!"}
+
+    def person(institution, username, role=Role.REPRESENTATIVE):
+        return UserFactory(
+            username=username, role=role, institution=institution, county=institution.county, **hashed
+        )
+
+    earlier = person(first, "bench.first.a")
+    person(first, "bench.first.b")
+    person(second, "manual.second")  # not the benchmark's: never used by the load
+    later = person(second, "bench.second.b")
+    person(without, "bench.without", role=Role.SECRETARIAT)
+    assert earlier.pk < later.pk
+    with CaptureQueriesContext(connection) as queries:
+        found = representatives([first.pk, second.pk, without.pk, first.pk])
+    assert found == {first.pk: "bench.first.a", second.pk: "bench.second.b"}
+    assert len(queries) == 1
+    assert representatives([]) == {}
