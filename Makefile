@@ -6,28 +6,27 @@
 PYTHON ?= $(firstword $(wildcard /usr/bin/python3.11) python3)
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
 SYSTEM_PACKAGES := python3-venv chromium poppler-utils libharfbuzz-subset0 gettext
 PYTEST_WORKERS ?= 2
 
-# A venv built on another interpreter than PYTHON is built again on PYTHON.
+# The stamp names the interpreter the venv is built on, so a venv built on another one (an
+# older checkout's, or `make PYTHON=…`) is built again on PYTHON.
 REALPATH := import os, sys; print(os.path.realpath(getattr(sys, "_base_executable", sys.executable)))
-ifneq ($(wildcard $(BIN)/python),)
-ifneq ($(shell $(BIN)/python -c '$(REALPATH)'),$(shell $(PYTHON) -c '$(REALPATH)'))
-$(info $(VENV) is on another interpreter than $(PYTHON): building it again)
-$(shell rm -rf $(VENV))
-endif
-endif
+INTERPRETER := $(shell $(PYTHON) -c '$(REALPATH)')
+STAMP := $(VENV)/.installed-$(subst /,_,$(INTERPRETER))
 
 .PHONY: setup system-deps messages run test lint typecheck bench audit clean
 
 $(STAMP): requirements.txt requirements-dev.txt
+	@if [ -x $(BIN)/python ] && [ "$$($(BIN)/python -c '$(REALPATH)')" != "$(INTERPRETER)" ]; then \
+	  echo "$(VENV) is on another interpreter than $(INTERPRETER): building it again"; rm -rf $(VENV); fi
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	rm -f $(VENV)/.installed*
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $(STAMP)
 
-# Debian packages: Chromium for the browser tests, poppler to read PDFs back,
-# HarfBuzz subsetting for WeasyPrint's fonts, gettext to compile translations.
+# Debian packages: venv for Debian's Python, Chromium for the browser tests, poppler to read
+# PDFs back, HarfBuzz subsetting for WeasyPrint's fonts, gettext to compile translations.
 system-deps:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \

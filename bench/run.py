@@ -326,7 +326,7 @@ def main() -> int:
         "machine_speed_s_at_start": machine_speed(),
         # The venv's interpreter: `make` builds it on Debian's optimised Python 3.11 where it is
         # installed; a development build of the same version is 10-20% slower.
-        "python": f"{platform.python_version()} {os.path.realpath(sys._base_executable)}",
+        "python": f"{platform.python_version()} {os.path.realpath(getattr(sys, '_base_executable', sys.executable))}",
         "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
         "server": {"workers": WORKERS, "threads": THREADS},
         "cache": "Redis (REDIS_URL)"
