@@ -1,16 +1,19 @@
 # Two commands do everything on a fresh machine: `make run` and `make test`.
-# The interpreter the venv is built on: Debian's own Python 3.11 where it is installed, the one a
-# Debian 12 server runs KRAT on, built with profile-guided optimisation and link-time
-# optimisation; else the first python3 on the PATH. A development build (pyenv's here has
-# neither) renders the county report PDF 10-20% slower, and `make bench` would measure it.
+# The interpreter the venv is built on: Debian's own Python 3.11 where it is installed, the one
+# a Debian 12 server runs KRAT on, built with profile-guided and link-time optimisation and
+# libpython inside the executable; else the first python3 on the PATH. A development build
+# (pyenv's here has none of these) renders the county report PDF 10-20% slower, and
+# `make bench` would measure that.
 PYTHON ?= $(firstword $(wildcard /usr/bin/python3.11) python3)
 VENV := .venv
 BIN := $(VENV)/bin
 SYSTEM_PACKAGES := python3-venv chromium poppler-utils libharfbuzz-subset0 gettext
 PYTEST_WORKERS ?= 2
 
-# The stamp names the interpreter the venv is built on, so a venv built on another one (an
-# older checkout's, or `make PYTHON=…`) is built again on PYTHON.
+# The stamp names the interpreter the venv is built on. A venv built on another one (an older
+# checkout's, or `make PYTHON=…`), one whose interpreter is gone, or one without pip (Debian's
+# venv stops there without python3-venv) is removed and built again on PYTHON; a PYTHON that
+# does not run leaves the venv as it is.
 REALPATH := import os, sys; print(os.path.realpath(getattr(sys, "_base_executable", sys.executable)))
 INTERPRETER := $(shell $(PYTHON) -c '$(REALPATH)')
 STAMP := $(VENV)/.installed-$(subst /,_,$(INTERPRETER))
@@ -18,8 +21,9 @@ STAMP := $(VENV)/.installed-$(subst /,_,$(INTERPRETER))
 .PHONY: setup system-deps messages run test lint typecheck bench audit clean
 
 $(STAMP): requirements.txt requirements-dev.txt
-	@if [ -x $(BIN)/python ] && [ "$$($(BIN)/python -c '$(REALPATH)')" != "$(INTERPRETER)" ]; then \
-	  echo "$(VENV) is on another interpreter than $(INTERPRETER): building it again"; rm -rf $(VENV); fi
+	@test -n "$(INTERPRETER)" || { echo "PYTHON=$(PYTHON) does not run; $(VENV) is left as it is" >&2; exit 1; }
+	@if [ -e $(VENV) ] && { [ ! -x $(BIN)/pip ] || [ "$$($(BIN)/python -c '$(REALPATH)' 2>/dev/null)" != "$(INTERPRETER)" ]; }; then \
+	  echo "$(VENV) is broken or on another interpreter than $(INTERPRETER): building it again"; rm -rf $(VENV); fi
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	rm -f $(VENV)/.installed*
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
