@@ -303,12 +303,14 @@ def render_pdfs(env: dict[str, str], scale: int) -> dict:
 #: The machine's speed, measured beside the pages: a fixed pure-Python loop, so that a run
 #: on a slower machine says so (the PDFs' targets are in seconds, not ratios).
 SPEED_LOOP = "s = 0\nfor i in range(10_000_000):\n    s += i"
+#: What `SPEED_LOOP` took where the targets were set, said beside every figure of it.
+SPEED_REFERENCE = "about 0.5-0.6 s on the machine that set the targets"
 
 
 def machine_speed() -> float:
     """Seconds of processor time for `SPEED_LOOP` (10**7 additions in a Python loop) in
-    this interpreter, the fastest of three: about 0.5-0.6 s on the machine that set the
-    targets, more on a slower or busier one."""
+    this interpreter, the fastest of three (`SPEED_REFERENCE`; more on a slower or busier
+    machine, or a slower build of Python)."""
     runs = []
     for _ in range(3):
         started = time.process_time()
@@ -368,7 +370,7 @@ def main() -> int:
             ),
             "machine_speed_s": (
                 "processor seconds of 10**7 additions in a Python loop (the fastest of three), at the "
-                "start and the end: about 0.5-0.6 on the machine that set the targets"
+                f"start and the end: {SPEED_REFERENCE}"
             ),
             "peak_memory": "ru_maxrss of the process that rendered the PDF (six times), start-up included",
         },
@@ -497,7 +499,7 @@ def report(results: dict) -> None:
         f"{results['load_average_at_start']} → {results['load_average_at_end']}, server {results['server']}, "
         f"{results['load']['reads_per_run']} reads per run, one write per {READS_PER_WRITE} reads; "
         f"machine speed {results.get('machine_speed_s_at_start')} → {results.get('machine_speed_s_at_end')} s "
-        "(a 10**7 Python loop; about 0.5-0.6 s where the targets were set); "
+        f"(a 10**7 Python loop; {SPEED_REFERENCE}); "
         f"Python {results.get('python')}"
     )
     scales = results["scales"]
